@@ -1,0 +1,18 @@
+"""The documents of news-search: the Article record and a reader for each input format.
+
+This package knows nothing of Whoosh or Flask. Files go in, `Article` records
+and `Problem` reports come out:
+
+- `model`: the `Article` record, stable ids, the `Problem` report.
+- `dates`: the strict date forms that input files may use.
+- `decoding`: turning the bytes of a file into text, or saying why not.
+- `listing`: the numbered listing format of the ILO news pages.
+- `jsonl`: JSON Lines, the canonical interchange format (read and write).
+- `csvfile`: CSV with a header row.
+- `sources`: read any mix of files and folders, merge and de-duplicate.
+"""
+
+from corpus.model import Article, Problem, make_id
+from corpus.sources import BUNDLED_CORPUS, ReadResult, read_sources
+
+__all__ = ["Article", "Problem", "make_id", "BUNDLED_CORPUS", "ReadResult", "read_sources"]

@@ -1,0 +1,51 @@
+"""JSON Lines: the canonical interchange format, one Article per line.
+
+Each line is a JSON object with `id`, `title`, `date` (ISO), `kind`, `summary`,
+`url` and `source`. `write_jsonl` writes what `read_jsonl` reads back unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+from corpus.model import Article, Problem
+from corpus.records import article_from_fields
+
+MAX_LINE_CHARS = 1_000_000
+
+
+def read_jsonl(text: str, path: Path) -> Iterator[Article | Problem]:
+    """Yield an Article per good line and a Problem per bad one; blank lines are skipped."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        if len(line) > MAX_LINE_CHARS:
+            yield Problem(str(path), number, f"line is {len(line):,} characters long, over the "
+                          f"{MAX_LINE_CHARS:,} limit; record skipped", lost_item=True)
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield Problem(str(path), number, f"not valid JSON ({error.msg} at column "
+                          f"{error.colno}); record skipped", lost_item=True)
+            continue
+        if not isinstance(record, dict):
+            yield Problem(str(path), number, "expected a JSON object like "
+                          '{"title": ..., "date": "2024-02-21"}; record skipped')
+            continue
+        article, problems = article_from_fields(record, path, number)
+        yield from problems
+        if article is not None:
+            yield article
+
+
+def write_jsonl(articles: Iterable[Article], out: TextIO) -> int:
+    """Write one JSON object per article; return how many were written."""
+    count = 0
+    for article in articles:
+        out.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
+        count += 1
+    return count

@@ -1,0 +1,99 @@
+"""The `Article` record, its stable id, and the `Problem` a reader reports.
+
+An id is readable and derived from the content alone: the date, then a slug
+of the title (`2024-02-06-ilo-joins-discussion-on-cooperative-economy`). The
+same item read from another file, or from a later snapshot of the same
+listing, gets the same id, so a permalink survives any rebuild or merge.
+
+A title whose slug is longer than `SLUG_WORDS_MAX` characters is cut at a word
+boundary and given a short suffix: six hex digits of a hash of the whole slug.
+Two long titles that share their first words therefore never collide, and the
+suffix depends only on the item itself, never on which other items happen to
+be read with it (a suffix handed out "on collision" would change an existing
+permalink the day a colliding item is added).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+SLUG_MAX = 48
+ID_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
+                         "\u2014": "-"})
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII words joined by hyphens: 'Viet Nam: Coop’s' -> 'viet-nam-coops'."""
+    folded = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+    ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
+    ascii_text = ascii_text.replace("'", "")
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text))
+
+
+def make_id(day: date, title: str) -> str:
+    """The stable id of an item: its ISO date and a slug of its title."""
+    slug = slugify(title) or "untitled"
+    if len(slug) > SLUG_MAX:
+        digest = hashlib.sha1(slug.encode("ascii")).hexdigest()[:6]
+        cut = slug[:SLUG_MAX]
+        if "-" in cut and slug[SLUG_MAX] != "-":
+            cut = cut.rsplit("-", 1)[0]
+        slug = f"{cut.rstrip('-')}-{digest}"
+    return f"{day.isoformat()}-{slug}"
+
+
+def clean_text(text: str) -> str:
+    """Collapse runs of white space (including non-breaking spaces) to one space."""
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news item.
+
+    `source` says where it was read: the file name and the item's number or
+    line in it. `url` links to the original when the input gave one.
+    """
+
+    id: str
+    title: str
+    date: date
+    kind: str = ""
+    summary: str = ""
+    url: str = ""
+    source: str = ""
+
+    @classmethod
+    def create(cls, *, title: str, date: date, kind: str = "", summary: str = "",
+               url: str = "", source: str = "", id: str = "") -> "Article":
+        """Build an Article from raw fields, cleaning white space and deriving the id."""
+        title = clean_text(title)
+        return cls(id=id or make_id(date, title), title=title, date=date,
+                   kind=clean_text(kind), summary=clean_text(summary), url=url.strip(),
+                   source=source)
+
+    def to_dict(self) -> dict[str, str]:
+        """The record as JSON-ready strings (the JSON Lines form)."""
+        return {"id": self.id, "title": self.title, "date": self.date.isoformat(),
+                "kind": self.kind, "summary": self.summary, "url": self.url,
+                "source": self.source}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong in an input file: where, and what, in one sentence."""
+
+    path: str
+    line: int | None
+    message: str
+    fatal_in_strict: bool = field(default=True)
+    lost_item: bool = field(default=False)  # True when an item or record was skipped
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.message}"

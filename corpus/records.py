@@ -1,0 +1,59 @@
+"""Turn one record of a structured file (a JSON object, a CSV row) into an Article.
+
+JSON Lines and CSV share the field names of the record: `title` and `date`
+are required; `kind`, `summary`, `url` and `id` are optional. An `id` that is
+given is kept (so a permalink survives an edited title); a malformed one is
+replaced by the derived id, with a warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from corpus.dates import DateError, check_plausible, parse_strict_date
+from corpus.model import ID_PATTERN, Article, Problem
+
+FIELDS = ("id", "title", "date", "kind", "summary", "url")
+MAX_FIELD_CHARS = 100_000
+
+
+def article_from_fields(fields: Mapping[str, object], path: Path,
+                        line: int) -> tuple[Article | None, list[Problem]]:
+    """The Article of one record, or None with the problems that say why it was skipped."""
+    problems: list[Problem] = []
+
+    def fail(message: str) -> tuple[None, list[Problem]]:
+        problems.append(Problem(str(path), line, f"{message}; record skipped", lost_item=True))
+        return None, problems
+
+    values: dict[str, str] = {}
+    for name in FIELDS:
+        value = fields.get(name)
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            return fail(f"field {name!r} must be text, not {type(value).__name__}")
+        if len(value) > MAX_FIELD_CHARS:
+            return fail(f"field {name!r} is {len(value):,} characters long, over the "
+                        f"{MAX_FIELD_CHARS:,} limit")
+        values[name] = value
+    if not values["title"].strip():
+        return fail("missing title")
+    if not values["date"].strip():
+        return fail("missing date (write it as '2024-02-21')")
+    try:
+        day = parse_strict_date(values["date"])
+        check_plausible(day)
+    except DateError as error:
+        return fail(str(error))
+    given_id = values["id"].strip()
+    if given_id and not ID_PATTERN.match(given_id):
+        problems.append(Problem(str(path), line, f"id {given_id[:80]!r} is not a valid id "
+                                "(a date, then lower-case words joined by hyphens); "
+                                "used the id derived from date and title", fatal_in_strict=False))
+        given_id = ""
+    article = Article.create(id=given_id, title=values["title"], date=day, kind=values["kind"],
+                             summary=values["summary"], url=values["url"],
+                             source=f"{path.name}, line {line}")
+    return article, problems

@@ -1,0 +1,330 @@
+"""The search engine: answers a `SearchRequest` with a `ResultPage`.
+
+One `Engine` per index directory, shared by all threads. Each thread keeps its
+own Whoosh searcher and refreshes it when the index on disk changes (a full
+rebuild moves CURRENT to a new generation; `--update` commits a new Whoosh
+generation in place), so changes show up without a restart.
+
+A search, in order:
+1. parse and check the query (`query.py`); an empty query browses everything;
+2. collect the matching document numbers (no scoring);
+3. filter by date and count kinds, then filter by kind and count years and
+   months, all from per-document columns cached once per index version
+   (`columns.py`), never one query per bucket;
+4. order: by score (ties to the newer item) through Whoosh, restricted to the
+   filtered documents; or by date straight from the day column;
+5. load and highlight only the hits on the page shown.
+"""
+
+from __future__ import annotations
+
+import heapq
+import html
+import os
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.highlight import HtmlFormatter, WholeFragmenter, highlight
+from whoosh.searching import Searcher
+
+from corpus import Article
+from search.columns import Columns, load_columns
+from search.query import check_expansion, make_parser, parse_query
+from search.request import InputError, SearchRequest
+from search.results import Hit, ResultPage
+from search.schema import day_number, from_stored
+from search.store import CURRENT, META, Generation, current_generation
+
+SUGGEST_BELOW = 3
+SPELL_FIELDS = ("spell_summary", "spell_title")
+WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class _Opened:
+    """One opened generation: the Whoosh index and what is derived from its schema."""
+
+    generation: Generation
+    index: whoosh_index.Index
+    parser: object
+    stamp: tuple[object, ...]
+
+
+def _stamp(index_dir: Path) -> tuple[object, ...]:
+    """Changes whenever CURRENT or the live meta.json is replaced."""
+    parts: list[object] = []
+    for path in (index_dir / CURRENT,):
+        try:
+            stat = path.stat()
+            parts.extend((stat.st_ino, stat.st_mtime_ns))
+            name = path.read_text(encoding="utf-8").strip()
+            meta = (index_dir / name / META).stat()
+            parts.extend((name, meta.st_ino, meta.st_mtime_ns))
+        except OSError:
+            parts.append(None)
+    return tuple(parts)
+
+
+class Engine:
+    """Search one index directory; safe to share between threads."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._opened: _Opened | None = None
+        self._local = threading.local()
+        self._columns: dict[tuple[str, int], Columns] = {}
+        self._open()  # fail early, with IndexMissing, when there is no index
+
+    # -- opening and refreshing -------------------------------------------------
+
+    def _open(self) -> _Opened:
+        stamp = _stamp(self.index_dir)
+        opened = self._opened
+        if opened is not None and opened.stamp == stamp:
+            return opened
+        with self._lock:
+            opened = self._opened
+            if opened is not None and opened.stamp == stamp:
+                return opened
+            generation = current_generation(self.index_dir)
+            if opened is not None and opened.generation.path == generation.path:
+                index = opened.index
+            else:
+                index = whoosh_index.open_dir(str(generation.path))
+            opened = _Opened(generation, index, make_parser(index.schema), stamp)
+            self._opened = opened
+            return opened
+
+    def _searcher(self) -> tuple[_Opened, Searcher]:
+        opened = self._open()
+        local = self._local
+        searcher: Searcher | None = getattr(local, "searcher", None)
+        if searcher is not None and getattr(local, "path", None) != opened.generation.path:
+            searcher.close()
+            searcher = None
+        if searcher is None:
+            searcher = opened.index.searcher()
+        elif not searcher.up_to_date():
+            searcher = searcher.refresh()
+        local.searcher, local.path = searcher, opened.generation.path
+        return opened, searcher
+
+    def _columns_for(self, opened: _Opened, searcher: Searcher) -> Columns:
+        key = (str(opened.generation.path), searcher.reader().generation())
+        columns = self._columns.get(key)
+        if columns is None:
+            columns = load_columns(searcher.reader())
+            with self._lock:
+                # Keep the columns of the two newest index versions only.
+                if len(self._columns) >= 2:
+                    self._columns.pop(next(iter(self._columns)))
+                self._columns[key] = columns
+        return columns
+
+    @property
+    def generation(self) -> Generation:
+        """The generation currently served."""
+        return self._open().generation
+
+    # -- searching -------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> ResultPage:
+        """Answer a request; InputError for a bad query, kind or page."""
+        started = time.perf_counter()
+        opened, searcher = self._searcher()
+        columns = self._columns_for(opened, searcher)
+        kinds = self._resolve_kinds(request.kinds, columns)
+        parsed: wq.Query | None = None
+        if request.query:
+            parsed = parse_query(opened.parser, request.query)  # type: ignore[arg-type]
+            check_expansion(parsed, searcher.reader())
+            docs: Iterable[int] = searcher.docs_for_query(parsed)
+        else:
+            docs = columns.live_docs(searcher.reader())
+        day = columns.day
+        if request.date_from or request.date_to:
+            low = day_number(request.date_from) if request.date_from else 0
+            high = day_number(request.date_to) if request.date_to else 99999999
+            docs = [d for d in docs if low <= day[d] <= high]
+        elif not isinstance(docs, list):
+            docs = list(docs)
+        kind_codes = columns.kind
+        kind_counts = Counter(kind_codes[d] for d in docs)
+        if kinds:
+            wanted = {columns.kind_code[k] for k in kinds}
+            docs = [d for d in docs if kind_codes[d] in wanted]
+        month_counts = Counter(day[d] // 100 for d in docs)
+        total = len(docs)
+        if request.page > 1 and request.offset >= total:
+            last = max(1, -(-total // request.per_page))
+            raise InputError(f"page {request.page} is past the last page of results "
+                             f"({last})", "page")
+        ordered = self._order(request, parsed, searcher, docs, columns)
+        hits = [self._hit(searcher, docnum, score, parsed) for docnum, score in ordered]
+        suggestion = None
+        if parsed is not None and total < SUGGEST_BELOW:
+            suggestion = self._suggest(opened, searcher, request.query, total)
+        years: Counter[int] = Counter()
+        for month, count in month_counts.items():
+            years[month // 100] += count
+        return ResultPage(
+            request=request, total=total, hits=hits,
+            years=[(str(y), c) for y, c in sorted(years.items())],
+            months=[(f"{m // 100}-{m % 100:02d}", c) for m, c in sorted(month_counts.items())],
+            kinds=[(columns.kind_names[k], c) for k, c in
+                   sorted(kind_counts.items(), key=lambda kc: (-kc[1], columns.kind_names[kc[0]]))],
+            suggestion=suggestion, elapsed_ms=(time.perf_counter() - started) * 1000,
+            generation=opened.generation.id)
+
+    @staticmethod
+    def _resolve_kinds(kinds: tuple[str, ...], columns: Columns) -> tuple[str, ...]:
+        resolved = []
+        by_lower = {name.lower(): name for name in columns.kind_code}
+        for kind in kinds:
+            name = by_lower.get(kind.lower())
+            if name is None:
+                known = ", ".join(sorted(n for n in columns.kind_code if n)) or "none"
+                raise InputError(f"unknown kind '{kind[:60]}': kinds in this index are "
+                                 f"{known}", "kind")
+            resolved.append(name)
+        return tuple(resolved)
+
+    def _order(self, request: SearchRequest, parsed: wq.Query | None, searcher: Searcher,
+               docs: list[int], columns: Columns) -> list[tuple[int, float | None]]:
+        wanted = request.offset + request.per_page
+        sort = request.effective_sort
+        if not docs:
+            return []
+        if sort == "relevance" and parsed is not None:
+            # Whoosh's own top-k by score, then ties to the newer item. A few extra
+            # hits make a tie that straddles the page boundary come out right.
+            results = searcher.search(parsed, filter=set(docs), limit=wanted + 10)
+            day = columns.day
+            ranked = sorted(((hit.docnum, hit.score) for hit in results),
+                            key=lambda pair: (-pair[1], -day[pair[0]], pair[0]))
+            return ranked[request.offset:wanted]
+        day = columns.day
+        if sort == "oldest":
+            top = heapq.nsmallest(wanted, docs, key=lambda d: (day[d], d))
+        else:
+            top = heapq.nlargest(wanted, docs, key=lambda d: (day[d], -d))
+        return [(docnum, None) for docnum in top[request.offset:]]
+
+    def _hit(self, searcher: Searcher, docnum: int, score: float | None,
+             parsed: wq.Query | None) -> Hit:
+        article = from_stored(searcher.stored_fields(docnum))
+        return Hit(article=article, score=score,
+                   title_html=self._highlight(searcher, "title", article.title, parsed),
+                   summary_html=self._highlight(searcher, "summary", article.summary, parsed))
+
+    @staticmethod
+    def _highlight(searcher: Searcher, field: str, text: str, parsed: wq.Query | None) -> str:
+        if parsed is None or not text:
+            return html.escape(text, quote=False)
+        terms = {term for name, term in parsed.existing_terms(searcher.reader(), expand=True)
+                 if name == field}
+        if not terms:
+            return html.escape(text, quote=False)
+        analyzer = searcher.schema[field].analyzer
+        marked = highlight(text, {t.decode() if isinstance(t, bytes) else t for t in terms},
+                           analyzer, WholeFragmenter(charlimit=None),
+                           HtmlFormatter(tagname="mark", classname="hl", termclass="t"),
+                           top=1, mode="query")
+        return marked or html.escape(text, quote=False)
+
+    def _suggest(self, opened: _Opened, searcher: Searcher, text: str,
+                 total: int) -> str | None:
+        """A respelling of the query's unknown words that finds more items, or None."""
+        reader = searcher.reader()
+        analyzer = searcher.schema["summary"].analyzer
+        changed = False
+
+        def respell(match: re.Match[str]) -> str:
+            nonlocal changed
+            word = match.group(0)
+            followed_by = text[match.end():match.end() + 1]
+            if word in ("AND", "OR", "NOT") or followed_by in (":", "*", "?"):
+                return word
+            forms = [token.text for token in analyzer(word, no_morph=True, mode="query")]
+            if not forms or any(reader.doc_frequency(field, form)
+                                for form in forms for field in SPELL_FIELDS):
+                return word
+            for field in SPELL_FIELDS:
+                suggestions = searcher.suggest(field, forms[0], limit=1, maxdist=2, prefix=1)
+                if suggestions:
+                    changed = True
+                    return suggestions[0]
+            return word
+
+        corrected = WORD.sub(respell, text)
+        if not changed:
+            return None
+        try:
+            better = parse_query(opened.parser, corrected)  # type: ignore[arg-type]
+        except InputError:
+            return None
+        count = sum(1 for _ in searcher.docs_for_query(better))
+        return corrected if count > total else None
+
+    # -- single items ------------------------------------------------------------
+
+    def get(self, item_id: str) -> Article | None:
+        """The article with this id, or None."""
+        _, searcher = self._searcher()
+        docnum = searcher.document_number(id=item_id)
+        return None if docnum is None else from_stored(searcher.stored_fields(docnum))
+
+    def more_like_this(self, item_id: str, limit: int = 5) -> list[Article]:
+        """Items whose words are most like this one's (Whoosh's more_like)."""
+        _, searcher = self._searcher()
+        docnum = searcher.document_number(id=item_id)
+        if docnum is None:
+            return []
+        fields = searcher.stored_fields(docnum)
+        text = f"{fields.get('title', '')} {fields.get('summary', '')}"
+        results = searcher.more_like(docnum, "summary", text=text, top=limit, numterms=8)
+        return [from_stored(hit.fields()) for hit in results]
+
+    def stats(self) -> dict[str, object]:
+        """Items, date span, counts per year and kind, index size, generation."""
+        opened, searcher = self._searcher()
+        columns = self._columns_for(opened, searcher)
+        docs = list(columns.live_docs(searcher.reader()))
+        days = [columns.day[d] for d in docs]
+        years = Counter(value // 10000 for value in days)
+        kinds = Counter(columns.kind_names[columns.kind[d]] for d in docs)
+        size = sum(p.stat().st_size for p in opened.generation.path.iterdir() if p.is_file())
+
+        def iso(value: int) -> str:
+            return f"{value // 10000:04d}-{value // 100 % 100:02d}-{value % 100:02d}"
+
+        return {"items": len(docs), "first": iso(min(days)) if days else None,
+                "last": iso(max(days)) if days else None,
+                "years": {str(y): c for y, c in sorted(years.items())},
+                "kinds": dict(kinds.most_common()), "index_bytes": size,
+                "index_path": str(opened.generation.path),
+                "generation": opened.generation.to_dict()}
+
+    def kinds(self) -> list[str]:
+        """Every kind in the index, sorted."""
+        opened, searcher = self._searcher()
+        return sorted(k for k in self._columns_for(opened, searcher).kind_code if k)
+
+    def close(self) -> None:
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            searcher.close()
+            self._local.searcher = None
+
+
+def open_engine(index_dir: str | os.PathLike[str]) -> Engine:
+    """An Engine over `index_dir` (IndexMissing when there is no index)."""
+    return Engine(Path(index_dir))

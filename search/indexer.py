@@ -1,0 +1,133 @@
+"""Build an index from Articles, aside and swapped in whole, or update one in place.
+
+`build_index` reads nothing itself: the caller hands it the `ReadResult` of
+`corpus.read_sources`, so what was read, skipped and merged is accounted for in
+one place. A full build writes a new generation into a temporary directory and
+publishes it atomically (see `store`); `update=True` adds and replaces items
+by id in the live generation through Whoosh's own atomic commit.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from corpus import Problem, ReadResult
+from search.schema import SCHEMA_VERSION, build_schema, to_document
+from search.store import (IndexMissing, current_generation, new_build_dir, new_generation_id,
+                          publish, remove_stale, write_meta, writer_lock)
+
+Progress = Callable[[int, int], None]
+WRITER_MEMORY_MB = 256
+
+
+class BuildFailed(Exception):
+    """The build did not happen; the existing index is untouched. `problems` says why."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+@dataclass
+class BuildReport:
+    """What a build did: counts, the new generation, and every problem met."""
+
+    read: int
+    indexed: int
+    skipped: int
+    duplicates: int
+    generation: str
+    index_path: Path
+    seconds: float
+    total_items: int
+    updated: bool = False
+    problems: list[Problem] = field(default_factory=list)
+
+
+def build_index(result: ReadResult, index_dir: Path, *, update: bool = False,
+                strict: bool = False, progress: Progress | None = None) -> BuildReport:
+    """Index `result.articles` into `index_dir`; raise BuildFailed and change nothing on error."""
+    if strict and result.strict_failures:
+        failures = result.strict_failures
+        raise BuildFailed(f"--strict: {len(failures)} problem(s) in the input, nothing indexed",
+                          failures)
+    if not result.articles and not update:
+        raise BuildFailed("no items to index: " + (
+            "every item was skipped (see the problems above)" if result.problems
+            else "the sources hold no items"), result.problems)
+    started = time.perf_counter()
+    with writer_lock(index_dir):
+        if update:
+            try:
+                live = current_generation(index_dir)
+            except IndexMissing:
+                live = None
+            if live is not None:
+                generation, total = _update(result, live.path, progress)
+                path = live.path
+            else:
+                update = False
+        if not update:
+            generation, total, path = _rebuild(result, index_dir, progress)
+    return BuildReport(read=result.items_read, indexed=len(result.articles),
+                       skipped=result.skipped, duplicates=result.duplicates,
+                       generation=generation, index_path=path,
+                       seconds=time.perf_counter() - started, total_items=total, updated=update,
+                       problems=list(result.problems))
+
+
+def _add_all(writer, result: ReadResult, progress: Progress | None, update: bool) -> None:
+    add = writer.update_document if update else writer.add_document
+    total = len(result.articles)
+    step = max(total // 200, 1)
+    for done, article in enumerate(result.articles, start=1):
+        add(**to_document(article))
+        if progress is not None and (done % step == 0 or done == total):
+            progress(done, total)
+
+
+def _rebuild(result: ReadResult, index_dir: Path,
+             progress: Progress | None) -> tuple[str, int, Path]:
+    remove_stale(index_dir)
+    building = new_build_dir(index_dir)
+    generation = new_generation_id()
+    try:
+        ix = whoosh_index.create_in(str(building), build_schema())
+        writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+        try:
+            _add_all(writer, result, progress, update=False)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        total = ix.doc_count()
+        ix.close()
+        write_meta(building, generation, total, {"schema": SCHEMA_VERSION, "update_of": None})
+        final = publish(index_dir, building, generation)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    remove_stale(index_dir)
+    return generation, total, final
+
+
+def _update(result: ReadResult, path: Path, progress: Progress | None) -> tuple[str, int]:
+    ix = whoosh_index.open_dir(str(path))
+    writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+    try:
+        _add_all(writer, result, progress, update=True)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    total = ix.doc_count()
+    ix.close()
+    generation = new_generation_id()
+    write_meta(path, generation, total, {"schema": SCHEMA_VERSION, "update_of": path.name})
+    return generation, total

@@ -1,0 +1,98 @@
+"""Turn the text a user typed into a Whoosh query, or say why it cannot be searched.
+
+Whoosh's parser never raises on junk: `(((`, a lone `AND` or only common words
+parse to `NullQuery`, and `*` parses to `Every`. So the parsed tree is checked
+here, not trusted: a query must ask for at least one word, may not be an
+"everything" wildcard, and is bounded in size, nesting and wildcard breadth so
+that no single request can stall the server.
+
+Syntax (Whoosh's): words are ANDed; `OR`, `NOT`, `AND`; "exact phrases";
+`title:`, `summary:`, `kind:`; `word*` prefixes. Field weights rank a title
+match above a summary-only match.
+"""
+
+from __future__ import annotations
+
+from whoosh import query as wq
+from whoosh.qparser import AndGroup, MultifieldParser
+from whoosh.qparser.plugins import BoostPlugin, RangePlugin
+from whoosh.reading import IndexReader
+from whoosh.fields import Schema
+
+from search.request import InputError
+
+SEARCH_FIELDS = ("title", "summary", "kind")
+FIELD_BOOSTS = {"title": 3.0, "summary": 1.0, "kind": 0.5}
+MAX_CLAUSES = 64
+MAX_DEPTH = 8
+MAX_EXPANSION = 2_000
+MIN_PREFIX = 2
+EMPTY_HELP = ("type some words, put a phrase in quotes, or clear the box to browse "
+              "everything")
+
+
+def make_parser(schema: Schema) -> MultifieldParser:
+    """The query parser: AND by default, title weighted above summary."""
+    parser = MultifieldParser(list(SEARCH_FIELDS), schema, fieldboosts=FIELD_BOOSTS,
+                              group=AndGroup)
+    # Term ranges over text and user boosts are not part of the documented syntax.
+    parser.remove_plugin_class(RangePlugin)
+    parser.remove_plugin_class(BoostPlugin)
+    return parser
+
+
+def parse_query(parser: MultifieldParser, text: str) -> wq.Query:
+    """The checked Whoosh query for `text` (which must not be blank)."""
+    try:
+        parsed = parser.parse(text)
+    except Exception as error:  # Whoosh raises assorted errors on odd syntax
+        raise InputError(f"could not read the query ({error.__class__.__name__}): "
+                         "check the quotes and parentheses", "q") from None
+    parsed = parsed.normalize()
+    if parsed is wq.NullQuery or isinstance(parsed, wq.NullQuery.__class__):
+        raise InputError(f"the query '{text[:80]}' has no words to search for (only "
+                         f"operators, brackets or very common words): {EMPTY_HELP}", "q")
+    _check_tree(parsed, text)
+    return parsed
+
+
+def _check_tree(node: wq.Query, text: str) -> None:
+    clauses = 0
+    stack: list[tuple[wq.Query, int]] = [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise InputError(f"the query nests brackets more than {MAX_DEPTH} deep: "
+                             "simplify it", "q")
+        if isinstance(current, wq.Every):
+            raise InputError(f"'{text[:80]}' would match every item: {EMPTY_HELP}", "q")
+        if isinstance(current, (wq.Prefix, wq.Wildcard)):
+            literal = current.text.split("*")[0].split("?")[0]
+            if len(literal) < MIN_PREFIX:
+                raise InputError(f"'{current.text.rstrip('*')}*' is too broad: give at least {MIN_PREFIX} "
+                                 "letters before * or ?", "q")
+        if current.is_leaf():
+            clauses += 1
+        else:
+            stack.extend((child, depth + 1) for child in current.children())
+    if clauses > MAX_CLAUSES * len(SEARCH_FIELDS):
+        raise InputError(f"the query has more than {MAX_CLAUSES} terms: search for fewer "
+                         "words at once", "q")
+
+
+def check_expansion(parsed: wq.Query, reader: IndexReader) -> None:
+    """Refuse a prefix or wildcard that expands to too many words in this index."""
+    for node in parsed.leaves():
+        if isinstance(node, (wq.Prefix, wq.Wildcard)):
+            count = 0
+            for _ in node._btexts(reader):
+                count += 1
+                if count > MAX_EXPANSION:
+                    raise InputError(f"'{node.text}' matches more than {MAX_EXPANSION:,} "
+                                     "different words: type more letters", "q")
+
+
+def terms_of(parsed: wq.Query) -> set[str]:
+    """The plain words a query asks for (for highlighting and spelling)."""
+    return {text.decode() if isinstance(text, bytes) else str(text)
+            for _, text in parsed.iter_all_terms() if text is not None}

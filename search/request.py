@@ -1,0 +1,122 @@
+"""The typed search request, and reading one from the raw parameters of a URL or CLI.
+
+Web and command line both hand strings to `parse_request`; everything that
+searches takes the `SearchRequest` it returns. A bad parameter raises
+`InputError` naming the parameter and saying what to try.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from search.bounds import BoundError, parse_bound
+
+Sort = Literal["relevance", "newest", "oldest"]
+SORTS: tuple[str, ...] = ("relevance", "newest", "oldest")
+PER_PAGE_CHOICES = (10, 20, 50, 100)
+DEFAULT_PER_PAGE = 20
+MAX_PER_PAGE = 100
+MAX_PAGE = 10_000
+MAX_QUERY_CHARS = 1_000
+MAX_KINDS = 20
+
+
+class InputError(ValueError):
+    """Something a user typed cannot be used; `param` names it, the message says why."""
+
+    def __init__(self, message: str, param: str | None = None) -> None:
+        super().__init__(message)
+        self.param = param
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    """One search: keywords, inclusive date bounds, kinds, order and page."""
+
+    query: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    kinds: tuple[str, ...] = ()
+    sort: Sort | None = None
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    # The bounds as the user wrote them, kept for display and for links.
+    raw_from: str = field(default="", compare=False)
+    raw_to: str = field(default="", compare=False)
+
+    @property
+    def effective_sort(self) -> str:
+        """`relevance` when there is a query, `newest` when browsing, unless set."""
+        return self.sort or ("relevance" if self.query.strip() else "newest")
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+    def cache_key(self) -> tuple[object, ...]:
+        """Everything that changes the answer (the raw bounds do not)."""
+        return (self.query.strip(), self.date_from, self.date_to, tuple(sorted(self.kinds)),
+                self.effective_sort, self.page, self.per_page)
+
+
+def _one(params: Mapping[str, Sequence[str]], name: str) -> str:
+    values = [value for value in params.get(name, ()) if value is not None]
+    return values[-1] if values else ""
+
+
+def _integer(text: str, name: str, default: int, low: int, high: int) -> int:
+    if not text.strip():
+        return default
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise InputError(f"{name} must be a whole number from {low} to {high}, "
+                         f"not '{text[:20]}'", name) from None
+    if not low <= value <= high:
+        raise InputError(f"{name} must be from {low} to {high}; {value} is out of range",
+                         name)
+    return value
+
+
+def parse_request(params: Mapping[str, Sequence[str]]) -> SearchRequest:
+    """Build a SearchRequest from raw parameters (each a list of strings, as in a URL).
+
+    `q`, `from`, `to`, `sort`, `page`, `per_page` take their last value; `kind`
+    may repeat. Raises InputError for the first bad parameter.
+    """
+    query = _one(params, "q")
+    if len(query) > MAX_QUERY_CHARS:
+        raise InputError(f"the query is {len(query):,} characters long; the limit is "
+                         f"{MAX_QUERY_CHARS:,}: shorten it", "q")
+    if "\x00" in query:
+        raise InputError("the query contains a NUL character: remove it", "q")
+    raw_from, raw_to = _one(params, "from").strip(), _one(params, "to").strip()
+    try:
+        date_from = parse_bound(raw_from, end=False) if raw_from else None
+    except BoundError as error:
+        raise InputError(f"from: {error}", "from") from None
+    try:
+        date_to = parse_bound(raw_to, end=True) if raw_to else None
+    except BoundError as error:
+        raise InputError(f"to: {error}", "to") from None
+    if date_from and date_to and date_from > date_to:
+        raise InputError(f"'from' ({raw_from}) is after 'to' ({raw_to}): swap them or "
+                         "widen the range", "from")
+    sort_text = _one(params, "sort").strip().lower()
+    if sort_text and sort_text not in SORTS:
+        raise InputError(f"unknown sort '{sort_text[:30]}': use one of {', '.join(SORTS)}",
+                         "sort")
+    kinds = tuple(dict.fromkeys(k.strip() for k in params.get("kind", ()) if k and k.strip()))
+    if len(kinds) > MAX_KINDS:
+        raise InputError(f"at most {MAX_KINDS} kinds at once", "kind")
+    return SearchRequest(
+        query=query.strip(), date_from=date_from, date_to=date_to, kinds=kinds,
+        sort=sort_text or None,  # type: ignore[arg-type]
+        page=_integer(_one(params, "page"), "page", 1, 1, MAX_PAGE),
+        per_page=_integer(_one(params, "per_page"), "per_page", DEFAULT_PER_PAGE, 1,
+                          MAX_PER_PAGE),
+        raw_from=raw_from, raw_to=raw_to)

@@ -1,0 +1,216 @@
+"""The `news-search` command line: index, search, stats and serve.
+
+A thin front end over the `corpus` and `search` packages, like the web UI.
+User errors become `click.ClickException`s that say what to do next.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+import click
+
+from corpus import BUNDLED_CORPUS, read_sources
+from search import (BuildFailed, IndexBusy, IndexMissing, InputError, build_index, open_engine,
+                    parse_request, resolve_index_dir)
+from search.request import SORTS
+
+INDEX_HELP = ("Index directory (default: $NEWS_SEARCH_INDEX, else "
+              "~/.local/share/news-search/index).")
+
+
+def _strip_marks(html_text: str) -> str:
+    import html
+    import re
+    return html.unescape(re.sub(r"</?mark[^>]*>", "", html_text))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="news-search")
+def main() -> None:
+    """Full-text search over news items: build an index, search it, serve it."""
+
+
+def run_build(sources: tuple[Path, ...], index_dir: Path, *, update: bool = False,
+              strict: bool = False, quiet: bool = False) -> None:
+    """Read the sources and build (or update) the index, reporting progress and problems."""
+    names = [str(s) for s in sources] if sources else [f"bundled corpus ({BUNDLED_CORPUS.name})"]
+    echo = (lambda *a, **k: None) if quiet else click.echo
+    echo(f"Reading {', '.join(names)} ...", err=True)
+    result = read_sources(sources or (BUNDLED_CORPUS,))
+    for problem in result.problems:
+        echo(f"  {problem}", err=True)
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if quiet:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="Indexing", file=sys.stderr,
+                                    show_pos=True, show_eta=True)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        report = build_index(result, index_dir, update=update, strict=strict, progress=progress)
+    except BuildFailed as error:
+        raise click.ClickException(f"{error} (the existing index, if any, is unchanged)")
+    except IndexBusy as error:
+        raise click.ClickException(str(error))
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    reasons = {}
+    for problem in result.problems:
+        if problem.lost_item:
+            key = problem.message.split(":")[-1].split(";")[0].strip()[:60]
+            reasons[key] = reasons.get(key, 0) + 1
+    action = "Updated" if report.updated else "Built"
+    echo(f"{action} index generation {report.generation} at {report.index_path}", err=True)
+    echo(f"  read {report.read}, indexed {report.indexed}, skipped {report.skipped} "
+         f"({report.duplicates} duplicates merged); {report.total_items} items in the index; "
+         f"{report.seconds:.1f} s", err=True)
+    for reason, count in sorted(reasons.items(), key=lambda kv: -kv[1]):
+        echo(f"  skipped {count}: {reason}", err=True)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--index", "index", type=click.Path(path_type=Path), help=INDEX_HELP)
+@click.option("--update", is_flag=True, help="Add and replace items by id in the existing index "
+              "instead of building a new one.")
+@click.option("--strict", is_flag=True, help="Fail, indexing nothing, if any record is bad.")
+def index(sources: tuple[Path, ...], index: Path | None, update: bool, strict: bool) -> None:
+    """Build the index from SOURCES (files or folders: .txt listings, .jsonl, .csv).
+
+    With no SOURCES, indexes the bundled ILO cooperatives corpus. The new index
+    is built aside and swapped in whole: searches keep working meanwhile, and a
+    failed build leaves the old index as it was.
+    """
+    run_build(sources, resolve_index_dir(index), update=update, strict=strict)
+
+
+def _engine(index_dir: Path | None):
+    try:
+        return open_engine(resolve_index_dir(index_dir))
+    except IndexMissing as error:
+        raise click.ClickException(str(error))
+
+
+@main.command()
+@click.argument("query", default="")
+@click.option("--from", "date_from", default="", help="Earliest date: 2024-02-06, "
+              "'6 Feb 2024', 'Feb 2024', 2024-02 or 2023 (a partial date covers its period).")
+@click.option("--to", "date_to", default="", help="Latest date, in the same forms "
+              "('--to 2023' ends on 2023-12-31).")
+@click.option("--kind", "kinds", multiple=True, help="Only items of this kind (repeatable).")
+@click.option("--sort", type=click.Choice(SORTS), default=None,
+              help="Order (default: relevance with a query, newest without).")
+@click.option("--page", default="1", help="Page number, from 1.")
+@click.option("--limit", default="10", help="Results per page (1-100).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result page as JSON.")
+@click.option("--index", "index", type=click.Path(path_type=Path), help=INDEX_HELP)
+def search(query: str, date_from: str, date_to: str, kinds: tuple[str, ...], sort: str | None,
+           page: str, limit: str, as_json: bool, index: Path | None) -> None:
+    """Search the index for QUERY (Whoosh syntax; empty browses everything, newest first).
+
+    \b
+    Words are ANDed: kenya cooperative
+    Either word:     kenya OR senegal
+    Exclude:         cooperative NOT kenya
+    Exact phrase:    "social and solidarity economy"
+    One field:       title:kenya  summary:workshop  kind:spotlight
+    Prefix:          cooperat*
+    """
+    params = {"q": [query], "from": [date_from], "to": [date_to], "kind": list(kinds),
+              "sort": [sort or ""], "page": [page], "per_page": [limit]}
+    engine = _engine(index)
+    try:
+        result = engine.search(parse_request(params))
+    except InputError as error:
+        raise click.ClickException(error.message)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
+    request = result.request
+    span = ""
+    if request.date_from or request.date_to:
+        span = (f", {request.date_from.isoformat() if request.date_from else '…'} to "
+                f"{request.date_to.isoformat() if request.date_to else '…'}")
+    what = f"for '{request.query}'" if request.query else "(all items)"
+    click.echo(f"{result.total} result{'s' if result.total != 1 else ''} {what}{span}; "
+               f"page {request.page} of {result.pages}, {result.elapsed_ms:.0f} ms")
+    if result.suggestion:
+        click.echo(f"Did you mean: {result.suggestion}")
+    for number, hit in enumerate(result.hits, start=result.first):
+        article = hit.article
+        kind = f" [{article.kind}]" if article.kind else ""
+        click.echo(f"\n{number:>3}. {_strip_marks(hit.title_html)}")
+        click.echo(f"     {article.date.isoformat()}{kind}  id: {article.id}")
+        if article.summary:
+            summary = textwrap.shorten(_strip_marks(hit.summary_html), 300, placeholder=" …")
+            click.echo(textwrap.indent(textwrap.fill(summary, 75), "     "))
+    if result.total == 0:
+        click.echo("Nothing matched. Try fewer words, OR between words, a wider date range, "
+                   "or no --kind filter.")
+
+
+@main.command()
+@click.option("--index", "index", type=click.Path(path_type=Path), help=INDEX_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+def stats(index: Path | None, as_json: bool) -> None:
+    """Items, date span, counts per year and kind, and index size."""
+    info = _engine(index).stats()
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+        return
+    generation = info["generation"]
+    click.echo(f"Index:      {info['index_path']}")
+    click.echo(f"Generation: {generation['id']} (built {generation['built_at']})")
+    click.echo(f"Items:      {info['items']}, {info['first']} to {info['last']}")
+    click.echo(f"Size:       {info['index_bytes'] / 1024:.0f} KiB")
+    click.echo("Per year:")
+    for year, count in info["years"].items():
+        click.echo(f"  {year}  {count:>7}")
+    click.echo("Per kind:")
+    for kind, count in info["kinds"].items():
+        click.echo(f"  {count:>7}  {kind or '(no kind)'}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Only 127.0.0.1 is private to this machine; "
+              "0.0.0.0 lets any machine on the network search (read-only).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              help="Port to listen on.")
+@click.option("--index", "index", type=click.Path(path_type=Path), help=INDEX_HELP)
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Worker threads.")
+def serve(host: str, port: int, index: Path | None, threads: int) -> None:
+    """Serve the web UI with waitress (builds the bundled corpus first if there is no index)."""
+    import logging
+
+    import waitress
+
+    from webui import create_app
+
+    index_dir = resolve_index_dir(index)
+    try:
+        open_engine(index_dir).close()
+    except IndexMissing:
+        click.echo(f"No index at {index_dir}: building one from the bundled corpus first.",
+                   err=True)
+        run_build((), index_dir)
+    app = create_app({"INDEX_DIR": str(index_dir)})
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    click.echo(f"Serving news-search on http://{host}:{port}/ (index {index_dir}); "
+               "Ctrl-C stops.", err=True)
+    waitress.serve(app, host=host, port=port, threads=threads, ident="news-search")
+
+
+if __name__ == "__main__":
+    main()
