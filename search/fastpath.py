@@ -1,0 +1,244 @@
+"""Match and score queries straight from posting blocks: the fast path of a search.
+
+Whoosh matches and scores one document at a time through a tree of Python
+matcher objects (`docs_for_query`, `search`): at 100k items a common word
+costs a quarter of a second to match and as much again to rank. Here a query
+is evaluated a whole posting list at a time instead:
+
+- a `Term` reads its posting blocks directly (document numbers and term
+  frequencies, one decoded block of up to 128 postings per step) and keeps
+  them in a small per-index-version cache, so a page, the next page and a
+  facet click read each list once;
+- `And`, `Or`, `Not`, `AndNot`, `AndMaybe` and `Prefix`/`Wildcard` are set
+  algebra over those lists; anything else (a phrase, say) is matched by
+  Whoosh for that node only;
+- scores, for a tree of `Term`, `And` and `Or` only, are Whoosh's BM25F with
+  Whoosh's own idf, average field length and per-document field lengths,
+  summed the way Whoosh's union and intersection matchers sum them, for the
+  filtered documents only. Any other tree is ranked by Whoosh itself
+  (`Engine._order` falls back), so ranking never changes meaning here.
+
+`tests/test_perf_equivalence.py` checks hits, totals and scores against
+Whoosh's straightforward path.
+"""
+
+from __future__ import annotations
+
+import threading
+from array import array
+from collections import OrderedDict
+from collections.abc import Iterable
+
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length
+
+POSTINGS_CACHE_TERMS = 128
+LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
+SCORED_NODES = (wq.Term, wq.And, wq.Or)
+
+Postings = tuple[array, array]  # global document numbers, term frequencies
+
+
+class TermCache:
+    """A bounded LRU of decoded posting lists for one index version (thread-safe)."""
+
+    def __init__(self, size: int = POSTINGS_CACHE_TERMS) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
+        self._lock = threading.Lock()
+        self._lengths: dict[str, bytes] = {}
+
+    def get(self, key: tuple[str, bytes]) -> Postings | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, bytes], value: Postings) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def lengths(self, searcher: Searcher, field: str) -> bytes:
+        """Each document's encoded length of `field` (one byte per global docnum)."""
+        found = self._lengths.get(field)
+        if found is None:
+            parts = []
+            for leaf, _offset in searcher.leaf_searchers():
+                reader = leaf.reader()
+                count = reader.doc_count_all()
+                column = reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+                parts.append(bytes(column) if column is not None else bytes(count))
+            found = self._lengths[field] = b"".join(parts)
+        return found
+
+
+def _read_leaf(matcher: object, offset: int, ids: array, weights: array) -> None:
+    if isinstance(matcher, W3LeafMatcher):
+        # Whole blocks at a time: the same decoding Whoosh does, minus the
+        # per-posting method calls.
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            block = matcher._ids
+            ids.extend([d + offset for d in block] if offset else block)
+            weights.extend(matcher._weights)
+            matcher._next_block()
+        return
+    while matcher.is_active():  # a deletion filter, or another codec: one at a time
+        ids.append(matcher.id() + offset)
+        weights.append(matcher.weight())
+        matcher.next()
+
+
+class Evaluator:
+    """Evaluate one parsed query against one searcher (one request, one thread)."""
+
+    def __init__(self, searcher: Searcher, cache: TermCache, live: Iterable[int]) -> None:
+        self.searcher = searcher
+        self.cache = cache
+        self._live = live
+        self._live_set: set[int] | None = None
+        self._docsets: dict[int, set[int]] = {}
+
+    # -- posting lists -------------------------------------------------------------
+
+    def postings(self, field: str, text: str | bytes) -> Postings:
+        schema = self.searcher.schema
+        if field not in schema:
+            return array("I"), array("f")
+        try:
+            btext = schema[field].to_bytes(text)
+        except ValueError:
+            return array("I"), array("f")
+        key = (field, btext)
+        found = self.cache.get(key)
+        if found is not None:
+            return found
+        ids, weights = array("I"), array("f")
+        for leaf, offset in self.searcher.leaf_searchers():
+            reader = leaf.reader()
+            if (field, btext) in reader:
+                _read_leaf(reader.postings(field, btext), offset, ids, weights)
+        self.cache.put(key, (ids, weights))
+        return ids, weights
+
+    def live(self) -> set[int]:
+        if self._live_set is None:
+            self._live_set = set(self._live)
+        return self._live_set
+
+    # -- matching ---------------------------------------------------------------------
+
+    def docs(self, node: wq.Query) -> set[int]:
+        """The document numbers matching `node` (a fresh set the caller may change)."""
+        return set(self._docs(node))
+
+    def _docs(self, node: wq.Query) -> set[int]:
+        key = id(node)
+        found = self._docsets.get(key)
+        if found is None:
+            found = self._docsets[key] = self._match(node)
+        return found
+
+    def _match(self, node: wq.Query) -> set[int]:
+        if isinstance(node, wq.Term):
+            return set(self.postings(node.fieldname, node.text)[0])
+        if isinstance(node, wq.And):
+            parts = sorted((self._docs(child) for child in node.subqueries
+                            if not isinstance(child, wq.Not)), key=len)
+            if not parts:
+                result = set(self.live())
+            else:
+                result = parts[0].intersection(*parts[1:])
+            for child in node.subqueries:
+                if isinstance(child, wq.Not):
+                    result -= self._docs(child.query)
+            return result
+        if isinstance(node, wq.Or) and not getattr(node, "minmatch", 0):
+            result: set[int] = set()
+            for child in node.subqueries:
+                result |= self._docs(child)
+            return result
+        if isinstance(node, wq.Not):
+            return self.live() - self._docs(node.query)
+        if isinstance(node, wq.AndNot):
+            return self._docs(node.a) - self._docs(node.b)
+        if isinstance(node, wq.AndMaybe):
+            return set(self._docs(node.a))
+        if isinstance(node, (wq.Prefix, wq.Wildcard)) and node.text:
+            result = set()
+            for btext in node._btexts(self.searcher.reader()):
+                result.update(self.postings(node.fieldname, btext)[0])
+            return result
+        # Phrases and anything else: Whoosh matches this node (deletions included).
+        return set(self.searcher.docs_for_query(node))
+
+    # -- scoring ----------------------------------------------------------------------
+
+    @staticmethod
+    def scorable(node: wq.Query) -> bool:
+        """Whether `scores` reproduces Whoosh's ranking for this tree."""
+        if isinstance(node, wq.Or) and getattr(node, "minmatch", 0):
+            return False
+        if not isinstance(node, SCORED_NODES) or getattr(node, "scale", None):
+            return False
+        return all(Evaluator.scorable(child) for child in node.children())
+
+    def scores(self, node: wq.Query, wanted: set[int]) -> dict[int, float]:
+        """BM25F score of each document in `wanted` (all of which match `node`)."""
+        return self._score(node, wanted)
+
+    def _score(self, node: wq.Query, wanted: set[int]) -> dict[int, float]:
+        if isinstance(node, wq.Term):
+            scores = self._term_scores(node, wanted)
+        else:
+            children = [child for child in node.subqueries]
+            if isinstance(node, wq.And):
+                parts = [self._score(child, wanted) for child in children]
+                scores = parts[0]
+                for part in parts[1:]:
+                    for docnum, value in part.items():
+                        scores[docnum] += value
+            else:  # Or: a document scores what the children it matches score
+                scores = {}
+                for child in children:
+                    for docnum, value in self._score(child, wanted).items():
+                        scores[docnum] = scores.get(docnum, 0.0) + value
+        if node.boost != 1.0 and not isinstance(node, wq.Term):
+            boost = node.boost
+            scores = {docnum: value * boost for docnum, value in scores.items()}
+        return scores
+
+    def _term_scores(self, node: wq.Term, wanted: set[int]) -> dict[int, float]:
+        field = node.fieldname
+        ids, weights = self.postings(field, node.text)
+        if not ids:
+            return {}
+        searcher = self.searcher
+        btext = searcher.schema[field].to_bytes(node.text)
+        scorer = searcher.weighting.scorer(searcher, field, btext)
+        idf, avgfl = scorer.idf, scorer.avgfl
+        big_b, k1 = scorer.B, scorer.K1
+        # Whoosh's bm25(): idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))),
+        # with the length part worked out once per encoded length.
+        part = [k1 * ((1 - big_b) + big_b * fl / avgfl) for fl in LENGTH_OF_BYTE]
+        lengths = self.cache.lengths(searcher, field)
+        boost = node.boost
+        scores: dict[int, float] = {}
+        for docnum, tf in zip(ids, weights):
+            if docnum in wanted:
+                value = idf * ((tf * (k1 + 1)) / (tf + part[lengths[docnum]]))
+                scores[docnum] = value * boost if boost != 1.0 else value
+        return scores
