@@ -36,7 +36,7 @@ from whoosh.util.numeric import byte_to_length
 
 POSTINGS_CACHE_TERMS = 128
 LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
-SCORED_NODES = (wq.Term, wq.And, wq.Or)
+SCORED_NODES = (wq.Term, wq.And, wq.Or, wq.Phrase, wq.Prefix, wq.Wildcard)
 
 Postings = tuple[array, array]  # global document numbers, term frequencies
 
@@ -110,7 +110,7 @@ class Evaluator:
         self.cache = cache
         self._live = live
         self._live_set: set[int] | None = None
-        self._docsets: dict[int, set[int]] = {}
+        self._docsets: dict[wq.Query, set[int]] = {}
 
     # -- posting lists -------------------------------------------------------------
 
@@ -146,10 +146,9 @@ class Evaluator:
         return set(self._docs(node))
 
     def _docs(self, node: wq.Query) -> set[int]:
-        key = id(node)
-        found = self._docsets.get(key)
+        found = self._docsets.get(node)  # equal queries match the same documents
         if found is None:
-            found = self._docsets[key] = self._match(node)
+            found = self._docsets[node] = self._match(node)
         return found
 
     def _match(self, node: wq.Query) -> set[int]:
@@ -182,8 +181,64 @@ class Evaluator:
             for btext in node._btexts(self.searcher.reader()):
                 result.update(self.postings(node.fieldname, btext)[0])
             return result
-        # Phrases and anything else: Whoosh matches this node (deletions included).
+        if isinstance(node, wq.Phrase) and node.words:
+            return self._phrase(node)
+        # Anything else: Whoosh matches this node (deletions included).
         return set(self.searcher.docs_for_query(node))
+
+    def _phrase(self, node: wq.Phrase) -> set[int]:
+        """Documents with the words in order, each 1..slop positions after the last
+        (Whoosh's SpanNear2 with mindist=1), checked only where all words occur."""
+        field = node.fieldname
+        schema = self.searcher.schema
+        if field not in schema or not schema[field].format.supports("positions"):
+            return set(self.searcher.docs_for_query(node))
+        try:
+            btexts = [schema[field].to_bytes(word) for word in node.words]
+        except ValueError:
+            return set()
+        candidates = set.intersection(*(set(self.postings(field, b)[0]) for b in btexts))
+        if not candidates or len(btexts) == 1:
+            return candidates
+        positions = [self._positions(field, b, candidates) for b in btexts]
+        slop = node.slop
+        found = set()
+        for docnum in candidates:
+            ends = positions[0][docnum]
+            for word in positions[1:]:
+                ends = [q for q in word[docnum] if any(1 <= q - e <= slop for e in ends)]
+                if not ends:
+                    break
+            else:
+                found.add(docnum)
+        return found
+
+    def _positions(self, field: str, btext: bytes,
+                   candidates: set[int]) -> dict[int, list[int]]:
+        decode = self.searcher.schema[field].format.decode_positions
+        found: dict[int, list[int]] = {}
+        for leaf, offset in self.searcher.leaf_searchers():
+            reader = leaf.reader()
+            if (field, btext) not in reader:
+                continue
+            matcher = reader.postings(field, btext)
+            if isinstance(matcher, W3LeafMatcher):
+                while matcher.is_active():
+                    matcher._read_ids()
+                    block = matcher._ids
+                    inside = [i for i, d in enumerate(block) if d + offset in candidates]
+                    if inside:
+                        matcher._read_values()
+                        values = matcher._values
+                        for i in inside:
+                            found[block[i] + offset] = decode(values[i])
+                    matcher._next_block()
+            else:
+                while matcher.is_active():
+                    if matcher.id() + offset in candidates:
+                        found[matcher.id() + offset] = decode(matcher.value())
+                    matcher.next()
+        return found
 
     # -- scoring ----------------------------------------------------------------------
 
@@ -194,6 +249,10 @@ class Evaluator:
             return False
         if not isinstance(node, SCORED_NODES) or getattr(node, "scale", None):
             return False
+        if isinstance(node, wq.Phrase):
+            return bool(node.words)
+        if isinstance(node, (wq.Prefix, wq.Wildcard)):
+            return bool(node.text)
         return all(Evaluator.scorable(child) for child in node.children())
 
     def scores(self, node: wq.Query, wanted: set[int]) -> dict[int, float]:
@@ -201,22 +260,34 @@ class Evaluator:
         return self._score(node, wanted)
 
     def _score(self, node: wq.Query, wanted: set[int]) -> dict[int, float]:
+        """Scores of the documents in `wanted` that match `node` (others are left out)."""
         if isinstance(node, wq.Term):
-            scores = self._term_scores(node, wanted)
-        else:
-            children = [child for child in node.subqueries]
-            if isinstance(node, wq.And):
-                parts = [self._score(child, wanted) for child in children]
-                scores = parts[0]
-                for part in parts[1:]:
-                    for docnum, value in part.items():
-                        scores[docnum] += value
-            else:  # Or: a document scores what the children it matches score
-                scores = {}
-                for child in children:
-                    for docnum, value in self._score(child, wanted).items():
-                        scores[docnum] = scores.get(docnum, 0.0) + value
-        if node.boost != 1.0 and not isinstance(node, wq.Term):
+            return self._term_scores(node, wanted)
+        if isinstance(node, (wq.Prefix, wq.Wildcard)):
+            # As MultiTerm.matcher: an Or of the expanded words with the node's
+            # boost, except that a single word is matched as a plain, unboosted Term.
+            terms = [wq.Term(node.fieldname, word)
+                     for word in node._btexts(self.searcher.reader()) if word]
+            if len(terms) == 1:
+                return self._term_scores(terms[0], wanted)
+            return self._score(wq.Or(terms, boost=node.boost), wanted)
+        if isinstance(node, wq.Phrase):
+            # Whoosh scores a phrase match (SpanNear2) as the sum of its words' scores.
+            words = wq.And([wq.Term(node.fieldname, word) for word in node.words])
+            scores = self._score(words, wanted & self._docs(node))
+        elif isinstance(node, wq.And):
+            inside = wanted & self._docs(node)
+            parts = [self._score(child, inside) for child in node.subqueries]
+            scores = parts[0]
+            for part in parts[1:]:
+                for docnum, value in part.items():
+                    scores[docnum] += value
+        else:  # Or: a document scores what the children it matches score
+            scores = {}
+            for child in node.subqueries:
+                for docnum, value in self._score(child, wanted).items():
+                    scores[docnum] = scores.get(docnum, 0.0) + value
+        if node.boost != 1.0:
             boost = node.boost
             scores = {docnum: value * boost for docnum, value in scores.items()}
         return scores
