@@ -27,9 +27,23 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": 
                          "\u2014": "-"})
 
 
+_SPECIAL = str.maketrans({"ı": "i", "ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE",
+                          "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L",
+                          "þ": "th", "ð": "d", "ħ": "h"})
+
+
+def fold(text: str) -> str:
+    """Accents and special letters to plain ASCII letters where there is one ('Şanlıurfa' ->
+    'Sanliurfa'); other characters are kept."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def slugify(text: str) -> str:
     """Lower-case ASCII words joined by hyphens: 'Viet Nam: Coop’s' -> 'viet-nam-coops'."""
-    folded = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+    folded = fold(text.translate(_QUOTES))
     ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
     ascii_text = ascii_text.replace("'", "")
     return "-".join(re.findall(r"[a-z0-9]+", ascii_text))
