@@ -110,10 +110,14 @@ class Engine:
         if searcher is not None and getattr(local, "path", None) != opened.generation.path:
             searcher.close()
             searcher = None
+        if searcher is not None and not searcher.up_to_date():
+            # Not Searcher.refresh(): it reuses the reader of an unchanged segment
+            # together with that segment's old deletions, so an item replaced by
+            # `--update` would be counted twice.
+            searcher.close()
+            searcher = None
         if searcher is None:
             searcher = opened.index.searcher()
-        elif not searcher.up_to_date():
-            searcher = searcher.refresh()
         local.searcher, local.path = searcher, opened.generation.path
         return opened, searcher
 
