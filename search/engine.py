@@ -25,8 +25,8 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -55,6 +55,18 @@ class _Opened:
     index: whoosh_index.Index
     parser: object
     stamp: tuple[object, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Matches:
+    """The documents a request matches, and what they were found with."""
+
+    opened: _Opened
+    searcher: Searcher
+    columns: Columns
+    parsed: wq.Query | None
+    docs: list[int]
+    kind_counts: Counter[int]
 
 
 def _stamp(index_dir: Path) -> tuple[object, ...]:
@@ -140,9 +152,12 @@ class Engine:
 
     # -- searching -------------------------------------------------------------
 
-    def search(self, request: SearchRequest) -> ResultPage:
-        """Answer a request; InputError for a bad query, kind or page."""
-        started = time.perf_counter()
+    def match(self, request: SearchRequest) -> Matches:
+        """Every document matching the request's query, dates and kinds (unordered).
+
+        The answer holds the searcher it was computed with: use it in the same
+        thread, right away.
+        """
         opened, searcher = self._searcher()
         columns = self._columns_for(opened, searcher)
         kinds = self._resolve_kinds(request.kinds, columns)
@@ -165,6 +180,15 @@ class Engine:
         if kinds:
             wanted = {columns.kind_code[k] for k in kinds}
             docs = [d for d in docs if kind_codes[d] in wanted]
+        return Matches(opened, searcher, columns, parsed, docs, kind_counts)
+
+    def search(self, request: SearchRequest) -> ResultPage:
+        """Answer a request; InputError for a bad query, kind or page."""
+        started = time.perf_counter()
+        matches = self.match(request)
+        opened, searcher, columns = matches.opened, matches.searcher, matches.columns
+        parsed, docs, kind_counts = matches.parsed, matches.docs, matches.kind_counts
+        day = columns.day
         month_counts = Counter(day[d] // 100 for d in docs)
         total = len(docs)
         if request.page > 1 and request.offset >= total:
@@ -277,6 +301,14 @@ class Engine:
             return None
         count = sum(1 for _ in searcher.docs_for_query(better))
         return corrected if count > total else None
+
+    def iter_articles(self, request: SearchRequest) -> Iterator[Article]:
+        """Every matching article in the request's order (all pages), for exports."""
+        matches = self.match(request)
+        everything = replace(request, page=1, per_page=max(len(matches.docs), 1))
+        for docnum, _ in self._order(everything, matches.parsed, matches.searcher,
+                                     matches.docs, matches.columns):
+            yield from_stored(matches.searcher.stored_fields(docnum))
 
     # -- single items ------------------------------------------------------------
 
