@@ -36,7 +36,7 @@ from whoosh.searching import Searcher
 
 from corpus import Article
 from search.columns import Columns, load_columns
-from search.query import check_expansion, make_parser, parse_query
+from search.query import EXACT_FIELDS, check_expansion, make_parser, parse_query
 from search.request import InputError, SearchRequest
 from search.results import Hit, ResultPage
 from search.schema import day_number, from_stored
@@ -54,6 +54,7 @@ class _Opened:
     generation: Generation
     index: whoosh_index.Index
     parser: object
+    exact_parser: object
     stamp: tuple[object, ...]
 
 
@@ -111,7 +112,8 @@ class Engine:
                 index = opened.index
             else:
                 index = whoosh_index.open_dir(str(generation.path))
-            opened = _Opened(generation, index, make_parser(index.schema), stamp)
+            opened = _Opened(generation, index, make_parser(index.schema),
+                             make_parser(index.schema, exact=True), stamp)
             self._opened = opened
             return opened
 
@@ -163,7 +165,8 @@ class Engine:
         kinds = self._resolve_kinds(request.kinds, columns)
         parsed: wq.Query | None = None
         if request.query:
-            parsed = parse_query(opened.parser, request.query)  # type: ignore[arg-type]
+            parser = opened.exact_parser if request.exact else opened.parser
+            parsed = parse_query(parser, request.query)  # type: ignore[arg-type]
             check_expansion(parsed, searcher.reader())
             docs: Iterable[int] = searcher.docs_for_query(parsed)
         else:
@@ -196,7 +199,8 @@ class Engine:
             raise InputError(f"page {request.page} is past the last page of results "
                              f"({last})", "page")
         ordered = self._order(request, parsed, searcher, docs, columns)
-        hits = [self._hit(searcher, docnum, score, parsed) for docnum, score in ordered]
+        hits = [self._hit(searcher, docnum, score, parsed, request.exact)
+                for docnum, score in ordered]
         suggestion = None
         if parsed is not None and total < SUGGEST_BELOW:
             suggestion = self._suggest(opened, searcher, request.query, total)
@@ -240,18 +244,26 @@ class Engine:
                             key=lambda pair: (-pair[1], -day[pair[0]], pair[0]))
             return ranked[request.offset:wanted]
         day = columns.day
-        if sort == "oldest":
+        if sort == "random":
+            # hash() of a tuple of ints is the same in every run (no hash salt for
+            # ints), so a seed gives the same sample for the same index generation.
+            seed = request.seed
+            top = heapq.nsmallest(wanted, docs, key=lambda d: (hash((seed, d)), d))
+        elif sort == "oldest":
             top = heapq.nsmallest(wanted, docs, key=lambda d: (day[d], d))
         else:
             top = heapq.nlargest(wanted, docs, key=lambda d: (day[d], -d))
         return [(docnum, None) for docnum in top[request.offset:]]
 
     def _hit(self, searcher: Searcher, docnum: int, score: float | None,
-             parsed: wq.Query | None) -> Hit:
+             parsed: wq.Query | None, exact: bool = False) -> Hit:
         article = from_stored(searcher.stored_fields(docnum))
+        title_field = EXACT_FIELDS["title"] if exact else "title"
+        summary_field = EXACT_FIELDS["summary"] if exact else "summary"
         return Hit(article=article, score=score,
-                   title_html=self._highlight(searcher, "title", article.title, parsed),
-                   summary_html=self._highlight(searcher, "summary", article.summary, parsed))
+                   title_html=self._highlight(searcher, title_field, article.title, parsed),
+                   summary_html=self._highlight(searcher, summary_field, article.summary,
+                                                parsed))
 
     @staticmethod
     def _highlight(searcher: Searcher, field: str, text: str, parsed: wq.Query | None) -> str:
