@@ -317,10 +317,15 @@ class Engine:
     def iter_articles(self, request: SearchRequest) -> Iterator[Article]:
         """Every matching article in the request's order (all pages), for exports."""
         matches = self.match(request)
-        everything = replace(request, page=1, per_page=max(len(matches.docs), 1))
-        for docnum, _ in self._order(everything, matches.parsed, matches.searcher,
-                                     matches.docs, matches.columns):
-            yield from_stored(matches.searcher.stored_fields(docnum))
+        yield from self.ordered_articles(matches, request, len(matches.docs))
+
+    def ordered_articles(self, matches: Matches, request: SearchRequest,
+                         limit: int) -> list[Article]:
+        """The first `limit` articles of `matches` in the request's order."""
+        everything = replace(request, page=1, per_page=max(limit, 1))
+        ordered = self._order(everything, matches.parsed, matches.searcher, matches.docs,
+                              matches.columns)
+        return [from_stored(matches.searcher.stored_fields(docnum)) for docnum, _ in ordered]
 
     # -- single items ------------------------------------------------------------
 

@@ -41,6 +41,10 @@ class IndexMissing(Exception):
     """There is no index where one was looked for; the message says how to build one."""
 
 
+class IndexOutdated(IndexMissing):
+    """An index is there, but was built by another version: it must be rebuilt."""
+
+
 class IndexBusy(Exception):
     """Another process is writing this index."""
 
@@ -86,6 +90,12 @@ def current_generation(index_dir: Path) -> Generation:
         raise IndexMissing(f"no index at {index_dir}: build one with "
                            f"'news-search index --index {index_dir}' (or 'news-search index' "
                            "for the bundled corpus at the default location)") from None
+    from search.schema import SCHEMA_VERSION  # here: schema imports whoosh, store need not
+
+    if meta.get("schema") != SCHEMA_VERSION:
+        raise IndexOutdated(f"the index at {index_dir} was built by another version of "
+                           f"news-search: rebuild it with 'news-search index --index "
+                           f"{index_dir}' and your sources (none: the bundled corpus)")
     return Generation(id=str(meta["generation"]), built_at=str(meta["built_at"]),
                       items=int(meta["items"]), path=path)
 

@@ -17,6 +17,7 @@ from corpus import BUNDLED_CORPUS, read_sources
 from search import (BuildFailed, IndexBusy, IndexMissing, InputError, build_index, open_engine,
                     parse_request, resolve_index_dir)
 from search.request import SORTS
+from search.store import IndexOutdated
 
 INDEX_HELP = ("Index directory (default: $NEWS_SEARCH_INDEX, else "
               "~/.local/share/news-search/index).")
@@ -210,6 +211,8 @@ def serve(host: str, port: int, index: Path | None, threads: int) -> None:
     index_dir = resolve_index_dir(index)
     try:
         open_engine(index_dir).close()
+    except IndexOutdated as error:  # never overwrite someone's own corpus unasked
+        raise click.ClickException(str(error))
     except IndexMissing:
         click.echo(f"No index at {index_dir}: building one from the bundled corpus first.",
                    err=True)
