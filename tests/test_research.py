@@ -59,7 +59,7 @@ def test_kwic_gives_each_match_in_context(engine: Engine) -> None:
     assert (first.left, first.match, first.right) == ("Africa held in ", "Kenya", "")
     assert all(line.match.lower() == "kenya" for line in lines)
     assert [line.field for line in lines] == ["title", "title", "summary", "summary", "summary"]
-    assert (lines[-1].left, lines[-1].right) == ("drafting of the ", " Cooperative Transformation")
+    assert (lines[-1].left, lines[-1].right) == ("drafting of the ", " Cooperative Transformation Strategy.")
 
 
 def test_kwic_marks_variants_and_needs_a_query(engine: Engine) -> None:
