@@ -18,7 +18,6 @@ A search, in order:
 
 from __future__ import annotations
 
-import dataclasses
 import heapq
 import html
 import os
@@ -26,8 +25,8 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -40,11 +39,12 @@ from corpus import Article
 from search.cache import DEFAULT_PAGES, LRUCache
 from search.columns import Columns, load_columns
 from search.fastpath import Evaluator
-from search.query import check_expansion, make_parser, parse_query
+from search.query import EXACT_FIELDS, check_expansion, field_terms, make_parser, parse_query
 from search.request import InputError, SearchRequest
 from search.results import Hit, ResultPage
 from search.schema import day_number, from_stored
-from search.store import CURRENT, META, Generation, current_generation
+from search.explain import Explanation, explain
+from search.store import CURRENT, META, Generation, current_generation, read_history
 
 SUGGEST_BELOW = 3
 SPELL_FIELDS = ("spell_summary", "spell_title")
@@ -58,7 +58,22 @@ class _Opened:
     generation: Generation
     index: whoosh_index.Index
     parser: object
+    exact_parser: object
     stamp: tuple[object, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Matches:
+    """The documents a request matches, and what they were found with."""
+
+    opened: _Opened
+    searcher: Searcher
+    columns: Columns
+    parsed: wq.Query | None
+    docs: list[int]
+    kind_counts: Counter[int]
+    evaluator: Evaluator | None = None
+    filtered: bool = True  # whether dates or kinds removed any matching document
 
 
 def _stamp(index_dir: Path) -> tuple[object, ...]:
@@ -104,7 +119,8 @@ class Engine:
                 index = opened.index
             else:
                 index = whoosh_index.open_dir(str(generation.path))
-            opened = _Opened(generation, index, make_parser(index.schema), stamp)
+            opened = _Opened(generation, index, make_parser(index.schema),
+                             make_parser(index.schema, exact=True), stamp)
             self._opened = opened
             return opened
 
@@ -115,10 +131,14 @@ class Engine:
         if searcher is not None and getattr(local, "path", None) != opened.generation.path:
             searcher.close()
             searcher = None
+        if searcher is not None and not searcher.up_to_date():
+            # Not Searcher.refresh(): it reuses the reader of an unchanged segment
+            # together with that segment's old deletions, so an item replaced by
+            # `--update` would be counted twice.
+            searcher.close()
+            searcher = None
         if searcher is None:
             searcher = opened.index.searcher()
-        elif not searcher.up_to_date():
-            searcher = searcher.refresh()
         local.searcher, local.path = searcher, opened.generation.path
         return opened, searcher
 
@@ -141,39 +161,31 @@ class Engine:
 
     # -- searching -------------------------------------------------------------
 
-    def search(self, request: SearchRequest) -> ResultPage:
-        """Answer a request; InputError for a bad query, kind or page."""
-        started = time.perf_counter()
+    def match(self, request: SearchRequest) -> Matches:
+        """Every document matching the request's query, dates and kinds (unordered).
+
+        The answer holds the searcher it was computed with: use it in the same
+        thread, right away.
+        """
         opened, searcher = self._searcher()
-        key = (str(opened.generation.path), searcher.reader().generation(),
-               request.cache_key())
-        page = self._pages.get(key)
-        if page is None:
-            page = self._compute(request, opened, searcher)
-            self._pages.put(key, page)
-        return dataclasses.replace(page, request=request,
-                                   elapsed_ms=(time.perf_counter() - started) * 1000)
+        return self._match(request, opened, searcher)
 
-    def clear_caches(self) -> None:
-        """Forget cached pages and posting lists (benchmarks time cold searches with it)."""
-        self._pages.clear()
-        for columns in list(self._columns.values()):
-            columns.terms.clear()
-
-    def _compute(self, request: SearchRequest, opened: _Opened,
-                 searcher: Searcher) -> ResultPage:
+    def _match(self, request: SearchRequest, opened: _Opened, searcher: Searcher) -> Matches:
         columns = self._columns_for(opened, searcher)
         kinds = self._resolve_kinds(request.kinds, columns)
         parsed: wq.Query | None = None
         matched = -1
-        evaluator = Evaluator(searcher, columns.terms,
-                              columns.live_docs(searcher.reader()))
+        evaluator = Evaluator(searcher, columns.terms, columns.live_docs(searcher.reader()))
         day = columns.day
         if request.query:
-            parsed = parse_query(opened.parser, request.query)  # type: ignore[arg-type]
+            parser = opened.exact_parser if request.exact else opened.parser
+            parsed = parse_query(parser, request.query)  # type: ignore[arg-type]
             check_expansion(parsed, searcher.reader())
-            docs: Iterable[int] = evaluator.docs(parsed)
-            matched = len(docs)  # type: ignore[arg-type]
+            # Set algebra over whole posting lists (fastpath), not Whoosh's
+            # document-at-a-time docs_for_query.
+            matching = evaluator.docs(parsed)
+            matched = len(matching)
+            docs: Iterable[int] = matching
         else:
             docs = columns.live_docs(searcher.reader())
         if request.date_from or request.date_to:
@@ -188,15 +200,44 @@ class Engine:
         if kinds:
             wanted = {columns.kind_code[k] for k in kinds}
             docs = [d for d in docs if kind_codes[d] in wanted]
+        return Matches(opened, searcher, columns, parsed, docs, kind_counts, evaluator,
+                       filtered=len(docs) != matched)
+
+    def search(self, request: SearchRequest) -> ResultPage:
+        """Answer a request; InputError for a bad query, kind or page.
+
+        Pages are cached (`cache.py`) by request and index version.
+        """
+        started = time.perf_counter()
+        opened, searcher = self._searcher()
+        key = (str(opened.generation.path), searcher.reader().generation(),
+               request.cache_key())
+        page = self._pages.get(key)
+        if page is None:
+            page = self._page(request, self._match(request, opened, searcher))
+            self._pages.put(key, page)
+        return replace(page, request=request,
+                       elapsed_ms=(time.perf_counter() - started) * 1000)
+
+    def clear_caches(self) -> None:
+        """Forget cached pages and posting lists (benchmarks time cold searches with it)."""
+        self._pages.clear()
+        for columns in list(self._columns.values()):
+            columns.terms.clear()
+
+    def _page(self, request: SearchRequest, matches: Matches) -> ResultPage:
+        opened, searcher, columns = matches.opened, matches.searcher, matches.columns
+        parsed, docs, kind_counts = matches.parsed, matches.docs, matches.kind_counts
         month_counts = Counter(map(columns.month.__getitem__, docs))
         total = len(docs)
         if request.page > 1 and request.offset >= total:
             last = max(1, -(-total // request.per_page))
             raise InputError(f"page {request.page} is past the last page of results "
                              f"({last})", "page")
-        ordered = self._order(request, parsed, searcher, docs, columns, evaluator,
-                              filtered=total != matched)
-        hits = [self._hit(searcher, docnum, score, parsed) for docnum, score in ordered]
+        ordered = self._order(request, parsed, searcher, docs, columns, matches.evaluator,
+                              matches.filtered)
+        hits = [self._hit(searcher, docnum, score, parsed, request.exact)
+                for docnum, score in ordered]
         suggestion = None
         if parsed is not None and total < SUGGEST_BELOW:
             suggestion = self._suggest(opened, searcher, request.query, total)
@@ -225,15 +266,16 @@ class Engine:
         return tuple(resolved)
 
     def _order(self, request: SearchRequest, parsed: wq.Query | None, searcher: Searcher,
-               docs: list[int], columns: Columns, evaluator: Evaluator,
-               filtered: bool) -> list[tuple[int, float | None]]:
+               docs: list[int], columns: Columns, evaluator: Evaluator | None = None,
+               filtered: bool = True) -> list[tuple[int, float | None]]:
         wanted = request.offset + request.per_page
         sort = request.effective_sort
         if not docs:
             return []
         day = columns.day
         if sort == "relevance" and parsed is not None:
-            if evaluator.scorable(parsed) and isinstance(searcher.weighting, BM25F):
+            if (evaluator is not None and evaluator.scorable(parsed)
+                    and isinstance(searcher.weighting, BM25F)):
                 # Scores computed a posting list at a time (fastpath), for the
                 # filtered documents only; ties go to the newer item.
                 scores = evaluator.scores(parsed, set(docs))
@@ -248,30 +290,36 @@ class Engine:
             ranked = sorted(((hit.docnum, hit.score) for hit in results),
                             key=lambda pair: (-pair[1], -day[pair[0]], pair[0]))
             return ranked[request.offset:wanted]
-        if sort == "oldest":
+        if sort == "random":
+            # hash() of a tuple of ints is the same in every run (no hash salt for
+            # ints), so a seed gives the same sample for the same index generation.
+            seed = request.seed
+            top = heapq.nsmallest(wanted, docs, key=lambda d: (hash((seed, d)), d))
+        elif sort == "oldest":
             top = heapq.nsmallest(wanted, docs, key=lambda d: (day[d], d))
         else:
             top = heapq.nlargest(wanted, docs, key=lambda d: (day[d], -d))
         return [(docnum, None) for docnum in top[request.offset:]]
 
     def _hit(self, searcher: Searcher, docnum: int, score: float | None,
-             parsed: wq.Query | None) -> Hit:
+             parsed: wq.Query | None, exact: bool = False) -> Hit:
         article = from_stored(searcher.stored_fields(docnum))
+        title_field = EXACT_FIELDS["title"] if exact else "title"
+        summary_field = EXACT_FIELDS["summary"] if exact else "summary"
         return Hit(article=article, score=score,
-                   title_html=self._highlight(searcher, "title", article.title, parsed),
-                   summary_html=self._highlight(searcher, "summary", article.summary, parsed))
+                   title_html=self._highlight(searcher, title_field, article.title, parsed),
+                   summary_html=self._highlight(searcher, summary_field, article.summary,
+                                                parsed))
 
     @staticmethod
     def _highlight(searcher: Searcher, field: str, text: str, parsed: wq.Query | None) -> str:
         if parsed is None or not text:
             return html.escape(text, quote=False)
-        terms = {term for name, term in parsed.existing_terms(searcher.reader(), expand=True)
-                 if name == field}
+        terms = field_terms(parsed, searcher.reader(), field)
         if not terms:
             return html.escape(text, quote=False)
         analyzer = searcher.schema[field].analyzer
-        marked = highlight(text, {t.decode() if isinstance(t, bytes) else t for t in terms},
-                           analyzer, WholeFragmenter(charlimit=None),
+        marked = highlight(text, terms, analyzer, WholeFragmenter(charlimit=None),
                            HtmlFormatter(tagname="mark", classname="hl", termclass="t"),
                            top=1, mode="query")
         return marked or html.escape(text, quote=False)
@@ -309,6 +357,34 @@ class Engine:
             return None
         count = sum(1 for _ in searcher.docs_for_query(better))
         return corrected if count > total else None
+
+    def iter_articles(self, request: SearchRequest) -> Iterator[Article]:
+        """Every matching article in the request's order (all pages), for exports."""
+        matches = self.match(request)
+        yield from self.ordered_articles(matches, request, len(matches.docs))
+
+    def ordered_articles(self, matches: Matches, request: SearchRequest,
+                         limit: int) -> list[Article]:
+        """The first `limit` articles of `matches` in the request's order."""
+        everything = replace(request, page=1, per_page=max(limit, 1))
+        ordered = self._order(everything, matches.parsed, matches.searcher, matches.docs,
+                              matches.columns, matches.evaluator, matches.filtered)
+        return [from_stored(matches.searcher.stored_fields(docnum)) for docnum, _ in ordered]
+
+    def explain(self, request: SearchRequest) -> Explanation:
+        """How the request's query was read, in plain words (InputError if it cannot be)."""
+        opened, searcher = self._searcher()
+        parsed = None
+        if request.query:
+            parser = opened.exact_parser if request.exact else opened.parser
+            parsed = parse_query(parser, request.query)  # type: ignore[arg-type]
+        field = EXACT_FIELDS["summary"] if request.exact else "summary"
+        return explain(request, parsed, searcher.reader(), searcher.schema[field].analyzer)
+
+    def generation_since(self, cited: str) -> tuple[Generation | None, Generation]:
+        """The generation a search was cited with (None if unknown here) and the current one."""
+        current = self.generation
+        return read_history(self.index_dir).get(cited), current
 
     # -- single items ------------------------------------------------------------
 
