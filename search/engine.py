@@ -285,9 +285,14 @@ class Engine:
             # Whoosh's own top-k by score, restricted to the filtered documents
             # when a filter removed some. A few extra hits make a tie that
             # straddles the page boundary come out right.
-            results = searcher.search(parsed, filter=set(docs) if filtered else None,
-                                      limit=wanted + 10)
-            ranked = sorted(((hit.docnum, hit.score) for hit in results),
+            allow = set(docs) if filtered else None
+            results = searcher.search(parsed, filter=allow, limit=wanted + 10)
+            pairs = [(hit.docnum, hit.score) for hit in results]
+            if len(pairs) == wanted + 10 and pairs[-1][1] == pairs[wanted - 1][1]:
+                # The tie runs past what was fetched: only all of it orders it right.
+                pairs = [(hit.docnum, hit.score)
+                         for hit in searcher.search(parsed, filter=allow, limit=None)]
+            ranked = sorted(pairs,
                             key=lambda pair: (-pair[1], -day[pair[0]], pair[0]))
             return ranked[request.offset:wanted]
         if sort == "random":

@@ -36,6 +36,7 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 POSTINGS_CACHE_TERMS = 128
+PRELOAD_MAX_DOCS = 5_000  # whoosh.query.Or's threshold for its preloading matcher
 LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
 SCORED_NODES = (wq.Term, wq.And, wq.Or, wq.Phrase, wq.Prefix, wq.Wildcard)
 
@@ -251,8 +252,7 @@ class Evaluator:
 
     # -- scoring ----------------------------------------------------------------------
 
-    @staticmethod
-    def scorable(node: wq.Query) -> bool:
+    def scorable(self, node: wq.Query) -> bool:
         """Whether `scores` reproduces Whoosh's ranking for this tree."""
         if isinstance(node, wq.Or) and getattr(node, "minmatch", 0):
             return False
@@ -261,8 +261,10 @@ class Evaluator:
         if isinstance(node, wq.Phrase):
             return bool(node.words)
         if isinstance(node, (wq.Prefix, wq.Wildcard)):
-            return bool(node.text)
-        return all(Evaluator.scorable(child) for child in node.children())
+            # In an index of at most 5,000 documents Whoosh's Or preloads the
+            # expanded words without scores (PreloadedOr), so its ranking differs.
+            return bool(node.text) and self.searcher.doc_count_all() > PRELOAD_MAX_DOCS
+        return all(self.scorable(child) for child in node.children())
 
     def scores(self, node: wq.Query, wanted: set[int]) -> dict[int, float]:
         """BM25F score of each document in `wanted` (all of which match `node`)."""
