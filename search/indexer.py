@@ -134,16 +134,19 @@ def writer_options(items: int, cpus: int | None = None) -> dict[str, object]:
         cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
             os.cpu_count() or 1)
     procs = min(cpus, PARALLEL_PROCS)
+    # compound=False: Whoosh opens a compound segment's parts as in-memory copies
+    # (BytesIO), once per searcher, i.e. once per server thread: the whole index
+    # in the heap of every thread. Separate files are read through the OS cache.
     if items < PARALLEL_MIN_ITEMS or procs < 2:
-        return {"limitmb": WRITER_MEMORY_MB}
+        return {"limitmb": WRITER_MEMORY_MB, "compound": False}
     # limitmb is per process: keep the total about the same as a single writer's.
     return {"limitmb": max(WRITER_MEMORY_MB // procs, 64), "procs": procs,
-            "multisegment": True}
+            "multisegment": True, "compound": False}
 
 
 def _update(result: ReadResult, path: Path, progress: Progress | None) -> tuple[str, int]:
     ix = whoosh_index.open_dir(str(path))
-    writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+    writer = ix.writer(limitmb=WRITER_MEMORY_MB, compound=False)
     try:
         _add_all(writer, result, progress, update=True)
     except BaseException:
