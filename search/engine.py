@@ -24,6 +24,7 @@ import os
 import re
 import threading
 import time
+import weakref
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -100,6 +101,10 @@ class Engine:
         self._lock = threading.Lock()
         self._opened: _Opened | None = None
         self._local = threading.local()
+        # Every searcher any thread opened, so that close() (or the engine being
+        # garbage-collected) closes their index files.
+        self._searchers: set[Searcher] = set()
+        weakref.finalize(self, _close_all, self._searchers, self._lock)
         self._columns: dict[tuple[str, int], Columns] = {}
         self._open()  # fail early, with IndexMissing, when there is no index
 
@@ -128,17 +133,20 @@ class Engine:
         opened = self._open()
         local = self._local
         searcher: Searcher | None = getattr(local, "searcher", None)
-        if searcher is not None and getattr(local, "path", None) != opened.generation.path:
-            searcher.close()
-            searcher = None
-        if searcher is not None and not searcher.up_to_date():
-            # Not Searcher.refresh(): it reuses the reader of an unchanged segment
-            # together with that segment's old deletions, so an item replaced by
-            # `--update` would be counted twice.
-            searcher.close()
+        if searcher is not None and (getattr(local, "path", None) != opened.generation.path
+                                     or not searcher.up_to_date()):
+            # Not Searcher.refresh() when out of date: it reuses the reader of an
+            # unchanged segment together with that segment's old deletions, so an
+            # item replaced by `--update` would be counted twice.
+            with self._lock:
+                if searcher in self._searchers:
+                    self._searchers.discard(searcher)
+                    searcher.close()
             searcher = None
         if searcher is None:
             searcher = opened.index.searcher()
+            with self._lock:
+                self._searchers.add(searcher)
         local.searcher, local.path = searcher, opened.generation.path
         return opened, searcher
 
@@ -436,10 +444,16 @@ class Engine:
         return sorted(k for k in self._columns_for(opened, searcher).kind_code if k)
 
     def close(self) -> None:
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is not None:
+        """Close every thread's searcher (call when no thread is searching any more)."""
+        self._local.searcher = None
+        _close_all(self._searchers, self._lock)
+
+
+def _close_all(searchers: set[Searcher], lock: threading.Lock) -> None:
+    with lock:
+        for searcher in searchers:
             searcher.close()
-            self._local.searcher = None
+        searchers.clear()
 
 
 def open_engine(index_dir: str | os.PathLike[str]) -> Engine:
