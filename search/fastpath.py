@@ -36,6 +36,9 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 POSTINGS_CACHE_TERMS = 128
+# ... and at most this many postings in all (8 bytes each: about 32 MB), so a
+# million-item index with many common words cannot grow the cache without bound.
+POSTINGS_CACHE_POSTINGS = 4_000_000
 PRELOAD_MAX_DOCS = 5_000  # whoosh.query.Or's threshold for its preloading matcher
 LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
 SCORED_NODES = (wq.Term, wq.And, wq.Or, wq.Phrase, wq.Prefix, wq.Wildcard)
@@ -46,8 +49,11 @@ Postings = tuple[array, array]  # global document numbers, term frequencies
 class TermCache:
     """A bounded LRU of decoded posting lists for one index version (thread-safe)."""
 
-    def __init__(self, size: int = POSTINGS_CACHE_TERMS) -> None:
+    def __init__(self, size: int = POSTINGS_CACHE_TERMS,
+                 postings: int = POSTINGS_CACHE_POSTINGS) -> None:
         self.size = size
+        self.max_postings = postings
+        self._postings = 0
         self._items: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
         self._lock = threading.Lock()
         self._lengths: dict[str, bytes] = {}
@@ -60,17 +66,22 @@ class TermCache:
             return found
 
     def put(self, key: tuple[str, bytes], value: Postings) -> None:
-        if self.size <= 0:
+        if self.size <= 0 or len(value[0]) > self.max_postings // 4:
             return
         with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._postings -= len(old[0])
             self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            self._postings += len(value[0])
+            while len(self._items) > self.size or self._postings > self.max_postings:
+                _, dropped = self._items.popitem(last=False)
+                self._postings -= len(dropped[0])
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._postings = 0
 
     def lengths(self, searcher: Searcher, field: str) -> bytes:
         """Each document's encoded length of `field` (one byte per global docnum)."""

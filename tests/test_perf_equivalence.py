@@ -224,3 +224,17 @@ def test_kind_counts_come_before_the_kind_filter(engine_and_searcher) -> None:
     assert dict(page.kinds) == dict(unfiltered.kinds)
     assert page.total == dict(unfiltered.kinds)["Statement"]
     assert Counter(h.article.kind for h in page.hits) == Counter({"Statement": len(page.hits)})
+
+
+def test_term_cache_is_bounded_by_postings() -> None:
+    from array import array
+
+    from search.fastpath import TermCache
+
+    cache = TermCache(size=10, postings=100)
+    for number in range(6):
+        cache.put(("summary", b"w%d" % number), (array("I", range(20)), array("f", [1.0] * 20)))
+    assert cache.get(("summary", b"w0")) is None  # 6 x 20 postings > 100: oldest dropped
+    assert cache.get(("summary", b"w5")) is not None
+    cache.put(("summary", b"huge"), (array("I", range(60)), array("f", [1.0] * 60)))
+    assert cache.get(("summary", b"huge")) is None  # over a quarter of the budget: not kept
