@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from whoosh.reading import IndexReader
 
@@ -30,6 +30,20 @@ class Columns:
     kind_code: dict[str, int]
     doc_count_all: int
     terms: TermCache
+    orders: dict[str, array] = field(default_factory=dict)
+
+    def date_order(self, sort: str) -> array:
+        """Every document number, newest first (`newest`) or oldest first (`oldest`);
+        ties by document number. Worked out once per index version, when first asked."""
+        found = self.orders.get(sort)
+        if found is None:
+            day = self.day
+            if sort == "newest":
+                ordered = sorted(range(self.doc_count_all), key=lambda d: (-day[d], d))
+            else:
+                ordered = sorted(range(self.doc_count_all), key=lambda d: (day[d], d))
+            found = self.orders[sort] = array("I", ordered)
+        return found
 
     def live_docs(self, reader: IndexReader) -> Iterator[int]:
         """Every document number not deleted."""

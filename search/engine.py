@@ -48,6 +48,7 @@ from search.explain import Explanation, explain
 from search.store import CURRENT, META, Generation, current_generation, read_history
 
 SUGGEST_BELOW = 3
+DENSE_SHARE = 20  # date order by walking the cached order when >= 1/20 of items match
 SPELL_FIELDS = ("spell_summary", "spell_title")
 WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 
@@ -308,6 +309,16 @@ class Engine:
             # ints), so a seed gives the same sample for the same index generation.
             seed = request.seed
             top = heapq.nsmallest(wanted, docs, key=lambda d: (hash((seed, d)), d))
+        elif len(docs) * DENSE_SHARE >= columns.doc_count_all:
+            # Many matches: walk the date order (cached per index version) and stop
+            # at the page's end, about wanted * items / matches steps.
+            member = set(docs)
+            top = []
+            for docnum in columns.date_order("oldest" if sort == "oldest" else "newest"):
+                if docnum in member:
+                    top.append(docnum)
+                    if len(top) == wanted:
+                        break
         elif sort == "oldest":
             top = heapq.nsmallest(wanted, docs, key=lambda d: (day[d], d))
         else:
