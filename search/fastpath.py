@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import threading
 from array import array
+from pickle import loads
 from collections import OrderedDict
 from collections.abc import Iterable
 from itertools import accumulate
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.formats import Positions
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
@@ -108,6 +110,11 @@ def _block_ids(matcher: W3LeafMatcher, offset: int) -> list[int]:
     return list(accumulate(matcher._data[0], initial=offset))[1:]
 
 
+def _decode_positions(value: bytes) -> list[int]:
+    """Positions.decode_positions, with the running sum done by accumulate."""
+    return list(accumulate(loads(value[4:] if value.endswith(b".") else value[4:] + b".")))
+
+
 def _read_leaf(matcher: object, offset: int, ids: array, weights: array) -> None:
     if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
         # Whole blocks at a time: the same data Whoosh decodes, minus the
@@ -133,6 +140,7 @@ class Evaluator:
         self._live = live
         self._live_set: set[int] | None = None
         self._docsets: dict[wq.Query, set[int]] = {}
+        self._read: dict[tuple[str, bytes], Postings] = {}  # this request's posting lists
 
     # -- posting lists -------------------------------------------------------------
 
@@ -145,7 +153,7 @@ class Evaluator:
         except ValueError:
             return array("I"), array("f")
         key = (field, btext)
-        found = self.cache.get(key)
+        found = self._read.get(key) or self.cache.get(key)
         if found is not None:
             return found
         ids, weights = array("I"), array("f")
@@ -154,6 +162,7 @@ class Evaluator:
             if (field, btext) in reader:
                 _read_leaf(reader.postings(field, btext), offset, ids, weights)
         self.cache.put(key, (ids, weights))
+        self._read[key] = (ids, weights)
         return ids, weights
 
     def live(self) -> set[int]:
@@ -219,12 +228,24 @@ class Evaluator:
             btexts = [schema[field].to_bytes(word) for word in node.words]
         except ValueError:
             return set()
+        if type(schema[field].format) is not Positions:
+            return set(self.searcher.docs_for_query(node))
+        # One pass over each word's blocks: ids and frequencies (cached for
+        # scoring) and the encoded positions, kept only for this request.
+        blocks = [self._blocks_with_positions(field, b) for b in btexts]
         candidates = set.intersection(*(set(self.postings(field, b)[0]) for b in btexts))
         if not candidates or len(btexts) == 1:
             return candidates
-        positions = [self._positions(field, b, candidates) for b in btexts]
+        positions = []
+        for word_blocks in blocks:
+            found: dict[int, list[int]] = {}
+            for ids, values in word_blocks:
+                for i, docnum in enumerate(ids):
+                    if docnum in candidates:
+                        found[docnum] = _decode_positions(values[i])
+            positions.append(found)
         slop = node.slop
-        found = set()
+        matched = set()
         for docnum in candidates:
             ends = positions[0][docnum]
             for word in positions[1:]:
@@ -232,13 +253,13 @@ class Evaluator:
                 if not ends:
                     break
             else:
-                found.add(docnum)
-        return found
+                matched.add(docnum)
+        return matched
 
-    def _positions(self, field: str, btext: bytes,
-                   candidates: set[int]) -> dict[int, list[int]]:
-        decode = self.searcher.schema[field].format.decode_positions
-        found: dict[int, list[int]] = {}
+    def _blocks_with_positions(self, field: str,
+                               btext: bytes) -> list[tuple[list[int], tuple[bytes, ...]]]:
+        blocks: list[tuple[list[int], tuple[bytes, ...]]] = []
+        ids, weights = array("I"), array("f")
         for leaf, offset in self.searcher.leaf_searchers():
             reader = leaf.reader()
             if (field, btext) not in reader:
@@ -247,19 +268,22 @@ class Evaluator:
             if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
                 while matcher.is_active():
                     block = _block_ids(matcher, offset)
-                    inside = [i for i, d in enumerate(block) if d in candidates]
-                    if inside:
-                        matcher._read_values()
-                        values = matcher._values
-                        for i in inside:
-                            found[block[i]] = decode(values[i])
+                    matcher._read_weights()
+                    matcher._read_values()
+                    blocks.append((block, matcher._values))
+                    ids.extend(block)
+                    weights.extend(matcher._weights)
                     matcher._next_block()
-            else:
+            else:  # deletions: one posting at a time, through Whoosh's filter
                 while matcher.is_active():
-                    if matcher.id() + offset in candidates:
-                        found[matcher.id() + offset] = decode(matcher.value())
+                    docnum = matcher.id() + offset
+                    blocks.append(([docnum], (matcher.value(),)))
+                    ids.append(docnum)
+                    weights.append(matcher.weight())
                     matcher.next()
-        return found
+        self.cache.put((field, btext), (ids, weights))
+        self._read[(field, btext)] = (ids, weights)
+        return blocks
 
     # -- scoring ----------------------------------------------------------------------
 
@@ -330,8 +354,15 @@ class Evaluator:
         lengths = self.cache.lengths(searcher, field)
         boost = node.boost
         scores: dict[int, float] = {}
-        for docnum, tf in zip(ids, weights):
-            if docnum in wanted:
-                value = idf * ((tf * (k1 + 1)) / (tf + part[lengths[docnum]]))
-                scores[docnum] = value * boost if boost != 1.0 else value
+        if len(wanted) * 4 < len(ids):
+            # Few documents to score (a filter or another word narrowed them):
+            # look them up instead of walking the whole list.
+            tf_of = dict(zip(ids, weights))
+            pairs: Iterable[tuple[int, float]] = (
+                (docnum, tf_of[docnum]) for docnum in wanted if docnum in tf_of)
+        else:
+            pairs = ((docnum, tf) for docnum, tf in zip(ids, weights) if docnum in wanted)
+        for docnum, tf in pairs:
+            value = idf * ((tf * (k1 + 1)) / (tf + part[lengths[docnum]]))
+            scores[docnum] = value * boost if boost != 1.0 else value
         return scores
