@@ -28,6 +28,7 @@ import weakref
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from operator import itemgetter
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -288,9 +289,13 @@ class Engine:
                 # Scores computed a posting list at a time (fastpath), for the
                 # filtered documents only; ties go to the newer item.
                 scores = evaluator.scores(parsed, set(docs))
-                top = heapq.nsmallest(wanted, scores.items(),
-                                      key=lambda pair: (-pair[1], -day[pair[0]], pair[0]))
-                return top[request.offset:]
+                best = heapq.nlargest(wanted, scores.items(), key=itemgetter(1))
+                if len(best) == wanted:
+                    # Everything tied with the last place, so ties order by date.
+                    cut = best[-1][1]
+                    best = [pair for pair in scores.items() if pair[1] >= cut]
+                top = sorted(best, key=lambda pair: (-pair[1], -day[pair[0]], pair[0]))
+                return top[request.offset:wanted]
             # Whoosh's own top-k by score, restricted to the filtered documents
             # when a filter removed some. A few extra hits make a tie that
             # straddles the page boundary come out right.

@@ -29,7 +29,8 @@ from array import array
 from pickle import loads
 from collections import OrderedDict
 from collections.abc import Iterable
-from itertools import accumulate
+from itertools import accumulate, repeat
+from operator import add, mul
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
@@ -325,14 +326,18 @@ class Evaluator:
             inside = wanted & self._docs(node)
             parts = [self._score(child, inside) for child in node.subqueries]
             scores = parts[0]
-            for part in parts[1:]:
-                for docnum, value in part.items():
-                    scores[docnum] += value
+            for part in parts[1:]:  # same keys: add value to value at C speed
+                scores = dict(zip(scores.keys(),
+                                  map(add, scores.values(), map(part.__getitem__, scores))))
         else:  # Or: a document scores what the children it matches score
             scores = {}
             for child in node.subqueries:
-                for docnum, value in self._score(child, wanted).items():
-                    scores[docnum] = scores.get(docnum, 0.0) + value
+                part = self._score(child, wanted)
+                both = scores.keys() & part.keys()
+                merged = {**scores, **part}
+                for docnum in both:
+                    merged[docnum] = scores[docnum] + part[docnum]
+                scores = merged
         if node.boost != 1.0:
             boost = node.boost
             scores = {docnum: value * boost for docnum, value in scores.items()}
@@ -353,16 +358,30 @@ class Evaluator:
         part = [k1 * ((1 - big_b) + big_b * fl / avgfl) for fl in LENGTH_OF_BYTE]
         lengths = self.cache.lengths(searcher, field)
         boost = node.boost
-        scores: dict[int, float] = {}
         if len(wanted) * 4 < len(ids):
             # Few documents to score (a filter or another word narrowed them):
             # look them up instead of walking the whole list.
+            scores: dict[int, float] = {}
             tf_of = dict(zip(ids, weights))
-            pairs: Iterable[tuple[int, float]] = (
-                (docnum, tf_of[docnum]) for docnum in wanted if docnum in tf_of)
-        else:
-            pairs = ((docnum, tf) for docnum, tf in zip(ids, weights) if docnum in wanted)
-        for docnum, tf in pairs:
-            value = idf * ((tf * (k1 + 1)) / (tf + part[lengths[docnum]]))
-            scores[docnum] = value * boost if boost != 1.0 else value
+            for docnum in wanted:
+                tf = tf_of.get(docnum)
+                if tf is not None:
+                    value = idf * ((tf * (k1 + 1)) / (tf + part[lengths[docnum]]))
+                    scores[docnum] = value * boost if boost != 1.0 else value
+            return scores
+        # Every posting: the score depends only on (frequency, encoded length), so
+        # work out a table of those and map postings onto it at C speed. Each
+        # entry is the same expression Whoosh evaluates, so the same float.
+        distinct = sorted(set(weights))
+        slot = {tf: i for i, tf in enumerate(distinct)}
+        table = []
+        for tf in distinct:
+            for length_part in part:
+                value = idf * ((tf * (k1 + 1)) / (tf + length_part))
+                table.append(value * boost if boost != 1.0 else value)
+        keys = map(add, map(mul, map(slot.__getitem__, weights), repeat(256)),
+                   map(lengths.__getitem__, ids))
+        scores = dict(zip(ids, map(table.__getitem__, keys)))
+        if not wanted.issuperset(scores):
+            scores = {docnum: scores[docnum] for docnum in scores.keys() & wanted}
         return scores
