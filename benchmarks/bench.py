@@ -20,9 +20,10 @@ Steps, each printed as it finishes:
    clients for `--http-seconds`, cycling through the mix: requests per
    second, latency, errors, the server's peak memory (VmHWM).
 
-The HTTP server is the web UI's `create_app` when it has routes, else (the
-UI not merged yet) a minimal WSGI app that calls `Engine.search` and returns
-`ResultPage.to_dict()` as JSON under waitress; the output says which.
+The HTTP server is the web UI's `create_app` when it has routes (clients then
+GET its HTML search page `/`; `--http-path /api/search` for its JSON), else
+(the UI not merged yet) a minimal WSGI app that calls `Engine.search` and
+returns `ResultPage.to_dict()` as JSON under waitress; the output says which.
 Nothing here is a test: figures depend on the machine and its load.
 """
 
@@ -291,6 +292,8 @@ def http_benchmark(index_dir: Path, mix, seconds: float, clients: int, threads: 
         stdout=subprocess.PIPE, text=True)
     try:
         app_kind = server.stdout.readline().strip() if server.stdout else "?"
+        if path == "auto":  # the UI's search page, or the minimal app's JSON
+            path = "/" if app_kind == "webui" else "/search"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -360,7 +363,7 @@ def http_benchmark(index_dir: Path, mix, seconds: float, clients: int, threads: 
                "median_ms": statistics.median(latencies) * 1000 if latencies else None,
                "p95_ms": p95(latencies) * 1000 if latencies else None,
                "server_memory_mb": memory, "page_cache": page_cache}
-    print(f"\nHTTP ({app_kind} app, waitress {threads} threads, page cache "
+    print(f"\nHTTP ({app_kind} app, GET {path}, waitress {threads} threads, page cache "
           f"{'off' if not page_cache else page_cache}): {clients} clients for {elapsed:.0f} s: "
           f"{figures['rps']:.1f} requests/s, median {figures['median_ms']:.0f} ms, "
           f"p95 {figures['p95_ms']:.0f} ms, {len(errors)} errors (target 0)")
@@ -388,7 +391,9 @@ def main() -> None:
     parser.add_argument("--http-cache", type=int, default=0,
                         help="page cache size in the HTTP server (default 0: every "
                              "request searches)")
-    parser.add_argument("--http-path", default="/search", help="search URL path")
+    parser.add_argument("--http-path", default="auto",
+                        help="search URL path (auto: / of the web UI, else the minimal "
+                             "app's /search)")
     parser.add_argument("--serve", metavar="INDEX", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--page-cache", type=int, default=0, help=argparse.SUPPRESS)
