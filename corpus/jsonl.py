@@ -34,7 +34,7 @@ def read_jsonl(text: str, path: Path) -> Iterator[Article | Problem]:
             continue
         if not isinstance(record, dict):
             yield Problem(str(path), number, "expected a JSON object like "
-                          '{"title": ..., "date": "2024-02-21"}; record skipped')
+                          '{"title": ..., "date": "2024-02-21"}; record skipped', lost_item=True)
             continue
         article, problems = article_from_fields(record, path, number)
         yield from problems

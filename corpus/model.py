@@ -15,6 +15,7 @@ permalink the day a colliding item is added).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import unicodedata
@@ -27,9 +28,23 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": 
                          "\u2014": "-"})
 
 
+_SPECIAL = str.maketrans({"ı": "i", "ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE",
+                          "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L",
+                          "þ": "th", "ð": "d", "ħ": "h"})
+
+
+def fold(text: str) -> str:
+    """Accents and special letters to plain ASCII letters where there is one ('Şanlıurfa' ->
+    'Sanliurfa'); other characters are kept."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def slugify(text: str) -> str:
     """Lower-case ASCII words joined by hyphens: 'Viet Nam: Coop’s' -> 'viet-nam-coops'."""
-    folded = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+    folded = fold(text.translate(_QUOTES))
     ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
     ascii_text = ascii_text.replace("'", "")
     return "-".join(re.findall(r"[a-z0-9]+", ascii_text))
@@ -69,8 +84,8 @@ class Article:
     source: str = ""
 
     @classmethod
-    def create(cls, *, title: str, date: date, kind: str = "", summary: str = "",
-               url: str = "", source: str = "", id: str = "") -> "Article":
+    def create(cls, *, title: str, date: dt.date, kind: str = "", summary: str = "",
+               url: str = "", source: str = "", id: str = "") -> Article:
         """Build an Article from raw fields, cleaning white space and deriving the id."""
         title = clean_text(title)
         return cls(id=id or make_id(date, title), title=title, date=date,

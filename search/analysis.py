@@ -19,7 +19,6 @@ The chain, in order:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -27,20 +26,12 @@ from pathlib import Path
 from whoosh.analysis import (Analyzer, Filter, LowercaseFilter, RegexTokenizer, StemFilter,
                              StopFilter, Token)
 
+from corpus.model import fold
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TOKEN_PATTERN = re.compile(r"\w+(?:['\u2019\u2010\-]\w+)*", re.UNICODE)
 STOP_WORDS = frozenset("a an and are as at be by for from in is of on or the to with".split())
-_SPECIAL = str.maketrans({"ı": "i", "ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d",
-                          "ł": "l", "þ": "th", "ð": "d", "ħ": "h"})
 _JOINERS = re.compile(r"['\u2019\u2010\-]")
-
-
-def fold(text: str) -> str:
-    """Accents and special letters to plain ASCII letters, where there is one."""
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @lru_cache(maxsize=1)
@@ -124,3 +115,11 @@ def news_analyzer() -> Analyzer:
     return (RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | FoldFilter()
             | StopFilter(stoplist=STOP_WORDS, minsize=1) | CompoundFilter() | VariantFilter()
             | StemFilter(ignore=protected, cachesize=50000))
+
+
+def exact_analyzer() -> Analyzer:
+    """Literal words for the "exact words" switch: split and lower-cased, nothing else.
+
+    Hyphenated and apostrophe compounds stay one word ("co-operative").
+    """
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()

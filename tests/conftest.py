@@ -7,16 +7,7 @@ from pathlib import Path
 import pytest
 
 from corpus import BUNDLED_CORPUS, read_sources
-from search import Engine, build_index, open_engine, parse_request
-
-
-def request(**params: object):
-    """A SearchRequest from keyword parameters, as a URL would give them."""
-    raw = {}
-    for name, value in params.items():
-        key = {"date_from": "from", "date_to": "to"}.get(name, name)
-        raw[key] = list(value) if isinstance(value, (list, tuple)) else [str(value)]
-    return parse_request(raw)
+from search import Engine, build_index, open_engine
 
 
 @pytest.fixture(scope="session")
