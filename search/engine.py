@@ -40,6 +40,7 @@ from search.query import EXACT_FIELDS, check_expansion, field_terms, make_parser
 from search.request import InputError, SearchRequest
 from search.results import Hit, ResultPage
 from search.schema import day_number, from_stored
+from search.expansion import respell_unknown
 from search.explain import Explanation, explain
 from search.store import CURRENT, META, Generation, current_generation, read_history
 
@@ -169,6 +170,8 @@ class Engine:
             parser = opened.exact_parser if request.exact else opened.parser
             parsed = parse_query(parser, request.query)  # type: ignore[arg-type]
             check_expansion(parsed, searcher.reader())
+            if not request.exact:
+                parsed = respell_unknown(parsed, searcher.reader())
             docs: Iterable[int] = searcher.docs_for_query(parsed)
         else:
             docs = columns.live_docs(searcher.reader())

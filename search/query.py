@@ -8,7 +8,10 @@ that no single request can stall the server.
 
 Syntax (Whoosh's): words are ANDed; `OR`, `NOT`, `AND`; "exact phrases";
 `title:`, `summary:`, `kind:`; `word*` prefixes. Field weights rank a title
-match above a summary-only match.
+match above a summary-only match. Outside the "exact words" switch, the
+checked query is expanded (`expansion.py`): two-word variants closed up,
+acronyms and synonyms at a lower weight, and a bonus for plain words that
+stand together.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from whoosh.qparser.plugins import BoostPlugin, FieldAliasPlugin, RangePlugin
 from whoosh.reading import IndexReader
 from whoosh.fields import Schema
 
+from search.expansion import expand
 from search.request import InputError
 
 SEARCH_FIELDS = ("title", "summary", "kind")
@@ -71,7 +75,9 @@ def parse_query(parser: MultifieldParser, text: str) -> wq.Query:
         raise InputError(f"the query '{text[:80]}' has no words to search for (only "
                          f"operators, brackets or very common words): {EMPTY_HELP}", "q")
     _check_tree(parsed, text)
-    return parsed
+    if EXACT_FIELDS["title"] in getattr(parser, "fieldnames", ()):
+        return parsed  # the "exact words" switch: no synonyms, no proximity
+    return expand(parsed)
 
 
 def _check_tree(node: wq.Query, text: str) -> None:
@@ -127,7 +133,7 @@ def field_terms(parsed: wq.Query, reader: IndexReader, field: str) -> set[str]:
             continue
         if getattr(node, "fieldname", None) != field:
             continue
-        if isinstance(node, (wq.Prefix, wq.Wildcard)):
+        if isinstance(node, wq.MultiTerm):  # prefixes, wildcards, respelt words
             texts = node.expanded_terms(reader)
         else:
             texts = node.iter_all_terms()

@@ -1,0 +1,255 @@
+"""Query-time expansion: acronyms and synonyms, word proximity, and unknown words.
+
+Four steps on a parsed query, in order:
+
+0. joins      (`join_words`) Two words a variant closes up are searched as the
+              closed form: `Viet Nam` finds "Vietnam" too.
+1. synonyms   (`expand_synonyms`) A word or run of words that is a form in
+              data/synonyms.txt also matches the other forms of its group, at
+              `SYNONYM_WEIGHT` of the literal words: `SSE` finds "social and
+              solidarity economy" and the reverse. Quoted phrases and anything
+              under NOT are left exact.
+2. proximity  (`add_proximity`) For several plain words, items where they stand
+              together (within `NEAR` words, in order) score above items where
+              they are scattered; the words still have to be there, so the set
+              of results does not change.
+3. respelling (`respell_unknown`, needs the index) A word that no item contains
+              is matched with the words of the index one or two letters away
+              ("Senagal" -> "senegal"), so a slip of the keyboard still finds
+              something; known words are never touched.
+
+The synonym groups are read once from the file and analysed with the index's
+own analyzer, so forms meet the index whatever their case, accents or spelling.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from whoosh import query as wq
+from whoosh.analysis import Analyzer
+from whoosh.reading import IndexReader
+
+from search.analysis import DATA_DIR, news_analyzer, read_variants
+
+SYNONYMS_FILE = DATA_DIR / "synonyms.txt"
+SYNONYM_WEIGHT = 0.4
+NEAR = 4
+ADJACENT_WEIGHT = 1.0
+NEAR_WEIGHT = 0.5
+FUZZY_MIN = 4          # shorter unknown words are left alone
+FUZZY_MAX_EDITS = {4: 1, 5: 1}  # longer words: 2 edits
+Key = tuple[str, ...]
+
+
+def read_synonyms(path: Path = SYNONYMS_FILE) -> list[list[str]]:
+    """The groups of data/synonyms.txt: each a list of forms as written."""
+    groups = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        forms = [form.strip() for form in line.split(" = ") if form.strip()]
+        if len(forms) < 2:
+            raise ValueError(f"{path}:{number}: expected 'form = other form [= ...]'")
+        groups.append(forms)
+    return groups
+
+
+class SynonymTable:
+    """Analysed synonym forms: the key a run of query words must have, and what it adds."""
+
+    def __init__(self, groups: Sequence[Sequence[str]], analyzer: Analyzer) -> None:
+        def whole(form: str) -> Key:
+            return tuple(t.text for t in analyzer(form, mode="query"))
+
+        def per_word(form: str) -> Key:
+            # The parser analyses the words of a query one at a time.
+            return tuple(text for word in form.split() for text in whole(word))
+
+        self.alternatives: dict[Key, list[Key]] = {}
+        for group in groups:
+            phrases = [whole(form) for form in group]
+            for form, phrase in zip(group, phrases):
+                for key in {per_word(form), phrase}:
+                    if not key:
+                        continue
+                    found = self.alternatives.setdefault(key, [])
+                    found.extend(p for p in phrases
+                                 if p and p != key and p != phrase and p not in found)
+        self.longest = max((len(key) for key in self.alternatives), default=0)
+
+
+@lru_cache(maxsize=1)
+def default_table() -> SynonymTable:
+    return SynonymTable(read_synonyms(), news_analyzer())
+
+
+# -- word units: the per-field copies the multi-field parser makes of one word ------
+
+def _unit(node: wq.Query) -> tuple[str, tuple[wq.Term, ...]] | None:
+    """(text, terms) when `node` is one plain word, in one field or several."""
+    if type(node) is wq.Term:
+        return str(node.text), (node,)
+    if type(node) is wq.Or and node.subqueries:
+        terms = node.subqueries
+        if all(type(t) is wq.Term for t in terms) and len({t.text for t in terms}) == 1 \
+                and len({t.fieldname for t in terms}) == len(terms):
+            return str(terms[0].text), tuple(terms)  # type: ignore[arg-type]
+    return None
+
+
+def _in_fields(words: Key, like: Sequence[wq.Term], weight: float) -> wq.Query:
+    """`words` (one word or a phrase) in the fields of `like`, at `weight` of their boosts."""
+    made: list[wq.Query] = []
+    for term in like:
+        boost = term.boost * weight
+        if len(words) == 1:
+            made.append(wq.Term(term.fieldname, words[0], boost=boost))
+        else:
+            made.append(wq.Phrase(term.fieldname, list(words), boost=boost))
+    return made[0] if len(made) == 1 else wq.Or(made)
+
+
+def expand_synonyms(node: wq.Query, table: SynonymTable | None = None) -> wq.Query:
+    """The query with each synonym form ORed with the other forms of its group."""
+    table = table or default_table()
+    if not table.alternatives:
+        return node
+    unit = _unit(node)
+    if unit is not None:
+        return _expand_run([node], [unit], table)
+    if isinstance(node, wq.Not):
+        return node
+    if type(node) is wq.And:
+        return wq.And(_expand_children(list(node.subqueries), table))
+    if isinstance(node, wq.CompoundQuery):
+        return node.apply(lambda child: expand_synonyms(child, table))
+    return node
+
+
+def _expand_children(children: list[wq.Query], table: SynonymTable) -> list[wq.Query]:
+    units = [_unit(child) for child in children]
+    out: list[wq.Query] = []
+    i = 0
+    while i < len(children):
+        for length in range(min(table.longest, len(children) - i), 0, -1):
+            run = units[i:i + length]
+            if any(u is None for u in run):
+                continue
+            key = tuple(u[0] for u in run)  # type: ignore[index]
+            if key in table.alternatives and len({tuple(t.fieldname for t in u[1])
+                                                  for u in run}) == 1:  # type: ignore[index]
+                out.append(_expand_run(children[i:i + length], run, table))  # type: ignore[arg-type]
+                i += length
+                break
+        else:
+            child = children[i]
+            out.append(child if units[i] is not None else expand_synonyms(child, table))
+            i += 1
+    return out
+
+
+def _expand_run(nodes: list[wq.Query], units: list[tuple[str, tuple[wq.Term, ...]]],
+                table: SynonymTable) -> wq.Query:
+    key = tuple(text for text, _ in units)
+    alternatives = table.alternatives.get(key)
+    if not alternatives:
+        return nodes[0]
+    literal = nodes[0] if len(nodes) == 1 else wq.And(nodes)
+    like = units[0][1]
+    return wq.Or([literal] + [_in_fields(alt, like, SYNONYM_WEIGHT) for alt in alternatives])
+
+
+# -- proximity -------------------------------------------------------------------------
+
+def add_proximity(node: wq.Query) -> wq.Query:
+    """Rank items where the plain words of an AND query stand close together higher."""
+    if type(node) is not wq.And:
+        return node
+    units = [_unit(child) for child in node.subqueries]
+    if len(units) < 2 or any(u is None for u in units):
+        return node
+    fields = {tuple(t.fieldname for t in u[1]) for u in units}  # type: ignore[index]
+    if len(fields) != 1:
+        return node
+    words = [u[0] for u in units]  # type: ignore[index]
+    like = units[0][1]  # type: ignore[index]
+    near = []
+    for term in like:
+        if term.fieldname == "kind":
+            continue
+        near.append(wq.Phrase(term.fieldname, words, slop=1,
+                              boost=term.boost * ADJACENT_WEIGHT))
+        near.append(wq.Phrase(term.fieldname, words, slop=NEAR, boost=term.boost * NEAR_WEIGHT))
+    return wq.AndMaybe(node, wq.Or(near)) if near else node
+
+
+# -- unknown words ---------------------------------------------------------------------
+
+def respell_unknown(node: wq.Query, reader: IndexReader) -> wq.Query:
+    """Match each word that no item contains with the index words a letter or two away."""
+    unit = _unit(node)
+    if unit is not None:
+        text, terms = unit
+        if len(text) < FUZZY_MIN or not re.fullmatch(r"[a-z]+", text) or any(
+                reader.doc_frequency(t.fieldname, t.text) for t in terms):
+            return node
+        edits = FUZZY_MAX_EDITS.get(len(text), 2)
+        fuzzy = [wq.FuzzyTerm(t.fieldname, t.text, boost=t.boost, maxdist=edits,
+                              prefixlength=1) for t in terms]
+        return fuzzy[0] if len(fuzzy) == 1 else wq.Or(fuzzy)
+    if isinstance(node, wq.CompoundQuery) or isinstance(node, wq.Not):
+        return node.apply(lambda child: respell_unknown(child, reader))
+    return node
+
+
+def join_words(node: wq.Query) -> wq.Query:
+    """Close up two plain words that a variant writes as one: `Viet Nam` -> `vietnam`.
+
+    (The analyzer does this inside phrases and when indexing; the parser hands it
+    one word at a time, so runs of words are closed up here.)
+    """
+    if type(node) is not wq.And:
+        if isinstance(node, wq.CompoundQuery):
+            return node.apply(join_words)
+        return node
+    joins = _joins()
+    children = list(node.subqueries)
+    out: list[wq.Query] = []
+    i = 0
+    while i < len(children):
+        first = _unit(children[i])
+        second = _unit(children[i + 1]) if i + 1 < len(children) else None
+        joined = joins.get((first[0], second[0])) if first and second else None
+        if joined and first and second and \
+                [t.fieldname for t in first[1]] == [t.fieldname for t in second[1]]:
+            out.append(_in_fields((joined,), first[1], 1.0))
+            i += 2
+            continue
+        out.append(children[i] if first else join_words(children[i]))
+        i += 1
+    return out[0] if len(out) == 1 else wq.And(out)
+
+
+@lru_cache(maxsize=1)
+def _joins() -> dict[tuple[str, str], str]:
+    analyzer = news_analyzer()
+    joins = {}
+    for (first, second), joined in read_variants().joins.items():
+        a = [t.text for t in analyzer(first, mode="query")]
+        b = [t.text for t in analyzer(second, mode="query")]
+        if len(a) == 1 and len(b) == 1:
+            joins[(a[0], b[0])] = joined
+    return joins
+
+
+def expand(node: wq.Query) -> wq.Query:
+    """Joins, proximity and synonyms: the steps that need no index (see the docstring)."""
+    node = add_proximity(join_words(node))
+    if isinstance(node, wq.AndMaybe):
+        return wq.AndMaybe(expand_synonyms(node.a), node.b)
+    return expand_synonyms(node)
