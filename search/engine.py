@@ -40,7 +40,6 @@ from search.query import EXACT_FIELDS, check_expansion, field_terms, make_parser
 from search.request import InputError, SearchRequest
 from search.results import Hit, ResultPage
 from search.schema import day_number, from_stored
-from search.expansion import respell_unknown
 from search.explain import Explanation, explain
 from search.store import CURRENT, META, Generation, current_generation, read_history
 
@@ -168,10 +167,9 @@ class Engine:
         parsed: wq.Query | None = None
         if request.query:
             parser = opened.exact_parser if request.exact else opened.parser
-            parsed = parse_query(parser, request.query)  # type: ignore[arg-type]
+            parsed = parse_query(parser, request.query,  # type: ignore[arg-type]
+                                 searcher.reader())
             check_expansion(parsed, searcher.reader())
-            if not request.exact:
-                parsed = respell_unknown(parsed, searcher.reader())
             docs: Iterable[int] = searcher.docs_for_query(parsed)
         else:
             docs = columns.live_docs(searcher.reader())

@@ -41,7 +41,7 @@ NEAR = 4
 ADJACENT_WEIGHT = 1.0
 NEAR_WEIGHT = 0.5
 FUZZY_MIN = 4          # shorter unknown words are left alone
-FUZZY_MAX_EDITS = {4: 1, 5: 1}  # longer words: 2 edits
+FUZZY_MAX_EDITS = {4: 1, 5: 1}  # longer words: up to 2 edits
 Key = tuple[str, ...]
 
 
@@ -191,20 +191,46 @@ def add_proximity(node: wq.Query) -> wq.Query:
 # -- unknown words ---------------------------------------------------------------------
 
 def respell_unknown(node: wq.Query, reader: IndexReader) -> wq.Query:
-    """Match each word that no item contains with the index words a letter or two away."""
+    """Replace each word that no item contains with the nearest word of the index.
+
+    Nearest: fewest edits (one, else two for words of six letters or more),
+    then the word in most items. The replacement searches the same fields with
+    the same weights, so synonyms and proximity apply to it as to a typed word.
+    """
     unit = _unit(node)
     if unit is not None:
         text, terms = unit
         if len(text) < FUZZY_MIN or not re.fullmatch(r"[a-z]+", text) or any(
                 reader.doc_frequency(t.fieldname, t.text) for t in terms):
             return node
-        edits = FUZZY_MAX_EDITS.get(len(text), 2)
-        fuzzy = [wq.FuzzyTerm(t.fieldname, t.text, boost=t.boost, maxdist=edits,
-                              prefixlength=1) for t in terms]
-        return fuzzy[0] if len(fuzzy) == 1 else wq.Or(fuzzy)
-    if isinstance(node, wq.CompoundQuery) or isinstance(node, wq.Not):
+        for edits in range(1, FUZZY_MAX_EDITS.get(len(text), 2) + 1):
+            near = set().union(*(_terms_within(reader, t.fieldname, text, edits)
+                                 for t in terms))
+            if near:
+                best = min(near, key=lambda word: (
+                    -sum(reader.doc_frequency(t.fieldname, word) for t in terms), word))
+                return _in_fields((best,), terms, 1.0)
+        return node
+    if isinstance(node, (wq.CompoundQuery, wq.Not)):
         return node.apply(lambda child: respell_unknown(child, reader))
     return node
+
+
+def _terms_within(reader: IndexReader, field: str, text: str, edits: int) -> set[str]:
+    """Index terms of `field` within `edits` edits of `text`, sharing its first letter.
+
+    Whoosh's own `terms_within` walks the field's spelling words (unstemmed)
+    when the field keeps them, which cannot meet a stemmed query term; this
+    walks the field's own terms.
+    """
+    found: set[str] = set()
+    for leaf, _ in reader.leaf_readers():
+        try:
+            automata = leaf._codec.automata(leaf._storage, leaf._segment)  # type: ignore[attr-defined]
+            found.update(automata.terms_within(leaf.cursor(field), text, edits, 1))
+        except (AttributeError, TypeError, KeyError):
+            found.update(IndexReader.terms_within(leaf, field, text, edits, 1))
+    return found
 
 
 def join_words(node: wq.Query) -> wq.Query:

@@ -22,7 +22,7 @@ from whoosh.qparser.plugins import BoostPlugin, FieldAliasPlugin, RangePlugin
 from whoosh.reading import IndexReader
 from whoosh.fields import Schema
 
-from search.expansion import expand
+from search.expansion import expand, respell_unknown
 from search.request import InputError
 
 SEARCH_FIELDS = ("title", "summary", "kind")
@@ -62,8 +62,14 @@ def make_parser(schema: Schema, exact: bool = False) -> MultifieldParser:
     return parser
 
 
-def parse_query(parser: MultifieldParser, text: str) -> wq.Query:
-    """The checked Whoosh query for `text` (which must not be blank)."""
+def parse_query(parser: MultifieldParser, text: str,
+                reader: IndexReader | None = None) -> wq.Query:
+    """The checked Whoosh query for `text` (which must not be blank).
+
+    Expanded as `expansion.py` describes, except for the exact-words parser;
+    with a `reader`, words that no item contains are first respelt to the
+    nearest words of the index.
+    """
     text = text.translate(CURLY_QUOTES)
     try:
         parsed = parser.parse(text)
@@ -77,6 +83,8 @@ def parse_query(parser: MultifieldParser, text: str) -> wq.Query:
     _check_tree(parsed, text)
     if EXACT_FIELDS["title"] in getattr(parser, "fieldnames", ()):
         return parsed  # the "exact words" switch: no synonyms, no proximity
+    if reader is not None:
+        parsed = respell_unknown(parsed, reader)
     return expand(parsed)
 
 
