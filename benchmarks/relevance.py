@@ -8,11 +8,14 @@ system, overall and per query family:
 - engine:  news-search as shipped (its analyzer, synonyms, ranking);
 - whoosh:  plain Whoosh defaults: StemmingAnalyzer, BM25F, no accent folding,
            a MultifieldParser over title and summary;
+- engine+: (with --fallback; an experiment, not how the engine behaves) the
+           engine, then items with only some of the words when all of them
+           find fewer than 20;
 - fts5:    SQLite FTS5 from the standard library, `porter unicode61`
            tokenizer (its default diacritic folding), title and summary,
            ranked by bm25(), the query escaped as Datasette does.
 
-Run:  python benchmarks/relevance.py [--per-query] [--system engine]
+Run:  python benchmarks/relevance.py [--per-query] [--system engine] [--fallback]
 
 The loading and scoring functions are imported by tests/test_relevance_judged.py.
 """
@@ -133,6 +136,21 @@ def engine_search(articles: dict[str, Article], workdir: Path) -> Search:
     return run
 
 
+def with_fallback(search: Search) -> Search:
+    """An experiment, not shipped: when all the words find fewer than DEPTH items,
+    follow them with the items that have only some of the words (the same
+    words joined by OR), for plain queries of two or more words."""
+    def run(query: str) -> list[str]:
+        ranked = search(query)
+        words = query.split()
+        plain = not re.search(r'["():*]|\b(AND|OR|NOT)\b', query)
+        if len(ranked) >= DEPTH or len(words) < 2 or not plain:
+            return ranked
+        extra = [ref for ref in search(" OR ".join(words)) if ref not in ranked]
+        return (ranked + extra)[:DEPTH]
+    return run
+
+
 def whoosh_search(articles: dict[str, Article], workdir: Path) -> Search:
     """Plain Whoosh: StemmingAnalyzer, BM25F, MultifieldParser(title, summary)."""
     from whoosh import index
@@ -188,7 +206,10 @@ def fts5_search(articles: dict[str, Article]) -> Search:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--per-query", action="store_true", help="print every query's figures")
-    parser.add_argument("--system", choices=("engine", "whoosh", "fts5"),
+    parser.add_argument("--fallback", action="store_true",
+                        help="add a row 'engine+': an experiment that follows the items "
+                        "with all the words by items with some of them (not shipped)")
+    parser.add_argument("--system", choices=("engine", "whoosh", "fts5", "engine+"),
                         help="per-query figures for this system only (default: all)")
     args = parser.parse_args(argv)
     articles = load_articles()
@@ -197,6 +218,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         systems = {"engine": engine_search(articles, Path(tmp)),
                    "whoosh": whoosh_search(articles, Path(tmp)),
                    "fts5": fts5_search(articles)}
+        if args.fallback:
+            systems["engine+"] = with_fallback(systems["engine"])
         results = {name: evaluate(run, queries) for name, run in systems.items()}
     print(f"Judged set: {len(queries)} queries over {len(articles)} items "
           f"({QUERIES_FILE.relative_to(ROOT)})\n")
