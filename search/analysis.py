@@ -8,10 +8,10 @@ The chain, in order:
     lowercase
     fold          accents and special letters to ASCII ("Şanlıurfa" -> "sanliurfa")
     stop words    a short list; "us", "it" and "may" are words here
-    compounds     "co-operators" -> "cooperators" (+ "self", "help" for
-                  "self-help" at the same position when indexing, so "self help"
-                  finds "self-help"; not for prefixes like "co-" and "e-");
-                  possessive 's dropped
+    compounds     "co-operators" -> "cooperators" (+ "itc", "ilo" for "ITC-ILO"
+                  at the same position when indexing, so "ILO" finds "ITC-ILO";
+                  not for prefixes like "co-" and "e-" or for words of a variant
+                  family like "self-help"); possessive 's dropped
     joins         two words written apart that a variant closes up: "viet nam"
                   -> "vietnam", "self help" -> "selfhelp" (the words themselves
                   are indexed at the same position too)
@@ -145,8 +145,12 @@ class CompoundFilter(Filter):
     The joined form carries the token's position; when indexing, the parts are
     emitted at the same position, so a phrase through the joined form still
     matches and a search for a single part finds the compound. A compound that
-    starts with a short prefix ("co-op", "e-news") keeps only its joined form.
+    starts with a short prefix ("co-op", "e-news") or is a word of a variant
+    family ("self-help", "Jeun'ess") keeps only its joined form.
     """
+
+    def __init__(self, families: frozenset[str] = frozenset()) -> None:
+        self.families = families
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for token in tokens:
@@ -161,7 +165,8 @@ class CompoundFilter(Filter):
             # Later filters may move the (shared) token's position: keep it.
             pos = token.pos if token.positions else None
             yield token
-            if token.mode == "query" or len(parts) < 2 or len(parts[0]) <= _PREFIX_MAX:
+            if (token.mode == "query" or len(parts) < 2 or len(parts[0]) <= _PREFIX_MAX
+                    or token.text in self.families):
                 continue
             start = token.startchar if token.chars else None
             for part in parts:
@@ -253,7 +258,7 @@ def news_analyzer() -> Analyzer:
     # Stop words go before compounds: StopFilter renumbers positions, and the
     # parts of a compound must keep the position of the joined form.
     return (RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | FoldFilter()
-            | StopFilter(stoplist=STOP_WORDS, minsize=1) | CompoundFilter()
+            | StopFilter(stoplist=STOP_WORDS, minsize=1) | CompoundFilter(frozenset(variants.words))
             | JoinFilter(variants.joins) | SpellingFilter() | VariantFilter(variants.words)
             | StemFilter(ignore=variants.canonical, cachesize=50000))
 

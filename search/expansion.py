@@ -90,14 +90,19 @@ def default_table() -> SynonymTable:
 
 # -- word units: the per-field copies the multi-field parser makes of one word ------
 
-def _unit(node: wq.Query) -> tuple[str, tuple[wq.Term, ...]] | None:
-    """(text, terms) when `node` is one plain word, in one field or several."""
+def _unit(node: wq.Query, exact: frozenset[str] = frozenset()
+          ) -> tuple[str, tuple[wq.Term, ...]] | None:
+    """(text, terms) when `node` is one plain word (not in `exact`), in one field or more."""
+    if getattr(node, "text", None) in exact:
+        return None
     if type(node) is wq.Term:
         return str(node.text), (node,)
     if type(node) is wq.Or and node.subqueries:
         terms = node.subqueries
         if all(type(t) is wq.Term for t in terms) and len({t.text for t in terms}) == 1 \
                 and len({t.fieldname for t in terms}) == len(terms):
+            if terms[0].text in exact:
+                return None
             return str(terms[0].text), tuple(terms)  # type: ignore[arg-type]
     return None
 
@@ -114,25 +119,30 @@ def _in_fields(words: Key, like: Sequence[wq.Term], weight: float) -> wq.Query:
     return made[0] if len(made) == 1 else wq.Or(made)
 
 
-def expand_synonyms(node: wq.Query, table: SynonymTable | None = None) -> wq.Query:
-    """The query with each synonym form ORed with the other forms of its group."""
+def expand_synonyms(node: wq.Query, table: SynonymTable | None = None,
+                    exact: frozenset[str] = frozenset()) -> wq.Query:
+    """The query with each synonym form ORed with the other forms of its group.
+
+    Words in `exact` (those the user quoted) are left alone.
+    """
     table = table or default_table()
     if not table.alternatives:
         return node
-    unit = _unit(node)
+    unit = _unit(node, exact)
     if unit is not None:
         return _expand_run([node], [unit], table)
     if isinstance(node, wq.Not):
         return node
     if type(node) is wq.And:
-        return wq.And(_expand_children(list(node.subqueries), table))
+        return wq.And(_expand_children(list(node.subqueries), table, exact))
     if isinstance(node, wq.CompoundQuery):
-        return node.apply(lambda child: expand_synonyms(child, table))
+        return node.apply(lambda child: expand_synonyms(child, table, exact))
     return node
 
 
-def _expand_children(children: list[wq.Query], table: SynonymTable) -> list[wq.Query]:
-    units = [_unit(child) for child in children]
+def _expand_children(children: list[wq.Query], table: SynonymTable,
+                     exact: frozenset[str]) -> list[wq.Query]:
+    units = [_unit(child, exact) for child in children]
     out: list[wq.Query] = []
     i = 0
     while i < len(children):
@@ -148,7 +158,7 @@ def _expand_children(children: list[wq.Query], table: SynonymTable) -> list[wq.Q
                 break
         else:
             child = children[i]
-            out.append(child if units[i] is not None else expand_synonyms(child, table))
+            out.append(child if units[i] is not None else expand_synonyms(child, table, exact))
             i += 1
     return out
 
@@ -161,7 +171,10 @@ def _expand_run(nodes: list[wq.Query], units: list[tuple[str, tuple[wq.Term, ...
         return nodes[0]
     literal = nodes[0] if len(nodes) == 1 else wq.And(nodes)
     like = units[0][1]
-    return wq.Or([literal] + [_in_fields(alt, like, SYNONYM_WEIGHT) for alt in alternatives])
+    # A phrase scores the sum of its words: divide by its length, so that a long
+    # spelled-out form does not outweigh the word that was typed.
+    weight = SYNONYM_WEIGHT * len(key)
+    return wq.Or([literal] + [_in_fields(alt, like, weight / len(alt)) for alt in alternatives])
 
 
 # -- proximity -------------------------------------------------------------------------
@@ -190,14 +203,15 @@ def add_proximity(node: wq.Query) -> wq.Query:
 
 # -- unknown words ---------------------------------------------------------------------
 
-def respell_unknown(node: wq.Query, reader: IndexReader) -> wq.Query:
+def respell_unknown(node: wq.Query, reader: IndexReader,
+                    exact: frozenset[str] = frozenset()) -> wq.Query:
     """Replace each word that no item contains with the nearest word of the index.
 
     Nearest: fewest edits (one, else two for words of six letters or more),
     then the word in most items. The replacement searches the same fields with
     the same weights, so synonyms and proximity apply to it as to a typed word.
     """
-    unit = _unit(node)
+    unit = _unit(node, exact)
     if unit is not None:
         text, terms = unit
         if len(text) < FUZZY_MIN or not re.fullmatch(r"[a-z]+", text) or any(
@@ -212,7 +226,7 @@ def respell_unknown(node: wq.Query, reader: IndexReader) -> wq.Query:
                 return _in_fields((best,), terms, 1.0)
         return node
     if isinstance(node, (wq.CompoundQuery, wq.Not)):
-        return node.apply(lambda child: respell_unknown(child, reader))
+        return node.apply(lambda child: respell_unknown(child, reader, exact))
     return node
 
 
@@ -273,9 +287,22 @@ def _joins() -> dict[tuple[str, str], str]:
     return joins
 
 
-def expand(node: wq.Query) -> wq.Query:
-    """Joins, proximity and synonyms: the steps that need no index (see the docstring)."""
+def expand(node: wq.Query, exact: frozenset[str] = frozenset()) -> wq.Query:
+    """Joins, proximity and synonyms: the steps that need no index (see the docstring).
+
+    `exact`: the terms of the words the user put in quotes, never expanded.
+    """
     node = add_proximity(join_words(node))
     if isinstance(node, wq.AndMaybe):
-        return wq.AndMaybe(expand_synonyms(node.a), node.b)
-    return expand_synonyms(node)
+        return wq.AndMaybe(expand_synonyms(node.a, exact=exact), node.b)
+    return expand_synonyms(node, exact=exact)
+
+
+_QUOTED = re.compile(r'"([^"]*)"')
+
+
+def quoted_terms(text: str, analyzer: Analyzer) -> frozenset[str]:
+    """The index terms of the words inside double quotes (a one-word phrase is a
+    plain word to the parser, but the user asked for it exactly)."""
+    return frozenset(token.text for phrase in _QUOTED.findall(text)
+                     for token in analyzer(phrase, mode="query"))

@@ -22,7 +22,7 @@ from whoosh.qparser.plugins import BoostPlugin, FieldAliasPlugin, RangePlugin
 from whoosh.reading import IndexReader
 from whoosh.fields import Schema
 
-from search.expansion import expand, respell_unknown
+from search.expansion import expand, quoted_terms, respell_unknown
 from search.request import InputError
 
 SEARCH_FIELDS = ("title", "summary", "kind")
@@ -83,9 +83,11 @@ def parse_query(parser: MultifieldParser, text: str,
     _check_tree(parsed, text)
     if EXACT_FIELDS["title"] in getattr(parser, "fieldnames", ()):
         return parsed  # the "exact words" switch: no synonyms, no proximity
+    exact = quoted_terms(text, parser.schema["summary"].analyzer) if '"' in text \
+        else frozenset()
     if reader is not None:
-        parsed = respell_unknown(parsed, reader)
-    return expand(parsed)
+        parsed = respell_unknown(parsed, reader, exact)
+    return expand(parsed, exact)
 
 
 def _check_tree(node: wq.Query, text: str) -> None:
