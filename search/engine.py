@@ -40,6 +40,7 @@ from search.query import EXACT_FIELDS, check_expansion, field_terms, make_parser
 from search.request import InputError, SearchRequest
 from search.results import Hit, ResultPage
 from search.schema import day_number, from_stored
+from search.expansion import describe_expansion
 from search.explain import Explanation, explain
 from search.store import CURRENT, META, Generation, current_generation, read_history
 
@@ -333,9 +334,14 @@ class Engine:
         parsed = None
         if request.query:
             parser = opened.exact_parser if request.exact else opened.parser
-            parsed = parse_query(parser, request.query)  # type: ignore[arg-type]
+            parsed = parse_query(parser, request.query,  # type: ignore[arg-type]
+                                 expand_words=False)
         field = EXACT_FIELDS["summary"] if request.exact else "summary"
-        return explain(request, parsed, searcher.reader(), searcher.schema[field].analyzer)
+        out = explain(request, parsed, searcher.reader(), searcher.schema[field].analyzer)
+        if parsed is not None and not request.exact:
+            out.lines.extend(describe_expansion(request.query, parsed, searcher.reader(),
+                                                searcher.schema[field].analyzer))
+        return out
 
     def generation_since(self, cited: str) -> tuple[Generation | None, Generation]:
         """The generation a search was cited with (None if unknown here) and the current one."""

@@ -71,6 +71,7 @@ class SynonymTable:
             return tuple(text for word in form.split() for text in whole(word))
 
         self.alternatives: dict[Key, list[Key]] = {}
+        self.forms: dict[Key, list[str]] = {}  # the same, as written in the file
         for group in groups:
             phrases = [whole(form) for form in group]
             for form, phrase in zip(group, phrases):
@@ -78,8 +79,11 @@ class SynonymTable:
                     if not key:
                         continue
                     found = self.alternatives.setdefault(key, [])
-                    found.extend(p for p in phrases
-                                 if p and p != key and p != phrase and p not in found)
+                    written = self.forms.setdefault(key, [])
+                    for other, alt in zip(group, phrases):
+                        if alt and alt != key and alt != phrase and alt not in found:
+                            found.append(alt)
+                            written.append(other)
         self.longest = max((len(key) for key in self.alternatives), default=0)
 
 
@@ -213,21 +217,24 @@ def respell_unknown(node: wq.Query, reader: IndexReader,
     """
     unit = _unit(node, exact)
     if unit is not None:
-        text, terms = unit
-        if len(text) < FUZZY_MIN or not re.fullmatch(r"[a-z]+", text) or any(
-                reader.doc_frequency(t.fieldname, t.text) for t in terms):
-            return node
-        for edits in range(1, FUZZY_MAX_EDITS.get(len(text), 2) + 1):
-            near = set().union(*(_terms_within(reader, t.fieldname, text, edits)
-                                 for t in terms))
-            if near:
-                best = min(near, key=lambda word: (
-                    -sum(reader.doc_frequency(t.fieldname, word) for t in terms), word))
-                return _in_fields((best,), terms, 1.0)
-        return node
+        best = _nearest(unit[0], unit[1], reader)
+        return node if best is None else _in_fields((best,), unit[1], 1.0)
     if isinstance(node, (wq.CompoundQuery, wq.Not)):
         return node.apply(lambda child: respell_unknown(child, reader, exact))
     return node
+
+
+def _nearest(text: str, terms: Sequence[wq.Term], reader: IndexReader) -> str | None:
+    """The index word to search instead of `text`, or None when `text` is known."""
+    if len(text) < FUZZY_MIN or not re.fullmatch(r"[a-z]+", text) or any(
+            reader.doc_frequency(t.fieldname, t.text) for t in terms):
+        return None
+    for edits in range(1, FUZZY_MAX_EDITS.get(len(text), 2) + 1):
+        near = set().union(*(_terms_within(reader, t.fieldname, text, edits) for t in terms))
+        if near:
+            return min(near, key=lambda word: (
+                -sum(reader.doc_frequency(t.fieldname, word) for t in terms), word))
+    return None
 
 
 def _terms_within(reader: IndexReader, field: str, text: str, edits: int) -> set[str]:
@@ -306,3 +313,90 @@ def quoted_terms(text: str, analyzer: Analyzer) -> frozenset[str]:
     plain word to the parser, but the user asked for it exactly)."""
     return frozenset(token.text for phrase in _QUOTED.findall(text)
                      for token in analyzer(phrase, mode="query"))
+
+
+# -- saying what was done, for the explanation of a query ------------------------------
+
+class _Recording(dict):  # type: ignore[type-arg]
+    """The alternatives table, noting which keys a query used."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        self.used: list[Key] = []
+
+    def get(self, key, default=None):  # type: ignore[no-untyped-def]
+        value = super().get(key, default)
+        if value and key not in self.used:
+            self.used.append(key)
+        return value
+
+
+def describe_expansion(text: str, parsed: wq.Query, reader: IndexReader,
+                       analyzer: Analyzer) -> list[str]:
+    """Sentences saying which words were respelt and which synonyms were added.
+
+    `parsed` is the query before expansion (`parse_query(..., expand=False)`).
+    """
+    exact = quoted_terms(text, analyzer) if '"' in text else frozenset()
+    typed: dict[str, str] = {}
+    for token in analyzer(text, chars=True, mode="query", removestops=False):
+        typed.setdefault(token.text, text[token.startchar:token.endchar])
+    lines = []
+    for node in _all_units(parsed, exact):
+        word, terms = node
+        best = _nearest(word, terms, reader)
+        if best is not None:
+            shown = _readable(reader, typed.get(word, word), best, analyzer)
+            typed.setdefault(best, shown)
+            lines.append(f"\u201c{typed.get(word, word)}\u201d is in no item: searched for the "
+                         f"nearest word, \u201c{shown}\u201d, instead.")
+    joins = _joins()
+    for first, second in _pairs(parsed, exact):
+        if (first, second) in joins:
+            joined = joins[(first, second)]
+            label = typed.get(joined, f"{typed.get(first, first)} {typed.get(second, second)}")
+            lines.append(f"\u201c{label}\u201d is also searched as one word, "
+                         f"\u201c{joined}\u201d.")
+    table = default_table()
+    recording = SynonymTable.__new__(SynonymTable)
+    recording.__dict__.update(table.__dict__)
+    recording.alternatives = _Recording(table.alternatives)
+    expand_synonyms(join_words(respell_unknown(parsed, reader, exact)), recording, exact)
+    for key in recording.alternatives.used:
+        label = " ".join(typed.get(term, term) for term in key)
+        forms = ", ".join(f"\u201c{form}\u201d" for form in table.forms.get(key, []))
+        lines.append(f"\u201c{label}\u201d also finds {forms} (ranked below the words typed).")
+    return lines
+
+
+def _all_units(node: wq.Query, exact: frozenset[str]) -> list[tuple[str, tuple[wq.Term, ...]]]:
+    unit = _unit(node, exact)
+    if unit is not None:
+        return [unit]
+    if isinstance(node, (wq.CompoundQuery, wq.Not)):
+        return [u for child in node.children() for u in _all_units(child, exact)]
+    return []
+
+
+def _pairs(node: wq.Query, exact: frozenset[str]) -> list[tuple[str, str]]:
+    """Neighbouring plain words of every AND in the query."""
+    pairs = []
+    if type(node) is wq.And:
+        units = [_unit(child, exact) for child in node.children()]
+        pairs = [(a[0], b[0]) for a, b in zip(units, units[1:]) if a and b]
+    if isinstance(node, wq.CompoundQuery):
+        pairs += [p for child in node.children() for p in _pairs(child, exact)]
+    return pairs
+
+
+def _readable(reader: IndexReader, typed: str, term: str, analyzer: Analyzer) -> str:
+    """A word as written in the items whose index term is `term` ('seneg' -> 'senegal')."""
+    for field in ("title", "summary"):
+        try:
+            words = sorted(reader.terms_within(field, typed.lower(), 2, prefix=1))
+        except Exception:  # a field without spelling words, or another reader
+            continue
+        for word in words:
+            if [t.text for t in analyzer(word, mode="query")] == [term]:
+                return str(word)
+    return term

@@ -63,12 +63,12 @@ def make_parser(schema: Schema, exact: bool = False) -> MultifieldParser:
 
 
 def parse_query(parser: MultifieldParser, text: str,
-                reader: IndexReader | None = None) -> wq.Query:
+                reader: IndexReader | None = None, expand_words: bool = True) -> wq.Query:
     """The checked Whoosh query for `text` (which must not be blank).
 
-    Expanded as `expansion.py` describes, except for the exact-words parser;
-    with a `reader`, words that no item contains are first respelt to the
-    nearest words of the index.
+    Expanded as `expansion.py` describes, except for the exact-words parser or
+    with `expand_words=False`; with a `reader`, words that no item contains are
+    first respelt to the nearest words of the index.
     """
     text = text.translate(CURLY_QUOTES)
     try:
@@ -81,8 +81,8 @@ def parse_query(parser: MultifieldParser, text: str,
         raise InputError(f"the query '{text[:80]}' has no words to search for (only "
                          f"operators, brackets or very common words): {EMPTY_HELP}", "q")
     _check_tree(parsed, text)
-    if EXACT_FIELDS["title"] in getattr(parser, "fieldnames", ()):
-        return parsed  # the "exact words" switch: no synonyms, no proximity
+    if not expand_words or EXACT_FIELDS["title"] in getattr(parser, "fieldnames", ()):
+        return parsed  # as typed; or the "exact words" switch: no synonyms, no proximity
     exact = quoted_terms(text, parser.schema["summary"].analyzer) if '"' in text \
         else frozenset()
     if reader is not None:

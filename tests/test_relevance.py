@@ -251,3 +251,16 @@ def test_known_words_are_never_respelt(judged_engine: Engine) -> None:
     page = judged_engine.search(request(q="sea"))
     assert page.total == 1
     assert "sea" in page.hits[0].article.summary.split()
+
+
+# -- the explanation says what was added ---------------------------------------------------
+
+def test_explanation_names_synonyms_joins_and_respellings(judged_engine: Engine) -> None:
+    lines = judged_engine.explain(request(q="SSE Viet Nam")).lines
+    assert any(line.startswith("“SSE” also finds “social and solidarity economy”")
+               for line in lines)
+    assert "“Viet Nam” is also searched as one word, “vietnam”." in lines
+    lines = judged_engine.explain(request(q="Senagal")).lines
+    assert "“Senagal” is in no item: searched for the nearest word, “senegal”, instead." in lines
+    quoted = judged_engine.explain(request(q='"SSE"')).lines
+    assert not any("also finds" in line for line in quoted)
