@@ -205,7 +205,8 @@ class Engine:
         hits = [self._hit(searcher, docnum, score, parsed, request.exact)
                 for docnum, score in ordered]
         suggestion = None
-        if parsed is not None and total < SUGGEST_BELOW:
+        # Unknown words are searched respelt (expansion.respell_unknown): say so.
+        if parsed is not None:
             suggestion = self._suggest(opened, searcher, request.query, total)
         years: Counter[int] = Counter()
         for month, count in month_counts.items():
@@ -283,7 +284,7 @@ class Engine:
 
     def _suggest(self, opened: _Opened, searcher: Searcher, text: str,
                  total: int) -> str | None:
-        """A respelling of the query's unknown words that finds more items, or None."""
+        """A respelling of the query's unknown words that finds something, or None."""
         reader = searcher.reader()
         analyzer = searcher.schema["summary"].analyzer
         changed = False
@@ -313,7 +314,7 @@ class Engine:
         except InputError:
             return None
         count = sum(1 for _ in searcher.docs_for_query(better))
-        return corrected if count > total else None
+        return corrected if count and count >= total else None
 
     def iter_articles(self, request: SearchRequest) -> Iterator[Article]:
         """Every matching article in the request's order (all pages), for exports."""
