@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from whoosh import query as wq
@@ -151,13 +152,13 @@ def _expand_children(children: list[wq.Query], table: SynonymTable,
     i = 0
     while i < len(children):
         for length in range(min(table.longest, len(children) - i), 0, -1):
-            run = units[i:i + length]
-            if any(u is None for u in run):
+            run = [u for u in units[i:i + length] if u is not None]
+            if len(run) < length:
                 continue
-            key = tuple(u[0] for u in run)  # type: ignore[index]
+            key = tuple(u[0] for u in run)
             if key in table.alternatives and len({tuple(t.fieldname for t in u[1])
-                                                  for u in run}) == 1:  # type: ignore[index]
-                out.append(_expand_run(children[i:i + length], run, table))  # type: ignore[arg-type]
+                                                  for u in run}) == 1:
+                out.append(_expand_run(children[i:i + length], run, table))
                 i += length
                 break
         else:
@@ -383,7 +384,7 @@ def _pairs(node: wq.Query, exact: frozenset[str]) -> list[tuple[str, str]]:
     pairs = []
     if type(node) is wq.And:
         units = [_unit(child, exact) for child in node.children()]
-        pairs = [(a[0], b[0]) for a, b in zip(units, units[1:]) if a and b]
+        pairs = [(a[0], b[0]) for a, b in pairwise(units) if a and b]
     if isinstance(node, wq.CompoundQuery):
         pairs += [p for child in node.children() for p in _pairs(child, exact)]
     return pairs
@@ -394,7 +395,7 @@ def _readable(reader: IndexReader, typed: str, term: str, analyzer: Analyzer) ->
     for field in ("title", "summary"):
         try:
             words = sorted(reader.terms_within(field, typed.lower(), 2, prefix=1))
-        except Exception:  # a field without spelling words, or another reader
+        except (AttributeError, KeyError, TypeError):  # no spelling words for the field
             continue
         for word in words:
             if [t.text for t in analyzer(word, mode="query")] == [term]:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from tests_support import request
 
 from corpus import read_sources
 from search import Engine, build_index, open_engine
-from tests_support import request
 
 RELEVANCE = Path(__file__).resolve().parent / "relevance"
 
@@ -43,8 +43,8 @@ def marked(html_text: str) -> list[str]:
     ("co-op housing", "Housing cooperatives in Uruguay: mutual aid builds homes"),
     ("coops", "Worker co-ops in the United States: a growing movement"),
     ("labour unions", "Labor unions and cooperatives: allies for decent work"),
-    ("labor market", "Türkiye: cooperatives help refugee and host community women enter the "
-                     "labour market"),
+    ("labor market", ("Türkiye: cooperatives help refugee and host community women enter the "
+                     "labour market")),
     ("employers organisations", "Employers’ organizations and cooperatives: a dialogue"),
     ("formalization", "Formalising the informal economy through cooperatives in Senegal"),
     ("milk chilling centres", "Dairy co-operatives in Kenya: milk chilling centers raise incomes"),
@@ -56,10 +56,10 @@ def marked(html_text: str) -> list[str]:
     ("self help", "Self help groups and microfinance in Bangladesh"),
     ("enews", "Cooperatives & SSE e-News, July 2023"),
     ("e-news", "New eNews on cooperatives and the SSE"),
-    ("Sanliurfa", "Interview with Ayşe Demir, founder of a women’s bakery cooperative in "
-                  "Şanlıurfa"),
-    ("Şanlıurfa", "Türkiye: cooperatives help refugee and host community women enter the "
-                  "labour market"),
+    ("Sanliurfa", ("Interview with Ayşe Demir, founder of a women’s bakery cooperative in "
+                  "Şanlıurfa")),
+    ("Şanlıurfa", ("Türkiye: cooperatives help refugee and host community women enter the "
+                  "labour market")),
     ("Jurgen", "Interview with Jürgen Neumann, board member of an energy cooperative in Bavaria"),
     ("Soren Lund", "Interview with Søren Lund, Danish co-op housing pioneer"),
     ("Côte d’Ivoire", "Cooperatives in Côte d'Ivoire train youth in cashew processing"),
@@ -79,18 +79,18 @@ def test_variant_finds_its_twin(judged_engine: Engine, query: str, twin: str) ->
     ("OSH", "Occupational safety and health training for construction co-operatives in Nepal"),
     ("occupational safety and health", "OSH in agriculture: a guide for cooperatives"),
     ("ICA", "International Cooperative Alliance and ILO renew memorandum of understanding"),
-    ("International Co-operative Alliance", "ITC-ILO and ICA launch course on cooperative "
-                                            "governance"),
-    ("COPAC", "Joint statement of COPAC members on the role of cooperatives in the COVID-19 "
-              "recovery"),
+    ("International Co-operative Alliance", ("ITC-ILO and ICA launch course on cooperative "
+                                            "governance")),
+    ("COPAC", ("Joint statement of COPAC members on the role of cooperatives in the COVID-19 "
+              "recovery")),
     ("UNTFSSE", "UNTFSSE launches knowledge hub on the social and solidarity economy"),
-    ("ITC-ILO", "Two new courses on the social and solidarity economy at the International "
-                "Training Centre"),
+    ("ITC-ILO", ("Two new courses on the social and solidarity economy at the International "
+                "Training Centre")),
     ("ICLS", "Guidelines concerning statistics of cooperatives: one year on"),
     ("SACCO", "Financial cooperatives in Africa: building inclusive finance"),
     ("Ivory Coast", "Cooperatives in Côte d'Ivoire train youth in cashew processing"),
-    ("Turkey", "Türkiye: cooperatives help refugee and host community women enter the "
-               "labour market"),
+    ("Turkey", ("Türkiye: cooperatives help refugee and host community women enter the "
+               "labour market")),
     ("Kenya", "Occupational safety and health in Kenyan tea cooperatives: a pilot"),
 ])
 def test_acronym_or_synonym_finds_the_other_form(judged_engine: Engine, query: str,
@@ -114,8 +114,8 @@ def test_quoted_phrase_is_exact_and_not_expanded(judged_engine: Engine) -> None:
     assert "SSE in Asia: a regional network is born" not in quoted
     assert "Turin: Academy on the Social and Solidarity Economy 2024" in quoted
     assert titles(judged_engine, '"OSH"') == ["OSH in agriculture: a guide for cooperatives",
-                                              "Occupational safety and health in Kenyan tea "
-                                              "cooperatives: a pilot"]
+                                              ("Occupational safety and health in Kenyan tea "
+                                              "cooperatives: a pilot")]
 
 
 def test_exact_words_switch_does_not_expand(judged_engine: Engine) -> None:
