@@ -264,3 +264,16 @@ def test_explanation_names_synonyms_joins_and_respellings(judged_engine: Engine)
     assert "“Senagal” is in no item: searched for the nearest word, “senegal”, instead." in lines
     quoted = judged_engine.explain(request(q='"SSE"')).lines
     assert not any("also finds" in line for line in quoted)
+
+
+def test_respelt_search_says_did_you_mean(judged_engine: Engine) -> None:
+    page = judged_engine.search(request(q="Phillipines"))
+    assert page.total >= 3 and page.suggestion == "philippines"
+    assert judged_engine.search(request(q="Philippines")).suggestion is None
+
+
+def test_not_excludes_the_literal_word_only(judged_engine: Engine) -> None:
+    # Under NOT nothing is expanded: items that only spell SSE out stay in.
+    found = titles(judged_engine, "solidarity NOT SSE")
+    assert "UNTFSSE launches knowledge hub on the social and solidarity economy" in found
+    assert not any("SSE" in t.split() for t in found)
