@@ -1,25 +1,21 @@
-"""Query-time expansion: acronyms and synonyms, word proximity, and unknown words.
+"""Query-time expansion: unknown words, two-word variants, proximity, synonyms.
 
-Four steps on a parsed query, in order:
+`query.parse_query` runs these steps on a checked query, in this order:
 
-0. joins      (`join_words`) Two words a variant closes up are searched as the
-              closed form: `Viet Nam` finds "Vietnam" too.
-1. synonyms   (`expand_synonyms`) A word or run of words that is a form in
-              data/synonyms.txt also matches the other forms of its group, at
-              `SYNONYM_WEIGHT` of the literal words: `SSE` finds "social and
-              solidarity economy" and the reverse. Quoted phrases and anything
-              under NOT are left exact.
-2. proximity  (`add_proximity`) For several plain words, items where they stand
-              together (within `NEAR` words, in order) score above items where
-              they are scattered; the words still have to be there, so the set
-              of results does not change.
-3. respelling (`respell_unknown`, needs the index) A word that no item contains
-              is matched with the words of the index one or two letters away
-              ("Senagal" -> "senegal"), so a slip of the keyboard still finds
-              something; known words are never touched.
+1. respelling (`respell_unknown`, needs the index) A word that no item contains
+              is replaced by the nearest word of the index, one or two letters
+              away ("Senagal" -> "senegal"); known words are never touched.
+2. joins      (`join_words`) Two words that a variant closes up are searched as
+              the closed form: `Viet Nam` finds "Vietnam" too.
+3. proximity  (`add_proximity`) For several plain words, items where they stand
+              together (next to each other, or within `NEAR` words in order)
+              score above items where they are scattered; the words still have
+              to be there, so the set of results does not change.
+4. synonyms   (`synonyms.expand_synonyms`) Acronyms and synonyms from
+              data/synonyms.txt, at a lower weight than the words typed.
 
-The synonym groups are read once from the file and analysed with the index's
-own analyzer, so forms meet the index whatever their case, accents or spelling.
+Words the user quoted are left exact by every step. `describe_expansion` says
+in sentences what the steps did, for the explanation of a query.
 """
 
 from __future__ import annotations
@@ -28,158 +24,19 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import pairwise
-from pathlib import Path
 
 from whoosh import query as wq
 from whoosh.analysis import Analyzer
 from whoosh.reading import IndexReader
 
-from search.analysis import DATA_DIR, news_analyzer, read_variants
+from search.analysis import news_analyzer, read_variants
+from search.synonyms import Key, SynonymTable, default_table, expand_synonyms, in_fields, unit_of
 
-SYNONYMS_FILE = DATA_DIR / "synonyms.txt"
-SYNONYM_WEIGHT = 0.4
 NEAR = 4
 ADJACENT_WEIGHT = 1.0
 NEAR_WEIGHT = 0.5
 FUZZY_MIN = 4          # shorter unknown words are left alone
 FUZZY_MAX_EDITS = {4: 1, 5: 1}  # longer words: up to 2 edits
-Key = tuple[str, ...]
-
-
-def read_synonyms(path: Path = SYNONYMS_FILE) -> list[list[str]]:
-    """The groups of data/synonyms.txt: each a list of forms as written."""
-    groups = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
-        forms = [form.strip() for form in line.split(" = ") if form.strip()]
-        if len(forms) < 2:
-            raise ValueError(f"{path}:{number}: expected 'form = other form [= ...]'")
-        groups.append(forms)
-    return groups
-
-
-class SynonymTable:
-    """Analysed synonym forms: the key a run of query words must have, and what it adds."""
-
-    def __init__(self, groups: Sequence[Sequence[str]], analyzer: Analyzer) -> None:
-        def whole(form: str) -> Key:
-            return tuple(t.text for t in analyzer(form, mode="query"))
-
-        def per_word(form: str) -> Key:
-            # The parser analyses the words of a query one at a time.
-            return tuple(text for word in form.split() for text in whole(word))
-
-        self.alternatives: dict[Key, list[Key]] = {}
-        self.forms: dict[Key, list[str]] = {}  # the same, as written in the file
-        for group in groups:
-            phrases = [whole(form) for form in group]
-            for form, phrase in zip(group, phrases):
-                for key in {per_word(form), phrase}:
-                    if not key:
-                        continue
-                    found = self.alternatives.setdefault(key, [])
-                    written = self.forms.setdefault(key, [])
-                    for other, alt in zip(group, phrases):
-                        if alt and alt != key and alt != phrase and alt not in found:
-                            found.append(alt)
-                            written.append(other)
-        self.longest = max((len(key) for key in self.alternatives), default=0)
-
-
-@lru_cache(maxsize=1)
-def default_table() -> SynonymTable:
-    return SynonymTable(read_synonyms(), news_analyzer())
-
-
-# -- word units: the per-field copies the multi-field parser makes of one word ------
-
-def _unit(node: wq.Query, exact: frozenset[str] = frozenset()
-          ) -> tuple[str, tuple[wq.Term, ...]] | None:
-    """(text, terms) when `node` is one plain word (not in `exact`), in one field or more."""
-    if getattr(node, "text", None) in exact:
-        return None
-    if type(node) is wq.Term:
-        return str(node.text), (node,)
-    if type(node) is wq.Or and node.subqueries:
-        terms = node.subqueries
-        if all(type(t) is wq.Term for t in terms) and len({t.text for t in terms}) == 1 \
-                and len({t.fieldname for t in terms}) == len(terms):
-            if terms[0].text in exact:
-                return None
-            return str(terms[0].text), tuple(terms)  # type: ignore[arg-type]
-    return None
-
-
-def _in_fields(words: Key, like: Sequence[wq.Term], weight: float) -> wq.Query:
-    """`words` (one word or a phrase) in the fields of `like`, at `weight` of their boosts."""
-    made: list[wq.Query] = []
-    for term in like:
-        boost = term.boost * weight
-        if len(words) == 1:
-            made.append(wq.Term(term.fieldname, words[0], boost=boost))
-        else:
-            made.append(wq.Phrase(term.fieldname, list(words), boost=boost))
-    return made[0] if len(made) == 1 else wq.Or(made)
-
-
-def expand_synonyms(node: wq.Query, table: SynonymTable | None = None,
-                    exact: frozenset[str] = frozenset()) -> wq.Query:
-    """The query with each synonym form ORed with the other forms of its group.
-
-    Words in `exact` (those the user quoted) are left alone.
-    """
-    table = table or default_table()
-    if not table.alternatives:
-        return node
-    unit = _unit(node, exact)
-    if unit is not None:
-        return _expand_run([node], [unit], table)
-    if isinstance(node, wq.Not):
-        return node
-    if type(node) is wq.And:
-        return wq.And(_expand_children(list(node.subqueries), table, exact))
-    if isinstance(node, wq.CompoundQuery):
-        return node.apply(lambda child: expand_synonyms(child, table, exact))
-    return node
-
-
-def _expand_children(children: list[wq.Query], table: SynonymTable,
-                     exact: frozenset[str]) -> list[wq.Query]:
-    units = [_unit(child, exact) for child in children]
-    out: list[wq.Query] = []
-    i = 0
-    while i < len(children):
-        for length in range(min(table.longest, len(children) - i), 0, -1):
-            run = [u for u in units[i:i + length] if u is not None]
-            if len(run) < length:
-                continue
-            key = tuple(u[0] for u in run)
-            if key in table.alternatives and len({tuple(t.fieldname for t in u[1])
-                                                  for u in run}) == 1:
-                out.append(_expand_run(children[i:i + length], run, table))
-                i += length
-                break
-        else:
-            child = children[i]
-            out.append(child if units[i] is not None else expand_synonyms(child, table, exact))
-            i += 1
-    return out
-
-
-def _expand_run(nodes: list[wq.Query], units: list[tuple[str, tuple[wq.Term, ...]]],
-                table: SynonymTable) -> wq.Query:
-    key = tuple(text for text, _ in units)
-    alternatives = table.alternatives.get(key)
-    if not alternatives:
-        return nodes[0]
-    literal = nodes[0] if len(nodes) == 1 else wq.And(nodes)
-    like = units[0][1]
-    # A phrase scores the sum of its words: divide by its length, so that a long
-    # spelled-out form does not outweigh the word that was typed.
-    weight = SYNONYM_WEIGHT * len(key)
-    return wq.Or([literal] + [_in_fields(alt, like, weight / len(alt)) for alt in alternatives])
 
 
 # -- proximity -------------------------------------------------------------------------
@@ -188,7 +45,7 @@ def add_proximity(node: wq.Query) -> wq.Query:
     """Rank items where the plain words of an AND query stand close together higher."""
     if type(node) is not wq.And:
         return node
-    units = [_unit(child) for child in node.subqueries]
+    units = [unit_of(child) for child in node.subqueries]
     if len(units) < 2 or any(u is None for u in units):
         return node
     fields = {tuple(t.fieldname for t in u[1]) for u in units}  # type: ignore[index]
@@ -216,10 +73,10 @@ def respell_unknown(node: wq.Query, reader: IndexReader,
     then the word in most items. The replacement searches the same fields with
     the same weights, so synonyms and proximity apply to it as to a typed word.
     """
-    unit = _unit(node, exact)
+    unit = unit_of(node, exact)
     if unit is not None:
         best = _nearest(unit[0], unit[1], reader)
-        return node if best is None else _in_fields((best,), unit[1], 1.0)
+        return node if best is None else in_fields((best,), unit[1], 1.0)
     if isinstance(node, (wq.CompoundQuery, wq.Not)):
         return node.apply(lambda child: respell_unknown(child, reader, exact))
     return node
@@ -270,12 +127,12 @@ def join_words(node: wq.Query) -> wq.Query:
     out: list[wq.Query] = []
     i = 0
     while i < len(children):
-        first = _unit(children[i])
-        second = _unit(children[i + 1]) if i + 1 < len(children) else None
+        first = unit_of(children[i])
+        second = unit_of(children[i + 1]) if i + 1 < len(children) else None
         joined = joins.get((first[0], second[0])) if first and second else None
         if joined and first and second and \
                 [t.fieldname for t in first[1]] == [t.fieldname for t in second[1]]:
-            out.append(_in_fields((joined,), first[1], 1.0))
+            out.append(in_fields((joined,), first[1], 1.0))
             i += 2
             continue
         out.append(children[i] if first else join_words(children[i]))
@@ -371,7 +228,7 @@ def describe_expansion(text: str, parsed: wq.Query, reader: IndexReader,
 
 
 def _all_units(node: wq.Query, exact: frozenset[str]) -> list[tuple[str, tuple[wq.Term, ...]]]:
-    unit = _unit(node, exact)
+    unit = unit_of(node, exact)
     if unit is not None:
         return [unit]
     if isinstance(node, (wq.CompoundQuery, wq.Not)):
@@ -383,7 +240,7 @@ def _pairs(node: wq.Query, exact: frozenset[str]) -> list[tuple[str, str]]:
     """Neighbouring plain words of every AND in the query."""
     pairs = []
     if type(node) is wq.And:
-        units = [_unit(child, exact) for child in node.children()]
+        units = [unit_of(child, exact) for child in node.children()]
         pairs = [(a[0], b[0]) for a, b in pairwise(units) if a and b]
     if isinstance(node, wq.CompoundQuery):
         pairs += [p for child in node.children() for p in _pairs(child, exact)]
