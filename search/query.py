@@ -87,7 +87,11 @@ def parse_query(parser: MultifieldParser, text: str,
         else frozenset()
     if reader is not None:
         parsed = respell_unknown(parsed, reader, exact)
-    return expand(parsed, exact)
+    try:
+        return expand(parsed, exact)
+    except ValueError as error:  # a line of data/synonyms.txt that cannot be read
+        raise InputError(f"{error}: fix or remove that line of the synonyms file, or "
+                         "search with the exact-words switch meanwhile", "q") from None
 
 
 def _check_tree(node: wq.Query, text: str) -> None:

@@ -72,7 +72,8 @@ class SynonymTable:
 
 @lru_cache(maxsize=1)
 def default_table() -> SynonymTable:
-    return SynonymTable(read_synonyms(), news_analyzer())
+    """The table of the shipped synonyms file, read once."""
+    return SynonymTable(read_synonyms(SYNONYMS_FILE), news_analyzer())
 
 
 def unit_of(node: wq.Query, exact: frozenset[str] = frozenset()

@@ -277,3 +277,21 @@ def test_not_excludes_the_literal_word_only(judged_engine: Engine) -> None:
     found = titles(judged_engine, "solidarity NOT SSE")
     assert "UNTFSSE launches knowledge hub on the social and solidarity economy" in found
     assert not any("SSE" in t.split() for t in found)
+
+
+def test_bad_synonyms_file_is_a_clear_error_not_a_crash(
+        judged_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from search import synonyms
+    from search.request import InputError
+
+    bad = tmp_path / "synonyms.txt"
+    bad.write_text("SSE = social and solidarity economy\nOSH\n", encoding="utf-8")
+    monkeypatch.setattr(synonyms, "SYNONYMS_FILE", bad)
+    synonyms.default_table.cache_clear()
+    try:
+        with pytest.raises(InputError, match=r"synonyms.txt:2.*fix or remove that line"):
+            judged_engine.search(request(q="SSE"))
+    finally:
+        monkeypatch.undo()
+        synonyms.default_table.cache_clear()
+    assert judged_engine.search(request(q="SSE")).total > 0
