@@ -5,17 +5,18 @@ three searchers over the same 160 items, runs every query through each, and
 prints nDCG@10, recall@20 and MRR (first relevant item in the top 20) per
 system, overall and per query family:
 
-- engine:  news-search as shipped (its analyzer, synonyms, ranking);
+- engine:  news-search as shipped (its analyzer, synonyms, ranking), its
+           first page of 20 as a user sees it;
 - whoosh:  plain Whoosh defaults: StemmingAnalyzer, BM25F, no accent folding,
            a MultifieldParser over title and summary;
-- engine+: (with --fallback; an experiment, not how the engine behaves) the
-           engine, then items with only some of the words when all of them
-           find fewer than 20;
+- all-words (with --all-words): the engine's items with all the words only,
+           without the "all but one of the words" list that follows them on a
+           first page they do not fill;
 - fts5:    SQLite FTS5 from the standard library, `porter unicode61`
            tokenizer (its default diacritic folding), title and summary,
            ranked by bm25(), the query escaped as Datasette does.
 
-Run:  python benchmarks/relevance.py [--per-query] [--system engine] [--fallback]
+Run:  python benchmarks/relevance.py [--per-query] [--system engine] [--all-words]
 
 The loading and scoring functions are imported by tests/test_relevance_judged.py.
 """
@@ -118,13 +119,17 @@ def mean(values: Sequence[float]) -> float:
 
 # -- the three systems -----------------------------------------------------------
 
-def engine_search(articles: dict[str, Article], workdir: Path) -> Search:
-    """news-search over the test corpus; returns refs in rank order."""
+def engine_search(articles: dict[str, Article], workdir: Path,
+                  all_words_only: bool = False) -> Search:
+    """news-search over the test corpus: refs in the order of its first page (the
+    items with all the words, then those with all but one when the first fill
+    less than the page; with `all_words_only`, the first list alone)."""
     from search import build_index, open_engine, parse_request
     from search.request import InputError
 
-    build_index(read_sources(list(CORPUS_FILES)), workdir / "engine-index")
-    engine = open_engine(workdir / "engine-index")
+    path = workdir / ("engine-strict" if all_words_only else "engine-index")
+    build_index(read_sources(list(CORPUS_FILES)), path)
+    engine = open_engine(path)
     ref_of = {article.id: ref for ref, article in articles.items()}
 
     def run(query: str) -> list[str]:
@@ -132,22 +137,8 @@ def engine_search(articles: dict[str, Article], workdir: Path) -> Search:
             page = engine.search(parse_request({"q": [query], "per_page": [str(DEPTH)]}))
         except InputError:
             return []
-        return [ref_of[hit.article.id] for hit in page.hits]
-    return run
-
-
-def with_fallback(search: Search) -> Search:
-    """An experiment, not shipped: when all the words find fewer than DEPTH items,
-    follow them with the items that have only some of the words (the same
-    words joined by OR), for plain queries of two or more words."""
-    def run(query: str) -> list[str]:
-        ranked = search(query)
-        words = query.split()
-        plain = not re.search(r'["():*]|\b(AND|OR|NOT)\b', query)
-        if len(ranked) >= DEPTH or len(words) < 2 or not plain:
-            return ranked
-        extra = [ref for ref in search(" OR ".join(words)) if ref not in ranked]
-        return (ranked + extra)[:DEPTH]
+        shown = page.hits if all_words_only else page.hits + page.partial
+        return [ref_of[hit.article.id] for hit in shown]
     return run
 
 
@@ -206,10 +197,10 @@ def fts5_search(articles: dict[str, Article]) -> Search:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--per-query", action="store_true", help="print every query's figures")
-    parser.add_argument("--fallback", action="store_true",
-                        help="add a row 'engine+': an experiment that follows the items "
-                        "with all the words by items with some of them (not shipped)")
-    parser.add_argument("--system", choices=("engine", "whoosh", "fts5", "engine+"),
+    parser.add_argument("--all-words", action="store_true",
+                        help="add a row 'all-words': the engine's items with all the words "
+                        "only, without the all-but-one list")
+    parser.add_argument("--system", choices=("engine", "whoosh", "fts5", "all-words"),
                         help="per-query figures for this system only (default: all)")
     args = parser.parse_args(argv)
     articles = load_articles()
@@ -218,22 +209,22 @@ def main(argv: Sequence[str] | None = None) -> None:
         systems = {"engine": engine_search(articles, Path(tmp)),
                    "whoosh": whoosh_search(articles, Path(tmp)),
                    "fts5": fts5_search(articles)}
-        if args.fallback:
-            systems["engine+"] = with_fallback(systems["engine"])
+        if args.all_words:
+            systems["all-words"] = engine_search(articles, Path(tmp), all_words_only=True)
         results = {name: evaluate(run, queries) for name, run in systems.items()}
     print(f"Judged set: {len(queries)} queries over {len(articles)} items "
           f"({QUERIES_FILE.relative_to(ROOT)})\n")
-    print(f"{'system':<8} {'nDCG@10':>8} {'recall@20':>10} {'MRR':>7}")
+    print(f"{'system':<9} {'nDCG@10':>8} {'recall@20':>10} {'MRR':>7}")
     for name, rows in results.items():
-        print(f"{name:<8} {mean([r[1] for r in rows]):>8.3f} {mean([r[2] for r in rows]):>10.3f} "
+        print(f"{name:<9} {mean([r[1] for r in rows]):>8.3f} {mean([r[2] for r in rows]):>10.3f} "
               f"{mean([r[3] for r in rows]):>7.3f}")
     families = list(dict.fromkeys(q.family for q in queries))
     print(f"\nnDCG@10 by query family\n{'family':<12} {'n':>3} " +
-          " ".join(f"{name:>8}" for name in results))
+          " ".join(f"{name:>9}" for name in results))
     for family in families:
         cells = [mean([r[1] for r in rows if r[0].family == family]) for rows in results.values()]
         count = sum(1 for q in queries if q.family == family)
-        print(f"{family:<12} {count:>3} " + " ".join(f"{c:>8.3f}" for c in cells))
+        print(f"{family:<12} {count:>3} " + " ".join(f"{c:>9.3f}" for c in cells))
     if args.per_query:
         shown = [args.system] if args.system else list(results)
         print(f"\nper query: nDCG@10 / recall@20 for {', '.join(shown)}")

@@ -40,7 +40,7 @@ from search.query import EXACT_FIELDS, check_expansion, field_terms, make_parser
 from search.request import InputError, SearchRequest
 from search.results import Hit, ResultPage
 from search.schema import day_number, from_stored
-from search.expansion import describe_expansion
+from search.expansion import describe_expansion, relax
 from search.explain import Explanation, explain
 from search.store import CURRENT, META, Generation, current_generation, read_history
 
@@ -204,6 +204,7 @@ class Engine:
         ordered = self._order(request, parsed, searcher, docs, columns)
         hits = [self._hit(searcher, docnum, score, parsed, request.exact)
                 for docnum, score in ordered]
+        partial = self._partial(request, matches, len(hits))
         suggestion = None
         # Unknown words are searched respelt (expansion.respell_unknown): say so.
         if parsed is not None:
@@ -218,7 +219,26 @@ class Engine:
             kinds=[(columns.kind_names[k], c) for k, c in
                    sorted(kind_counts.items(), key=lambda kc: (-kc[1], columns.kind_names[kc[0]]))],
             suggestion=suggestion, elapsed_ms=(time.perf_counter() - started) * 1000,
-            generation=opened.generation.id)
+            generation=opened.generation.id, partial=partial)
+
+    def _partial(self, request: SearchRequest, matches: Matches, shown: int) -> list[Hit]:
+        """Items with all but one of the words, when those with all fill less than page 1."""
+        room = request.per_page - shown
+        if (matches.parsed is None or request.page != 1 or room <= 0
+                or request.effective_sort != "relevance"):
+            return []
+        relaxed = relax(matches.parsed)
+        if relaxed is None:
+            return []
+        searcher, day = matches.searcher, matches.columns.day
+        allowed = None
+        if request.date_from or request.date_to or request.kinds:
+            allowed = set(self.match(replace(request, query="")).docs)
+        found = searcher.search(relaxed, filter=allowed, mask=set(matches.docs), limit=room + 10)
+        ranked = sorted(((hit.docnum, hit.score) for hit in found),
+                        key=lambda pair: (-pair[1], -day[pair[0]], pair[0]))[:room]
+        return [self._hit(searcher, docnum, score, relaxed, request.exact)
+                for docnum, score in ranked]
 
     @staticmethod
     def _resolve_kinds(kinds: tuple[str, ...], columns: Columns) -> tuple[str, ...]:

@@ -258,3 +258,24 @@ def _readable(reader: IndexReader, typed: str, term: str, analyzer: Analyzer) ->
             if [t.text for t in analyzer(word, mode="query")] == [term]:
                 return str(word)
     return term
+
+
+# -- some of the words ---------------------------------------------------------------------
+
+def relax(node: wq.Query, keep: int | None = None) -> wq.Query | None:
+    """The query for items with only some of the words of an AND query, or None.
+
+    For an AND of two or more parts (words, phrases, synonym groups), the same
+    parts with at least `keep` of them required (default: all but one); parts
+    under NOT stay excluded. None for any other query.
+    """
+    if isinstance(node, wq.AndMaybe):
+        node = node.a
+    if type(node) is not wq.And:
+        return None
+    wanted = [child for child in node.children() if not isinstance(child, wq.Not)]
+    excluded = [child for child in node.children() if isinstance(child, wq.Not)]
+    if len(wanted) < 2:
+        return None
+    some = wq.Or(wanted, minmatch=max(1, keep if keep is not None else len(wanted) - 1))
+    return wq.And([some, *excluded]) if excluded else some

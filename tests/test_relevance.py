@@ -295,3 +295,38 @@ def test_bad_synonyms_file_is_a_clear_error_not_a_crash(
         monkeypatch.undo()
         synonyms.default_table.cache_clear()
     assert judged_engine.search(request(q="SSE")).total > 0
+
+
+# -- items with all but one of the words, after a short first page ------------------------
+
+def test_all_but_one_of_the_words_follow_a_short_first_page(judged_engine: Engine) -> None:
+    page = judged_engine.search(request(q="women's empowerment"))
+    assert page.total == len(page.hits) == 2
+    assert page.partial, "items with 'women' only should follow"
+    full = {h.article.id for h in page.hits}
+    assert not full & {h.article.id for h in page.partial}
+    for hit in page.partial:
+        words = f"{hit.article.title} {hit.article.summary}".lower()
+        assert "women" in words and "empowerment" not in words
+    assert len(page.hits) + len(page.partial) <= page.request.per_page
+    assert page.to_dict()["partial"][0]["id"] == page.partial[0].article.id
+
+
+def test_all_but_one_respects_filters_and_not(judged_engine: Engine) -> None:
+    page = judged_engine.search(request(q="green jobs", kind="News", date_from="2023"))
+    assert page.partial and all(h.article.kind == "News" and h.article.date.year >= 2023
+                                for h in page.partial)
+    page = judged_engine.search(request(q="women empowerment NOT Uganda"))
+    assert page.partial and all("Uganda" not in h.article.title + h.article.summary
+                                for h in page.partial)
+
+
+@pytest.mark.parametrize("params", [
+    {"q": "Kenya"},                                   # one word: nothing to leave out
+    {"q": '"women\'s empowerment"'},                  # a phrase is one part
+    {"q": "women's empowerment", "sort": "newest"},   # only in relevance order
+    {"q": "cooperative kenya", "per_page": 5},        # the page is full already
+])
+def test_no_partial_list_when_it_does_not_apply(judged_engine: Engine,
+                                                params: dict[str, object]) -> None:
+    assert judged_engine.search(request(**params)).partial == []

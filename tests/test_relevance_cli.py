@@ -53,3 +53,13 @@ def test_quoted_phrase_from_the_cli_stays_exact(cli) -> None:
     result = cli('"solidarity economy"', "--limit", "50")
     assert "SSE in Asia" not in result.output
     assert "Solidarity economy in Brazil" in result.output
+
+
+def test_cli_lists_items_with_all_but_one_word_under_their_own_heading(cli) -> None:
+    result = cli("women's empowerment")
+    lines = result.output.splitlines()
+    assert lines[0].startswith("2 results for")
+    heading = next(i for i, line in enumerate(lines) if line.startswith("With all but one"))
+    after = "\n".join(lines[heading:])
+    assert "Women in cooperative leadership" in after
+    assert "Women’s empowerment through cooperatives in Rwanda" not in after

@@ -164,7 +164,14 @@ def search(query: str, date_from: str, date_to: str, kinds: tuple[str, ...], sor
         if article.summary:
             summary = textwrap.shorten(_strip_marks(hit.summary_html), 300, placeholder=" …")
             click.echo(textwrap.indent(textwrap.fill(summary, 75), "     "))
-    if result.total == 0:
+    if result.partial:
+        click.echo(f"\nWith all but one of the words ({len(result.partial)}):")
+    for number, hit in enumerate(result.partial, start=result.last + 1):
+        article = hit.article
+        kind = f" [{article.kind}]" if article.kind else ""
+        click.echo(f"\n{number:>3}. {_strip_marks(hit.title_html)}")
+        click.echo(f"     {article.date.isoformat()}{kind}  id: {article.id}")
+    if result.total == 0 and not result.partial:
         click.echo("Nothing matched. Try fewer words, OR between words, a wider date range, "
                    "or no --kind filter.")
 
