@@ -25,7 +25,7 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -277,6 +277,41 @@ class Engine:
             return None
         count = sum(1 for _ in searcher.docs_for_query(better))
         return corrected if count > total else None
+
+    # -- the whole result set (exports) ------------------------------------------
+
+    def iter_all(self, request: SearchRequest) -> Iterator[Article]:
+        """Every article matching `request`, all pages, in the request's order.
+
+        Checks the request now (InputError for a bad query or kind) and returns a
+        lazy iterator that loads stored fields one item at a time, for streaming
+        exports. `page` and `per_page` are ignored. Iterate in the calling thread.
+        """
+        opened, searcher = self._searcher()
+        columns = self._columns_for(opened, searcher)
+        wanted = {columns.kind_code[k] for k in self._resolve_kinds(request.kinds, columns)}
+        parsed: wq.Query | None = None
+        if request.query:
+            parsed = parse_query(opened.parser, request.query)  # type: ignore[arg-type]
+            check_expansion(parsed, searcher.reader())
+            matched: Iterable[int] = searcher.docs_for_query(parsed)
+        else:
+            matched = columns.live_docs(searcher.reader())
+        day, kind = columns.day, columns.kind
+        low = day_number(request.date_from) if request.date_from else 0
+        high = day_number(request.date_to) if request.date_to else 99999999
+        docs = [d for d in matched
+                if low <= day[d] <= high and (not wanted or kind[d] in wanted)]
+        sort = request.effective_sort
+        if sort == "relevance" and parsed is not None and docs:
+            results = searcher.search(parsed, filter=set(docs), limit=None)
+            docs = [d for d, _ in sorted(((hit.docnum, hit.score) for hit in results),
+                                         key=lambda pair: (-pair[1], -day[pair[0]], pair[0]))]
+        elif sort == "oldest":
+            docs.sort(key=lambda d: (day[d], d))
+        else:
+            docs.sort(key=lambda d: (-day[d], d))
+        return (from_stored(searcher.stored_fields(d)) for d in docs)
 
     # -- single items ------------------------------------------------------------
 
