@@ -26,7 +26,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -36,7 +36,7 @@ from whoosh.searching import Searcher
 
 from corpus import Article
 from search.columns import Columns, load_columns
-from search.query import check_expansion, make_parser, parse_query
+from search.query import EXACT_FIELDS, check_expansion, make_parser, parse_query
 from search.request import InputError, SearchRequest
 from search.results import Hit, ResultPage
 from search.schema import day_number, from_stored
@@ -54,7 +54,20 @@ class _Opened:
     generation: Generation
     index: whoosh_index.Index
     parser: object
+    exact_parser: object
     stamp: tuple[object, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Matches:
+    """The documents a request matches, and what they were found with."""
+
+    opened: _Opened
+    searcher: Searcher
+    columns: Columns
+    parsed: wq.Query | None
+    docs: list[int]
+    kind_counts: Counter[int]
 
 
 def _stamp(index_dir: Path) -> tuple[object, ...]:
@@ -99,7 +112,8 @@ class Engine:
                 index = opened.index
             else:
                 index = whoosh_index.open_dir(str(generation.path))
-            opened = _Opened(generation, index, make_parser(index.schema), stamp)
+            opened = _Opened(generation, index, make_parser(index.schema),
+                             make_parser(index.schema, exact=True), stamp)
             self._opened = opened
             return opened
 
@@ -140,15 +154,19 @@ class Engine:
 
     # -- searching -------------------------------------------------------------
 
-    def search(self, request: SearchRequest) -> ResultPage:
-        """Answer a request; InputError for a bad query, kind or page."""
-        started = time.perf_counter()
+    def match(self, request: SearchRequest) -> Matches:
+        """Every document matching the request's query, dates and kinds (unordered).
+
+        The answer holds the searcher it was computed with: use it in the same
+        thread, right away.
+        """
         opened, searcher = self._searcher()
         columns = self._columns_for(opened, searcher)
         kinds = self._resolve_kinds(request.kinds, columns)
         parsed: wq.Query | None = None
         if request.query:
-            parsed = parse_query(opened.parser, request.query)  # type: ignore[arg-type]
+            parser = opened.exact_parser if request.exact else opened.parser
+            parsed = parse_query(parser, request.query)  # type: ignore[arg-type]
             check_expansion(parsed, searcher.reader())
             docs: Iterable[int] = searcher.docs_for_query(parsed)
         else:
@@ -165,6 +183,15 @@ class Engine:
         if kinds:
             wanted = {columns.kind_code[k] for k in kinds}
             docs = [d for d in docs if kind_codes[d] in wanted]
+        return Matches(opened, searcher, columns, parsed, docs, kind_counts)
+
+    def search(self, request: SearchRequest) -> ResultPage:
+        """Answer a request; InputError for a bad query, kind or page."""
+        started = time.perf_counter()
+        matches = self.match(request)
+        opened, searcher, columns = matches.opened, matches.searcher, matches.columns
+        parsed, docs, kind_counts = matches.parsed, matches.docs, matches.kind_counts
+        day = columns.day
         month_counts = Counter(day[d] // 100 for d in docs)
         total = len(docs)
         if request.page > 1 and request.offset >= total:
@@ -172,7 +199,8 @@ class Engine:
             raise InputError(f"page {request.page} is past the last page of results "
                              f"({last})", "page")
         ordered = self._order(request, parsed, searcher, docs, columns)
-        hits = [self._hit(searcher, docnum, score, parsed) for docnum, score in ordered]
+        hits = [self._hit(searcher, docnum, score, parsed, request.exact)
+                for docnum, score in ordered]
         suggestion = None
         if parsed is not None and total < SUGGEST_BELOW:
             suggestion = self._suggest(opened, searcher, request.query, total)
@@ -216,18 +244,26 @@ class Engine:
                             key=lambda pair: (-pair[1], -day[pair[0]], pair[0]))
             return ranked[request.offset:wanted]
         day = columns.day
-        if sort == "oldest":
+        if sort == "random":
+            # hash() of a tuple of ints is the same in every run (no hash salt for
+            # ints), so a seed gives the same sample for the same index generation.
+            seed = request.seed
+            top = heapq.nsmallest(wanted, docs, key=lambda d: (hash((seed, d)), d))
+        elif sort == "oldest":
             top = heapq.nsmallest(wanted, docs, key=lambda d: (day[d], d))
         else:
             top = heapq.nlargest(wanted, docs, key=lambda d: (day[d], -d))
         return [(docnum, None) for docnum in top[request.offset:]]
 
     def _hit(self, searcher: Searcher, docnum: int, score: float | None,
-             parsed: wq.Query | None) -> Hit:
+             parsed: wq.Query | None, exact: bool = False) -> Hit:
         article = from_stored(searcher.stored_fields(docnum))
+        title_field = EXACT_FIELDS["title"] if exact else "title"
+        summary_field = EXACT_FIELDS["summary"] if exact else "summary"
         return Hit(article=article, score=score,
-                   title_html=self._highlight(searcher, "title", article.title, parsed),
-                   summary_html=self._highlight(searcher, "summary", article.summary, parsed))
+                   title_html=self._highlight(searcher, title_field, article.title, parsed),
+                   summary_html=self._highlight(searcher, summary_field, article.summary,
+                                                parsed))
 
     @staticmethod
     def _highlight(searcher: Searcher, field: str, text: str, parsed: wq.Query | None) -> str:
@@ -278,40 +314,18 @@ class Engine:
         count = sum(1 for _ in searcher.docs_for_query(better))
         return corrected if count > total else None
 
-    # -- the whole result set (exports) ------------------------------------------
+    def iter_articles(self, request: SearchRequest) -> Iterator[Article]:
+        """Every matching article in the request's order (all pages), for exports."""
+        matches = self.match(request)
+        yield from self.ordered_articles(matches, request, len(matches.docs))
 
-    def iter_all(self, request: SearchRequest) -> Iterator[Article]:
-        """Every article matching `request`, all pages, in the request's order.
-
-        Checks the request now (InputError for a bad query or kind) and returns a
-        lazy iterator that loads stored fields one item at a time, for streaming
-        exports. `page` and `per_page` are ignored. Iterate in the calling thread.
-        """
-        opened, searcher = self._searcher()
-        columns = self._columns_for(opened, searcher)
-        wanted = {columns.kind_code[k] for k in self._resolve_kinds(request.kinds, columns)}
-        parsed: wq.Query | None = None
-        if request.query:
-            parsed = parse_query(opened.parser, request.query)  # type: ignore[arg-type]
-            check_expansion(parsed, searcher.reader())
-            matched: Iterable[int] = searcher.docs_for_query(parsed)
-        else:
-            matched = columns.live_docs(searcher.reader())
-        day, kind = columns.day, columns.kind
-        low = day_number(request.date_from) if request.date_from else 0
-        high = day_number(request.date_to) if request.date_to else 99999999
-        docs = [d for d in matched
-                if low <= day[d] <= high and (not wanted or kind[d] in wanted)]
-        sort = request.effective_sort
-        if sort == "relevance" and parsed is not None and docs:
-            results = searcher.search(parsed, filter=set(docs), limit=None)
-            docs = [d for d, _ in sorted(((hit.docnum, hit.score) for hit in results),
-                                         key=lambda pair: (-pair[1], -day[pair[0]], pair[0]))]
-        elif sort == "oldest":
-            docs.sort(key=lambda d: (day[d], d))
-        else:
-            docs.sort(key=lambda d: (-day[d], d))
-        return (from_stored(searcher.stored_fields(d)) for d in docs)
+    def ordered_articles(self, matches: Matches, request: SearchRequest,
+                         limit: int) -> list[Article]:
+        """The first `limit` articles of `matches` in the request's order."""
+        everything = replace(request, page=1, per_page=max(limit, 1))
+        ordered = self._order(everything, matches.parsed, matches.searcher, matches.docs,
+                              matches.columns)
+        return [from_stored(matches.searcher.stored_fields(docnum)) for docnum, _ in ordered]
 
     # -- single items ------------------------------------------------------------
 

@@ -20,7 +20,8 @@ from whoosh import index as whoosh_index
 from corpus import Problem, ReadResult
 from search.schema import SCHEMA_VERSION, build_schema, to_document
 from search.store import (IndexMissing, current_generation, new_build_dir, new_generation_id,
-                          publish, remove_stale, write_meta, writer_lock)
+                          publish, record_history, remove_stale, write_meta,
+                          writer_lock)
 
 Progress = Callable[[int, int], None]
 WRITER_MEMORY_MB = 256
@@ -108,8 +109,10 @@ def _rebuild(result: ReadResult, index_dir: Path,
         writer.commit()
         total = ix.doc_count()
         ix.close()
-        write_meta(building, generation, total, {"schema": SCHEMA_VERSION, "update_of": None})
+        meta = write_meta(building, generation, total,
+                          {"schema": SCHEMA_VERSION, "update_of": None})
         final = publish(index_dir, building, generation)
+        record_history(index_dir, meta)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
@@ -129,5 +132,6 @@ def _update(result: ReadResult, path: Path, progress: Progress | None) -> tuple[
     total = ix.doc_count()
     ix.close()
     generation = new_generation_id()
-    write_meta(path, generation, total, {"schema": SCHEMA_VERSION, "update_of": path.name})
+    meta = write_meta(path, generation, total, {"schema": SCHEMA_VERSION, "update_of": path.name})
+    record_history(path.parent, meta)
     return generation, total

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from whoosh import query as wq
 from whoosh.qparser import AndGroup, MultifieldParser
-from whoosh.qparser.plugins import BoostPlugin, RangePlugin
+from whoosh.qparser.plugins import BoostPlugin, FieldAliasPlugin, RangePlugin
 from whoosh.reading import IndexReader
 from whoosh.fields import Schema
 
@@ -23,6 +23,9 @@ from search.request import InputError
 
 SEARCH_FIELDS = ("title", "summary", "kind")
 FIELD_BOOSTS = {"title": 3.0, "summary": 1.0, "kind": 0.5}
+# The "exact words" switch searches literal copies of title and summary; the
+# user still writes `title:` and `summary:`.
+EXACT_FIELDS = {"title": "title_exact", "summary": "summary_exact", "kind": "kind"}
 MAX_CLAUSES = 64
 MAX_DEPTH = 8
 MAX_EXPANSION = 2_000
@@ -31,10 +34,20 @@ EMPTY_HELP = ("type some words, put a phrase in quotes, or clear the box to brow
               "everything")
 
 
-def make_parser(schema: Schema) -> MultifieldParser:
-    """The query parser: AND by default, title weighted above summary."""
-    parser = MultifieldParser(list(SEARCH_FIELDS), schema, fieldboosts=FIELD_BOOSTS,
-                              group=AndGroup)
+def make_parser(schema: Schema, exact: bool = False) -> MultifieldParser:
+    """The query parser: AND by default, title weighted above summary.
+
+    With `exact`, words are matched literally (see `EXACT_FIELDS`).
+    """
+    if exact:
+        fields = [EXACT_FIELDS[name] for name in SEARCH_FIELDS]
+        boosts = {EXACT_FIELDS[name]: boost for name, boost in FIELD_BOOSTS.items()}
+        parser = MultifieldParser(fields, schema, fieldboosts=boosts, group=AndGroup)
+        parser.add_plugin(FieldAliasPlugin({EXACT_FIELDS[name]: [name] for name in
+                                            ("title", "summary")}))
+    else:
+        parser = MultifieldParser(list(SEARCH_FIELDS), schema, fieldboosts=FIELD_BOOSTS,
+                                  group=AndGroup)
     # Term ranges over text and user boosts are not part of the documented syntax.
     parser.remove_plugin_class(RangePlugin)
     parser.remove_plugin_class(BoostPlugin)
