@@ -11,18 +11,19 @@ of the search.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from markupsafe import Markup
 
 from search import Hit, ResultPage
-from search.request import DEFAULT_PER_PAGE, PER_PAGE_CHOICES
+from search.request import DEFAULT_PER_PAGE, PER_PAGE_CHOICES, TRUE_WORDS
 from webui.chart import Chart, bucket_name, build_chart, MONTH_NAMES
 from webui.links import SearchParams
 
 SORT_OPTIONS = (("", "Best first"), ("relevance", "Relevance"),
-                ("newest", "Newest first"), ("oldest", "Oldest first"))
+                ("newest", "Newest first"), ("oldest", "Oldest first"),
+                ("random", "Random sample"))
 PAGER_RADIUS = 2
 
 
@@ -50,6 +51,8 @@ class Form:
     kinds: list[Checkbox]
     sorts: list[Option]
     per_pages: list[Option]
+    exact: bool
+    seed: str
     invalid: str | None  # the parameter at fault, to mark its input
 
 
@@ -167,13 +170,16 @@ def make_form(params: SearchParams, kinds: list[str], invalid: str | None) -> Fo
     if params.per_page and params.per_page not in {o.value for o in per_pages}:
         per_pages.append(Option(params.per_page, params.per_page, True))
     return Form(q=params.q, date_from=params.date_from, date_to=params.date_to, kinds=boxes,
-                sorts=sorts, per_pages=per_pages, invalid=invalid)
+                sorts=sorts, per_pages=per_pages, exact=params.exact.lower() in TRUE_WORDS,
+                seed=params.seed, invalid=invalid)
 
 
 def _chips(params: SearchParams, urls: Urls) -> list[Link]:
     chips = []
     if params.q:
         chips.append(Link(f"Words: {params.q}", params.with_query("").url(urls.search)))
+    if params.exact and params.exact.lower() in TRUE_WORDS:
+        chips.append(Link("Exact words only", replace(params, exact="", page="").url(urls.search)))
     if params.date_from and params.date_from == params.date_to:
         chips.append(Link(f"Dates: {bucket_name(params.date_from)}",
                           params.with_dates("", "").url(urls.search)))

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
-ORDER = ("q", "from", "to", "kind", "sort", "per_page", "page")
+ORDER = ("q", "exact", "from", "to", "kind", "sort", "seed", "per_page", "page")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +28,8 @@ class SearchParams:
     sort: str = ""
     per_page: str = ""
     page: str = ""
+    exact: str = ""
+    seed: str = ""
 
     @classmethod
     def from_args(cls, args: MultiDict[str, str]) -> "SearchParams":
@@ -36,18 +38,20 @@ class SearchParams:
             return values[-1].strip() if values else ""
         kinds = tuple(dict.fromkeys(k.strip() for k in args.getlist("kind") if k.strip()))
         return cls(q=last("q"), date_from=last("from"), date_to=last("to"), kinds=kinds,
-                   sort=last("sort"), per_page=last("per_page"), page=last("page"))
+                   sort=last("sort"), per_page=last("per_page"), page=last("page"),
+                   exact=last("exact"), seed=last("seed"))
 
     def raw(self) -> dict[str, list[str]]:
         """The parameters as `search.parse_request` takes them."""
         return {"q": [self.q], "from": [self.date_from], "to": [self.date_to],
                 "kind": list(self.kinds), "sort": [self.sort], "per_page": [self.per_page],
-                "page": [self.page]}
+                "page": [self.page], "exact": [self.exact], "seed": [self.seed]}
 
     def pairs(self) -> list[tuple[str, str]]:
         """Non-empty parameters in a fixed order, for a query string."""
         pairs: list[tuple[str, str]] = []
-        values = {"q": self.q, "from": self.date_from, "to": self.date_to, "sort": self.sort,
+        values = {"q": self.q, "exact": self.exact, "from": self.date_from,
+                  "to": self.date_to, "sort": self.sort, "seed": self.seed,
                   "per_page": self.per_page, "page": "" if self.page == "1" else self.page}
         for name in ORDER:
             if name == "kind":
