@@ -36,11 +36,12 @@ from whoosh.searching import Searcher
 
 from corpus import Article
 from search.columns import Columns, load_columns
-from search.query import EXACT_FIELDS, check_expansion, make_parser, parse_query
+from search.query import EXACT_FIELDS, check_expansion, field_terms, make_parser, parse_query
 from search.request import InputError, SearchRequest
 from search.results import Hit, ResultPage
 from search.schema import day_number, from_stored
-from search.store import CURRENT, META, Generation, current_generation
+from search.explain import Explanation, explain
+from search.store import CURRENT, META, Generation, current_generation, read_history
 
 SUGGEST_BELOW = 3
 SPELL_FIELDS = ("spell_summary", "spell_title")
@@ -269,13 +270,11 @@ class Engine:
     def _highlight(searcher: Searcher, field: str, text: str, parsed: wq.Query | None) -> str:
         if parsed is None or not text:
             return html.escape(text, quote=False)
-        terms = {term for name, term in parsed.existing_terms(searcher.reader(), expand=True)
-                 if name == field}
+        terms = field_terms(parsed, searcher.reader(), field)
         if not terms:
             return html.escape(text, quote=False)
         analyzer = searcher.schema[field].analyzer
-        marked = highlight(text, {t.decode() if isinstance(t, bytes) else t for t in terms},
-                           analyzer, WholeFragmenter(charlimit=None),
+        marked = highlight(text, terms, analyzer, WholeFragmenter(charlimit=None),
                            HtmlFormatter(tagname="mark", classname="hl", termclass="t"),
                            top=1, mode="query")
         return marked or html.escape(text, quote=False)
@@ -326,6 +325,21 @@ class Engine:
         ordered = self._order(everything, matches.parsed, matches.searcher, matches.docs,
                               matches.columns)
         return [from_stored(matches.searcher.stored_fields(docnum)) for docnum, _ in ordered]
+
+    def explain(self, request: SearchRequest) -> Explanation:
+        """How the request's query was read, in plain words (InputError if it cannot be)."""
+        opened, searcher = self._searcher()
+        parsed = None
+        if request.query:
+            parser = opened.exact_parser if request.exact else opened.parser
+            parsed = parse_query(parser, request.query)  # type: ignore[arg-type]
+        field = EXACT_FIELDS["summary"] if request.exact else "summary"
+        return explain(request, parsed, searcher.reader(), searcher.schema[field].analyzer)
+
+    def generation_since(self, cited: str) -> tuple[Generation | None, Generation]:
+        """The generation a search was cited with (None if unknown here) and the current one."""
+        current = self.generation
+        return read_history(self.index_dir).get(cited), current
 
     # -- single items ------------------------------------------------------------
 
