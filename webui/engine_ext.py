@@ -14,6 +14,7 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from search import Engine, IndexMissing, open_engine, resolve_index_dir
+from search.store import IndexOutdated
 from webui.errors import WebError
 
 KEY = "news_search"
@@ -34,6 +35,8 @@ class EngineHolder:
                 if self._engine is None:
                     try:
                         self._engine = open_engine(self.index_dir)
+                    except IndexOutdated as error:
+                        raise WebError(f"{error} Then reload this page.", 503) from None
                     except IndexMissing:
                         raise WebError(
                             f"There is no search index at {self.index_dir} yet. Build one "

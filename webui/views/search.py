@@ -28,9 +28,9 @@ def index() -> Response | tuple[str, int] | str:
         page = engine.search(parse_request(params.raw()))
     except InputError as error:
         view = error_view(params, kinds, error.message, error.param, site)
-        return render_template("search/index.html", view=view), 400
-    return render_template("search/index.html", view=search_view(params, page, kinds, urls(),
-                                                                 site))
+        return render_template("search/index.html", view=view, page_title=view.page_title), 400
+    view = search_view(params, page, kinds, urls(), site)
+    return render_template("search/index.html", view=view, page_title=view.page_title)
 
 
 @bp.get("/help")
