@@ -9,9 +9,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from tests_support import request
 
 from corpus import read_sources
-from tests_support import request
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

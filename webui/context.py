@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from search import Hit, ResultPage
 from search.request import DEFAULT_PER_PAGE, PER_PAGE_CHOICES, TRUE_WORDS
-from webui.chart import Chart, bucket_name, build_chart, MONTH_NAMES
+from webui.chart import MONTH_NAMES, Chart, bucket_name, build_chart
 from webui.links import SearchParams
 
 SORT_OPTIONS = (("", "Best first"), ("relevance", "Relevance"),

@@ -32,7 +32,7 @@ class SearchParams:
     seed: str = ""
 
     @classmethod
-    def from_args(cls, args: MultiDict[str, str]) -> "SearchParams":
+    def from_args(cls, args: MultiDict[str, str]) -> SearchParams:
         def last(name: str) -> str:
             values = args.getlist(name)
             return values[-1].strip() if values else ""
@@ -69,28 +69,28 @@ class SearchParams:
 
     # -- changes (each returns new params) -------------------------------------
 
-    def with_page(self, page: int) -> "SearchParams":
+    def with_page(self, page: int) -> SearchParams:
         return replace(self, page=str(page))
 
-    def first_page(self) -> "SearchParams":
+    def first_page(self) -> SearchParams:
         return replace(self, page="")
 
-    def with_dates(self, date_from: str, date_to: str) -> "SearchParams":
+    def with_dates(self, date_from: str, date_to: str) -> SearchParams:
         return replace(self, date_from=date_from, date_to=date_to, page="")
 
-    def with_query(self, q: str) -> "SearchParams":
+    def with_query(self, q: str) -> SearchParams:
         return replace(self, q=q, page="")
 
-    def with_kinds(self, kinds: Iterable[str]) -> "SearchParams":
+    def with_kinds(self, kinds: Iterable[str]) -> SearchParams:
         return replace(self, kinds=tuple(kinds), page="")
 
-    def adding_kind(self, kind: str) -> "SearchParams":
+    def adding_kind(self, kind: str) -> SearchParams:
         return self.with_kinds((*self.kinds, kind)) if kind not in self.kinds else self
 
-    def removing_kind(self, kind: str) -> "SearchParams":
+    def removing_kind(self, kind: str) -> SearchParams:
         return self.with_kinds(k for k in self.kinds if k != kind)
 
-    def for_export(self) -> "SearchParams":
+    def for_export(self) -> SearchParams:
         """The same search without paging: exports and feeds cover the whole set."""
         return replace(self, page="", per_page="")
 

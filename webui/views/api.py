@@ -6,6 +6,8 @@ unknown item), from the app's one error handler.
 
 from __future__ import annotations
 
+from typing import cast
+
 from flask import Blueprint, jsonify, request, url_for
 from werkzeug.wrappers import Response
 
@@ -28,7 +30,7 @@ def search() -> Response:
     except InputError as error:
         raise WebError(error.message, 400, param=error.param) from None
     body = page.to_dict()
-    for hit in body["hits"]:  # type: ignore[union-attr]
+    for hit in cast(list[dict[str, object]], body["hits"]):
         hit["href"] = url_for("items.item", item_id=hit["id"], _external=True)
     base = url_for("api.search", _external=True)
     current = page.request.page

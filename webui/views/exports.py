@@ -15,7 +15,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Blueprint, Response, render_template, request, url_for
 
@@ -125,7 +125,7 @@ def feed() -> Response:
                 "original": hit.article.url}
                for hit in page.hits]
     newest = entries[0]["updated"] if entries else \
-        datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     body = render_template(
         "exports/feed.xml", title=_xml_text(f"{site}: {what}"), updated=newest,
         self_href=params.url(url_for("exports.feed", _external=True)),
