@@ -50,6 +50,11 @@ def test_bad_parameter_rerenders_the_page(page, query, param, words):
         box = soup.select_one("input[name=kind][value=Podcast]")
         assert box.has_attr("checked")
     assert soup.select_one("ol.hits") is None
+    fixes = [a["href"] for a in error.select("ul.fixes a")]
+    assert fixes, "an error says what to try"
+    for href in fixes:  # every way out works
+        if href.startswith("/?") and param != "q":
+            assert f"{param}=" not in href
 
 
 @pytest.mark.parametrize("query, param, words", BAD)

@@ -230,10 +230,22 @@ def _empty_tips(params: SearchParams, urls: Urls) -> list[Link]:
 
 
 def error_view(params: SearchParams, kinds: list[str], message: str, param: str | None,
-               site: str) -> SearchView:
-    """The page re-rendered with the input kept and the message shown."""
+               site: str, urls: Urls) -> SearchView:
+    """The page re-rendered with the input kept, the message shown and a way out."""
+    fixes = {
+        "page": [Link("Go to the first page", params.first_page().url(urls.search))],
+        "per_page": [Link("Use the default page size",
+                          replace(params, per_page="", page="").url(urls.search))],
+        "from": [Link("Search all dates", params.with_dates("", "").url(urls.search))],
+        "to": [Link("Search all dates", params.with_dates("", "").url(urls.search))],
+        "kind": [Link("Search all kinds", params.with_kinds(()).url(urls.search))],
+        "sort": [Link("Use the default order", replace(params, sort="", page="").url(urls.search))],
+        "exact": [Link("Match word forms too", replace(params, exact="", page="").url(urls.search))],
+        "seed": [Link("Use the default seed", replace(params, seed="", page="").url(urls.search))],
+        "q": [Link("See the query syntax", urls.help)],
+    }
     return SearchView(form=make_form(params, kinds, param), error=sentence(message),
-                      page_title=f"Search error – {site}")
+                      empty=fixes.get(param or "", []), page_title=f"Search error – {site}")
 
 
 def search_view(params: SearchParams, page: ResultPage, kinds: list[str], urls: Urls,

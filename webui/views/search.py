@@ -27,7 +27,7 @@ def index() -> Response | tuple[str, int] | str:
     try:
         page = engine.search(parse_request(params.raw()))
     except InputError as error:
-        view = error_view(params, kinds, error.message, error.param, site)
+        view = error_view(params, kinds, error.message, error.param, site, urls())
         return render_template("search/index.html", view=view, page_title=view.page_title), 400
     view = search_view(params, page, kinds, urls(), site)
     return render_template("search/index.html", view=view, page_title=view.page_title)
