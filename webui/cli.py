@@ -65,7 +65,7 @@ def run_build(sources: tuple[Path, ...], index_dir: Path, *, update: bool = Fals
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    reasons = {}
+    reasons: dict[str, int] = {}
     for problem in result.problems:
         if problem.lost_item:
             key = problem.message.split(":")[-1].split(";")[0].strip()[:60]
