@@ -107,3 +107,10 @@ def test_feed_size_setting(bundled_index):
     client = create_app({"INDEX_DIR": str(bundled_index), "FEED_SIZE": 3}).test_client()
     root = ET.fromstring(client.get("/feed.atom").data)
     assert len(root.findall(f"{ATOM}entry")) == 3
+
+
+def test_engine_checks_an_export_before_streaming_it(engine):
+    from search import InputError
+    with pytest.raises(InputError) as error:
+        engine.iter_articles(request(kind="Podcast"))  # raises on the call, not on next()
+    assert error.value.param == "kind"

@@ -50,14 +50,10 @@ def _checked(params: SearchParams) -> tuple[SearchParams, SearchRequest]:
 
 def _articles(search_request: SearchRequest) -> Iterator[Article]:
     """The whole result set in order; the request is checked now, before streaming starts."""
-    engine = get_engine()
     try:
-        matches = engine.match(search_request)
+        return get_engine().iter_articles(search_request)
     except InputError as error:
         raise WebError(error.message, 400, param=error.param) from None
-    # Engine.iter_articles does the same lazily, but would only raise a bad request
-    # once the response has started.
-    return iter(engine.ordered_articles(matches, search_request, len(matches.docs)))
 
 
 def _filename(params: SearchParams, extension: str) -> str:
