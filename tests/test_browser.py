@@ -144,7 +144,7 @@ def test_open_an_item_and_come_back(tab, engine):
     from tests_support import request
     first = engine.search(request(q="kenya")).hits[0].article
     tab.goto("/?q=kenya&sort=newest")
-    tab.click("ol.hits li.hit h3 a >> nth=0")
+    tab.click("ol.hits li.hit h2 a >> nth=0")
     tab.wait_for_url("**/items/*")
     newest = engine.search(request(q="kenya", sort="newest")).hits[0].article
     assert tab.inner_text("article.item h1") == newest.title

@@ -22,6 +22,9 @@ def test_item_page_shows_the_item(page, engine):
     assert soup.select_one("a.permalink")["href"] == permalink
     assert soup.select_one("dl.details button.copy")["data-copy"] == permalink
     assert soup.select_one("title").get_text().startswith(article.title)
+    month = article.date.strftime("%Y-%m")
+    browse = [a["href"] for a in soup.select("dd.browse a")]
+    assert browse == [f"/?from={month}&to={month}", f"/?kind={article.kind}"]
 
 
 def test_item_page_cites_in_three_forms(page, engine):
@@ -61,7 +64,7 @@ def test_item_api(client, engine):
 
 
 def test_hit_titles_link_to_working_permalinks(page, client):
-    for link in page("/").select("ol.hits h3 a"):
+    for link in page("/").select("ol.hits h2 a"):
         assert link["href"].startswith("/items/")
         assert client.get(link["href"]).status_code == 200
 
@@ -71,7 +74,7 @@ def test_item_text_and_original_link_are_escaped(odd_client):
     raw = response.get_data(as_text=True)
     assert "<script>alert" not in raw and "<b>bold" not in raw
     soup = BeautifulSoup(raw, "html.parser")
-    title = soup.select_one("ol.hits h3 a")
+    title = soup.select_one("ol.hits h2 a")
     assert "<script>alert('x')</script>" in title.get_text()
     item = BeautifulSoup(odd_client.get(title["href"]).get_data(as_text=True), "html.parser")
     assert item.select_one("article.item h1").get_text().startswith("<script>")

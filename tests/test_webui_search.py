@@ -15,7 +15,7 @@ def params_of(href: str) -> dict[str, list[str]]:
 
 
 def hit_ids(soup) -> list[str]:
-    return [a["href"].rsplit("/", 1)[1] for a in soup.select("ol.hits li.hit h3 a")]
+    return [a["href"].rsplit("/", 1)[1] for a in soup.select("ol.hits li.hit h2 a")]
 
 
 def test_browse_lists_every_item_newest_first(page, engine):
@@ -262,3 +262,13 @@ def test_no_inline_script_or_style_and_a_strict_csp(client):
         assert all(tag.has_attr("src") and not tag.get_text() for tag in soup.find_all("script"))
         assert not [tag for tag in soup.find_all(True)
                     if any(attr.startswith("on") for attr in tag.attrs)]
+
+
+def test_kinds_in_the_url_match_without_regard_to_case(page, engine):
+    kind = engine.kinds()[0]
+    soup = page(f"/?kind={kind.upper()}")
+    boxes = soup.select("fieldset.kinds input[name=kind]")
+    assert [b["value"] for b in boxes] == engine.kinds()  # no duplicate box
+    assert [b.has_attr("checked") for b in boxes] == [k == kind for k in engine.kinds()]
+    active = soup.select_one("#kind-facets a[aria-current]")
+    assert "kind" not in params_of(active["href"])  # clicking the active kind removes it

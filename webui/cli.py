@@ -14,8 +14,16 @@ from pathlib import Path
 import click
 
 from corpus import BUNDLED_CORPUS, read_sources
-from search import (BuildFailed, IndexBusy, IndexMissing, InputError, build_index, open_engine,
-                    parse_request, resolve_index_dir)
+from search import (
+    BuildFailed,
+    IndexBusy,
+    IndexMissing,
+    InputError,
+    build_index,
+    open_engine,
+    parse_request,
+    resolve_index_dir,
+)
 from search.request import SORTS
 from search.store import IndexOutdated
 

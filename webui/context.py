@@ -158,8 +158,10 @@ def _span(page: ResultPage) -> str:
 
 
 def make_form(params: SearchParams, kinds: list[str], invalid: str | None) -> Form:
-    known = list(kinds) + [k for k in params.kinds if k not in kinds]
-    boxes = [Checkbox(value=k, dom_id=f"kind-{i}", checked=k in params.kinds)
+    wanted = {k.lower() for k in params.kinds}
+    lower = {k.lower() for k in kinds}
+    known = list(kinds) + [k for k in params.kinds if k.lower() not in lower]
+    boxes = [Checkbox(value=k, dom_id=f"kind-{i}", checked=k.lower() in wanted)
              for i, k in enumerate(known)]
     sorts = [Option(v, label, params.sort == v) for v, label in SORT_OPTIONS]
     if params.sort and params.sort not in {v for v, _ in SORT_OPTIONS}:

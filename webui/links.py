@@ -85,10 +85,13 @@ class SearchParams:
         return replace(self, kinds=tuple(kinds), page="")
 
     def adding_kind(self, kind: str) -> SearchParams:
-        return self.with_kinds((*self.kinds, kind)) if kind not in self.kinds else self
+        """Kinds match without regard to case, as the engine reads them."""
+        if kind.lower() in {k.lower() for k in self.kinds}:
+            return self
+        return self.with_kinds((*self.kinds, kind))
 
     def removing_kind(self, kind: str) -> SearchParams:
-        return self.with_kinds(k for k in self.kinds if k != kind)
+        return self.with_kinds(k for k in self.kinds if k.lower() != kind.lower())
 
     def for_export(self) -> SearchParams:
         """The same search without paging: exports and feeds cover the whole set."""
