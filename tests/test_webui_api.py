@@ -54,3 +54,23 @@ def test_search_api_with_filters(client, engine):
     assert all(h["date"].startswith("2024-01") and h["kind"] == kind for h in body["hits"])
     assert body["total"] == engine.search(request(date_from="2024-01", date_to="2024-01",
                                                   kind=kind)).total
+
+
+def test_a_rebuilt_index_shows_up_without_a_restart(tmp_path):
+    import json
+
+    from corpus import read_sources
+    from search import build_index
+    from webui import create_app
+    source = tmp_path / "items.jsonl"
+    item = {"title": "Zanzibar seaweed cooperative", "date": "2022-06-01", "kind": "News"}
+    source.write_text(json.dumps(item) + "\n", encoding="utf-8")
+    build_index(read_sources([source]), tmp_path / "index")
+    client = create_app({"INDEX_DIR": str(tmp_path / "index")}).test_client()
+    assert client.get("/api/search?q=seaweed").get_json()["total"] == 1
+    assert client.get("/api/search?q=pemba").get_json()["total"] == 0
+    more = {"title": "Pemba seaweed farmers", "date": "2022-07-01", "kind": "News"}
+    source.write_text(json.dumps(item) + "\n" + json.dumps(more) + "\n", encoding="utf-8")
+    build_index(read_sources([source]), tmp_path / "index")
+    assert client.get("/api/search?q=seaweed").get_json()["total"] == 2
+    assert client.get("/api/search?q=pemba").get_json()["total"] == 1
