@@ -23,7 +23,7 @@ def test_item_page_shows_the_item(page, engine):
     assert soup.select_one("dl.details button.copy")["data-copy"] == permalink
     assert soup.select_one("title").get_text().startswith(article.title)
     month = article.date.strftime("%Y-%m")
-    browse = [a["href"] for a in soup.select("dd.browse a")]
+    browse = [a["href"] for a in soup.select("ul.browse a")]
     assert browse == [f"/?from={month}&to={month}", f"/?kind={article.kind}"]
 
 

@@ -46,6 +46,7 @@ class Chart:
     """A bar chart of counts over time, ready for `search/_chart.html`."""
 
     unit: str          # "year" or "month"
+    unit_heading: str  # "Year" or "Month", for the table
     bars: list[Bar]
     width: int
     height: int
@@ -106,7 +107,7 @@ def build_chart(counts: list[tuple[str, int]], unit: str, href_for: object,
     busiest = max(bars, key=lambda bar: bar.count)
     description = (f"Bar chart of {what} per {unit}, {span}. The most, {busiest.count}, "
                    f"in {busiest.name}. Each bar links to its {unit}.")
-    return Chart(unit=unit, bars=bars, width=WIDTH, height=HEIGHT,
+    return Chart(unit=unit, unit_heading=unit.capitalize(), bars=bars, width=WIDTH, height=HEIGHT,
                  label_y=PLOT_TOP + PLOT_HEIGHT + LABEL_HEIGHT - 5,
                  baseline_y=PLOT_TOP + PLOT_HEIGHT,
                  title=f"{what.capitalize()} per {unit}", description=description)

@@ -100,6 +100,7 @@ class SearchView:
     elapsed: str = ""
     hits: list[HitView] = field(default_factory=list)
     date_unit: str = "year"
+    date_heading: str = "Years"
     date_facets: list[Link] = field(default_factory=list)
     kind_facets: list[Link] = field(default_factory=list)
     chips: list[Link] = field(default_factory=list)
@@ -290,7 +291,8 @@ def search_view(params: SearchParams, page: ResultPage, kinds: list[str], urls: 
     title = f"{request.query} – {site}" if request.query else f"Browse – {site}"
     return SearchView(
         form=make_form(params, kinds, None), summary=summary, elapsed=elapsed, hits=hits,
-        date_unit=unit, date_facets=date_facets, kind_facets=kind_facets, chips=chips,
+        date_unit=unit, date_heading="Months" if unit == "month" else "Years",
+        date_facets=date_facets, kind_facets=kind_facets, chips=chips,
         clear_href=SearchParams(sort=params.sort, per_page=params.per_page).url(urls.search)
         if chips else "",
         chart=build_chart(buckets, unit, bucket_href, what), suggestion=suggestion,

@@ -6,12 +6,9 @@ from datetime import date
 
 from flask import Blueprint, render_template, request, url_for
 
-from webui.chart import bucket_name
-from webui.cite import citations
-from webui.context import long_date
 from webui.engine_ext import get_engine
 from webui.errors import WebError
-from webui.links import SearchParams
+from webui.itemview import item_view
 from webui.views.common import setting
 
 bp = Blueprint("items", __name__, url_prefix="/items")
@@ -32,17 +29,10 @@ def item(item_id: str) -> str:
     article = engine.get(item_id) if len(item_id) <= MAX_ID else None
     if article is None:
         raise unknown_item(item_id)
-    permalink = request.host_url.rstrip("/") + url_for("items.item", item_id=article.id)
-    similar = [(other, url_for("items.item", item_id=other.id), long_date(other.date))
-               for other in engine.more_like_this(article.id,
-                                                  limit=int(setting("MORE_LIKE_THIS")))]  # type: ignore[call-overload]
-    base = url_for("search.index")
-    month = article.date.strftime("%Y-%m")
-    browse = [(bucket_name(month), SearchParams(date_from=month, date_to=month).url(base))]
-    if article.kind:
-        browse.append((f"all {article.kind}", SearchParams(kinds=(article.kind,)).url(base)))
-    return render_template(
-        "items/item.html", browse=browse, article=article, date_text=long_date(article.date),
-        permalink=permalink, citations=citations(article, article.url or permalink, date.today()),
-        similar=similar, api_href=url_for("api.item", item_id=article.id),
-        page_title=f"{article.title} – {setting('SITE_TITLE')}")
+    similar = engine.more_like_this(article.id, limit=int(setting("MORE_LIKE_THIS")))  # type: ignore[call-overload]
+    view = item_view(article, similar, search_base=url_for("search.index"),
+                     item_href=lambda other: url_for("items.item", item_id=other),
+                     api_href=url_for("api.item", item_id=article.id),
+                     external_root=request.host_url.rstrip("/"), accessed=date.today(),
+                     site=str(setting("SITE_TITLE")))
+    return render_template("items/item.html", item=view, page_title=view.page_title)
