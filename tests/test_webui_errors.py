@@ -165,3 +165,21 @@ def test_nothing_a_user_types_gives_a_500(client, q, date_from, date_to, sort, p
     for path in ("/", "/api/search", "/export.csv"):
         response = client.get(f"{path}?{query}")
         assert response.status_code in (200, 302, 400), (path, query, response.status_code)
+
+
+def test_index_removed_while_serving_is_a_503_not_a_500(tmp_path: Path):
+    import shutil
+
+    from corpus import BUNDLED_CORPUS, read_sources
+    from search import build_index
+    from webui import create_app
+    path = tmp_path / "index"
+    build_index(read_sources([BUNDLED_CORPUS]), path)
+    client = create_app({"INDEX_DIR": str(path), "TESTING": True}).test_client()
+    assert client.get("/?q=kenya").status_code == 200
+    shutil.rmtree(path)
+    response = client.get("/?q=kenya")
+    assert response.status_code == 503
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert "news-search index" in soup.select_one(".error .message").get_text()
+    assert client.get("/api/search?q=kenya").status_code == 503

@@ -13,6 +13,8 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from search import IndexMissing
+
 log = logging.getLogger("webui")
 
 TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed",
@@ -66,6 +68,14 @@ def _from_http(exc: HTTPException) -> Response:
     return response
 
 
+def _index_gone(exc: Exception) -> Response:
+    # The index was removed or replaced by an incompatible one while the site ran.
+    log.warning("index unavailable: %s", exc)
+    message = str(exc)
+    return render_error(WebError(message[:1].upper() + message[1:] + ". Then reload this page.",
+                                 503))
+
+
 def _unexpected(exc: Exception) -> Response:
     log.exception("unexpected error on %s", request.full_path)
     return render_error(WebError("Something went wrong on our side. The error has been "
@@ -76,4 +86,5 @@ def init_app(app: Flask) -> None:
     """Register the handlers."""
     app.register_error_handler(WebError, render_error)
     app.register_error_handler(HTTPException, _from_http)
+    app.register_error_handler(IndexMissing, _index_gone)
     app.register_error_handler(Exception, _unexpected)
