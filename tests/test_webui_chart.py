@@ -40,3 +40,11 @@ def test_months_inside_one_year():
 
 def test_nothing_to_draw():
     assert build_chart([], "year", href, "items") is None
+
+
+def test_bucket_names():
+    from webui.chart import bucket_name
+    assert bucket_name("2024-02") == "February 2024"
+    assert bucket_name("2024") == "2024"
+    for typed in ("Feb2024", "6/02/24", "2024-13", "2024-2", "6 Feb 2024"):
+        assert bucket_name(typed) == typed

@@ -272,3 +272,11 @@ def test_kinds_in_the_url_match_without_regard_to_case(page, engine):
     assert [b.has_attr("checked") for b in boxes] == [k == kind for k in engine.kinds()]
     active = soup.select_one("#kind-facets a[aria-current]")
     assert "kind" not in params_of(active["href"])  # clicking the active kind removes it
+
+
+@pytest.mark.parametrize("typed", ["Feb2024", "6 Feb 2024", "2024-02", "February 2024"])
+def test_a_date_typed_any_way_makes_one_chip(page, typed):
+    soup = page(f"/?from={typed}&to={typed}")
+    chip = soup.select_one(".chips a.chip").get_text(" ", strip=True)
+    assert chip.startswith("Remove filter Dates: ")
+    assert soup.select_one("input#from")["value"] == typed

@@ -10,6 +10,7 @@ screen readers, and the same data goes into a visually hidden table.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 WIDTH = 480
@@ -20,6 +21,7 @@ LABEL_HEIGHT = 20
 HEIGHT = PLOT_TOP + PLOT_HEIGHT + LABEL_HEIGHT
 MAX_LABELS = 16
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_KEY = re.compile(r"(\d{4})-(\d{2})")
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December")
 
@@ -57,9 +59,10 @@ class Chart:
 
 
 def bucket_name(key: str) -> str:
-    """'2024' -> '2024'; '2024-02' -> 'February 2024'."""
-    if len(key) == 7:
-        return f"{MONTH_NAMES[int(key[5:]) - 1]} {key[:4]}"
+    """'2024-02' -> 'February 2024'; anything else (a year, a date as typed) as it is."""
+    match = _MONTH_KEY.fullmatch(key)
+    if match and 1 <= int(match.group(2)) <= 12:
+        return f"{MONTH_NAMES[int(match.group(2)) - 1]} {match.group(1)}"
     return key
 
 

@@ -293,7 +293,8 @@ def search_view(params: SearchParams, page: ResultPage, kinds: list[str], urls: 
         form=make_form(params, kinds, None), summary=summary, elapsed=elapsed, hits=hits,
         date_unit=unit, date_heading="Months" if unit == "month" else "Years",
         date_facets=date_facets, kind_facets=kind_facets, chips=chips,
-        clear_href=SearchParams(sort=params.sort, per_page=params.per_page).url(urls.search)
+        clear_href=SearchParams(sort=params.sort, per_page=params.per_page,
+                                seed=params.seed).url(urls.search)
         if chips else "",
         chart=build_chart(buckets, unit, bucket_href, what), suggestion=suggestion,
         empty=_empty_tips(params, urls) if not page.total else [],
