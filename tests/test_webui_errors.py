@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
@@ -183,3 +184,20 @@ def test_index_removed_while_serving_is_a_503_not_a_500(tmp_path: Path):
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     assert "news-search index" in soup.select_one(".error .message").get_text()
     assert client.get("/api/search?q=kenya").status_code == 503
+
+
+FORMATS = ["%Y", "%Y-%m", "%b%Y", "%b %Y", "%B %Y", "%d %b %Y", "%d/%m/%Y", "%d/%m/%y",
+           "%Y-%m-%d", "%d.%m.%Y", "%m/%Y", "%Y/%m"]
+typed_dates = st.builds(lambda day, form: day.strftime(form),
+                        st.dates(min_value=date(1, 1, 1)), st.sampled_from(FORMATS))
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(bound=typed_dates, other=typed_dates, same=st.booleans(),
+       q=st.sampled_from(["", "kenya", "cooperative OR news", "kenia"]))
+def test_dates_typed_any_way_never_give_a_500(client, bound, other, same, q):
+    to = bound if same else other
+    for path in ("/", "/api/search", "/feed.atom"):
+        response = client.get(path, query_string={"q": q, "from": bound, "to": to})
+        assert response.status_code in (200, 302, 400), (path, bound, to, response.status_code)
