@@ -156,16 +156,16 @@ param_text = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), ma
 
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(q=param_text, date_from=param_text, date_to=param_text, sort=param_text,
-       page_number=param_text, kind=param_text)
-def test_nothing_a_user_types_gives_a_500(client, q, date_from, date_to, sort, page_number,
-                                          kind):
-    query = "&".join(f"{name}={quote(value)}" for name, value in
-                     (("q", q), ("from", date_from), ("to", date_to), ("sort", sort),
-                      ("page", page_number), ("kind", kind)) if value.strip())
-    for path in ("/", "/api/search", "/export.csv"):
+@given(values=st.fixed_dictionaries({name: param_text for name in (
+    "q", "from", "to", "sort", "page", "per_page", "kind", "exact", "seed")}))
+def test_nothing_a_user_types_gives_a_500(client, values):
+    query = "&".join(f"{name}={quote(value)}" for name, value in values.items()
+                     if value.strip())
+    for path in ("/", "/api/search", "/export.csv", "/feed.atom"):
         response = client.get(f"{path}?{query}")
         assert response.status_code in (200, 302, 400), (path, query, response.status_code)
+    item = client.get(f"/items/{quote(values['q'], safe='')}")
+    assert item.status_code in (200, 404, 308), (values["q"], item.status_code)
 
 
 def test_index_removed_while_serving_is_a_503_not_a_500(tmp_path: Path):
