@@ -343,9 +343,17 @@ class Engine:
         return corrected if count and count >= total else None
 
     def iter_articles(self, request: SearchRequest) -> Iterator[Article]:
-        """Every matching article in the request's order (all pages), for exports."""
+        """Every matching article in the request's order (all pages), for exports.
+
+        The request is checked now (InputError before anything is streamed); the
+        articles are loaded one at a time as the iterator is consumed, in this thread.
+        """
         matches = self.match(request)
-        yield from self.ordered_articles(matches, request, len(matches.docs))
+        everything = replace(request, page=1, per_page=max(len(matches.docs), 1))
+        ordered = self._order(everything, matches.parsed, matches.searcher, matches.docs,
+                              matches.columns)
+        searcher = matches.searcher
+        return (from_stored(searcher.stored_fields(docnum)) for docnum, _ in ordered)
 
     def ordered_articles(self, matches: Matches, request: SearchRequest,
                          limit: int) -> list[Article]:
