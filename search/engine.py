@@ -44,7 +44,6 @@ from search.expansion import describe_expansion, relax
 from search.explain import Explanation, explain
 from search.store import CURRENT, META, Generation, current_generation, read_history
 
-SUGGEST_BELOW = 3
 SPELL_FIELDS = ("spell_summary", "spell_title")
 WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 
