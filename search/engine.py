@@ -231,15 +231,17 @@ class Engine:
             return []
         searcher, columns = matches.searcher, matches.columns
         day, kind = columns.day, columns.kind
-        low = day_number(request.date_from) if request.date_from else 0
-        high = day_number(request.date_to) if request.date_to else 99999999
-        wanted = {columns.kind_code[k] for k in self._resolve_kinds(request.kinds, columns)}
         have = set(matches.docs)
-        allowed = {d for d in searcher.docs_for_query(relaxed) if d not in have
-                   and low <= day[d] <= high and (not wanted or kind[d] in wanted)}
-        if not allowed:
-            return []
-        found = searcher.search(relaxed, filter=allowed, limit=room + 10)
+        allowed = None
+        if request.date_from or request.date_to or request.kinds:
+            low = day_number(request.date_from) if request.date_from else 0
+            high = day_number(request.date_to) if request.date_to else 99999999
+            wanted = {columns.kind_code[k] for k in self._resolve_kinds(request.kinds, columns)}
+            allowed = {d for d in searcher.docs_for_query(relaxed) if d not in have
+                       and low <= day[d] <= high and (not wanted or kind[d] in wanted)}
+            if not allowed:
+                return []
+        found = searcher.search(relaxed, filter=allowed, mask=have or None, limit=room + 10)
         ranked = sorted(((hit.docnum, hit.score) for hit in found),
                         key=lambda pair: (-pair[1], -day[pair[0]], pair[0]))[:room]
         return [self._hit(searcher, docnum, score, relaxed, request.exact)
