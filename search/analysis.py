@@ -161,6 +161,8 @@ class CompoundFilter(Filter):
             if _POSSESSIVE.search(text):
                 text = text[:-2]
             parts = [part for part in _JOINERS.split(text) if part]
+            if not parts:  # an apostrophe on its own ("ʼ" is a letter to the tokenizer)
+                continue
             token.text = "".join(parts)
             # Later filters may move the (shared) token's position: keep it.
             pos = token.pos if token.positions else None

@@ -118,3 +118,8 @@ def test_bad_synonym_line_names_the_file_and_line(tmp_path: Path) -> None:
 def test_shipped_data_files_parse() -> None:
     assert read_variants().words["co-operators".replace("-", "")] == "cooperative"
     assert len(read_synonyms()) > 40
+
+
+@pytest.mark.parametrize("text", ["ʼ", "ʼʼ", "' '", "\u00ad"])
+def test_lone_apostrophes_give_no_terms(text: str) -> None:
+    assert analyze(text) == [] and analyze(text, mode="index") == []

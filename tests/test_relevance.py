@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tests_support import request
 
 from corpus import read_sources
@@ -330,3 +332,27 @@ def test_all_but_one_respects_filters_and_not(judged_engine: Engine) -> None:
 def test_no_partial_list_when_it_does_not_apply(judged_engine: Engine,
                                                 params: dict[str, object]) -> None:
     assert judged_engine.search(request(**params)).partial == []
+
+
+# -- odd input never crashes -------------------------------------------------------------
+
+PIECES = ["SSE", "Viet", "Nam", "self", "help", '"', "“", "”", "(", ")", "AND", "OR", "NOT",
+          "title:", "kind:", "co-op", "*", "sse*", "Ş", "’s", "e-news", "-", "ILO", "social",
+          "and", "solidarity", "economy", "Senagal", "xqzt", "the", "ITC-ILO", "2024", "\u00ad",
+          "ʼ", "‘", "'", "ʼsʼ", "women", "empowerment", "Nam-"]
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(st.sampled_from(PIECES), min_size=1, max_size=7),
+       exact=st.sampled_from(["", "1"]))
+def test_odd_queries_answer_or_say_why(judged_engine: Engine, words: list[str],
+                                       exact: str) -> None:
+    from search.request import InputError
+
+    text = " ".join(words)
+    try:
+        judged_engine.search(request(q=text, exact=exact))
+        judged_engine.explain(request(q=text, exact=exact))
+    except InputError as error:
+        assert error.message
