@@ -24,7 +24,7 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask app; `config` overrides the environment, which overrides defaults."""
     from webui import engine_ext, errors
-    from webui.views import api, exports, items, search
+    from webui.views import api, exports, items, research, search
 
     app = Flask(__name__)
     app.config.from_mapping(load_settings())
@@ -32,7 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     errors.init_app(app)
-    for blueprint in (search.bp, items.bp, api.bp, exports.bp):
+    for blueprint in (search.bp, items.bp, api.bp, exports.bp, research.bp):
         app.register_blueprint(blueprint)
 
     @app.context_processor
