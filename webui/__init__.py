@@ -14,11 +14,24 @@ from typing import Any
 
 from flask import Flask, Response
 
+from search import IndexMissing
+from search.store import Generation
 from webui.settings import load_settings
 
 # No inline script or style anywhere: scripts and styles come from /static only.
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+
+
+def _generation() -> Generation | None:
+    """The generation served, for the footer (None while there is no index)."""
+    from webui.engine_ext import get_engine
+    from webui.errors import WebError
+
+    try:
+        return get_engine().generation
+    except (WebError, IndexMissing):
+        return None
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -37,7 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     @app.context_processor
     def site() -> dict[str, Any]:
-        return {"site_title": app.config["SITE_TITLE"]}
+        return {"site_title": app.config["SITE_TITLE"], "index_generation": _generation()}
 
     @app.after_request
     def security_headers(response: Response) -> Response:
