@@ -158,19 +158,20 @@ def test_open_an_item_and_come_back(tab, engine):
 
 
 def test_export_downloads_the_whole_result_set(tab, engine):
-    from tests_support import request
+    from tests_support import request, split_export
     expected = [a.id for a in engine.iter_articles(request(q="cooperative"))]
     tab.goto("/?q=cooperative&per_page=2")
     with tab.expect_download() as info:
         tab.click("text=Export all as CSV")
     download = info.value
     assert download.suggested_filename == "news-search-cooperative.csv"
-    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
+    _, body = split_export(Path(download.path()).read_text(encoding="utf-8"), "csv")
+    rows = list(csv.DictReader(io.StringIO(body)))
     assert [row["id"] for row in rows] == expected
     with tab.expect_download() as info:
         tab.click("text=Export all as JSON Lines")
-    lines = Path(info.value.path()).read_text(encoding="utf-8").splitlines()
-    assert [json.loads(line)["id"] for line in lines] == expected
+    _, body = split_export(Path(info.value.path()).read_text(encoding="utf-8"), "jsonl")
+    assert [json.loads(line)["id"] for line in body.splitlines()] == expected
 
 
 def test_copy_link_buttons_copy_the_permalink(browser, server):
@@ -233,3 +234,50 @@ def test_missing_chromium_fails_in_ci_and_skips_elsewhere(monkeypatch):
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception, match="no Chromium"):
         require_chromium()
+
+
+def test_compare_two_queries_and_follow_a_point(tab):
+    tab.goto("/compare")
+    tab.fill("#q1", "kenya")
+    tab.fill("#q2", "social economy")
+    tab.select_option("#by", "month")
+    tab.click("button:text('Compare')")
+    tab.wait_for_selector("figure.compare-chart svg polyline")
+    assert tab.locator("svg polyline").count() == 2
+    rows = tab.locator("table.numbers tbody tr")
+    assert rows.count() == 3
+    assert rows.nth(2).locator("td").nth(0).inner_text() == "1"  # kenya in 2024-02
+    OUTPUT.mkdir(exist_ok=True)
+    tab.screenshot(path=str(OUTPUT / "compare.png"), full_page=True)
+    tab.locator("svg a[aria-label^='kenya, 2024-02']").click()
+    tab.wait_for_selector("#total")
+    query = parse_qs(urlsplit(tab.url).query)
+    assert query == {"q": ["kenya"], "from": ["2024-02"], "to": ["2024-02"]}
+    assert tab.locator("ol.hits > li").count() == 1
+    tab.go_back()
+    assert tab.input_value("#q2") == "social economy"
+
+
+def test_kwic_sorts_by_context_and_links_to_items(tab):
+    tab.goto("/kwic?q=cooperative")
+    assert tab.locator("table.kwic-lines tbody tr").count() == 19
+    tab.click("a:text('Right context')")
+    tab.wait_for_url("**order=right**")
+    rights = [text.split() for text in tab.locator("td.right").all_inner_texts()]
+    assert [[w.lower() for w in words] for words in rights] == \
+        sorted([[w.lower() for w in words] for words in rights])
+    tab.locator("td.item a").first.click()
+    tab.wait_for_url("**/items/**")
+    assert tab.locator("h1").count() == 1
+
+
+def test_reading_and_cite_this_search(tab, engine):
+    tab.goto("/?q=kenya+or+zzyzx")
+    reading = tab.locator("#reading")
+    assert "Interpreted as" in reading.inner_text()
+    assert "in lower case" in reading.inner_text()
+    tab.goto("/?q=kenya")
+    tab.click("#cite-search summary")
+    text = tab.locator("#cite-search-plain").inner_text()
+    assert f"gen={engine.generation.id}" in text and "2 items" in text
+    assert engine.generation.id in tab.locator("#generation").inner_text()

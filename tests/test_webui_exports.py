@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from tests_support import request
+from tests_support import request, split_export
 
 from corpus import read_sources
 
@@ -25,7 +25,12 @@ def test_csv_export_is_the_whole_result_set_in_order(client, engine):
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.is_streamed
     assert 'filename="news-search-cooperative.csv"' in response.headers["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    provenance, body = split_export(response.get_data(as_text=True), "csv")
+    assert provenance["query"] == "cooperative" and provenance["sort"] == "oldest"
+    assert provenance["generation"] == engine.generation.id == \
+        response.headers["X-Index-Generation"]
+    assert str(provenance["search_url"]).endswith("/?q=cooperative&sort=oldest")
+    rows = list(csv.DictReader(io.StringIO(body)))
     expected = all_ids(engine, q="cooperative", sort="oldest")
     assert len(expected) > 2  # more than the page asked for
     assert [row["id"] for row in rows] == expected
@@ -37,8 +42,9 @@ def test_csv_export_is_the_whole_result_set_in_order(client, engine):
 def test_jsonl_export_reads_back_as_a_corpus(client, engine, tmp_path: Path):
     response = client.get("/export.jsonl")
     assert response.status_code == 200 and response.is_streamed
-    lines = response.get_data(as_text=True).splitlines()
-    records = [json.loads(line) for line in lines]
+    provenance, body = split_export(response.get_data(as_text=True), "jsonl")
+    assert provenance["generation"] == engine.generation.id and provenance["query"] == ""
+    records = [json.loads(line) for line in body.splitlines()]
     assert [r["id"] for r in records] == all_ids(engine)
     path = tmp_path / "export.jsonl"
     path.write_text(response.get_data(as_text=True), encoding="utf-8")
@@ -49,19 +55,22 @@ def test_jsonl_export_reads_back_as_a_corpus(client, engine, tmp_path: Path):
 
 def test_exports_follow_the_filters(client, engine):
     kind = engine.kinds()[0]
-    body = client.get(f"/export.jsonl?from=2024-01&to=2024-01&kind={kind}").get_data(as_text=True)
+    raw = client.get(f"/export.jsonl?from=2024-01&to=2024-01&kind={kind}").get_data(as_text=True)
+    provenance, body = split_export(raw, "jsonl")
+    assert provenance["from"] == "2024-01" and provenance["kinds"] == [kind]
     records = [json.loads(line) for line in body.splitlines()]
     assert [r["id"] for r in records] == all_ids(engine, date_from="2024-01",
                                                  date_to="2024-01", kind=kind)
     assert all(r["date"].startswith("2024-01") for r in records)
     empty = client.get("/export.csv?q=zebra")
     assert empty.status_code == 200
-    assert empty.get_data(as_text=True).splitlines() == [
+    assert split_export(empty.get_data(as_text=True), "csv")[1].splitlines() == [
         "id,date,kind,title,summary,url,source"]
 
 
 def test_csv_cells_cannot_run_as_formulas(odd_client):
-    rows = list(csv.reader(io.StringIO(odd_client.get("/export.csv").get_data(as_text=True))))
+    _, body = split_export(odd_client.get("/export.csv").get_data(as_text=True), "csv")
+    rows = list(csv.reader(io.StringIO(body)))
     cells = [cell for row in rows[1:] for cell in row]
     assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
     titles = {row[3] for row in rows[1:]}

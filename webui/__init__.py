@@ -14,6 +14,8 @@ from typing import Any
 
 from flask import Flask, Response
 
+from search import IndexMissing
+from search.store import Generation
 from webui.settings import load_settings
 
 # No inline script or style anywhere: scripts and styles come from /static only.
@@ -21,10 +23,21 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
 
+def _generation() -> Generation | None:
+    """The generation served, for the footer (None while there is no index)."""
+    from webui.engine_ext import get_engine
+    from webui.errors import WebError
+
+    try:
+        return get_engine().generation
+    except (WebError, IndexMissing):
+        return None
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask app; `config` overrides the environment, which overrides defaults."""
     from webui import engine_ext, errors
-    from webui.views import api, exports, items, search
+    from webui.views import api, exports, items, research, search
 
     app = Flask(__name__)
     app.config.from_mapping(load_settings())
@@ -32,12 +45,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     errors.init_app(app)
-    for blueprint in (search.bp, items.bp, api.bp, exports.bp):
+    for blueprint in (search.bp, items.bp, api.bp, exports.bp, research.bp):
         app.register_blueprint(blueprint)
 
     @app.context_processor
     def site() -> dict[str, Any]:
-        return {"site_title": app.config["SITE_TITLE"]}
+        return {"site_title": app.config["SITE_TITLE"], "index_generation": _generation()}
 
     @app.after_request
     def security_headers(response: Response) -> Response:

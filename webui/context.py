@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from search import Hit, ResultPage
 from search.request import DEFAULT_PER_PAGE, PER_PAGE_CHOICES, TRUE_WORDS
+from webui.cite import Citation
 from webui.chart import MONTH_NAMES, Chart, bucket_name, build_chart
 from webui.links import SearchParams
 
@@ -114,6 +115,11 @@ class SearchView:
     page_text: str = ""
     exports: Exports | None = None
     page_title: str = ""
+    reading: list[str] = field(default_factory=list)        # "Interpreted as" sentences
+    reading_notes: list[str] = field(default_factory=list)  # what may surprise
+    citations: list[Citation] = field(default_factory=list)  # cite this search
+    cite_url: str = ""
+    change_notice: str | None = None  # the index changed since a cited generation
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +226,8 @@ def _empty_tips(params: SearchParams, urls: Urls) -> list[Link]:
         tips.append(Link("Search all dates", params.with_dates("", "").url(urls.search)))
     if params.kinds:
         tips.append(Link("Search all kinds", params.with_kinds(()).url(urls.search)))
-    words = params.q.split()
+    # Lower-case and/or/not were read as (common) words, not operators: leave them out.
+    words = [w for w in params.q.split() if w not in ("and", "or", "not")]
     if len(words) > 1 and not {"OR", "AND", "NOT"} & set(words) and '"' not in params.q:
         either = " OR ".join(words)
         tips.append(Link(f"Find any of the words: {either}",

@@ -15,6 +15,7 @@ from search import InputError, parse_request
 from webui.engine_ext import get_engine
 from webui.errors import WebError
 from webui.links import SearchParams
+from webui.provenance import GENERATION_PARAM, change_notice
 from webui.views.common import setting
 from webui.views.items import MAX_ID, unknown_item
 
@@ -30,6 +31,11 @@ def search() -> Response:
     except InputError as error:
         raise WebError(error.message, 400, param=error.param) from None
     body = page.to_dict()
+    engine = get_engine()
+    cited_id = request.args.get(GENERATION_PARAM, "")[:64]
+    cited, current = engine.generation_since(cited_id)
+    body["generation"] = current.to_dict()
+    body["generation_notice"] = change_notice(cited_id, cited, current)
     for hit in cast(list[dict[str, object]], body["hits"]):
         hit["href"] = url_for("items.item", item_id=hit["id"], _external=True)
     base = url_for("api.search", _external=True)

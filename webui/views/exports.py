@@ -1,6 +1,9 @@
 """Exports of the whole result set (`/export.csv`, `/export.jsonl`) and an Atom feed.
 
-The exports take the search page's parameters, ignore paging, and stream every
+Each export starts with its provenance (the search, the index generation and
+the time, as a `# ` comment line in CSV and a `{"_provenance": ...}` line in
+JSON Lines; news-search's own readers skip both) and repeats the generation
+in `X-Index-Generation`. The exports take the search page's parameters, ignore paging, and stream every
 matching item in the search's order, so a large result set never sits in
 memory. The JSON Lines form is the one `news-search index` reads back. CSV
 cells that a spreadsheet would run as a formula (starting with = + - @, or a
@@ -20,6 +23,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, render_template, request, url_for
 
 from corpus import Article
+from corpus.jsonl import PROVENANCE_KEY
 from search import InputError, SearchRequest, parse_request
 from webui.context import long_date
 from webui.engine_ext import get_engine
@@ -56,6 +60,22 @@ def _articles(search_request: SearchRequest) -> Iterator[Article]:
         raise WebError(error.message, 400, param=error.param) from None
 
 
+def _provenance(params: SearchParams) -> dict[str, object]:
+    """What a researcher needs to cite an export: the search, the index generation, the time."""
+    generation = get_engine().generation
+    return {"query": params.q, "from": params.date_from, "to": params.date_to,
+            "kinds": list(params.kinds), "exact": bool(params.exact), "sort": params.sort,
+            "search_url": params.url(url_for("search.index", _external=True)),
+            "generation": generation.id, "generation_built_at": generation.built_at,
+            "generation_items": generation.items,
+            "retrieved": datetime.now(UTC).isoformat(timespec="seconds")}
+
+
+def _provenance_headers(provenance: dict[str, object]) -> dict[str, str]:
+    return {"X-Index-Generation": str(provenance["generation"]),
+            "X-Retrieved-At": str(provenance["retrieved"])}
+
+
 def _filename(params: SearchParams, extension: str) -> str:
     words = re.findall(r"[a-z0-9]+", params.q.lower())[:6]
     return "news-search" + ("-" + "-".join(words) if words else "") + f".{extension}"
@@ -66,9 +86,13 @@ def csv_export() -> Response:
     """Every matching item as CSV (UTF-8, a header row, the columns of the JSON Lines form)."""
     params, search_request = _checked(SearchParams.from_args(request.args))
     articles = _articles(search_request)
+    provenance = _provenance(params)
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()
+        # One comment line of provenance (news-search's CSV reader skips it).
+        buffer.write("# news-search export: " + json.dumps(provenance, ensure_ascii=False)
+                     .replace("\r", " ").replace("\n", " ") + "\r\n")
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(COLUMNS)
         for number, article in enumerate(articles, start=1):
@@ -81,7 +105,8 @@ def csv_export() -> Response:
         yield buffer.getvalue()
 
     return Response(rows(), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{_filename(params, "csv")}"'})
+        "Content-Disposition": f'attachment; filename="{_filename(params, "csv")}"',
+        **_provenance_headers(provenance)})
 
 
 @bp.get("/export.jsonl")
@@ -89,13 +114,17 @@ def jsonl() -> Response:
     """Every matching item as JSON Lines (readable back by `news-search index`)."""
     params, search_request = _checked(SearchParams.from_args(request.args))
     articles = _articles(search_request)
+    provenance = _provenance(params)
 
     def lines() -> Iterator[str]:
+        # A first line of provenance (news-search's JSON Lines reader skips it).
+        yield json.dumps({PROVENANCE_KEY: provenance}, ensure_ascii=False) + "\n"
         for article in articles:
             yield json.dumps(article.to_dict(), ensure_ascii=False) + "\n"
 
     return Response(lines(), mimetype="application/jsonl", headers={
-        "Content-Disposition": f'attachment; filename="{_filename(params, "jsonl")}"'})
+        "Content-Disposition": f'attachment; filename="{_filename(params, "jsonl")}"',
+        **_provenance_headers(provenance)})
 
 
 def _xml_text(text: str) -> str:

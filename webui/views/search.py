@@ -5,10 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from datetime import UTC, datetime
+
 from search import InputError, parse_request
 from webui.context import error_view, search_view
 from webui.engine_ext import get_engine
 from webui.links import SearchParams, has_empty_values
+from webui.provenance import GENERATION_PARAM, SearchCitation, change_notice
 from webui.views.common import setting, urls
 
 bp = Blueprint("search", __name__)
@@ -25,11 +28,22 @@ def index() -> Response | tuple[str, int] | str:
     kinds = engine.kinds()
     site = str(setting("SITE_TITLE"))
     try:
-        page = engine.search(parse_request(params.raw()))
+        search_request = parse_request(params.raw())
+        page = engine.search(search_request)
+        reading = engine.explain(search_request)
     except InputError as error:
         view = error_view(params, kinds, error.message, error.param, site, urls())
         return render_template("search/index.html", view=view, page_title=view.page_title), 400
     view = search_view(params, page, kinds, urls(), site)
+    view.reading, view.reading_notes = reading.lines, reading.notes
+    cited_id = request.args.get(GENERATION_PARAM, "")[:64]
+    cited, current = engine.generation_since(cited_id)
+    view.change_notice = change_notice(cited_id, cited, current)
+    share = view.exports.share if view.exports else ""
+    view.cite_url = f"{share}{'&' if '?' in share else '?'}{GENERATION_PARAM}={current.id}"
+    view.citations = SearchCitation(
+        url=view.cite_url, total=page.total, generation=current,
+        retrieved=datetime.now(UTC), description=f"{site}: {view.summary}").forms()
     return render_template("search/index.html", view=view, page_title=view.page_title)
 
 
