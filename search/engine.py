@@ -36,12 +36,12 @@ from whoosh.searching import Searcher
 
 from corpus import Article
 from search.columns import Columns, load_columns
+from search.expansion import describe_expansion, relax, respellings
+from search.explain import Explanation, explain
 from search.query import EXACT_FIELDS, check_expansion, field_terms, make_parser, parse_query
 from search.request import InputError, SearchRequest
 from search.results import Hit, ResultPage
 from search.schema import day_number, from_stored
-from search.expansion import describe_expansion, relax
-from search.explain import Explanation, explain
 from search.store import CURRENT, META, Generation, current_generation, read_history
 
 SPELL_FIELDS = ("spell_summary", "spell_title")
@@ -205,9 +205,15 @@ class Engine:
                 for docnum, score in ordered]
         partial = self._partial(request, matches, len(hits))
         suggestion = None
+        respelt: list[tuple[str, str]] = []
         # Unknown words are searched respelt (expansion.respell_unknown): say so.
         if parsed is not None:
             suggestion = self._suggest(opened, searcher, request.query, total)
+        if parsed is not None and not request.exact:
+            as_typed = parse_query(opened.parser, request.query,  # type: ignore[arg-type]
+                                   expand_words=False)
+            respelt = respellings(request.query, as_typed, searcher.reader(),
+                                  searcher.schema["summary"].analyzer)
         years: Counter[int] = Counter()
         for month, count in month_counts.items():
             years[month // 100] += count
@@ -218,7 +224,7 @@ class Engine:
             kinds=[(columns.kind_names[k], c) for k, c in
                    sorted(kind_counts.items(), key=lambda kc: (-kc[1], columns.kind_names[kc[0]]))],
             suggestion=suggestion, elapsed_ms=(time.perf_counter() - started) * 1000,
-            generation=opened.generation.id, partial=partial)
+            generation=opened.generation.id, partial=partial, respelt=respelt)
 
     def _partial(self, request: SearchRequest, matches: Matches, shown: int) -> list[Hit]:
         """Items with all but one of the words, when those with all fill less than page 1."""

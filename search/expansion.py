@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import pairwise
+from itertools import combinations, pairwise
 
 from whoosh import query as wq
 from whoosh.analysis import Analyzer
@@ -33,6 +33,7 @@ from search.analysis import news_analyzer, read_variants
 from search.synonyms import Key, SynonymTable, default_table, expand_synonyms, in_fields, unit_of
 
 NEAR = 4
+MAX_RELAXED_PARTS = 6  # beyond this, 'all but one' is too many combinations to spell out
 ADJACENT_WEIGHT = 1.0
 NEAR_WEIGHT = 0.5
 FUZZY_MIN = 4          # shorter unknown words are left alone
@@ -189,6 +190,33 @@ class _Recording(dict):  # type: ignore[type-arg]
         return value
 
 
+def _typed_words(text: str, analyzer: Analyzer) -> dict[str, str]:
+    """Index term -> the word as typed."""
+    typed: dict[str, str] = {}
+    for token in analyzer(text, chars=True, mode="query", removestops=False):
+        typed.setdefault(token.text, text[token.startchar:token.endchar])
+    return typed
+
+
+def respellings(text: str, parsed: wq.Query, reader: IndexReader, analyzer: Analyzer,
+                typed: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """(word as typed, word searched instead) for each word `respell_unknown` replaces.
+
+    `parsed` is the query before expansion. `typed` (term -> word as typed) is
+    filled with the replacements' readable forms.
+    """
+    exact = quoted_terms(text, analyzer) if '"' in text else frozenset()
+    typed = _typed_words(text, analyzer) if typed is None else typed
+    found = []
+    for word, terms in _all_units(parsed, exact):
+        best = _nearest(word, terms, reader)
+        if best is not None:
+            shown = _readable(reader, typed.get(word, word), best, analyzer)
+            typed.setdefault(best, shown)
+            found.append((typed.get(word, word), shown))
+    return found
+
+
 def describe_expansion(text: str, parsed: wq.Query, reader: IndexReader,
                        analyzer: Analyzer) -> list[str]:
     """Sentences saying which words were respelt and which synonyms were added.
@@ -196,18 +224,11 @@ def describe_expansion(text: str, parsed: wq.Query, reader: IndexReader,
     `parsed` is the query before expansion (`parse_query(..., expand=False)`).
     """
     exact = quoted_terms(text, analyzer) if '"' in text else frozenset()
-    typed: dict[str, str] = {}
-    for token in analyzer(text, chars=True, mode="query", removestops=False):
-        typed.setdefault(token.text, text[token.startchar:token.endchar])
+    typed = _typed_words(text, analyzer)
     lines = []
-    for node in _all_units(parsed, exact):
-        word, terms = node
-        best = _nearest(word, terms, reader)
-        if best is not None:
-            shown = _readable(reader, typed.get(word, word), best, analyzer)
-            typed.setdefault(best, shown)
-            lines.append(f"\u201c{typed.get(word, word)}\u201d is in no item: searched for the "
-                         f"nearest word, \u201c{shown}\u201d, instead.")
+    for word, shown in respellings(text, parsed, reader, analyzer, typed):
+        lines.append(f"\u201c{word}\u201d is in no item: searched for the nearest word, "
+                     f"\u201c{shown}\u201d, instead.")
     joins = _joins()
     for first, second in _pairs(parsed, exact):
         if (first, second) in joins:
@@ -275,7 +296,13 @@ def relax(node: wq.Query, keep: int | None = None) -> wq.Query | None:
         return None
     wanted = [child for child in node.children() if not isinstance(child, wq.Not)]
     excluded = [child for child in node.children() if isinstance(child, wq.Not)]
-    if len(wanted) < 2:
+    if len(wanted) < 2 or len(wanted) > MAX_RELAXED_PARTS:
         return None
-    some = wq.Or(wanted, minmatch=max(1, keep if keep is not None else len(wanted) - 1))
+    need = max(1, keep if keep is not None else len(wanted) - 1)
+    # Spelled out as an OR of ANDs: Whoosh's Or(minmatch=...) does not restrict
+    # which documents match (only how they score), so it would let in items
+    # with any one of the words.
+    groups = [wq.And(list(chosen)) if len(chosen) > 1 else chosen[0]
+              for chosen in combinations(wanted, need)]
+    some = wq.Or(groups) if len(groups) > 1 else groups[0]
     return wq.And([some, *excluded]) if excluded else some

@@ -47,6 +47,8 @@ class ResultPage:
     elapsed_ms: float = 0.0
     generation: str = ""
     partial: list[Hit] = field(default_factory=list)
+    # (word as typed, word searched instead) for words that no item contains.
+    respelt: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -83,6 +85,7 @@ class ResultPage:
                          "title_html": hit.title_html, "summary_html": hit.summary_html}
                         for hit in self.partial],
             "suggestion": self.suggestion,
+            "respelt": [{"typed": typed, "searched": used} for typed, used in self.respelt],
             "elapsed_ms": round(self.elapsed_ms, 2),
             "generation": self.generation,
         }
