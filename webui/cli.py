@@ -14,8 +14,17 @@ from pathlib import Path
 import click
 
 from corpus import BUNDLED_CORPUS, read_sources
-from search import (BuildFailed, IndexBusy, IndexMissing, InputError, build_index, open_engine,
-                    parse_request, resolve_index_dir)
+from search import (
+    BuildFailed,
+    IndexBusy,
+    IndexMissing,
+    Hit,
+    InputError,
+    build_index,
+    open_engine,
+    parse_request,
+    resolve_index_dir,
+)
 from search.request import SORTS
 from search.store import IndexOutdated
 
@@ -154,19 +163,30 @@ def search(query: str, date_from: str, date_to: str, kinds: tuple[str, ...], sor
     what = f"for '{request.query}'" if request.query else "(all items)"
     click.echo(f"{result.total} result{'s' if result.total != 1 else ''} {what}{span}; "
                f"page {request.page} of {result.pages}, {result.elapsed_ms:.0f} ms")
-    if result.suggestion:
+    if result.respelt:
+        for typed, used in result.respelt:
+            click.echo(f"No item contains '{typed}': searched for '{used}' instead.")
+    elif result.suggestion:
         click.echo(f"Did you mean: {result.suggestion}")
     for number, hit in enumerate(result.hits, start=result.first):
-        article = hit.article
-        kind = f" [{article.kind}]" if article.kind else ""
-        click.echo(f"\n{number:>3}. {_strip_marks(hit.title_html)}")
-        click.echo(f"     {article.date.isoformat()}{kind}  id: {article.id}")
-        if article.summary:
-            summary = textwrap.shorten(_strip_marks(hit.summary_html), 300, placeholder=" …")
-            click.echo(textwrap.indent(textwrap.fill(summary, 75), "     "))
-    if result.total == 0:
+        _echo_hit(number, hit, summary=True)
+    if result.partial:
+        click.echo(f"\nWith all but one of the words ({len(result.partial)}):")
+    for number, hit in enumerate(result.partial, start=result.last + 1):
+        _echo_hit(number, hit, summary=False)
+    if result.total == 0 and not result.partial:
         click.echo("Nothing matched. Try fewer words, OR between words, a wider date range, "
                    "or no --kind filter.")
+
+
+def _echo_hit(number: int, hit: Hit, summary: bool) -> None:
+    article = hit.article
+    kind = f" [{article.kind}]" if article.kind else ""
+    click.echo(f"\n{number:>3}. {_strip_marks(hit.title_html)}")
+    click.echo(f"     {article.date.isoformat()}{kind}  id: {article.id}")
+    if summary and article.summary:
+        text = textwrap.shorten(_strip_marks(hit.summary_html), 300, placeholder=" …")
+        click.echo(textwrap.indent(textwrap.fill(text, 75), "     "))
 
 
 @main.command()
@@ -217,11 +237,14 @@ def serve(host: str, port: int, index: Path | None, threads: int) -> None:
         click.echo(f"No index at {index_dir}: building one from the bundled corpus first.",
                    err=True)
         run_build((), index_dir)
+    from webui.accesslog import AccessLog
+
     app = create_app({"INDEX_DIR": str(index_dir)})
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     click.echo(f"Serving news-search on http://{host}:{port}/ (index {index_dir}); "
                "Ctrl-C stops.", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="news-search")
+    # waitress logs no requests itself: AccessLog writes one line per request.
+    waitress.serve(AccessLog(app), host=host, port=port, threads=threads, ident="news-search")
 
 
 if __name__ == "__main__":
