@@ -44,7 +44,7 @@ POSTINGS_CACHE_TERMS = 128
 POSTINGS_CACHE_POSTINGS = 4_000_000
 PRELOAD_MAX_DOCS = 5_000  # whoosh.query.Or's threshold for its preloading matcher
 LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
-SCORED_NODES = (wq.Term, wq.And, wq.Or, wq.Phrase, wq.Prefix, wq.Wildcard)
+SCORED_NODES = (wq.Term, wq.And, wq.Or, wq.Phrase, wq.Prefix, wq.Wildcard, wq.AndMaybe)
 
 Postings = tuple[array, array]  # global document numbers, term frequencies
 
@@ -142,6 +142,7 @@ class Evaluator:
         self._live_set: set[int] | None = None
         self._docsets: dict[wq.Query, set[int]] = {}
         self._read: dict[tuple[str, bytes], Postings] = {}  # this request's posting lists
+        self._blocks: dict[tuple[str, bytes], list[tuple[list[int], tuple[bytes, ...]]]] = {}
 
     # -- posting lists -------------------------------------------------------------
 
@@ -218,7 +219,7 @@ class Evaluator:
         # Anything else: Whoosh matches this node (deletions included).
         return set(self.searcher.docs_for_query(node))
 
-    def _phrase(self, node: wq.Phrase) -> set[int]:
+    def _phrase(self, node: wq.Phrase, within: set[int] | None = None) -> set[int]:
         """Documents with the words in order, each 1..slop positions after the last
         (Whoosh's SpanNear2 with mindist=1), checked only where all words occur."""
         field = node.fieldname
@@ -235,6 +236,8 @@ class Evaluator:
         # scoring) and the encoded positions, kept only for this request.
         blocks = [self._blocks_with_positions(field, b) for b in btexts]
         candidates = set.intersection(*(set(self.postings(field, b)[0]) for b in btexts))
+        if within is not None:
+            candidates &= within
         if not candidates or len(btexts) == 1:
             return candidates
         positions = []
@@ -259,7 +262,10 @@ class Evaluator:
 
     def _blocks_with_positions(self, field: str,
                                btext: bytes) -> list[tuple[list[int], tuple[bytes, ...]]]:
-        blocks: list[tuple[list[int], tuple[bytes, ...]]] = []
+        blocks = self._blocks.get((field, btext))
+        if blocks is not None:
+            return blocks
+        blocks = self._blocks[(field, btext)] = []
         ids, weights = array("I"), array("f")
         for leaf, offset in self.searcher.leaf_searchers():
             reader = leaf.reader()
@@ -296,6 +302,8 @@ class Evaluator:
             return False
         if isinstance(node, wq.Phrase):
             return bool(node.words)
+        if isinstance(node, wq.AndMaybe):
+            return self.scorable(node.a) and self.scorable(node.b)
         if isinstance(node, (wq.Prefix, wq.Wildcard)):
             # In an index of at most 5,000 documents Whoosh's Or preloads the
             # expanded words without scores (PreloadedOr), so its ranking differs.
@@ -318,10 +326,20 @@ class Evaluator:
             if len(terms) == 1:
                 return self._term_scores(terms[0], wanted)
             return self._score(wq.Or(terms, boost=node.boost), wanted)
+        if isinstance(node, wq.AndMaybe):
+            # AndMaybeMatcher: a's score, plus b's where b matches too; the
+            # query's own boost is not applied (BinaryQuery.matcher ignores it).
+            scores = self._score(node.a, wanted)
+            extra = self._score(node.b, set(scores))
+            for docnum, value in extra.items():
+                scores[docnum] = scores[docnum] + value
+            return scores
         if isinstance(node, wq.Phrase):
             # Whoosh scores a phrase match (SpanNear2) as the sum of its words' scores.
             words = wq.And([wq.Term(node.fieldname, word) for word in node.words])
-            scores = self._score(words, wanted & self._docs(node))
+            known = self._docsets.get(node)
+            inside = wanted & known if known is not None else self._phrase(node, wanted)
+            scores = self._score(words, inside)
         elif isinstance(node, wq.And):
             inside = wanted & self._docs(node)
             parts = [self._score(child, inside) for child in node.subqueries]
