@@ -325,7 +325,7 @@ class Engine:
                     and isinstance(searcher.weighting, BM25F)):
                 # Scores computed a posting list at a time (fastpath), for the
                 # filtered documents only; ties go to the newer item.
-                scores = evaluator.scores(parsed, set(docs))
+                scores = evaluator.scores(parsed, set(docs), top=wanted)
                 best = heapq.nlargest(wanted, scores.items(), key=itemgetter(1))
                 if len(best) == wanted:
                     # Everything tied with the last place, so ties order by date.

@@ -24,7 +24,9 @@ Whoosh's straightforward path.
 
 from __future__ import annotations
 
+import heapq
 import threading
+from bisect import bisect_left
 from array import array
 from pickle import loads
 from collections import OrderedDict
@@ -42,7 +44,8 @@ POSTINGS_CACHE_TERMS = 128
 # ... and at most this many postings in all (8 bytes each: about 32 MB), so a
 # million-item index with many common words cannot grow the cache without bound.
 POSTINGS_CACHE_POSTINGS = 4_000_000
-PRELOAD_MAX_DOCS = 5_000  # whoosh.query.Or's threshold for its preloading matcher
+PRELOAD_MAX_DOCS = 5_000
+SPARSE_SHARE = 8  # phrase positions block by block when candidates < 1/8 of a list  # whoosh.query.Or's threshold for its preloading matcher
 LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
 SCORED_NODES = (wq.Term, wq.And, wq.Or, wq.Phrase, wq.Prefix, wq.Wildcard, wq.AndMaybe)
 
@@ -143,6 +146,9 @@ class Evaluator:
         self._docsets: dict[wq.Query, set[int]] = {}
         self._read: dict[tuple[str, bytes], Postings] = {}  # this request's posting lists
         self._blocks: dict[tuple[str, bytes], list[tuple[list[int], tuple[bytes, ...]]]] = {}
+        self._sparse: dict[tuple[str, bytes], tuple[set[int], dict[int, list[int]]]] = {}
+        self._decoded: dict[tuple[str, bytes, int, int], tuple[list[int], tuple]] = {}
+        self._bounds: dict[tuple[str, tuple[bytes, ...], int], dict[int, float]] = {}
 
     # -- posting lists -------------------------------------------------------------
 
@@ -232,18 +238,25 @@ class Evaluator:
             return set()
         if type(schema[field].format) is not Positions:
             return set(self.searcher.docs_for_query(node))
-        # One pass over each word's blocks: ids and frequencies (cached for
-        # scoring) and the encoded positions, kept only for this request.
-        blocks = [self._blocks_with_positions(field, b) for b in btexts]
+        if within is None:
+            # One pass over each word's blocks: ids and frequencies (cached for
+            # scoring) and the encoded positions, kept only for this request.
+            for btext in btexts:
+                self._blocks_with_positions(field, btext)
         candidates = set.intersection(*(set(self.postings(field, b)[0]) for b in btexts))
         if within is not None:
             candidates &= within
         if not candidates or len(btexts) == 1:
             return candidates
         positions = []
-        for word_blocks in blocks:
+        for btext in btexts:
+            if (field, btext) not in self._blocks and (
+                    len(candidates) * SPARSE_SHARE < len(self.postings(field, btext)[0])):
+                # A few candidates: unpickle only the blocks that hold them.
+                positions.append(self._sparse_positions(field, btext, candidates))
+                continue
             found: dict[int, list[int]] = {}
-            for ids, values in word_blocks:
+            for ids, values in self._blocks_with_positions(field, btext):
                 for i, docnum in enumerate(ids):
                     if docnum in candidates:
                         found[docnum] = _decode_positions(values[i])
@@ -259,6 +272,48 @@ class Evaluator:
             else:
                 matched.add(docnum)
         return matched
+
+    def _sparse_positions(self, field: str, btext: bytes,
+                          candidates: set[int]) -> dict[int, list[int]]:
+        # The same words come in several phrases (slop 1 and slop 4 in the
+        # proximity bonus): decode each word's positions once per request.
+        known = self._sparse.get((field, btext))
+        if known is not None and candidates <= known[0]:
+            return known[1]
+        ordered = sorted(candidates)
+        found: dict[int, list[int]] = {}
+        self._sparse[(field, btext)] = (candidates, found)
+        for leaf, offset in self.searcher.leaf_searchers():
+            reader = leaf.reader()
+            if (field, btext) not in reader:
+                continue
+            matcher = reader.postings(field, btext)
+            if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+                low = offset
+                while matcher.is_active():
+                    high = matcher._maxid + offset
+                    at = bisect_left(ordered, low)
+                    if at < len(ordered) and ordered[at] <= high:
+                        key = (field, btext, offset, matcher._dataoffset)
+                        decoded = self._decoded.get(key)
+                        if decoded is None:
+                            block = _block_ids(matcher, offset)
+                            matcher._read_values()
+                            decoded = self._decoded[key] = (block, matcher._values)
+                        block, values = decoded
+                        for i, docnum in enumerate(block):
+                            if docnum in candidates:
+                                found[docnum] = _decode_positions(values[i])
+                    low = high + 1
+                    matcher._next_block()
+            else:
+                while matcher.is_active():
+                    docnum = matcher.id() + offset
+                    if docnum in candidates:
+                        found[docnum] = self.searcher.schema[field].format.decode_positions(
+                            matcher.value())
+                    matcher.next()
+        return found
 
     def _blocks_with_positions(self, field: str,
                                btext: bytes) -> list[tuple[list[int], tuple[bytes, ...]]]:
@@ -310,9 +365,77 @@ class Evaluator:
             return bool(node.text) and self.searcher.doc_count_all() > PRELOAD_MAX_DOCS
         return all(self.scorable(child) for child in node.children())
 
-    def scores(self, node: wq.Query, wanted: set[int]) -> dict[int, float]:
-        """BM25F score of each document in `wanted` (all of which match `node`)."""
-        return self._score(node, wanted)
+    def scores(self, node: wq.Query, wanted: set[int],
+               top: int | None = None) -> dict[int, float]:
+        """BM25F score of each document in `wanted` (all of which match `node`).
+
+        With `top`, only the `top` best scores (and ties with the last) are
+        guaranteed exact: for `AndMaybe(a, b)` (the proximity bonus), b is
+        evaluated only on documents whose a-score plus an upper bound of b's
+        (every phrase assumed to match) can still reach the top; the others
+        keep their a-score, which is below the cut anyway.
+        """
+        if top is None or not isinstance(node, wq.AndMaybe) or len(wanted) <= top:
+            return self._score(node, wanted)
+        scores = self._score(node.a, wanted)
+        if len(scores) <= top:
+            for docnum, value in self._score(node.b, set(scores)).items():
+                scores[docnum] = scores[docnum] + value
+            return scores
+        # Best bound first, in growing batches, until the next document's bound
+        # cannot reach the current last place.
+        bound = self._upper(node.b, set(scores))
+        order = sorted(scores, key=lambda d: scores[d] + bound.get(d, 0.0), reverse=True)
+        done, size = 0, max(4 * top, 64)
+        while done < len(order):
+            batch = set(order[done:done + size])
+            done, size = done + size, size * 2
+            for docnum, value in self._score(node.b, batch).items():
+                scores[docnum] = scores[docnum] + value
+            if done >= len(order):
+                break
+            cut = heapq.nlargest(top, map(scores.__getitem__, order[:done]))[-1]
+            following = order[done]
+            margin = abs(cut) * 1e-9  # float sums in another order
+            if scores[following] + bound.get(following, 0.0) < cut - margin:
+                break
+        return scores
+
+    def _upper(self, node: wq.Query, wanted: set[int]) -> dict[int, float]:
+        """At least the score `node` gives each document of `wanted` it matches."""
+        if isinstance(node, wq.Phrase):
+            field = node.fieldname
+            schema = self.searcher.schema
+            if field not in schema:
+                return {}
+            try:
+                btexts = [schema[field].to_bytes(word) for word in node.words]
+            except ValueError:
+                return {}
+            # Phrases of the same words in the same field (slop 1 and slop 4)
+            # share this bound up to their boost: work it out once.
+            key = (field, tuple(btexts), id(wanted))
+            found = self._bounds.get(key)
+            if found is None:
+                inside = set(wanted)
+                for btext in btexts:
+                    inside &= set(self.postings(field, btext)[0])
+                words = wq.And([wq.Term(field, word) for word in node.words])
+                found = self._bounds[key] = self._score(words, inside)
+            scores = found
+        elif isinstance(node, wq.Or) and self.scorable(node):
+            scores = {}
+            for child in node.subqueries:
+                part = self._upper(child, wanted)
+                merged = {**scores, **part}
+                for docnum in scores.keys() & part.keys():
+                    merged[docnum] = scores[docnum] + part[docnum]
+                scores = merged
+        else:
+            return self._score(node, wanted)
+        if node.boost != 1.0:
+            scores = {docnum: value * node.boost for docnum, value in scores.items()}
+        return scores
 
     def _score(self, node: wq.Query, wanted: set[int]) -> dict[int, float]:
         """Scores of the documents in `wanted` that match `node` (others are left out)."""
