@@ -245,6 +245,12 @@ def serve(index_dir: str, port: int, threads: int, page_cache: int) -> None:
         candidate = create_app({"INDEX_DIR": index_dir})
         if any(rule.endpoint != "static" for rule in candidate.url_map.iter_rules()):
             app, kind = candidate, "webui"
+            # The same page-cache size as the minimal app, so that cycling through
+            # the mix measures searching, not the cache (benchmark-only reach-in).
+            from search.cache import LRUCache
+
+            engine = candidate.extensions["news_search"].get()
+            engine._pages = LRUCache(page_cache)
     except Exception:  # the UI is optional here: fall back to the minimal app
         app = None
     if app is None:
