@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from whoosh.reading import IndexReader
 
-from search.fastpath import TermCache
+from search.postings import TermCache
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,18 +5,19 @@ matcher objects (`docs_for_query`, `search`): at 100k items a common word
 costs a quarter of a second to match and as much again to rank. Here a query
 is evaluated a whole posting list at a time instead:
 
-- a `Term` reads its posting blocks directly (document numbers and term
-  frequencies, one decoded block of up to 128 postings per step) and keeps
-  them in a small per-index-version cache, so a page, the next page and a
-  facet click read each list once;
-- `And`, `Or`, `Not`, `AndNot`, `AndMaybe` and `Prefix`/`Wildcard` are set
-  algebra over those lists; anything else (a phrase, say) is matched by
-  Whoosh for that node only;
-- scores, for a tree of `Term`, `And` and `Or` only, are Whoosh's BM25F with
-  Whoosh's own idf, average field length and per-document field lengths,
-  summed the way Whoosh's union and intersection matchers sum them, for the
-  filtered documents only. Any other tree is ranked by Whoosh itself
-  (`Engine._order` falls back), so ranking never changes meaning here.
+- a `Term` reads its posting blocks whole (`postings.py`) and keeps them in
+  a bounded per-index-version cache, so a page, the next page and a facet
+  click read each list once;
+- `And`, `Or`, `Not`, `AndNot`, `AndMaybe`, `Prefix`/`Wildcard` and
+  `Phrase` (positions checked only where all the words occur) are set
+  algebra over those lists; any other node is matched by Whoosh, for that
+  node only;
+- scores, for trees of `Term`, `And`, `Or`, `Phrase`, `Prefix`/`Wildcard` and
+  `AndMaybe`, are Whoosh's BM25F with Whoosh's own idf, average field length
+  and per-document field lengths, combined as Whoosh's matchers combine them,
+  for the filtered documents only; the proximity bonus (`AndMaybe`) is worked
+  out best-bound-first for the top of the ranking only. Any other tree is
+  ranked by Whoosh itself (`Engine._order` falls back).
 
 `tests/test_perf_equivalence.py` checks hits, totals and scores against
 Whoosh's straightforward path.
@@ -25,114 +26,23 @@ Whoosh's straightforward path.
 from __future__ import annotations
 
 import heapq
-import threading
-from bisect import bisect_left
 from array import array
-from pickle import loads
-from collections import OrderedDict
+from bisect import bisect_left
 from collections.abc import Iterable
-from itertools import accumulate, repeat
+from itertools import repeat
 from operator import add, mul
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.formats import Positions
 from whoosh.searching import Searcher
-from whoosh.util.numeric import byte_to_length
 
-POSTINGS_CACHE_TERMS = 128
-# ... and at most this many postings in all (8 bytes each: about 32 MB), so a
-# million-item index with many common words cannot grow the cache without bound.
-POSTINGS_CACHE_POSTINGS = 4_000_000
-PRELOAD_MAX_DOCS = 5_000
-SPARSE_SHARE = 8  # phrase positions block by block when candidates < 1/8 of a list  # whoosh.query.Or's threshold for its preloading matcher
-LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
+from search.postings import (LENGTH_OF_BYTE, Postings, TermCache, block_ids,
+                             decode_positions, read_leaf)
+
+PRELOAD_MAX_DOCS = 5_000  # whoosh.query.Or's threshold for its preloading matcher
+SPARSE_SHARE = 8  # phrase positions block by block when candidates < 1/8 of a list
 SCORED_NODES = (wq.Term, wq.And, wq.Or, wq.Phrase, wq.Prefix, wq.Wildcard, wq.AndMaybe)
-
-Postings = tuple[array, array]  # global document numbers, term frequencies
-
-
-class TermCache:
-    """A bounded LRU of decoded posting lists for one index version (thread-safe)."""
-
-    def __init__(self, size: int = POSTINGS_CACHE_TERMS,
-                 postings: int = POSTINGS_CACHE_POSTINGS) -> None:
-        self.size = size
-        self.max_postings = postings
-        self._postings = 0
-        self._items: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
-        self._lock = threading.Lock()
-        self._lengths: dict[str, bytes] = {}
-
-    def get(self, key: tuple[str, bytes]) -> Postings | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[str, bytes], value: Postings) -> None:
-        if self.size <= 0 or len(value[0]) > self.max_postings // 4:
-            return
-        with self._lock:
-            old = self._items.pop(key, None)
-            if old is not None:
-                self._postings -= len(old[0])
-            self._items[key] = value
-            self._postings += len(value[0])
-            while len(self._items) > self.size or self._postings > self.max_postings:
-                _, dropped = self._items.popitem(last=False)
-                self._postings -= len(dropped[0])
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self._postings = 0
-
-    def lengths(self, searcher: Searcher, field: str) -> bytes:
-        """Each document's encoded length of `field` (one byte per global docnum)."""
-        found = self._lengths.get(field)
-        if found is None:
-            parts = []
-            for leaf, _offset in searcher.leaf_searchers():
-                reader = leaf.reader()
-                count = reader.doc_count_all()
-                column = reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-                parts.append(bytes(column) if column is not None else bytes(count))
-            found = self._lengths[field] = b"".join(parts)
-        return found
-
-
-def _block_ids(matcher: W3LeafMatcher, offset: int) -> list[int]:
-    """The document numbers of the current block, decoded at C speed.
-
-    Whoosh stores them as deltas and sums them in a Python generator
-    (`delta_decode`); `accumulate` gives the same numbers.
-    """
-    if matcher._data is None:
-        matcher._read_data()
-    return list(accumulate(matcher._data[0], initial=offset))[1:]
-
-
-def _decode_positions(value: bytes) -> list[int]:
-    """Positions.decode_positions, with the running sum done by accumulate."""
-    return list(accumulate(loads(value[4:] if value.endswith(b".") else value[4:] + b".")))
-
-
-def _read_leaf(matcher: object, offset: int, ids: array, weights: array) -> None:
-    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-        # Whole blocks at a time: the same data Whoosh decodes, minus the
-        # per-posting method calls.
-        while matcher.is_active():
-            ids.extend(_block_ids(matcher, offset))
-            matcher._read_weights()
-            weights.extend(matcher._weights)
-            matcher._next_block()
-        return
-    while matcher.is_active():  # a deletion filter, or another codec: one at a time
-        ids.append(matcher.id() + offset)
-        weights.append(matcher.weight())
-        matcher.next()
 
 
 class Evaluator:
@@ -168,7 +78,7 @@ class Evaluator:
         for leaf, offset in self.searcher.leaf_searchers():
             reader = leaf.reader()
             if (field, btext) in reader:
-                _read_leaf(reader.postings(field, btext), offset, ids, weights)
+                read_leaf(reader.postings(field, btext), offset, ids, weights)
         self.cache.put(key, (ids, weights))
         self._read[key] = (ids, weights)
         return ids, weights
@@ -259,7 +169,7 @@ class Evaluator:
             for ids, values in self._blocks_with_positions(field, btext):
                 for i, docnum in enumerate(ids):
                     if docnum in candidates:
-                        found[docnum] = _decode_positions(values[i])
+                        found[docnum] = decode_positions(values[i])
             positions.append(found)
         slop = node.slop
         matched = set()
@@ -297,13 +207,13 @@ class Evaluator:
                         key = (field, btext, offset, matcher._dataoffset)
                         decoded = self._decoded.get(key)
                         if decoded is None:
-                            block = _block_ids(matcher, offset)
+                            block = block_ids(matcher, offset)
                             matcher._read_values()
                             decoded = self._decoded[key] = (block, matcher._values)
                         block, values = decoded
                         for i, docnum in enumerate(block):
                             if docnum in candidates:
-                                found[docnum] = _decode_positions(values[i])
+                                found[docnum] = decode_positions(values[i])
                     low = high + 1
                     matcher._next_block()
             else:
@@ -329,7 +239,7 @@ class Evaluator:
             matcher = reader.postings(field, btext)
             if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
                 while matcher.is_active():
-                    block = _block_ids(matcher, offset)
+                    block = block_ids(matcher, offset)
                     matcher._read_weights()
                     matcher._read_values()
                     blocks.append((block, matcher._values))

@@ -229,7 +229,7 @@ def test_kind_counts_come_before_the_kind_filter(engine_and_searcher) -> None:
 def test_term_cache_is_bounded_by_postings() -> None:
     from array import array
 
-    from search.fastpath import TermCache
+    from search.postings import TermCache
 
     cache = TermCache(size=10, postings=100)
     for number in range(6):
