@@ -19,7 +19,8 @@ MAX_LINE_CHARS = 1_000_000
 
 def read_jsonl(text: str, path: Path) -> Iterator[Article | Problem]:
     """Yield an Article per good line and a Problem per bad one; blank lines are skipped."""
-    for number, line in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         if len(line) > MAX_LINE_CHARS:
@@ -29,8 +30,12 @@ def read_jsonl(text: str, path: Path) -> Iterator[Article | Problem]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
+            cut = (number == len(lines) and not text.endswith(("\n", "\r"))
+                   and error.pos >= len(line.rstrip()))
+            hint = ": the file ends in the middle of this record (an interrupted export?)" \
+                if cut else ""
             yield Problem(str(path), number, f"not valid JSON ({error.msg} at column "
-                          f"{error.colno}); record skipped", lost_item=True)
+                          f"{error.colno}){hint}; record skipped", lost_item=True)
             continue
         if not isinstance(record, dict):
             yield Problem(str(path), number, "expected a JSON object like "

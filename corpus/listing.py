@@ -25,6 +25,7 @@ from pathlib import Path
 
 from corpus.dates import DateError, check_plausible, looks_like_listing_date, parse_strict_date
 from corpus.model import Article, Problem
+from corpus.records import MAX_FIELD_CHARS, MAX_TITLE_CHARS
 
 ITEM_START = re.compile(r"^\s*(\d{1,6})\.(?:\s+(.*?))?\s*$")
 CREDIT = "\u00a9"
@@ -94,5 +95,11 @@ def _read_item(item: _Item, path: Path, last: bool) -> Article | Problem:
     except DateError as error:
         return Problem(str(path), date_line, f"{where}: {error}; item skipped", lost_item=True)
     summary = " ".join(text for _, text in content[date_at + 1:])
+    for name, value, limit in (("title", title, MAX_TITLE_CHARS), ("kind", kind, MAX_TITLE_CHARS),
+                               ("summary", summary, MAX_FIELD_CHARS)):
+        if len(value) > limit:
+            return Problem(str(path), item.line, f"{where}: {name} is {len(value):,} characters "
+                           f"long, over the {limit:,} limit (a missing line break or item "
+                           "number?); item skipped", lost_item=True)
     return Article.create(title=title, date=day, kind=kind, summary=summary,
-                          source=f"{path.name}, item {item.number}")
+                          source=f"{path.name}, item {item.number} (line {item.line})")

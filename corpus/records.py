@@ -16,6 +16,7 @@ from corpus.model import ID_PATTERN, Article, Problem
 
 FIELDS = ("id", "title", "date", "kind", "summary", "url")
 MAX_FIELD_CHARS = 100_000
+MAX_TITLE_CHARS = 2_000  # a longer "title" is a summary or a whole page in the wrong place
 
 
 def article_from_fields(fields: Mapping[str, object], path: Path,
@@ -40,6 +41,9 @@ def article_from_fields(fields: Mapping[str, object], path: Path,
         values[name] = value
     if not values["title"].strip():
         return fail("missing title")
+    if len(values["title"]) > MAX_TITLE_CHARS:
+        return fail(f"title is {len(values['title']):,} characters long, over the "
+                    f"{MAX_TITLE_CHARS:,} limit (is another field in the title?)")
     if not values["date"].strip():
         return fail("missing date (write it as '2024-02-21')")
     try:
