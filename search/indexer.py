@@ -9,6 +9,7 @@ by id in the live generation through Whoosh's own atomic commit.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import time
 from collections.abc import Callable
@@ -69,6 +70,7 @@ def build_index(result: ReadResult, index_dir: Path, *, update: bool = False,
             except IndexMissing:
                 live = None
             if live is not None:
+                remove_stale(index_dir)  # leftovers of a killed build
                 generation, total = _update(result, live.path, progress)
                 path = live.path
             else:
@@ -125,7 +127,12 @@ def _update(result: ReadResult, path: Path, progress: Progress | None) -> tuple[
     except BaseException:
         writer.cancel()
         raise
-    writer.commit()
+    try:
+        writer.commit()  # atomic: the old table of contents stands until the new one is whole
+    except BaseException:
+        with contextlib.suppress(Exception):
+            writer.cancel()  # releases Whoosh's lock and temporary files
+        raise
     total = ix.doc_count()
     ix.close()
     generation = new_generation_id()
