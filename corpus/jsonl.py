@@ -30,8 +30,7 @@ def read_jsonl(text: str, path: Path) -> Iterator[Article | Problem]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            cut = (number == len(lines) and not text.endswith(("\n", "\r"))
-                   and error.pos >= len(line.rstrip()))
+            cut = number == len(lines) and not text.endswith(("\n", "\r"))
             hint = ": the file ends in the middle of this record (an interrupted export?)" \
                 if cut else ""
             yield Problem(str(path), number, f"not valid JSON ({error.msg} at column "

@@ -36,6 +36,7 @@ class _Item:
     number: int
     line: int
     lines: list[tuple[int, str]]  # (line number, stripped text), blank lines as ""
+    on_number_line: str = ""  # text after "<n>.": a credit or the kind, never the title
 
 
 def read_listing(text: str, path: Path) -> Iterator[Article | Problem]:
@@ -60,8 +61,8 @@ def _split_items(text: str) -> Iterator[_Item]:
         if match and (current is None or int(match.group(1)) in (current.number + 1, 1)):
             if current is not None:
                 yield current
-            current = _Item(int(match.group(1)), number, [])
             line = (match.group(2) or "").strip()
+            current = _Item(int(match.group(1)), number, [], line)
             if not line:
                 continue
         if current is not None:
@@ -85,9 +86,10 @@ def _read_item(item: _Item, path: Path, last: bool) -> Article | Problem:
         return Problem(str(path), item.line, f"{reason}; item skipped", lost_item=True)
     date_line, date_text = content[date_at]
     head = [text for _, text in content[:date_at] if not text.startswith(CREDIT)]
-    if not head:
-        return Problem(str(path), item.line, f"{where} has no title before its date; item skipped",
-                       lost_item=True)
+    if not head or (len(head) == 1 and item.on_number_line == head[0]):
+        only = f" (only the kind {head[0]!r})" if head else ""
+        return Problem(str(path), item.line, f"{where} has no title before its date{only}; "
+                       "item skipped", lost_item=True)
     kind, title = ("", head[0]) if len(head) == 1 else (head[0], " ".join(head[1:]))
     try:
         day = parse_strict_date(date_text)
