@@ -121,20 +121,32 @@ def _rebuild(result: ReadResult, index_dir: Path,
 
 def _update(result: ReadResult, path: Path, progress: Progress | None) -> tuple[str, int]:
     ix = whoosh_index.open_dir(str(path))
-    writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+    # Our writer_lock already makes this the only writer; Whoosh's own lock would stay
+    # held for the life of the process if the writer failed while being created.
+    writer = None
     try:
+        writer = ix.writer(limitmb=WRITER_MEMORY_MB, _lk=False)
         _add_all(writer, result, progress, update=True)
-    except BaseException:
-        writer.cancel()
-        raise
-    try:
         writer.commit()  # atomic: the old table of contents stands until the new one is whole
     except BaseException:
-        with contextlib.suppress(Exception):
-            writer.cancel()  # releases Whoosh's lock and temporary files
+        _discard_update(writer, ix)
         raise
     total = ix.doc_count()
     ix.close()
     generation = new_generation_id()
     write_meta(path, generation, total, {"schema": SCHEMA_VERSION, "update_of": path.name})
     return generation, total
+
+
+def _discard_update(writer, ix) -> None:
+    """After a failed update (disk full, interrupted): drop the half-written segment files
+    and Whoosh's temporary files, leaving the live index as it was."""
+    if writer is not None:
+        with contextlib.suppress(Exception):
+            writer.cancel()
+    with contextlib.suppress(Exception):
+        toc = ix._read_toc()
+        whoosh_index.clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
+    for temporary in Path(ix.storage.folder).glob("*.tmp"):
+        shutil.rmtree(temporary, ignore_errors=True)
+    ix.close()
