@@ -262,3 +262,39 @@ def test_a_killed_index_process_is_cleaned_up_by_the_next_build(live, big_source
     assert not list(index_dir.glob(".building-*"))
     assert not list(index_dir.rglob("*.tmp"))
     assert len(answers(engine)) == len(before) + 3
+
+
+# -- a really full disk -----------------------------------------------------------------------
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 2 MiB tmpfs, when this process may mount one (root in a container); else skip."""
+    mount_point = tmp_path / "small-disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount_point)],
+                             capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root): the simulated "
+                    "ENOSPC tests above cover the same paths")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", str(mount_point)], check=True)
+
+
+@pytest.mark.parametrize("update", [False, True], ids=["build", "update"])
+def test_a_really_full_disk(small_disk: Path, tmp_path: Path, update: bool) -> None:
+    index_dir = small_disk / "ix"
+    code, output = invoke("index", "--index", str(index_dir))
+    assert code == 0, output
+    engine = open_engine(index_dir)
+    files, before = snapshot(index_dir), answers(engine)
+    free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
+    (small_disk / "filler").write_bytes(bytes(free - 150 * 1024))
+    source = write_items(tmp_path / "more.jsonl", 3000)
+    code, output = invoke("index", str(source), "--index", str(index_dir),
+                          *(["--update"] if update else []))
+    assert code == 1, output
+    assert "No space left on device" in output and "unchanged" in output
+    assert_untouched(index_dir, engine, files, before)
+    engine.close()
