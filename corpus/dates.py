@@ -28,7 +28,7 @@ class DateError(ValueError):
 def looks_like_listing_date(text: str) -> bool:
     """True when the line has the shape `DD Month YYYY` (whether or not the day exists)."""
     match = LISTING_DATE.match(text.strip())
-    return bool(match) and match.group(2).lower() in MONTHS
+    return match is not None and match.group(2).lower() in MONTHS
 
 
 def parse_strict_date(text: str) -> date:

@@ -15,6 +15,7 @@ permalink the day a colliding item is added).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import unicodedata
@@ -83,8 +84,8 @@ class Article:
     source: str = ""
 
     @classmethod
-    def create(cls, *, title: str, date: date, kind: str = "", summary: str = "",
-               url: str = "", source: str = "", id: str = "") -> "Article":
+    def create(cls, *, title: str, date: dt.date, kind: str = "", summary: str = "",
+               url: str = "", source: str = "", id: str = "") -> Article:
         """Build an Article from raw fields, cleaning white space and deriving the id."""
         title = clean_text(title)
         return cls(id=id or make_id(date, title), title=title, date=date,

@@ -115,3 +115,11 @@ def news_analyzer() -> Analyzer:
     return (RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | FoldFilter()
             | StopFilter(stoplist=STOP_WORDS, minsize=1) | CompoundFilter() | VariantFilter()
             | StemFilter(ignore=protected, cachesize=50000))
+
+
+def exact_analyzer() -> Analyzer:
+    """Literal words for the "exact words" switch: split and lower-cased, nothing else.
+
+    Hyphenated and apostrophe compounds stay one word ("co-operative").
+    """
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()

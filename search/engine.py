@@ -25,8 +25,8 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -36,11 +36,12 @@ from whoosh.searching import Searcher
 
 from corpus import Article
 from search.columns import Columns, load_columns
-from search.query import check_expansion, make_parser, parse_query
+from search.query import EXACT_FIELDS, check_expansion, field_terms, make_parser, parse_query
 from search.request import InputError, SearchRequest
 from search.results import Hit, ResultPage
 from search.schema import day_number, from_stored
-from search.store import CURRENT, META, Generation, current_generation
+from search.explain import Explanation, explain
+from search.store import CURRENT, META, Generation, current_generation, read_history
 
 SUGGEST_BELOW = 3
 SPELL_FIELDS = ("spell_summary", "spell_title")
@@ -54,7 +55,20 @@ class _Opened:
     generation: Generation
     index: whoosh_index.Index
     parser: object
+    exact_parser: object
     stamp: tuple[object, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Matches:
+    """The documents a request matches, and what they were found with."""
+
+    opened: _Opened
+    searcher: Searcher
+    columns: Columns
+    parsed: wq.Query | None
+    docs: list[int]
+    kind_counts: Counter[int]
 
 
 def _stamp(index_dir: Path) -> tuple[object, ...]:
@@ -99,7 +113,8 @@ class Engine:
                 index = opened.index
             else:
                 index = whoosh_index.open_dir(str(generation.path))
-            opened = _Opened(generation, index, make_parser(index.schema), stamp)
+            opened = _Opened(generation, index, make_parser(index.schema),
+                             make_parser(index.schema, exact=True), stamp)
             self._opened = opened
             return opened
 
@@ -140,15 +155,19 @@ class Engine:
 
     # -- searching -------------------------------------------------------------
 
-    def search(self, request: SearchRequest) -> ResultPage:
-        """Answer a request; InputError for a bad query, kind or page."""
-        started = time.perf_counter()
+    def match(self, request: SearchRequest) -> Matches:
+        """Every document matching the request's query, dates and kinds (unordered).
+
+        The answer holds the searcher it was computed with: use it in the same
+        thread, right away.
+        """
         opened, searcher = self._searcher()
         columns = self._columns_for(opened, searcher)
         kinds = self._resolve_kinds(request.kinds, columns)
         parsed: wq.Query | None = None
         if request.query:
-            parsed = parse_query(opened.parser, request.query)  # type: ignore[arg-type]
+            parser = opened.exact_parser if request.exact else opened.parser
+            parsed = parse_query(parser, request.query)  # type: ignore[arg-type]
             check_expansion(parsed, searcher.reader())
             docs: Iterable[int] = searcher.docs_for_query(parsed)
         else:
@@ -165,6 +184,15 @@ class Engine:
         if kinds:
             wanted = {columns.kind_code[k] for k in kinds}
             docs = [d for d in docs if kind_codes[d] in wanted]
+        return Matches(opened, searcher, columns, parsed, docs, kind_counts)
+
+    def search(self, request: SearchRequest) -> ResultPage:
+        """Answer a request; InputError for a bad query, kind or page."""
+        started = time.perf_counter()
+        matches = self.match(request)
+        opened, searcher, columns = matches.opened, matches.searcher, matches.columns
+        parsed, docs, kind_counts = matches.parsed, matches.docs, matches.kind_counts
+        day = columns.day
         month_counts = Counter(day[d] // 100 for d in docs)
         total = len(docs)
         if request.page > 1 and request.offset >= total:
@@ -172,7 +200,8 @@ class Engine:
             raise InputError(f"page {request.page} is past the last page of results "
                              f"({last})", "page")
         ordered = self._order(request, parsed, searcher, docs, columns)
-        hits = [self._hit(searcher, docnum, score, parsed) for docnum, score in ordered]
+        hits = [self._hit(searcher, docnum, score, parsed, request.exact)
+                for docnum, score in ordered]
         suggestion = None
         if parsed is not None and total < SUGGEST_BELOW:
             suggestion = self._suggest(opened, searcher, request.query, total)
@@ -216,30 +245,36 @@ class Engine:
                             key=lambda pair: (-pair[1], -day[pair[0]], pair[0]))
             return ranked[request.offset:wanted]
         day = columns.day
-        if sort == "oldest":
+        if sort == "random":
+            # hash() of a tuple of ints is the same in every run (no hash salt for
+            # ints), so a seed gives the same sample for the same index generation.
+            seed = request.seed
+            top = heapq.nsmallest(wanted, docs, key=lambda d: (hash((seed, d)), d))
+        elif sort == "oldest":
             top = heapq.nsmallest(wanted, docs, key=lambda d: (day[d], d))
         else:
             top = heapq.nlargest(wanted, docs, key=lambda d: (day[d], -d))
         return [(docnum, None) for docnum in top[request.offset:]]
 
     def _hit(self, searcher: Searcher, docnum: int, score: float | None,
-             parsed: wq.Query | None) -> Hit:
+             parsed: wq.Query | None, exact: bool = False) -> Hit:
         article = from_stored(searcher.stored_fields(docnum))
+        title_field = EXACT_FIELDS["title"] if exact else "title"
+        summary_field = EXACT_FIELDS["summary"] if exact else "summary"
         return Hit(article=article, score=score,
-                   title_html=self._highlight(searcher, "title", article.title, parsed),
-                   summary_html=self._highlight(searcher, "summary", article.summary, parsed))
+                   title_html=self._highlight(searcher, title_field, article.title, parsed),
+                   summary_html=self._highlight(searcher, summary_field, article.summary,
+                                                parsed))
 
     @staticmethod
     def _highlight(searcher: Searcher, field: str, text: str, parsed: wq.Query | None) -> str:
         if parsed is None or not text:
             return html.escape(text, quote=False)
-        terms = {term for name, term in parsed.existing_terms(searcher.reader(), expand=True)
-                 if name == field}
+        terms = field_terms(parsed, searcher.reader(), field)
         if not terms:
             return html.escape(text, quote=False)
         analyzer = searcher.schema[field].analyzer
-        marked = highlight(text, {t.decode() if isinstance(t, bytes) else t for t in terms},
-                           analyzer, WholeFragmenter(charlimit=None),
+        marked = highlight(text, terms, analyzer, WholeFragmenter(charlimit=None),
                            HtmlFormatter(tagname="mark", classname="hl", termclass="t"),
                            top=1, mode="query")
         return marked or html.escape(text, quote=False)
@@ -277,6 +312,34 @@ class Engine:
             return None
         count = sum(1 for _ in searcher.docs_for_query(better))
         return corrected if count > total else None
+
+    def iter_articles(self, request: SearchRequest) -> Iterator[Article]:
+        """Every matching article in the request's order (all pages), for exports."""
+        matches = self.match(request)
+        yield from self.ordered_articles(matches, request, len(matches.docs))
+
+    def ordered_articles(self, matches: Matches, request: SearchRequest,
+                         limit: int) -> list[Article]:
+        """The first `limit` articles of `matches` in the request's order."""
+        everything = replace(request, page=1, per_page=max(limit, 1))
+        ordered = self._order(everything, matches.parsed, matches.searcher, matches.docs,
+                              matches.columns)
+        return [from_stored(matches.searcher.stored_fields(docnum)) for docnum, _ in ordered]
+
+    def explain(self, request: SearchRequest) -> Explanation:
+        """How the request's query was read, in plain words (InputError if it cannot be)."""
+        opened, searcher = self._searcher()
+        parsed = None
+        if request.query:
+            parser = opened.exact_parser if request.exact else opened.parser
+            parsed = parse_query(parser, request.query)  # type: ignore[arg-type]
+        field = EXACT_FIELDS["summary"] if request.exact else "summary"
+        return explain(request, parsed, searcher.reader(), searcher.schema[field].analyzer)
+
+    def generation_since(self, cited: str) -> tuple[Generation | None, Generation]:
+        """The generation a search was cited with (None if unknown here) and the current one."""
+        current = self.generation
+        return read_history(self.index_dir).get(cited), current
 
     # -- single items ------------------------------------------------------------
 

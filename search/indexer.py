@@ -21,7 +21,8 @@ from whoosh import index as whoosh_index
 from corpus import Problem, ReadResult
 from search.schema import SCHEMA_VERSION, build_schema, to_document
 from search.store import (IndexMissing, current_generation, new_build_dir, new_generation_id,
-                          publish, remove_stale, write_meta, writer_lock)
+                          publish, record_history, remove_stale, write_meta,
+                          writer_lock)
 
 Progress = Callable[[int, int], None]
 WRITER_MEMORY_MB = 256
@@ -110,11 +111,14 @@ def _rebuild(result: ReadResult, index_dir: Path,
         writer.commit()
         total = ix.doc_count()
         ix.close()
-        write_meta(building, generation, total, {"schema": SCHEMA_VERSION, "update_of": None})
+        meta = write_meta(building, generation, total,
+                          {"schema": SCHEMA_VERSION, "update_of": None})
         final = publish(index_dir, building, generation)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
+    with contextlib.suppress(OSError):  # the build is live; a lost history line only
+        record_history(index_dir, meta)  # makes "what changed since" say less
     remove_stale(index_dir)
     return generation, total, final
 
@@ -134,7 +138,9 @@ def _update(result: ReadResult, path: Path, progress: Progress | None) -> tuple[
     total = ix.doc_count()
     ix.close()
     generation = new_generation_id()
-    write_meta(path, generation, total, {"schema": SCHEMA_VERSION, "update_of": path.name})
+    meta = write_meta(path, generation, total, {"schema": SCHEMA_VERSION, "update_of": path.name})
+    with contextlib.suppress(OSError):
+        record_history(path.parent, meta)
     return generation, total
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from whoosh import query as wq
 from whoosh.qparser import AndGroup, MultifieldParser
-from whoosh.qparser.plugins import BoostPlugin, RangePlugin
+from whoosh.qparser.plugins import BoostPlugin, FieldAliasPlugin, RangePlugin
 from whoosh.reading import IndexReader
 from whoosh.fields import Schema
 
@@ -23,18 +23,35 @@ from search.request import InputError
 
 SEARCH_FIELDS = ("title", "summary", "kind")
 FIELD_BOOSTS = {"title": 3.0, "summary": 1.0, "kind": 0.5}
+# The "exact words" switch searches literal copies of title and summary; the
+# user still writes `title:` and `summary:`.
+EXACT_FIELDS = {"title": "title_exact", "summary": "summary_exact", "kind": "kind"}
 MAX_CLAUSES = 64
 MAX_DEPTH = 8
 MAX_EXPANSION = 2_000
 MIN_PREFIX = 2
+# Curly double quotes delimit phrases as straight ones do; single quotes stay
+# apostrophes (Whoosh's single-quote syntax is not part of ours).
+CURLY_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"',
+                              "\u00bb": '"'})
 EMPTY_HELP = ("type some words, put a phrase in quotes, or clear the box to browse "
               "everything")
 
 
-def make_parser(schema: Schema) -> MultifieldParser:
-    """The query parser: AND by default, title weighted above summary."""
-    parser = MultifieldParser(list(SEARCH_FIELDS), schema, fieldboosts=FIELD_BOOSTS,
-                              group=AndGroup)
+def make_parser(schema: Schema, exact: bool = False) -> MultifieldParser:
+    """The query parser: AND by default, title weighted above summary.
+
+    With `exact`, words are matched literally (see `EXACT_FIELDS`).
+    """
+    if exact:
+        fields = [EXACT_FIELDS[name] for name in SEARCH_FIELDS]
+        boosts = {EXACT_FIELDS[name]: boost for name, boost in FIELD_BOOSTS.items()}
+        parser = MultifieldParser(fields, schema, fieldboosts=boosts, group=AndGroup)
+        parser.add_plugin(FieldAliasPlugin({EXACT_FIELDS[name]: [name] for name in
+                                            ("title", "summary")}))
+    else:
+        parser = MultifieldParser(list(SEARCH_FIELDS), schema, fieldboosts=FIELD_BOOSTS,
+                                  group=AndGroup)
     # Term ranges over text and user boosts are not part of the documented syntax.
     parser.remove_plugin_class(RangePlugin)
     parser.remove_plugin_class(BoostPlugin)
@@ -43,6 +60,7 @@ def make_parser(schema: Schema) -> MultifieldParser:
 
 def parse_query(parser: MultifieldParser, text: str) -> wq.Query:
     """The checked Whoosh query for `text` (which must not be blank)."""
+    text = text.translate(CURLY_QUOTES)
     try:
         parsed = parser.parse(text)
     except Exception as error:  # Whoosh raises assorted errors on odd syntax
@@ -92,7 +110,27 @@ def check_expansion(parsed: wq.Query, reader: IndexReader) -> None:
                                      "different words: type more letters", "q")
 
 
-def terms_of(parsed: wq.Query) -> set[str]:
-    """The plain words a query asks for (for highlighting and spelling)."""
-    return {text.decode() if isinstance(text, bytes) else str(text)
-            for _, text in parsed.iter_all_terms() if text is not None}
+def field_terms(parsed: wq.Query, reader: IndexReader, field: str) -> set[str]:
+    """The index terms of `field` that the query looks for, prefixes expanded and
+    negated parts left out: what highlighting and keyword-in-context mark.
+
+    (Whoosh's own `existing_terms` drops all but one field of a multi-field query.)
+    """
+    found: set[str] = set()
+    stack = [parsed]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, wq.Not):
+            continue
+        if not node.is_leaf():
+            stack.extend(node.children())
+            continue
+        if getattr(node, "fieldname", None) != field:
+            continue
+        if isinstance(node, (wq.Prefix, wq.Wildcard)):
+            texts = node.expanded_terms(reader)
+        else:
+            texts = node.iter_all_terms()
+        for _, text in texts:
+            found.add(text.decode("utf-8") if isinstance(text, bytes) else str(text))
+    return found

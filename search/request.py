@@ -14,8 +14,11 @@ from typing import Literal
 
 from search.bounds import BoundError, parse_bound
 
-Sort = Literal["relevance", "newest", "oldest"]
-SORTS: tuple[str, ...] = ("relevance", "newest", "oldest")
+Sort = Literal["relevance", "newest", "oldest", "random"]
+SORTS: tuple[str, ...] = ("relevance", "newest", "oldest", "random")
+MAX_SEED = 2**31 - 1
+TRUE_WORDS = ("1", "true", "on", "yes")
+FALSE_WORDS = ("", "0", "false", "off", "no")
 PER_PAGE_CHOICES = (10, 20, 50, 100)
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -44,6 +47,8 @@ class SearchRequest:
     sort: Sort | None = None
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
+    exact: bool = False  # literal words: no stemming, variants or accent folding
+    seed: int = 0  # for sort=random: the same seed gives the same sample
     # The bounds as the user wrote them, kept for display and for links.
     raw_from: str = field(default="", compare=False)
     raw_to: str = field(default="", compare=False)
@@ -60,7 +65,7 @@ class SearchRequest:
     def cache_key(self) -> tuple[object, ...]:
         """Everything that changes the answer (the raw bounds do not)."""
         return (self.query.strip(), self.date_from, self.date_to, tuple(sorted(self.kinds)),
-                self.effective_sort, self.page, self.per_page)
+                self.effective_sort, self.page, self.per_page, self.exact, self.seed)
 
 
 def _one(params: Mapping[str, Sequence[str]], name: str) -> str:
@@ -113,7 +118,13 @@ def parse_request(params: Mapping[str, Sequence[str]]) -> SearchRequest:
     kinds = tuple(dict.fromkeys(k.strip() for k in params.get("kind", ()) if k and k.strip()))
     if len(kinds) > MAX_KINDS:
         raise InputError(f"at most {MAX_KINDS} kinds at once", "kind")
+    exact_text = _one(params, "exact").strip().lower()
+    if exact_text not in TRUE_WORDS + FALSE_WORDS:
+        raise InputError(f"exact must be 1 (literal words only) or 0, not '{exact_text[:20]}'",
+                         "exact")
+    seed = _integer(_one(params, "seed"), "seed", 0, 0, MAX_SEED)
     return SearchRequest(
+        exact=exact_text in TRUE_WORDS, seed=seed,
         query=query.strip(), date_from=date_from, date_to=date_to, kinds=kinds,
         sort=sort_text or None,  # type: ignore[arg-type]
         page=_integer(_one(params, "page"), "page", 1, 1, MAX_PAGE),

@@ -2,6 +2,8 @@
 
 - `title`, `summary`: full text through `news_analyzer`, stored for display
   and highlighting; spelling words kept for "did you mean".
+- `title_exact`, `summary_exact`: the same text, lower-cased only (no stemming,
+  variants or folding), not stored: the "exact words" switch searches these.
 - `kind`: searchable text (`kind:spotlight`), plus `kind_key`, the exact kind
   as a sortable column for filters and facet counts.
 - `date`: the ISO date, stored. `day` (YYYYMMDD), `ym` (YYYYMM) and `year` are
@@ -19,9 +21,9 @@ from datetime import date
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from corpus import Article
-from search.analysis import news_analyzer
+from search.analysis import exact_analyzer, news_analyzer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def build_schema() -> Schema:
@@ -32,6 +34,8 @@ def build_schema() -> Schema:
         title=TEXT(analyzer=analyzer, stored=True, spelling=True),
         summary=TEXT(analyzer=analyzer, stored=True, spelling=True),
         kind=TEXT(analyzer=analyzer, stored=True),
+        title_exact=TEXT(analyzer=exact_analyzer()),
+        summary_exact=TEXT(analyzer=exact_analyzer()),
         kind_key=ID(sortable=True),
         date=STORED(),
         day=NUMERIC(int, bits=32, sortable=True, signed=False),
@@ -51,7 +55,8 @@ def to_document(article: Article) -> dict[str, object]:
     """The Whoosh document for an Article."""
     return {
         "id": article.id, "title": article.title, "summary": article.summary,
-        "kind": article.kind, "kind_key": article.kind, "date": article.date.isoformat(),
+        "kind": article.kind, "kind_key": article.kind,
+        "title_exact": article.title, "summary_exact": article.summary, "date": article.date.isoformat(),
         "day": day_number(article.date), "ym": article.date.year * 100 + article.date.month,
         "year": article.date.year, "url": article.url, "source": article.source,
     }

@@ -6,6 +6,7 @@ Layout of an index directory:
     <index>/gen-<id>/          one complete Whoosh index, plus meta.json
     <index>/.building-<rand>/  a build in progress (removed on failure)
     <index>/.lock              held by the one writer
+    <index>/history.jsonl      every generation published: id, build time, items
 
 A full build writes a new generation aside, then points CURRENT at it with an
 atomic rename: readers see the old index or the new one, never half of one. A
@@ -32,11 +33,16 @@ from pathlib import Path
 
 CURRENT = "CURRENT"
 META = "meta.json"
+HISTORY = "history.jsonl"
 ENV_VAR = "NEWS_SEARCH_INDEX"
 
 
 class IndexMissing(Exception):
     """There is no index where one was looked for; the message says how to build one."""
+
+
+class IndexOutdated(IndexMissing):
+    """An index is there, but was built by another version: it must be rebuilt."""
 
 
 class IndexBusy(Exception):
@@ -84,12 +90,19 @@ def current_generation(index_dir: Path) -> Generation:
         raise IndexMissing(f"no index at {index_dir}: build one with "
                            f"'news-search index --index {index_dir}' (or 'news-search index' "
                            "for the bundled corpus at the default location)") from None
+    from search.schema import SCHEMA_VERSION  # here: schema imports whoosh, store need not
+
+    if meta.get("schema") != SCHEMA_VERSION:
+        raise IndexOutdated(f"the index at {index_dir} was built by another version of "
+                           f"news-search: rebuild it with 'news-search index --index "
+                           f"{index_dir}' and your sources (none: the bundled corpus)")
     return Generation(id=str(meta["generation"]), built_at=str(meta["built_at"]),
                       items=int(meta["items"]), path=path)
 
 
-def write_meta(path: Path, generation_id: str, items: int, extra: dict[str, object]) -> None:
-    """Write meta.json into a generation directory atomically."""
+def write_meta(path: Path, generation_id: str, items: int,
+               extra: dict[str, object]) -> dict[str, object]:
+    """Write meta.json into a generation directory atomically; return what was written."""
     meta = {"generation": generation_id, "items": items,
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), **extra}
     tmp = path / (META + ".tmp")
@@ -100,6 +113,33 @@ def write_meta(path: Path, generation_id: str, items: int, extra: dict[str, obje
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    return meta
+
+
+def record_history(index_dir: Path, meta: dict[str, object]) -> None:
+    """Append a build to HISTORY, so a search cited with an older generation can be
+    told what changed since (generation directories themselves are removed)."""
+    entry = {key: meta[key] for key in ("generation", "built_at", "items") if key in meta}
+    with open(index_dir / HISTORY, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(entry) + "\n")
+
+
+def read_history(index_dir: Path) -> dict[str, Generation]:
+    """Every generation this index directory has published, by id."""
+    found: dict[str, Generation] = {}
+    try:
+        lines = (index_dir / HISTORY).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return found
+    for line in lines:
+        try:
+            entry = json.loads(line)
+            found[str(entry["generation"])] = Generation(
+                id=str(entry["generation"]), built_at=str(entry["built_at"]),
+                items=int(entry["items"]), path=index_dir)
+        except (ValueError, KeyError, TypeError):
+            continue  # a line cut short by a crash: the others still count
+    return found
 
 
 def publish(index_dir: Path, building: Path, generation_id: str) -> Path:

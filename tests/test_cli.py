@@ -63,7 +63,7 @@ def test_missing_index_says_how_to_build_one(cli) -> None:
     (["x", "--from", "2025", "--to", "2024"], "is after"),
     (["x", "--from", "someday"], "not a date I can read"),
     (["x", "--kind", "Blog"], "unknown kind"),
-    (["x", "--limit", "500"], "per_page must be from 1 to 100"),
+    (["x", "--limit", "500"], "--limit must be from 1 to 100"),
 ])
 def test_user_errors_are_one_clear_line(cli, args: list[str], words: str) -> None:
     cli("index")

@@ -166,3 +166,23 @@ def test_stats(engine: Engine) -> None:
     stats = engine.stats()
     assert stats["items"] == 10 and stats["first"] == "2023-12-20"
     assert stats["years"] == {"2023": 1, "2024": 9}
+
+
+def test_exact_words_switch_matches_literally(engine: Engine) -> None:
+    assert engine.search(request(q="cooperative")).total == 5
+    literal = engine.search(request(q="cooperative", exact=1))
+    assert literal.total == 4  # not "Co-op", "cooperatives" only, "co-operators"
+    assert engine.search(request(q="co-operators", exact=1)).total == 1
+    hit = engine.search(request(q="title:cooperatives", exact=1, sort="oldest")).hits[0]
+    assert hit.title_html.startswith("COOPERATIVE IS BEAUTIFUL")  # the singular is not marked
+    assert '<mark class="hl t0">cooperatives</mark>' in hit.title_html
+
+
+def test_random_sample_is_reproducible_for_a_seed(engine: Engine) -> None:
+    def sample(seed: int) -> list[str]:
+        return ids(engine.search(request(sort="random", seed=seed, per_page=10)))
+
+    assert sample(7) == sample(7)
+    assert sorted(sample(7)) == sorted(sample(8)) and sample(7) != sample(8)
+    first = ids(engine.search(request(sort="random", seed=7, per_page=4)))
+    assert first == sample(7)[:4]

@@ -21,6 +21,7 @@ from corpus import BUNDLED_CORPUS, read_sources
 from search import (BuildFailed, IndexBusy, IndexMissing, InputError, build_index, open_engine,
                     parse_request, resolve_index_dir)
 from search.request import SORTS
+from search.store import IndexOutdated
 
 INDEX_HELP = ("Index directory (default: $NEWS_SEARCH_INDEX, else "
               "~/.local/share/news-search/index).")
@@ -72,7 +73,7 @@ def run_build(sources: tuple[Path, ...], index_dir: Path, *, update: bool = Fals
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    reasons = {}
+    reasons: dict[str, int] = {}
     for problem in result.problems:
         if problem.lost_item:
             key = problem.message.split(":")[-1].split(";")[0].strip()[:60]
@@ -142,12 +143,17 @@ def _engine(index_dir: Path | None):
 @click.option("--kind", "kinds", multiple=True, help="Only items of this kind (repeatable).")
 @click.option("--sort", type=click.Choice(SORTS), default=None,
               help="Order (default: relevance with a query, newest without).")
+@click.option("--seed", default="", help="With --sort random: the sample's seed (same seed, "
+              "same index generation: same sample).")
+@click.option("--exact", is_flag=True, help="Literal words only: no stemming, spelling "
+              "variants, acronyms or accent folding.")
 @click.option("--page", default="1", help="Page number, from 1.")
 @click.option("--limit", default="10", help="Results per page (1-100).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result page as JSON.")
 @click.option("--index", "index", type=click.Path(path_type=Path), help=INDEX_HELP)
 def search(query: str, date_from: str, date_to: str, kinds: tuple[str, ...], sort: str | None,
-           page: str, limit: str, as_json: bool, index: Path | None) -> None:
+           seed: str, exact: bool, page: str, limit: str, as_json: bool,
+           index: Path | None) -> None:
     """Search the index for QUERY (Whoosh syntax; empty browses everything, newest first).
 
     \b
@@ -159,12 +165,16 @@ def search(query: str, date_from: str, date_to: str, kinds: tuple[str, ...], sor
     Prefix:          cooperat*
     """
     params = {"q": [query], "from": [date_from], "to": [date_to], "kind": list(kinds),
-              "sort": [sort or ""], "page": [page], "per_page": [limit]}
+              "sort": [sort or ""], "page": [page], "per_page": [limit], "seed": [seed],
+              "exact": ["1" if exact else ""]}
     engine = _engine(index)
     try:
         result = engine.search(parse_request(params))
     except InputError as error:
-        raise click.ClickException(error.message)
+        message = error.message
+        if error.param == "per_page":
+            message = message.replace("per_page", "--limit")
+        raise click.ClickException(message)
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -233,6 +243,8 @@ def serve(host: str, port: int, index: Path | None, threads: int) -> None:
     index_dir = resolve_index_dir(index)
     try:
         open_engine(index_dir).close()
+    except IndexOutdated as error:  # never overwrite someone's own corpus unasked
+        raise click.ClickException(str(error))
     except IndexMissing:
         click.echo(f"No index at {index_dir}: building one from the bundled corpus first.",
                    err=True)

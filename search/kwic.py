@@ -1,0 +1,84 @@
+"""Keyword in context: each match in the result set with the words around it.
+
+For every matching item (in the request's order, up to a limit), every place in
+its title and summary where a query term matches gives one line: the `width`
+words before, the matched text as written, and the `width` words after. The
+same analyzer that indexed the text finds the matches, so "Co-operators" is a
+match for `cooperative`, as in the highlights.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from search.engine import Engine
+from search.query import EXACT_FIELDS, field_terms
+from search.request import InputError, SearchRequest
+
+DEFAULT_WIDTH = 6
+MAX_ITEMS = 2_000
+_WORDS = re.compile(r"\S+")
+
+
+@dataclass(frozen=True, slots=True)
+class KwicLine:
+    """One match in context."""
+
+    item_id: str
+    title: str
+    date: date
+    field: str
+    left: str
+    match: str
+    right: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"id": self.item_id, "title": self.title, "date": self.date.isoformat(),
+                "field": self.field, "left": self.left, "match": self.match,
+                "right": self.right}
+
+
+def kwic(engine: Engine, request: SearchRequest, width: int = DEFAULT_WIDTH,
+         limit: int = MAX_ITEMS) -> tuple[list[KwicLine], int]:
+    """The KWIC lines of the first `limit` matching items, and how many items matched."""
+    if not request.query:
+        raise InputError("keyword in context needs a query: type the words to look for", "q")
+    matches = engine.match(request)
+    assert matches.parsed is not None  # a query was given
+    reader = matches.searcher.reader()
+    schema = matches.searcher.schema
+    lines: list[KwicLine] = []
+    for article in engine.ordered_articles(matches, request, min(limit, len(matches.docs))):
+        for field, text in (("title", article.title), ("summary", article.summary)):
+            index_field = EXACT_FIELDS[field] if request.exact else field
+            terms = field_terms(matches.parsed, reader, index_field)
+            if not terms or not text:
+                continue
+            analyzer = schema[index_field].analyzer
+            spans = sorted({(t.startchar, t.endchar) for t in
+                            analyzer(text, chars=True, mode="query", removestops=False)
+                            if t.text in terms})
+            for start, end in spans:
+                lines.append(KwicLine(article.id, article.title, article.date, field,
+                                      _left(text, start, width), text[start:end],
+                                      _right(text, end, width)))
+    return lines, len(matches.docs)
+
+
+def _left(text: str, start: int, width: int) -> str:
+    """The `width` words before `start`, as written (a trailing space kept, so punctuation
+    that touches the match stays touching)."""
+    words = list(_WORDS.finditer(text, 0, start))[-width:]
+    return _squash(text[words[0].start():start]) if words else ""
+
+
+def _right(text: str, end: int, width: int) -> str:
+    words = list(_WORDS.finditer(text, end))[:width]
+    return _squash(text[end:words[-1].end()]) if words else ""
+
+
+def _squash(text: str) -> str:
+    """Runs of white space to one space, keeping a leading or trailing one."""
+    return re.sub(r"\s+", " ", text)
