@@ -380,3 +380,17 @@ def test_a_stray_csv_quote_costs_one_row(tmp_path: Path) -> None:
         "file cut short?); row skipped, reading resumes on the next line"]
     assert [a.title for a in result.articles] == ["Before"] + [f"Row {n}" for n in range(1, 6)]
     assert (result.items_read, len(result.articles)) == (7, 6)
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", " JavaScript:alert(1)",
+                                 "data:text/html,<script>alert(1)</script>",
+                                 "vbscript:msgbox(1)", "//evil.example/", "https://a b/"])
+def test_a_link_that_is_not_http_is_dropped_with_a_warning(tmp_path: Path, url: str) -> None:
+    path = tmp_path / "links.csv"
+    path.write_text(f'title,date,url\nKept item,2023-01-01,"{url}"\n'
+                    "Good link,2023-01-02,https://example.org/a?b=1&c=2\n", encoding="utf-8")
+    result = read_sources([path])
+    assert [(a.title, a.url) for a in result.articles] == [
+        ("Kept item", ""), ("Good link", "https://example.org/a?b=1&c=2")]
+    assert [str(p) for p in result.problems] == [
+        f"{path}:2: url {url.strip()!r} is not an http(s) link; item kept without it"]
