@@ -9,8 +9,9 @@ Layout of an index directory:
     <index>/history.jsonl      every generation published: id, build time, items
 
 A build (full, or an --update starting from hard links to the live files)
-writes a new generation aside, then points CURRENT at it with an atomic rename: readers see the old index or the new one, never half of one. A
-failed or interrupted build leaves CURRENT as it was; the next build removes any
+writes a new generation aside, then points CURRENT at it with an atomic rename:
+readers see the old index or the new one, never half of one. A failed or
+interrupted build leaves CURRENT as it was; the next build removes any
 leftovers. The previous generation is kept so searchers still open on it can
 finish; older ones are removed.
 
