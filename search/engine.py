@@ -314,9 +314,12 @@ class Engine:
         return corrected if count > total else None
 
     def iter_articles(self, request: SearchRequest) -> Iterator[Article]:
-        """Every matching article in the request's order (all pages), for exports."""
+        """Every matching article in the request's order (all pages), for exports.
+
+        A bad request raises InputError here, at the call, not at the first article:
+        a streamed export can still answer 400 instead of breaking off mid-response."""
         matches = self.match(request)
-        yield from self.ordered_articles(matches, request, len(matches.docs))
+        return iter(self.ordered_articles(matches, request, len(matches.docs)))
 
     def ordered_articles(self, matches: Matches, request: SearchRequest,
                          limit: int) -> list[Article]:
