@@ -21,22 +21,27 @@ from corpus.records import FIELDS, MAX_FIELD_CHARS, article_from_fields
 def read_csv(text: str, path: Path) -> Iterator[Article | Problem]:
     """Yield an Article per good row and a Problem per bad one."""
     csv.field_size_limit(MAX_FIELD_CHARS + 1)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    # The lines as the csv module counts them (\n, \r\n or \r), so numbers agree.
+    lines = io.StringIO(text, newline="").readlines()
+    # Comment lines before the header (a web export's provenance) are not data.
+    skipped = 0
+    while skipped < len(lines) and lines[skipped].startswith("#"):
+        skipped += 1
+    reader = csv.reader(lines[skipped:], strict=True)
     try:
         header = [name.strip().lower() for name in next(reader)]
     except StopIteration:
         yield Problem(str(path), None, "the file is empty")
         return
     except csv.Error as error:
-        yield Problem(str(path), 1, f"unreadable CSV header ({error})")
+        yield Problem(str(path), 1 + skipped, f"unreadable CSV header ({error})")
         return
     missing = [name for name in ("title", "date") if name not in header]
     if missing:
-        yield Problem(str(path), 1, f"header lacks column(s) {', '.join(missing)}: the first "
-                      f"row must name the columns, from {', '.join(FIELDS)}")
+        yield Problem(str(path), 1 + skipped, f"header lacks column(s) {', '.join(missing)}: "
+                      f"the first row must name the columns, from {', '.join(FIELDS)}")
         return
-    lines = text.splitlines(keepends=True)
-    offset = reader.line_num  # lines of `text` before the current reader's first line
+    offset = skipped + reader.line_num  # lines before the current reader's first line
     while offset is not None:
         offset = yield from _rows(lines, offset, header, path)
 
@@ -45,7 +50,7 @@ def _rows(lines: list[str], offset: int, header: list[str],
           path: Path) -> Iterator[Article | Problem]:
     """Read records from line `offset + 1` on; return where to resume after a runaway quote
     (None at the end of the file)."""
-    reader = csv.reader(io.StringIO("".join(lines[offset:]), newline=""), strict=True)
+    reader = csv.reader(lines[offset:], strict=True)
     start = offset + 1
     while True:
         try:

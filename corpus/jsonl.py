@@ -15,6 +15,8 @@ from corpus.model import Article, Problem
 from corpus.records import article_from_fields
 
 MAX_LINE_CHARS = 1_000_000
+# The first line of a web export: where the items came from, not an item.
+PROVENANCE_KEY = "_provenance"
 
 
 def read_jsonl(text: str, path: Path) -> Iterator[Article | Problem]:
@@ -35,6 +37,8 @@ def read_jsonl(text: str, path: Path) -> Iterator[Article | Problem]:
                 if cut else ""
             yield Problem(str(path), number, f"not valid JSON ({error.msg} at column "
                           f"{error.colno}){hint}; record skipped", lost_item=True)
+            continue
+        if isinstance(record, dict) and set(record) == {PROVENANCE_KEY}:
             continue
         if not isinstance(record, dict):
             yield Problem(str(path), number, "expected a JSON object like "

@@ -316,10 +316,15 @@ class Engine:
     def iter_articles(self, request: SearchRequest) -> Iterator[Article]:
         """Every matching article in the request's order (all pages), for exports.
 
-        A bad request raises InputError here, at the call, not at the first article:
-        a streamed export can still answer 400 instead of breaking off mid-response."""
+        The request is checked now (InputError before anything is streamed); the
+        articles are loaded one at a time as the iterator is consumed, in this thread.
+        """
         matches = self.match(request)
-        return iter(self.ordered_articles(matches, request, len(matches.docs)))
+        everything = replace(request, page=1, per_page=max(len(matches.docs), 1))
+        ordered = self._order(everything, matches.parsed, matches.searcher, matches.docs,
+                              matches.columns)
+        searcher = matches.searcher
+        return (from_stored(searcher.stored_fields(docnum)) for docnum, _ in ordered)
 
     def ordered_articles(self, matches: Matches, request: SearchRequest,
                          limit: int) -> list[Article]:

@@ -21,3 +21,61 @@ def bundled_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def engine(bundled_index: Path) -> Engine:
     return open_engine(bundled_index)
+
+
+# -- the web UI (webui/) ----------------------------------------------------------
+
+
+@pytest.fixture
+def app(bundled_index: Path):
+    """The web app over the bundled corpus."""
+    from webui import create_app
+    return create_app({"INDEX_DIR": str(bundled_index), "TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def page(client):
+    """GET a URL, check its status, and return the HTML parsed with BeautifulSoup."""
+    from bs4 import BeautifulSoup
+
+    def fetch(url: str, status: int = 200):
+        response = client.get(url)
+        assert response.status_code == status, (url, response.status_code,
+                                                response.get_data(as_text=True)[:500])
+        assert response.mimetype == "text/html"
+        return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+    return fetch
+
+
+ODD_ITEMS = [
+    {"title": "=HYPERLINK(\"http://evil.example\",\"click\")", "date": "2024-03-01",
+     "kind": "News", "summary": "+SUM(A1:A9) looks like a formula", "url": ""},
+    {"title": "-2 degrees: @cooperatives in the cold", "date": "2024-03-02", "kind": "News",
+     "summary": "@handle and a\ttab", "url": "https://example.org/cold?x=1&y=2"},
+    {"title": "<script>alert('x')</script> & <b>bold</b> cooperatives", "date": "2023-05-05",
+     "kind": "Statement <i>", "summary": "50% of {coops} & more_things #1 ~ ^ \\ cooperatives",
+     "url": "https://example.org/odd"},
+]
+
+
+@pytest.fixture(scope="session")
+def odd_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of a few items with markup, formulas and TeX specials in their text."""
+    import json
+    folder = tmp_path_factory.mktemp("odd")
+    source = folder / "odd.jsonl"
+    source.write_text("".join(json.dumps(item) + "\n" for item in ODD_ITEMS), encoding="utf-8")
+    build_index(read_sources([source]), folder / "index")
+    return folder / "index"
+
+
+@pytest.fixture
+def odd_client(odd_index: Path):
+    from webui import create_app
+    return create_app({"INDEX_DIR": str(odd_index), "TESTING": True}).test_client()

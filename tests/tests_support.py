@@ -16,3 +16,21 @@ def request(**params: object) -> SearchRequest:
         key = {"date_from": "from", "date_to": "to"}.get(name, name)
         raw[key] = [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
     return parse_request(raw)
+
+
+def split_export(text: str, kind: str) -> tuple[dict[str, object], str]:
+    """An export's provenance (its first line) and the rest of its text.
+
+    CSV starts with `# news-search export: {json}`; JSON Lines with
+    `{"_provenance": {...}}`.
+    """
+    import json
+
+    first, _, rest = text.partition("\n")
+    if kind == "csv":
+        prefix = "# news-search export: "
+        assert first.startswith(prefix), first
+        return json.loads(first[len(prefix):]), rest
+    record = json.loads(first)
+    assert set(record) == {"_provenance"}, first
+    return record["_provenance"], rest

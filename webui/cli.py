@@ -18,8 +18,16 @@ from pathlib import Path
 import click
 
 from corpus import BUNDLED_CORPUS, read_sources
-from search import (BuildFailed, IndexBusy, IndexMissing, InputError, build_index, open_engine,
-                    parse_request, resolve_index_dir)
+from search import (
+    BuildFailed,
+    IndexBusy,
+    IndexMissing,
+    InputError,
+    build_index,
+    open_engine,
+    parse_request,
+    resolve_index_dir,
+)
 from search.request import SORTS
 from search.store import IndexOutdated
 
@@ -249,11 +257,14 @@ def serve(host: str, port: int, index: Path | None, threads: int) -> None:
         click.echo(f"No index at {index_dir}: building one from the bundled corpus first.",
                    err=True)
         run_build((), index_dir)
+    from webui.accesslog import AccessLog
+
     app = create_app({"INDEX_DIR": str(index_dir)})
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     click.echo(f"Serving news-search on http://{host}:{port}/ (index {index_dir}); "
                "Ctrl-C stops.", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="news-search")
+    # waitress logs no requests itself: AccessLog writes one line per request.
+    waitress.serve(AccessLog(app), host=host, port=port, threads=threads, ident="news-search")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,323 @@
+"""What the search page shows, computed from a `ResultPage`: the templates only print it.
+
+`search_view()` turns the raw parameters, the engine's answer (or the error)
+and the list of kinds into a `SearchView`: the form as typed, the total line,
+hits with their safe highlighted HTML, date and kind facets, removable chips,
+the chart, pagination and the links to the same search elsewhere (API,
+exports, feed). Every link is built from `SearchParams`, so it keeps the rest
+of the search.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from markupsafe import Markup
+
+from search import Hit, ResultPage
+from search.request import DEFAULT_PER_PAGE, PER_PAGE_CHOICES, TRUE_WORDS
+from webui.cite import Citation
+from webui.chart import MONTH_NAMES, Chart, bucket_name, build_chart
+from webui.links import SearchParams
+
+SORT_OPTIONS = (("", "Best first"), ("relevance", "Relevance"),
+                ("newest", "Newest first"), ("oldest", "Oldest first"),
+                ("random", "Random sample"))
+PAGER_RADIUS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    value: str
+    label: str
+    selected: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Checkbox:
+    value: str
+    dom_id: str
+    checked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """The search form as the user filled it in."""
+
+    q: str
+    date_from: str
+    date_to: str
+    kinds: list[Checkbox]
+    sorts: list[Option]
+    per_pages: list[Option]
+    exact: bool
+    seed: str
+    invalid: str | None  # the parameter at fault, to mark its input
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A labelled link, e.g. a facet bucket or a chip; `href` empty when not a link."""
+
+    label: str
+    href: str
+    count: int = 0
+    active: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class HitView:
+    id: str
+    href: str
+    permalink: str
+    title_html: Markup
+    summary_html: Markup
+    date_iso: str
+    date_text: str
+    kind: str
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class Exports:
+    """The same search as a link to copy, JSON, CSV, JSON Lines and an Atom feed."""
+
+    share: str
+    api: str
+    csv: str
+    jsonl: str
+    feed: str
+
+
+@dataclass(slots=True)
+class SearchView:
+    """Everything `search/index.html` prints."""
+
+    form: Form
+    error: str | None = None
+    summary: str = ""
+    elapsed: str = ""
+    hits: list[HitView] = field(default_factory=list)
+    date_unit: str = "year"
+    date_heading: str = "Years"
+    date_facets: list[Link] = field(default_factory=list)
+    kind_facets: list[Link] = field(default_factory=list)
+    chips: list[Link] = field(default_factory=list)
+    clear_href: str = ""
+    chart: Chart | None = None
+    suggestion: Link | None = None
+    empty: list[Link] = field(default_factory=list)
+    pager: list[Link] = field(default_factory=list)
+    prev_href: str = ""
+    next_href: str = ""
+    page_text: str = ""
+    exports: Exports | None = None
+    page_title: str = ""
+    reading: list[str] = field(default_factory=list)        # "Interpreted as" sentences
+    reading_notes: list[str] = field(default_factory=list)  # what may surprise
+    citations: list[Citation] = field(default_factory=list)  # cite this search
+    cite_url: str = ""
+    change_notice: str | None = None  # the index changed since a cited generation
+
+
+@dataclass(frozen=True, slots=True)
+class Urls:
+    """The bases of the URLs a view links to (from `url_for`, so a prefix is kept)."""
+
+    search: str
+    api: str
+    csv: str
+    jsonl: str
+    feed: str
+    help: str
+    item: Callable[[str], str]
+    external_root: str  # "http://host:port" for links to copy
+
+
+def long_date(day: date) -> str:
+    """'6 February 2024'."""
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def sentence(message: str) -> str:
+    """'from: ...' -> 'From: ....': a capital first letter and a full stop."""
+    text = message.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def _span(page: ResultPage) -> str:
+    """The dates the results cover: '2019–2024', 'January–February 2024', 'February 2024'."""
+    if not page.months:
+        return ""
+    first, last = page.months[0][0], page.months[-1][0]
+    if first[:4] != last[:4]:
+        return f"{first[:4]}–{last[:4]}"
+    if first == last:
+        return bucket_name(first)
+    return f"{MONTH_NAMES[int(first[5:]) - 1]}–{bucket_name(last)}"
+
+
+def make_form(params: SearchParams, kinds: list[str], invalid: str | None) -> Form:
+    wanted = {k.lower() for k in params.kinds}
+    lower = {k.lower() for k in kinds}
+    known = list(kinds) + [k for k in params.kinds if k.lower() not in lower]
+    boxes = [Checkbox(value=k, dom_id=f"kind-{i}", checked=k.lower() in wanted)
+             for i, k in enumerate(known)]
+    sorts = [Option(v, label, params.sort == v) for v, label in SORT_OPTIONS]
+    if params.sort and params.sort not in {v for v, _ in SORT_OPTIONS}:
+        sorts.append(Option(params.sort, params.sort, True))
+    per_pages = [Option("", f"{DEFAULT_PER_PAGE} (default)", not params.per_page)]
+    per_pages += [Option(str(n), str(n), params.per_page == str(n))
+                  for n in PER_PAGE_CHOICES if n != DEFAULT_PER_PAGE]
+    if params.per_page and params.per_page not in {o.value for o in per_pages}:
+        per_pages.append(Option(params.per_page, params.per_page, True))
+    return Form(q=params.q, date_from=params.date_from, date_to=params.date_to, kinds=boxes,
+                sorts=sorts, per_pages=per_pages, exact=params.exact.lower() in TRUE_WORDS,
+                seed=params.seed, invalid=invalid)
+
+
+def _chips(params: SearchParams, urls: Urls) -> list[Link]:
+    chips = []
+    if params.q:
+        chips.append(Link(f"Words: {params.q}", params.with_query("").url(urls.search)))
+    if params.exact and params.exact.lower() in TRUE_WORDS:
+        chips.append(Link("Exact words only", replace(params, exact="", page="").url(urls.search)))
+    if params.date_from and params.date_from == params.date_to:
+        chips.append(Link(f"Dates: {bucket_name(params.date_from)}",
+                          params.with_dates("", "").url(urls.search)))
+    else:
+        if params.date_from:
+            chips.append(Link(f"From: {params.date_from}",
+                              params.with_dates("", params.date_to).url(urls.search)))
+        if params.date_to:
+            chips.append(Link(f"To: {params.date_to}",
+                              params.with_dates(params.date_from, "").url(urls.search)))
+    for kind in params.kinds:
+        chips.append(Link(f"Kind: {kind}", params.removing_kind(kind).url(urls.search)))
+    return chips
+
+
+def _pager(params: SearchParams, page: ResultPage, urls: Urls) -> list[Link]:
+    current, last = page.request.page, page.pages
+    if last <= 1:
+        return []
+    shown = {1, last, *range(max(1, current - PAGER_RADIUS), min(last, current + PAGER_RADIUS) + 1)}
+    links: list[Link] = []
+    previous = 0
+    for number in sorted(shown):
+        if number - previous > 1:
+            links.append(Link("…", ""))
+        links.append(Link(str(number), params.with_page(number).url(urls.search),
+                          active=number == current))
+        previous = number
+    return links
+
+
+def _empty_tips(params: SearchParams, urls: Urls) -> list[Link]:
+    tips = []
+    if params.date_from or params.date_to:
+        tips.append(Link("Search all dates", params.with_dates("", "").url(urls.search)))
+    if params.kinds:
+        tips.append(Link("Search all kinds", params.with_kinds(()).url(urls.search)))
+    # Lower-case and/or/not were read as (common) words, not operators: leave them out.
+    words = [w for w in params.q.split() if w not in ("and", "or", "not")]
+    if len(words) > 1 and not {"OR", "AND", "NOT"} & set(words) and '"' not in params.q:
+        either = " OR ".join(words)
+        tips.append(Link(f"Find any of the words: {either}",
+                         params.with_query(either).url(urls.search)))
+    if params.q:
+        tips.append(Link("Browse everything", params.with_query("").url(urls.search)))
+    tips.append(Link("Check the spelling, try fewer words or the start of a word with * "
+                     "(cooperat*): see the query syntax", urls.help))
+    return tips
+
+
+def error_view(params: SearchParams, kinds: list[str], message: str, param: str | None,
+               site: str, urls: Urls) -> SearchView:
+    """The page re-rendered with the input kept, the message shown and a way out."""
+    fixes = {
+        "page": [Link("Go to the first page", params.first_page().url(urls.search))],
+        "per_page": [Link("Use the default page size",
+                          replace(params, per_page="", page="").url(urls.search))],
+        "from": [Link("Search all dates", params.with_dates("", "").url(urls.search))],
+        "to": [Link("Search all dates", params.with_dates("", "").url(urls.search))],
+        "kind": [Link("Search all kinds", params.with_kinds(()).url(urls.search))],
+        "sort": [Link("Use the default order", replace(params, sort="", page="").url(urls.search))],
+        "exact": [Link("Match word forms too", replace(params, exact="", page="").url(urls.search))],
+        "seed": [Link("Use the default seed", replace(params, seed="", page="").url(urls.search))],
+        "q": [Link("See the query syntax", urls.help)],
+    }
+    return SearchView(form=make_form(params, kinds, param), error=sentence(message),
+                      empty=fixes.get(param or "", []), page_title=f"Search error – {site}")
+
+
+def search_view(params: SearchParams, page: ResultPage, kinds: list[str], urls: Urls,
+                site: str) -> SearchView:
+    """The full context of a results page."""
+    request = page.request
+    what = f"results for '{request.query}'" if request.query else "items"
+    summary = f"{_plural(page.total, 'result')} for '{request.query}'" if request.query \
+        else _plural(page.total, "item")
+    span = _span(page)
+    if span:
+        summary += f", {span}"
+    elapsed = f"{page.elapsed_ms:.1f} ms" if page.elapsed_ms < 10 else f"{page.elapsed_ms:.0f} ms"
+    hits = [_hit_view(hit, number, urls) for number, hit in enumerate(page.hits, start=page.first)]
+    unit = "month" if len(page.years) == 1 else "year"
+    buckets = page.months if unit == "month" else page.years
+
+    def bucket_href(key: str) -> str:
+        return params.with_dates(key, key).url(urls.search)
+
+    date_facets = [Link(bucket_name(key), bucket_href(key), count,
+                        active=params.date_from == key and params.date_to == key)
+                   for key, count in buckets]
+    kind_facets = []
+    for kind, count in page.kinds:
+        active = any(k.lower() == kind.lower() for k in request.kinds)
+        href = "" if not kind else (params.removing_kind(kind) if active
+                                    else params.adding_kind(kind)).url(urls.search)
+        kind_facets.append(Link(kind or "(no kind)", href, count, active))
+    suggestion = None
+    if page.suggestion:
+        suggestion = Link(page.suggestion, params.with_query(page.suggestion).url(urls.search))
+    chips = _chips(params, urls)
+    query = params.first_page().query_string()
+    suffix = f"?{query}" if query else ""
+    export_suffix = f"?{params.for_export().query_string()}".rstrip("?")
+    exports = Exports(share=urls.external_root + params.url(urls.search),
+                      api=urls.api + suffix, csv=urls.csv + export_suffix,
+                      jsonl=urls.jsonl + export_suffix, feed=urls.feed + export_suffix)
+    title = f"{request.query} – {site}" if request.query else f"Browse – {site}"
+    return SearchView(
+        form=make_form(params, kinds, None), summary=summary, elapsed=elapsed, hits=hits,
+        date_unit=unit, date_heading="Months" if unit == "month" else "Years",
+        date_facets=date_facets, kind_facets=kind_facets, chips=chips,
+        clear_href=SearchParams(sort=params.sort, per_page=params.per_page,
+                                seed=params.seed).url(urls.search)
+        if chips else "",
+        chart=build_chart(buckets, unit, bucket_href, what), suggestion=suggestion,
+        empty=_empty_tips(params, urls) if not page.total else [],
+        pager=_pager(params, page, urls),
+        prev_href=params.with_page(request.page - 1).url(urls.search) if request.page > 1 else "",
+        next_href=params.with_page(request.page + 1).url(urls.search)
+        if request.page < page.pages else "",
+        page_text=f"Results {page.first:,}–{page.last:,} of {page.total:,}" if page.hits else "",
+        exports=exports, page_title=title)
+
+
+def _hit_view(hit: Hit, number: int, urls: Urls) -> HitView:
+    article = hit.article
+    href = urls.item(article.id)
+    # The engine escapes the text and adds only <mark> tags: safe as it is.
+    return HitView(id=article.id, href=href, permalink=urls.external_root + href,
+                   title_html=Markup(hit.title_html), summary_html=Markup(hit.summary_html),
+                   date_iso=article.date.isoformat(), date_text=long_date(article.date),
+                   kind=article.kind, number=number)

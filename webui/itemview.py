@@ -1,0 +1,56 @@
+"""What an item page shows (`/items/<id>`), computed here: the template only prints it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from corpus import Article
+from webui.chart import bucket_name
+from webui.cite import Citation, citations
+from webui.context import Link, long_date
+from webui.links import SearchParams
+
+
+@dataclass(frozen=True, slots=True)
+class Similar:
+    title: str
+    href: str
+    date_iso: str
+    date_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ItemView:
+    """Everything `items/item.html` prints."""
+
+    article: Article
+    date_iso: str
+    date_text: str
+    permalink: str
+    api_href: str
+    browse: list[Link]
+    citations: list[Citation]
+    similar: list[Similar]
+    page_title: str
+
+
+def item_view(article: Article, similar: list[Article], *, search_base: str,
+              item_href: Callable[[str], str], api_href: str, external_root: str,
+              accessed: date, site: str) -> ItemView:
+    """The item page: details, links to its month and kind, citations, similar items."""
+    permalink = external_root + item_href(article.id)
+    month = article.date.strftime("%Y-%m")
+    browse = [Link(bucket_name(month),
+                   SearchParams(date_from=month, date_to=month).url(search_base))]
+    if article.kind:
+        browse.append(Link(f"all {article.kind}",
+                           SearchParams(kinds=(article.kind,)).url(search_base)))
+    return ItemView(
+        article=article, date_iso=article.date.isoformat(), date_text=long_date(article.date),
+        permalink=permalink, api_href=api_href, browse=browse,
+        citations=citations(article, article.url or permalink, accessed),
+        similar=[Similar(other.title, item_href(other.id), other.date.isoformat(),
+                         long_date(other.date)) for other in similar],
+        page_title=f"{article.title} – {site}")

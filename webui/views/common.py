@@ -1,0 +1,20 @@
+"""Helpers the views share: the URL bases of a view, and the app's settings."""
+
+from __future__ import annotations
+
+from flask import current_app, request, url_for
+
+from webui.context import Urls
+
+
+def urls() -> Urls:
+    """The URL bases a page links to, for the app as mounted."""
+    return Urls(search=url_for("search.index"), api=url_for("api.search"),
+                csv=url_for("exports.csv"), jsonl=url_for("exports.jsonl"),
+                feed=url_for("exports.feed"), help=url_for("search.help"),
+                item=lambda item_id: url_for("items.item", item_id=item_id),
+                external_root=request.host_url.rstrip("/"))
+
+
+def setting(name: str) -> object:
+    return current_app.config[name]

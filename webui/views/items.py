@@ -1,0 +1,38 @@
+"""The permalink page of one item: `/items/<id>`, with citations and similar items."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, render_template, request, url_for
+
+from webui.engine_ext import get_engine
+from webui.errors import WebError
+from webui.itemview import item_view
+from webui.views.common import setting
+
+bp = Blueprint("items", __name__, url_prefix="/items")
+
+MAX_ID = 200
+
+
+def unknown_item(item_id: str) -> WebError:
+    shown = item_id if len(item_id) <= 80 else item_id[:80] + "…"
+    return WebError(f"There is no item with the id '{shown}'. It may have been removed from "
+                    "the index; search for its title instead.", 404, param="id")
+
+
+@bp.get("/<item_id>")
+def item(item_id: str) -> str:
+    """One item: title, date, kind, summary, source, original link, citations, more like it."""
+    engine = get_engine()
+    article = engine.get(item_id) if len(item_id) <= MAX_ID else None
+    if article is None:
+        raise unknown_item(item_id)
+    similar = engine.more_like_this(article.id, limit=int(setting("MORE_LIKE_THIS")))  # type: ignore[call-overload]
+    view = item_view(article, similar, search_base=url_for("search.index"),
+                     item_href=lambda other: url_for("items.item", item_id=other),
+                     api_href=url_for("api.item", item_id=article.id),
+                     external_root=request.host_url.rstrip("/"), accessed=date.today(),
+                     site=str(setting("SITE_TITLE")))
+    return render_template("items/item.html", item=view, page_title=view.page_title)
