@@ -19,7 +19,7 @@ from whoosh.qparser.plugins import BoostPlugin, FieldAliasPlugin, RangePlugin
 from whoosh.reading import IndexReader
 from whoosh.fields import Schema
 
-from search.request import InputError
+from search.request import MAX_QUERY_CHARS, InputError
 
 SEARCH_FIELDS = ("title", "summary", "kind")
 FIELD_BOOSTS = {"title": 3.0, "summary": 1.0, "kind": 0.5}
@@ -60,6 +60,11 @@ def make_parser(schema: Schema, exact: bool = False) -> MultifieldParser:
 
 def parse_query(parser: MultifieldParser, text: str) -> wq.Query:
     """The checked Whoosh query for `text` (which must not be blank)."""
+    # Checked here too, not only in parse_request: every path to the parser (compare,
+    # keyword in context...) is bounded, and Whoosh's tagger is quadratic in a long word.
+    if len(text) > MAX_QUERY_CHARS:
+        raise InputError(f"the query is {len(text):,} characters long; the limit is "
+                         f"{MAX_QUERY_CHARS:,}: shorten it", "q")
     text = text.translate(CURLY_QUOTES)
     try:
         parsed = parser.parse(text)
