@@ -116,7 +116,11 @@ class Clients:
                 continue
             if path == paths[0]:
                 page = json.loads(body)
-                answer = Answer(page["generation"], page["total"],
+                generation = page["generation"]
+                if generation["items"] != page["total"]:  # browsing all: the two must agree
+                    with self.lock:
+                        self.failures.append(f"{path}: {generation} but total {page['total']}")
+                answer = Answer(generation["id"], page["total"],
                                 frozenset(hit["id"] for hit in page["hits"]))
                 with self.lock:
                     self.answers.append(answer)

@@ -45,8 +45,11 @@ HOSTILE = [
 VOCABULARY = [{"title": f"Vocabulary item {n}", "date": "2022-03-01", "kind": "News",
                "summary": " ".join(f"zq{n * 100 + k:04d}" for k in range(100))}
               for n in range(25)]
-ROUTES = ["/", "/api/search", "/export.csv", "/export.jsonl", "/feed.atom"]
-PARAMS = ["q", "exact", "from", "to", "kind", "sort", "seed", "per_page", "page"]
+ROUTES = ["/", "/api/search", "/export.csv", "/export.jsonl", "/feed.atom", "/compare",
+          "/compare.csv", "/kwic", "/kwic.csv"]
+PARAMS = ["q", "exact", "from", "to", "kind", "sort", "seed", "per_page", "page", "by",
+          "measure", "baseline", "width", "order"]
+HTML_ROUTES = {"/", "/compare", "/kwic"}
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +129,7 @@ def test_any_parameters_get_an_answer_never_a_500(client, route: str,
                                                   query: list[tuple[str, str]]) -> None:
     response = client.get(route, query_string=urlencode(query), follow_redirects=True)
     check_answer(response)
-    if route == "/" and response.status_code in {200, 400}:
+    if route in HTML_ROUTES and response.status_code in {200, 400}:
         assert_inert(body_of(response))
 
 
@@ -266,13 +269,34 @@ def test_markup_in_the_corpus_is_text_in_the_feed(client) -> None:
         assert link.get("href", "").startswith(("http://", "https://"))
 
 
+def csv_rows(text: str) -> list[list[str]]:
+    """The rows of a CSV export, without its provenance comment lines."""
+    data = "".join(line for line in io.StringIO(text, newline="").readlines()
+                   if not line.startswith("#"))
+    return list(csv.reader(io.StringIO(data, newline="")))
+
+
+@pytest.mark.parametrize("url", ["/export.csv?q=cooperative", "/kwic.csv?q=cooperative",
+                                 "/kwic.csv?q=cooperative&order=left&width=1",
+                                 "/compare.csv?q=%3Dcmd%7C%27+%2FC+calc%27%21A0&q=-2%2B3",
+                                 "/compare.csv?q=cooperative&q=%40SUM"])
+def test_no_csv_cell_starts_a_formula(client, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code in {200, 400}
+    for row in csv_rows(body_of(response)):
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (url, row)
+
+
 def test_exports_carry_the_corpus_exactly_and_csv_cells_never_run(client) -> None:
     lines = body_of(client.get("/export.jsonl?q=cooperative")).splitlines()
-    exported = {record["title"]: record for record in map(json.loads, lines)}
+    records = [record for record in map(json.loads, lines) if "_provenance" not in record]
+    exported = {record["title"]: record for record in records}
     for item in HOSTILE:
         assert exported[item["title"]]["summary"] == " ".join(item["summary"].split())
         assert exported[item["title"]]["kind"] == item["kind"]
-    rows = list(csv.DictReader(io.StringIO(body_of(client.get("/export.csv?q=cooperative")))))
+    header, *cells = csv_rows(body_of(client.get("/export.csv?q=cooperative")))
+    rows = [dict(zip(header, row)) for row in cells]
     assert len(rows) == len(HOSTILE)
     for row in rows:
         for cell in row.values():
@@ -285,7 +309,8 @@ def test_exports_carry_the_corpus_exactly_and_csv_cells_never_run(client) -> Non
 
 # -- headers --------------------------------------------------------------------------------------
 
-HEADER_URLS = ["/", "/?q=kenya", "/?from=nonsense", "/help", "/api/search?q=kenya",
+HEADER_URLS = ["/", "/?q=kenya", "/?from=nonsense", "/help", "/compare?q=kenya",
+               "/kwic?q=kenya", "/compare.csv?q=kenya", "/api/search?q=kenya",
                "/api/search?page=0", "/export.csv", "/export.jsonl", "/feed.atom",
                "/items/nothing-here", "/api/items/nothing-here", "/no/such/page",
                "/static/style.css"]
@@ -310,7 +335,8 @@ def test_security_headers_on_every_response(client, url: str) -> None:
 
 def test_no_page_carries_inline_script_or_style(client, hostile_ids) -> None:
     item_id = hostile_ids["Plain cooperative in Kenya"]
-    for url in ("/", "/?q=cooperative", "/help", f"/items/{item_id}", "/?from=x"):
+    for url in ("/", "/?q=cooperative", "/help", f"/items/{item_id}", "/?from=x",
+                "/compare?q=cooperative&q=kenya", "/kwic?q=cooperative"):
         soup = assert_inert(body_of(client.get(url)))
         assert not soup.find_all(style=True)
 
@@ -365,3 +391,12 @@ def test_serve_binds_to_loopback_unless_told_otherwise() -> None:
 
 def _iter_urls() -> Iterator[str]:  # pragma: no cover - documentation of the routes covered
     yield from ROUTES
+
+
+@pytest.mark.parametrize("url", ["/compare", "/compare.csv", "/kwic", "/kwic.csv"])
+def test_every_query_box_has_the_same_length_limit(client, url: str) -> None:
+    """Compare takes several queries: each one is bounded like the search box's."""
+    response = client.get(url, query_string=urlencode([("q", "kenya"), ("q", "7" * 20_000)]))
+    text = body_of(response)
+    assert response.status_code == 400, text[:300]
+    assert "the limit is 1,000" in text.lower()
