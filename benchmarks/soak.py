@@ -178,6 +178,7 @@ def main() -> int:
         started = time.monotonic()
         next_rebuild = started + args.rebuild_every if args.rebuild_every else float("inf")
         rebuilds, peak, rss_warm = 0, rss_start, None
+        trend: list[tuple[int, float]] = []  # (seconds, MiB) every 30 s
         while (now := time.monotonic()) - started < args.seconds:
             if rss_warm is None and now - started >= args.warmup:
                 rss_warm = rss_mb(server.pid)
@@ -190,7 +191,10 @@ def main() -> int:
                                capture_output=True)
                 rebuilds += 1
                 next_rebuild = time.monotonic() + args.rebuild_every
-            peak = max(peak, rss_mb(server.pid))
+            current = rss_mb(server.pid)
+            peak = max(peak, current)
+            if int(now - started) >= 30 * len(trend):
+                trend.append((int(now - started), current))
             time.sleep(1)
         stop.set()
         for thread in threads:
@@ -224,6 +228,7 @@ def main() -> int:
     print(f"server RSS: start {rss_start:.1f} MiB, after {args.warmup:.0f} s warm-up "
           f"{rss_warm:.1f} MiB, end {rss_end:.1f} MiB, peak {peak:.1f} MiB; growth after "
           f"warm-up {rss_end - rss_warm:+.1f} MiB (bound {args.max_growth_mb:.0f} MiB)")
+    print("server RSS every 30 s: " + ", ".join(f"{t} s {mb:.0f}" for t, mb in trend))
     grew = rss_end - rss_warm > args.max_growth_mb
     return 1 if tally.errors or grew else 0
 
