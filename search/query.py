@@ -29,6 +29,7 @@ EXACT_FIELDS = {"title": "title_exact", "summary": "summary_exact", "kind": "kin
 MAX_CLAUSES = 64
 MAX_DEPTH = 8
 MAX_EXPANSION = 2_000
+MAX_TOTAL_EXPANSION = 5_000  # over all the prefixes of one query
 MIN_PREFIX = 2
 # Curly double quotes delimit phrases as straight ones do; single quotes stay
 # apostrophes (Whoosh's single-quote syntax is not part of ours).
@@ -104,7 +105,9 @@ def _check_tree(node: wq.Query, text: str) -> None:
 
 
 def check_expansion(parsed: wq.Query, reader: IndexReader) -> None:
-    """Refuse a prefix or wildcard that expands to too many words in this index."""
+    """Refuse a prefix or wildcard that expands to too many words in this index, or
+    prefixes that do together (sixty prefixes of a thousand words each took seconds)."""
+    total = 0
     for node in parsed.leaves():
         if isinstance(node, (wq.Prefix, wq.Wildcard)):
             count = 0
@@ -113,6 +116,11 @@ def check_expansion(parsed: wq.Query, reader: IndexReader) -> None:
                 if count > MAX_EXPANSION:
                     raise InputError(f"'{node.text}' matches more than {MAX_EXPANSION:,} "
                                      "different words: type more letters", "q")
+                total += 1
+                if total > MAX_TOTAL_EXPANSION:
+                    raise InputError(f"the query's prefixes match more than "
+                                     f"{MAX_TOTAL_EXPANSION:,} different words together: "
+                                     "type more letters, or use fewer prefixes", "q")
 
 
 def field_terms(parsed: wq.Query, reader: IndexReader, field: str) -> set[str]:

@@ -44,7 +44,7 @@ HOSTILE = [
 # Enough distinct words that 'zq*' expands past the engine's limit (2,000 words).
 VOCABULARY = [{"title": f"Vocabulary item {n}", "date": "2022-03-01", "kind": "News",
                "summary": " ".join(f"zq{n * 100 + k:04d}" for k in range(100))}
-              for n in range(25)]
+              for n in range(30)]
 ROUTES = ["/", "/api/search", "/export.csv", "/export.jsonl", "/feed.atom", "/compare",
           "/compare.csv", "/kwic", "/kwic.csv"]
 PARAMS = ["q", "exact", "from", "to", "kind", "sort", "seed", "per_page", "page", "by",
@@ -178,6 +178,8 @@ EXPENSIVE = {
     "?*": "too broad",
     "*ya": "too broad",
     "zq*": "matches more than 2,000 different words",
+    " OR ".join([f"zq{a}*" for a in range(3)] + [f"zq{a}{b}*" for a in range(3) for b in range(10)]):
+        "match more than 5,000 different words together",
     " OR ".join(f"w{n}" for n in range(120)): "more than 64 terms",
     " OR ".join(f"w{n}" for n in range(300)): "the limit is 1,000",
     nested(12): "nests brackets more than 8 deep",
