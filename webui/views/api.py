@@ -34,6 +34,9 @@ def search() -> Response:
     engine = get_engine()
     cited_id = request.args.get(GENERATION_PARAM, "")[:64]
     cited, current = engine.generation_since(cited_id)
+    if current.id != page.generation:  # a rebuild was published since the search ran:
+        answered, _ = engine.generation_since(page.generation)  # name the one that answered
+        current = answered or current
     body["generation"] = current.to_dict()
     body["generation_notice"] = change_notice(cited_id, cited, current)
     for hit in cast(list[dict[str, object]], body["hits"]):
