@@ -24,26 +24,32 @@ import os
 import re
 import threading
 import time
+import weakref
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from operator import itemgetter
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.highlight import HtmlFormatter, WholeFragmenter, highlight
+from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from corpus import Article
+from search.cache import DEFAULT_PAGES, LRUCache
 from search.columns import Columns, load_columns
 from search.expansion import describe_expansion, relax, respellings
 from search.explain import Explanation, explain
+from search.fastpath import Evaluator
 from search.query import EXACT_FIELDS, check_expansion, field_terms, make_parser, parse_query
 from search.request import InputError, SearchRequest
 from search.results import Hit, ResultPage
 from search.schema import day_number, from_stored
 from search.store import CURRENT, META, Generation, current_generation, read_history
 
+DENSE_SHARE = 20  # date order by walking the cached order when >= 1/20 of items match
 SPELL_FIELDS = ("spell_summary", "spell_title")
 WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 
@@ -69,6 +75,8 @@ class Matches:
     parsed: wq.Query | None
     docs: list[int]
     kind_counts: Counter[int]
+    evaluator: Evaluator | None = None
+    filtered: bool = True  # whether dates or kinds removed any matching document
 
 
 def _stamp(index_dir: Path) -> tuple[object, ...]:
@@ -89,11 +97,16 @@ def _stamp(index_dir: Path) -> tuple[object, ...]:
 class Engine:
     """Search one index directory; safe to share between threads."""
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, page_cache: int = DEFAULT_PAGES) -> None:
         self.index_dir = Path(index_dir)
+        self._pages: LRUCache[ResultPage] = LRUCache(page_cache)
         self._lock = threading.Lock()
         self._opened: _Opened | None = None
         self._local = threading.local()
+        # Every searcher any thread opened, so that close() (or the engine being
+        # garbage-collected) closes their index files.
+        self._searchers: set[Searcher] = set()
+        weakref.finalize(self, _close_all, self._searchers, self._lock)
         self._columns: dict[tuple[str, int], Columns] = {}
         self._open()  # fail early, with IndexMissing, when there is no index
 
@@ -122,17 +135,20 @@ class Engine:
         opened = self._open()
         local = self._local
         searcher: Searcher | None = getattr(local, "searcher", None)
-        if searcher is not None and getattr(local, "path", None) != opened.generation.path:
-            searcher.close()
-            searcher = None
-        if searcher is not None and not searcher.up_to_date():
-            # Not Searcher.refresh(): it reuses the reader of an unchanged segment
-            # together with that segment's old deletions, so an item replaced by
-            # `--update` would be counted twice.
-            searcher.close()
+        if searcher is not None and (getattr(local, "path", None) != opened.generation.path
+                                     or not searcher.up_to_date()):
+            # Not Searcher.refresh() when out of date: it reuses the reader of an
+            # unchanged segment together with that segment's old deletions, so an
+            # item replaced by `--update` would be counted twice.
+            with self._lock:
+                if searcher in self._searchers:
+                    self._searchers.discard(searcher)
+                    searcher.close()
             searcher = None
         if searcher is None:
             searcher = opened.index.searcher()
+            with self._lock:
+                self._searchers.add(searcher)
         local.searcher, local.path = searcher, opened.generation.path
         return opened, searcher
 
@@ -162,18 +178,27 @@ class Engine:
         thread, right away.
         """
         opened, searcher = self._searcher()
+        return self._match(request, opened, searcher)
+
+    def _match(self, request: SearchRequest, opened: _Opened, searcher: Searcher) -> Matches:
         columns = self._columns_for(opened, searcher)
         kinds = self._resolve_kinds(request.kinds, columns)
         parsed: wq.Query | None = None
+        matched = -1
+        evaluator = Evaluator(searcher, columns.terms, columns.live_docs(searcher.reader()))
+        day = columns.day
         if request.query:
             parser = opened.exact_parser if request.exact else opened.parser
             parsed = parse_query(parser, request.query,  # type: ignore[arg-type]
                                  searcher.reader())
             check_expansion(parsed, searcher.reader())
-            docs: Iterable[int] = searcher.docs_for_query(parsed)
+            # Set algebra over whole posting lists (fastpath), not Whoosh's
+            # document-at-a-time docs_for_query.
+            matching = evaluator.docs(parsed)
+            matched = len(matching)
+            docs: Iterable[int] = matching
         else:
             docs = columns.live_docs(searcher.reader())
-        day = columns.day
         if request.date_from or request.date_to:
             low = day_number(request.date_from) if request.date_from else 0
             high = day_number(request.date_to) if request.date_to else 99999999
@@ -181,26 +206,47 @@ class Engine:
         elif not isinstance(docs, list):
             docs = list(docs)
         kind_codes = columns.kind
-        kind_counts = Counter(kind_codes[d] for d in docs)
+        # Counter over map() counts at C speed: no Python frame per document.
+        kind_counts = Counter(map(kind_codes.__getitem__, docs))
         if kinds:
             wanted = {columns.kind_code[k] for k in kinds}
             docs = [d for d in docs if kind_codes[d] in wanted]
-        return Matches(opened, searcher, columns, parsed, docs, kind_counts)
+        return Matches(opened, searcher, columns, parsed, docs, kind_counts, evaluator,
+                       filtered=len(docs) != matched)
 
     def search(self, request: SearchRequest) -> ResultPage:
-        """Answer a request; InputError for a bad query, kind or page."""
+        """Answer a request; InputError for a bad query, kind or page.
+
+        Pages are cached (`cache.py`) by request and index version.
+        """
         started = time.perf_counter()
-        matches = self.match(request)
+        opened, searcher = self._searcher()
+        key = (str(opened.generation.path), searcher.reader().generation(),
+               request.cache_key())
+        page = self._pages.get(key)
+        if page is None:
+            page = self._page(request, self._match(request, opened, searcher))
+            self._pages.put(key, page)
+        return replace(page, request=request,
+                       elapsed_ms=(time.perf_counter() - started) * 1000)
+
+    def clear_caches(self) -> None:
+        """Forget cached pages and posting lists (benchmarks time cold searches with it)."""
+        self._pages.clear()
+        for columns in list(self._columns.values()):
+            columns.terms.clear()
+
+    def _page(self, request: SearchRequest, matches: Matches) -> ResultPage:
         opened, searcher, columns = matches.opened, matches.searcher, matches.columns
         parsed, docs, kind_counts = matches.parsed, matches.docs, matches.kind_counts
-        day = columns.day
-        month_counts = Counter(day[d] // 100 for d in docs)
+        month_counts = Counter(map(columns.month.__getitem__, docs))
         total = len(docs)
         if request.page > 1 and request.offset >= total:
             last = max(1, -(-total // request.per_page))
             raise InputError(f"page {request.page} is past the last page of results "
                              f"({last})", "page")
-        ordered = self._order(request, parsed, searcher, docs, columns)
+        ordered = self._order(request, parsed, searcher, docs, columns, matches.evaluator,
+                              matches.filtered)
         hits = [self._hit(searcher, docnum, score, parsed, request.exact)
                 for docnum, score in ordered]
         partial = self._partial(request, matches, len(hits))
@@ -223,8 +269,8 @@ class Engine:
             months=[(f"{m // 100}-{m % 100:02d}", c) for m, c in sorted(month_counts.items())],
             kinds=[(columns.kind_names[k], c) for k, c in
                    sorted(kind_counts.items(), key=lambda kc: (-kc[1], columns.kind_names[kc[0]]))],
-            suggestion=suggestion, elapsed_ms=(time.perf_counter() - started) * 1000,
-            generation=opened.generation.id, partial=partial, respelt=respelt)
+            suggestion=suggestion, generation=opened.generation.id, partial=partial,
+            respelt=respelt)
 
     def _partial(self, request: SearchRequest, matches: Matches, shown: int) -> list[Hit]:
         """Items with all but one of the words, when those with all fill less than page 1."""
@@ -267,25 +313,54 @@ class Engine:
         return tuple(resolved)
 
     def _order(self, request: SearchRequest, parsed: wq.Query | None, searcher: Searcher,
-               docs: list[int], columns: Columns) -> list[tuple[int, float | None]]:
+               docs: list[int], columns: Columns, evaluator: Evaluator | None = None,
+               filtered: bool = True) -> list[tuple[int, float | None]]:
         wanted = request.offset + request.per_page
         sort = request.effective_sort
         if not docs:
             return []
+        day = columns.day
         if sort == "relevance" and parsed is not None:
-            # Whoosh's own top-k by score, then ties to the newer item. A few extra
-            # hits make a tie that straddles the page boundary come out right.
-            results = searcher.search(parsed, filter=set(docs), limit=wanted + 10)
-            day = columns.day
-            ranked = sorted(((hit.docnum, hit.score) for hit in results),
+            if (evaluator is not None and evaluator.scorable(parsed)
+                    and isinstance(searcher.weighting, BM25F)):
+                # Scores computed a posting list at a time (fastpath), for the
+                # filtered documents only; ties go to the newer item.
+                scores = evaluator.scores(parsed, set(docs))
+                best = heapq.nlargest(wanted, scores.items(), key=itemgetter(1))
+                if len(best) == wanted:
+                    # Everything tied with the last place, so ties order by date.
+                    cut = best[-1][1]
+                    best = [pair for pair in scores.items() if pair[1] >= cut]
+                top = sorted(best, key=lambda pair: (-pair[1], -day[pair[0]], pair[0]))
+                return top[request.offset:wanted]
+            # Whoosh's own top-k by score, restricted to the filtered documents
+            # when a filter removed some. A few extra hits make a tie that
+            # straddles the page boundary come out right.
+            allow = set(docs) if filtered else None
+            results = searcher.search(parsed, filter=allow, limit=wanted + 10)
+            pairs = [(hit.docnum, hit.score) for hit in results]
+            if len(pairs) == wanted + 10 and pairs[-1][1] == pairs[wanted - 1][1]:
+                # The tie runs past what was fetched: only all of it orders it right.
+                pairs = [(hit.docnum, hit.score)
+                         for hit in searcher.search(parsed, filter=allow, limit=None)]
+            ranked = sorted(pairs,
                             key=lambda pair: (-pair[1], -day[pair[0]], pair[0]))
             return ranked[request.offset:wanted]
-        day = columns.day
         if sort == "random":
             # hash() of a tuple of ints is the same in every run (no hash salt for
             # ints), so a seed gives the same sample for the same index generation.
             seed = request.seed
             top = heapq.nsmallest(wanted, docs, key=lambda d: (hash((seed, d)), d))
+        elif len(docs) * DENSE_SHARE >= columns.doc_count_all:
+            # Many matches: walk the date order (cached per index version) and stop
+            # at the page's end, about wanted * items / matches steps.
+            member = set(docs)
+            top = []
+            for docnum in columns.date_order("oldest" if sort == "oldest" else "newest"):
+                if docnum in member:
+                    top.append(docnum)
+                    if len(top) == wanted:
+                        break
         elif sort == "oldest":
             top = heapq.nsmallest(wanted, docs, key=lambda d: (day[d], d))
         else:
@@ -367,7 +442,7 @@ class Engine:
         """The first `limit` articles of `matches` in the request's order."""
         everything = replace(request, page=1, per_page=max(limit, 1))
         ordered = self._order(everything, matches.parsed, matches.searcher, matches.docs,
-                              matches.columns)
+                              matches.columns, matches.evaluator, matches.filtered)
         return [from_stored(matches.searcher.stored_fields(docnum)) for docnum, _ in ordered]
 
     def explain(self, request: SearchRequest) -> Explanation:
@@ -435,10 +510,16 @@ class Engine:
         return sorted(k for k in self._columns_for(opened, searcher).kind_code if k)
 
     def close(self) -> None:
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is not None:
+        """Close every thread's searcher (call when no thread is searching any more)."""
+        self._local.searcher = None
+        _close_all(self._searchers, self._lock)
+
+
+def _close_all(searchers: set[Searcher], lock: threading.Lock) -> None:
+    with lock:
+        for searcher in searchers:
             searcher.close()
-            self._local.searcher = None
+        searchers.clear()
 
 
 def open_engine(index_dir: str | os.PathLike[str]) -> Engine:

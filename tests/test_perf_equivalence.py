@@ -1,0 +1,240 @@
+"""Every speed-up returns what the straightforward Whoosh path returns.
+
+The engine matches and scores from posting blocks (`search/fastpath.py`),
+counts facets from per-document columns, caches pages and posting lists, and
+builds big indexes in parallel into several segments. Here the same requests
+are answered the plain way on a few thousand synthetic items, in one segment
+and in several: `docs_for_query`, `NumericRange`/`Term` filters, `groupedby`
+facets, `searcher.search(..., limit=None)` scores, dates read from stored
+fields. No timings are asserted (those live in benchmarks/).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from whoosh import query as wq
+from whoosh import sorting
+
+from corpus import read_sources
+from search import build_index, indexer
+from search.cache import LRUCache
+from search.engine import Engine
+from search.query import parse_query
+from search.schema import day_number, from_stored
+from tests_support import request
+
+ROOT = Path(__file__).resolve().parent.parent
+ITEMS = 1_500
+
+QUERIES = ["cooperative", "fisheries", "cooperative workers", "women cooperative finance",
+           "coffee OR cocoa", "tea OR sugar OR cotton", '"social solidarity"',
+           '"cooperative workers"', "fin*", "title:women", "cooperative NOT workers",
+           "(coffee OR tea) AND farmers", "kind:spotlight", "interview*", "su?ar"]
+FILTERS = [{}, {"date_from": "2015", "date_to": "2018"}, {"kind": "Press release"},
+           {"date_from": "2020-03", "kind": ["News", "Feature"]}]
+
+
+def _make_corpus_module():
+    spec = importlib.util.spec_from_file_location("make_corpus",
+                                                  ROOT / "benchmarks" / "make_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module", params=["one-segment", "parallel-segments"])
+def engine_and_searcher(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """An Engine (page cache off) over a synthetic index, in one or in several segments."""
+    make_corpus = _make_corpus_module()
+    folder = tmp_path_factory.mktemp("synthetic")
+    corpus = make_corpus.make_corpus(ITEMS, seed=7, path=folder / "synthetic.jsonl")
+    result = read_sources([corpus])
+    index_dir = folder / "index"
+    if request.param == "parallel-segments":
+        saved = indexer.PARALLEL_MIN_ITEMS
+        indexer.PARALLEL_MIN_ITEMS = 0
+        try:
+            options = indexer.writer_options(ITEMS, cpus=2)
+            assert options.get("procs") == 2 and options.get("multisegment")
+            build_index(result, index_dir)
+        finally:
+            indexer.PARALLEL_MIN_ITEMS = saved
+    else:
+        build_index(result, index_dir)
+    engine = Engine(index_dir, page_cache=0)
+    _, searcher = engine._searcher()
+    if request.param == "parallel-segments":
+        assert len(searcher.leaf_searchers()) >= 2
+    yield engine, searcher
+    engine.close()
+
+
+def _naive(engine: Engine, searcher, params: dict[str, object]):
+    """Total, facets, and the full ordering, the plain Whoosh way."""
+    req = request(**params)
+    opened = engine._open()
+    parsed = parse_query(opened.parser, req.query)
+    date_filter = None
+    if req.date_from or req.date_to:
+        date_filter = wq.NumericRange("day", day_number(req.date_from) if req.date_from else None,
+                                      day_number(req.date_to) if req.date_to else None)
+    kind_filter = wq.Or([wq.Term("kind_key", kind) for kind in req.kinds]) if req.kinds else None
+    facets = sorting.Facets()
+    facets.add_field("ym")
+    facets.add_field("year")
+    facets.add_field("kind_key")
+    before_kind = searcher.search(parsed, filter=date_filter, limit=None, groupedby=facets)
+    kinds = {key: len(docs) for key, docs in before_kind.groups("kind_key").items()}
+    both = [f for f in (date_filter, kind_filter) if f is not None]
+    combined = wq.And(both) if len(both) > 1 else (both[0] if both else None)
+    results = searcher.search(parsed, filter=combined, limit=None, groupedby=facets)
+    months = {f"{key // 100}-{key % 100:02d}": len(docs)
+              for key, docs in results.groups("ym").items()}
+    years = {str(key): len(docs) for key, docs in results.groups("year").items()}
+    scored = [(hit.docnum, hit.score) for hit in results]
+    day = {docnum: day_number(from_stored(searcher.stored_fields(docnum)).date)
+           for docnum, _ in scored}
+    return req, parsed, scored, day, {"years": years, "months": months, "kinds": kinds}
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=lambda f: ",".join(f) or "none")
+@pytest.mark.parametrize("query", QUERIES)
+def test_matches_totals_and_facets_equal_whoosh(engine_and_searcher, query: str,
+                                                filters: dict[str, object]) -> None:
+    engine, searcher = engine_and_searcher
+    params = {"q": query, **filters}
+    req, parsed, scored, _, facets = _naive(engine, searcher, params)
+    assert {d for d, _ in scored} == set(engine.match(req).docs)
+    page = engine.search(req)
+    assert page.total == len(scored)
+    assert dict(page.years) == facets["years"]
+    assert dict(page.months) == facets["months"]
+    assert dict(page.kinds) == facets["kinds"]
+    assert sum(count for _, count in page.months) == page.total
+
+
+def _same_ranking(engine: Engine, searcher, params: dict[str, object]) -> None:
+    req, _, scored, day, _ = _naive(engine, searcher, params)
+    # Whoosh sums a document's field scores in its own tree order; ours may sum
+    # them in another, so scores agree to rounding, and ties are ties after it.
+    ranked = sorted(scored, key=lambda pair: (-round(pair[1], 9), -day[pair[0]], pair[0]))
+    score_of = dict(scored)
+    page = engine.search(req)
+    expected = ranked[req.offset:req.offset + req.per_page]
+    got_ids = [searcher.document_number(id=hit.article.id) for hit in page.hits]
+    assert got_ids == [docnum for docnum, _ in expected]
+    for docnum, hit in zip(got_ids, page.hits):
+        assert hit.score is not None and math.isclose(hit.score, score_of[docnum],
+                                                      rel_tol=1e-9)
+
+
+@pytest.mark.parametrize("filters", FILTERS[:3], ids=lambda f: ",".join(f) or "none")
+@pytest.mark.parametrize("query", QUERIES)
+def test_relevance_order_and_scores_equal_whoosh(engine_and_searcher, query: str,
+                                                 filters: dict[str, object]) -> None:
+    engine, searcher = engine_and_searcher
+    _same_ranking(engine, searcher, {"q": query, "sort": "relevance", **filters})
+
+
+@pytest.mark.parametrize("page", [2, 3])
+def test_later_pages_follow_the_same_order(engine_and_searcher, page: int) -> None:
+    engine, searcher = engine_and_searcher
+    _same_ranking(engine, searcher, {"q": "cooperative workers", "page": page, "per_page": 10})
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+@pytest.mark.parametrize("query", ["cooperative", '"social solidarity"', ""])
+def test_date_order_equals_stored_dates(engine_and_searcher, query: str, sort: str) -> None:
+    engine, searcher = engine_and_searcher
+    params = {"q": query, "sort": sort, "date_from": "2010", "per_page": 50}
+    req = request(**params)
+    if query:
+        parsed = parse_query(engine._open().parser, query)
+        docs = set(searcher.docs_for_query(parsed))
+    else:
+        docs = set(range(searcher.doc_count_all()))
+    low = day_number(req.date_from)
+    day = {d: day_number(from_stored(searcher.stored_fields(d)).date) for d in docs}
+    docs = [d for d in docs if day[d] >= low]
+    if sort == "newest":
+        ordered = sorted(docs, key=lambda d: (-day[d], d))
+    else:
+        ordered = sorted(docs, key=lambda d: (day[d], d))
+    page = engine.search(req)
+    assert [hit.article.id for hit in page.hits] == [
+        searcher.stored_fields(d)["id"] for d in ordered[:50]]
+
+
+def test_page_cache_returns_the_same_page_and_follows_an_update(tmp_path: Path) -> None:
+    make_corpus = _make_corpus_module()
+    corpus = make_corpus.make_corpus(300, seed=3, path=tmp_path / "small.jsonl")
+    index_dir = tmp_path / "index"
+    build_index(read_sources([corpus]), index_dir)
+    engine = Engine(index_dir)
+    req = request(q="cooperative", per_page=5, sort="newest")
+    first = engine.search(req)
+    again = engine.search(req)
+    assert engine._pages.hits == 1
+    assert [h.article.id for h in again.hits] == [h.article.id for h in first.hits]
+    assert again.total == first.total and again.months == first.months
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text('{"title": "Cooperative cooperative cooperative", "date": "2024-12-30", '
+                     '"kind": "News", "summary": "cooperative"}\n', encoding="utf-8")
+    build_index(read_sources([extra]), index_dir, update=True)
+    after = engine.search(req)
+    assert after.total == first.total + 1
+    assert after.hits[0].article.title == "Cooperative cooperative cooperative"
+    engine.close()
+
+
+def test_lru_cache_is_bounded_and_keeps_recent_entries() -> None:
+    cache: LRUCache[int] = LRUCache(size=3)
+    for number in range(5):
+        cache.put(number, number)
+    assert len(cache) == 3
+    assert cache.get(0) is None and cache.get(4) == 4
+    cache.get(2)
+    cache.put(5, 5)
+    assert cache.get(2) == 2 and cache.get(3) is None
+    off: LRUCache[int] = LRUCache(size=0)
+    off.put(1, 1)
+    assert off.get(1) is None
+
+
+def test_term_cache_does_not_change_answers(engine_and_searcher) -> None:
+    engine, _ = engine_and_searcher
+    req = request(q="cooperative OR fisheries", kind="News")
+    engine.clear_caches()
+    cold = engine.search(req)
+    warm = engine.search(req)  # posting lists now come from the cache
+    assert [h.article.id for h in warm.hits] == [h.article.id for h in cold.hits]
+    assert (warm.total, warm.kinds, warm.months) == (cold.total, cold.kinds, cold.months)
+
+
+def test_kind_counts_come_before_the_kind_filter(engine_and_searcher) -> None:
+    engine, searcher = engine_and_searcher
+    page = engine.search(request(q="cooperative", kind="Statement"))
+    unfiltered = engine.search(request(q="cooperative"))
+    assert dict(page.kinds) == dict(unfiltered.kinds)
+    assert page.total == dict(unfiltered.kinds)["Statement"]
+    assert Counter(h.article.kind for h in page.hits) == Counter({"Statement": len(page.hits)})
+
+
+def test_term_cache_is_bounded_by_postings() -> None:
+    from array import array
+
+    from search.fastpath import TermCache
+
+    cache = TermCache(size=10, postings=100)
+    for number in range(6):
+        cache.put(("summary", b"w%d" % number), (array("I", range(20)), array("f", [1.0] * 20)))
+    assert cache.get(("summary", b"w0")) is None  # 6 x 20 postings > 100: oldest dropped
+    assert cache.get(("summary", b"w5")) is not None
+    cache.put(("summary", b"huge"), (array("I", range(60)), array("f", [1.0] * 60)))
+    assert cache.get(("summary", b"huge")) is None  # over a quarter of the budget: not kept
