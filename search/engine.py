@@ -36,14 +36,14 @@ from whoosh.searching import Searcher
 
 from corpus import Article
 from search.columns import Columns, load_columns
+from search.expansion import describe_expansion, relax, respellings
+from search.explain import Explanation, explain
 from search.query import EXACT_FIELDS, check_expansion, field_terms, make_parser, parse_query
 from search.request import InputError, SearchRequest
 from search.results import Hit, ResultPage
 from search.schema import day_number, from_stored
-from search.explain import Explanation, explain
 from search.store import CURRENT, META, Generation, current_generation, read_history
 
-SUGGEST_BELOW = 3
 SPELL_FIELDS = ("spell_summary", "spell_title")
 WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 
@@ -167,7 +167,8 @@ class Engine:
         parsed: wq.Query | None = None
         if request.query:
             parser = opened.exact_parser if request.exact else opened.parser
-            parsed = parse_query(parser, request.query)  # type: ignore[arg-type]
+            parsed = parse_query(parser, request.query,  # type: ignore[arg-type]
+                                 searcher.reader())
             check_expansion(parsed, searcher.reader())
             docs: Iterable[int] = searcher.docs_for_query(parsed)
         else:
@@ -202,9 +203,17 @@ class Engine:
         ordered = self._order(request, parsed, searcher, docs, columns)
         hits = [self._hit(searcher, docnum, score, parsed, request.exact)
                 for docnum, score in ordered]
+        partial = self._partial(request, matches, len(hits))
         suggestion = None
-        if parsed is not None and total < SUGGEST_BELOW:
+        respelt: list[tuple[str, str]] = []
+        # Unknown words are searched respelt (expansion.respell_unknown): say so.
+        if parsed is not None:
             suggestion = self._suggest(opened, searcher, request.query, total)
+        if parsed is not None and not request.exact:
+            as_typed = parse_query(opened.parser, request.query,  # type: ignore[arg-type]
+                                   expand_words=False)
+            respelt = respellings(request.query, as_typed, searcher.reader(),
+                                  searcher.schema["summary"].analyzer)
         years: Counter[int] = Counter()
         for month, count in month_counts.items():
             years[month // 100] += count
@@ -215,7 +224,34 @@ class Engine:
             kinds=[(columns.kind_names[k], c) for k, c in
                    sorted(kind_counts.items(), key=lambda kc: (-kc[1], columns.kind_names[kc[0]]))],
             suggestion=suggestion, elapsed_ms=(time.perf_counter() - started) * 1000,
-            generation=opened.generation.id)
+            generation=opened.generation.id, partial=partial, respelt=respelt)
+
+    def _partial(self, request: SearchRequest, matches: Matches, shown: int) -> list[Hit]:
+        """Items with all but one of the words, when those with all fill less than page 1."""
+        room = request.per_page - shown
+        if (matches.parsed is None or request.page != 1 or room <= 0
+                or request.effective_sort != "relevance"):
+            return []
+        relaxed = relax(matches.parsed)
+        if relaxed is None:
+            return []
+        searcher, columns = matches.searcher, matches.columns
+        day, kind = columns.day, columns.kind
+        have = set(matches.docs)
+        allowed = None
+        if request.date_from or request.date_to or request.kinds:
+            low = day_number(request.date_from) if request.date_from else 0
+            high = day_number(request.date_to) if request.date_to else 99999999
+            wanted = {columns.kind_code[k] for k in self._resolve_kinds(request.kinds, columns)}
+            allowed = {d for d in searcher.docs_for_query(relaxed) if d not in have
+                       and low <= day[d] <= high and (not wanted or kind[d] in wanted)}
+            if not allowed:
+                return []
+        found = searcher.search(relaxed, filter=allowed, mask=have or None, limit=room + 10)
+        ranked = sorted(((hit.docnum, hit.score) for hit in found),
+                        key=lambda pair: (-pair[1], -day[pair[0]], pair[0]))[:room]
+        return [self._hit(searcher, docnum, score, relaxed, request.exact)
+                for docnum, score in ranked]
 
     @staticmethod
     def _resolve_kinds(kinds: tuple[str, ...], columns: Columns) -> tuple[str, ...]:
@@ -281,7 +317,7 @@ class Engine:
 
     def _suggest(self, opened: _Opened, searcher: Searcher, text: str,
                  total: int) -> str | None:
-        """A respelling of the query's unknown words that finds more items, or None."""
+        """A respelling of the query's unknown words that finds something, or None."""
         reader = searcher.reader()
         analyzer = searcher.schema["summary"].analyzer
         changed = False
@@ -311,7 +347,7 @@ class Engine:
         except InputError:
             return None
         count = sum(1 for _ in searcher.docs_for_query(better))
-        return corrected if count > total else None
+        return corrected if count and count >= total else None
 
     def iter_articles(self, request: SearchRequest) -> Iterator[Article]:
         """Every matching article in the request's order (all pages), for exports.
@@ -340,9 +376,14 @@ class Engine:
         parsed = None
         if request.query:
             parser = opened.exact_parser if request.exact else opened.parser
-            parsed = parse_query(parser, request.query)  # type: ignore[arg-type]
+            parsed = parse_query(parser, request.query,  # type: ignore[arg-type]
+                                 expand_words=False)
         field = EXACT_FIELDS["summary"] if request.exact else "summary"
-        return explain(request, parsed, searcher.reader(), searcher.schema[field].analyzer)
+        out = explain(request, parsed, searcher.reader(), searcher.schema[field].analyzer)
+        if parsed is not None and not request.exact:
+            out.lines.extend(describe_expansion(request.query, parsed, searcher.reader(),
+                                                searcher.schema[field].analyzer))
+        return out
 
     def generation_since(self, cited: str) -> tuple[Generation | None, Generation]:
         """The generation a search was cited with (None if unknown here) and the current one."""

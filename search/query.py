@@ -8,7 +8,10 @@ that no single request can stall the server.
 
 Syntax (Whoosh's): words are ANDed; `OR`, `NOT`, `AND`; "exact phrases";
 `title:`, `summary:`, `kind:`; `word*` prefixes. Field weights rank a title
-match above a summary-only match.
+match above a summary-only match. Outside the "exact words" switch, the
+checked query is expanded (`expansion.py`): two-word variants closed up,
+acronyms and synonyms at a lower weight, and a bonus for plain words that
+stand together.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from whoosh.qparser.plugins import BoostPlugin, FieldAliasPlugin, RangePlugin
 from whoosh.reading import IndexReader
 from whoosh.fields import Schema
 
+from search.expansion import expand, quoted_terms, respell_unknown
 from search.request import MAX_QUERY_CHARS, InputError
 
 SEARCH_FIELDS = ("title", "summary", "kind")
@@ -59,8 +63,14 @@ def make_parser(schema: Schema, exact: bool = False) -> MultifieldParser:
     return parser
 
 
-def parse_query(parser: MultifieldParser, text: str) -> wq.Query:
-    """The checked Whoosh query for `text` (which must not be blank)."""
+def parse_query(parser: MultifieldParser, text: str,
+                reader: IndexReader | None = None, expand_words: bool = True) -> wq.Query:
+    """The checked Whoosh query for `text` (which must not be blank).
+
+    Expanded as `expansion.py` describes, except for the exact-words parser or
+    with `expand_words=False`; with a `reader`, words that no item contains are
+    first respelt to the nearest words of the index.
+    """
     # Checked here too, not only in parse_request: every path to the parser (compare,
     # keyword in context...) is bounded, and Whoosh's tagger is quadratic in a long word.
     if len(text) > MAX_QUERY_CHARS:
@@ -77,7 +87,17 @@ def parse_query(parser: MultifieldParser, text: str) -> wq.Query:
         raise InputError(f"the query '{text[:80]}' has no words to search for (only "
                          f"operators, brackets or very common words): {EMPTY_HELP}", "q")
     _check_tree(parsed, text)
-    return parsed
+    if not expand_words or EXACT_FIELDS["title"] in getattr(parser, "fieldnames", ()):
+        return parsed  # as typed; or the "exact words" switch: no synonyms, no proximity
+    exact = quoted_terms(text, parser.schema["summary"].analyzer) if '"' in text \
+        else frozenset()
+    if reader is not None:
+        parsed = respell_unknown(parsed, reader, exact)
+    try:
+        return expand(parsed, exact)
+    except ValueError as error:  # a line of data/synonyms.txt that cannot be read
+        raise InputError(f"{error}: fix or remove that line of the synonyms file, or "
+                         "search with the exact-words switch meanwhile", "q") from None
 
 
 def _check_tree(node: wq.Query, text: str) -> None:
@@ -140,7 +160,7 @@ def field_terms(parsed: wq.Query, reader: IndexReader, field: str) -> set[str]:
             continue
         if getattr(node, "fieldname", None) != field:
             continue
-        if isinstance(node, (wq.Prefix, wq.Wildcard)):
+        if isinstance(node, wq.MultiTerm):  # prefixes, wildcards, respelt words
             texts = node.expanded_terms(reader)
         else:
             texts = node.iter_all_terms()

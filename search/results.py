@@ -30,6 +30,11 @@ class ResultPage:
     `years` and `months` count the result set (all filters applied), keyed
     "2024" and "2024-02", in date order. `kinds` counts the result set before
     the kind filter (so the other kinds stay visible to add), most first.
+
+    `partial`: when the items with all the words fill less than the first page
+    (relevance order), the items with all but one of them, best first, to show
+    after the hits under their own heading. They are not in `total`, the
+    facets or the pages.
     """
 
     request: SearchRequest
@@ -41,6 +46,9 @@ class ResultPage:
     suggestion: str | None = None
     elapsed_ms: float = 0.0
     generation: str = ""
+    partial: list[Hit] = field(default_factory=list)
+    # (word as typed, word searched instead) for words that no item contains.
+    respelt: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -73,7 +81,11 @@ class ResultPage:
                      for hit in self.hits],
             "facets": {"years": dict(self.years), "months": dict(self.months),
                        "kinds": dict(self.kinds)},
+            "partial": [{**hit.article.to_dict(), "score": hit.score,
+                         "title_html": hit.title_html, "summary_html": hit.summary_html}
+                        for hit in self.partial],
             "suggestion": self.suggestion,
+            "respelt": [{"typed": typed, "searched": used} for typed, used in self.respelt],
             "elapsed_ms": round(self.elapsed_ms, 2),
             "generation": self.generation,
         }

@@ -23,7 +23,7 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from corpus import Article
 from search.analysis import exact_analyzer, news_analyzer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: the analyzer of the relevance work (spellings, joins)
 
 
 def build_schema() -> Schema:

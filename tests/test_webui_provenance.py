@@ -98,3 +98,22 @@ def test_exports_carry_provenance_and_read_back(client, engine, tmp_path: Path) 
         result = read_sources([path])
         assert not result.problems, [str(p) for p in result.problems]
         assert len(result.articles) == 4
+
+
+def test_respelt_words_are_said_plainly_not_as_did_you_mean(page, client) -> None:
+    soup = page("/?q=kenia")
+    notice = soup.find("p", class_="respelt").get_text()
+    assert notice == "No item contains \u201ckenia\u201d: searched for \u201ckenya\u201d instead."
+    assert soup.find(id="suggestion") is None
+    assert len(soup.select("ol.hits > li")) == 2
+    body = client.get("/api/search?q=kenia").get_json()
+    assert body["respelt"] == [{"typed": "kenia", "searched": "kenya"}]
+
+
+def test_items_with_all_but_one_word_are_shown_apart(page) -> None:
+    soup = page("/?q=cooperative+kenya+senegal")
+    assert soup.find(id="empty") is not None  # no item has all three
+    partial = soup.find(id="partial")
+    titles = [li.find("h2").get_text() for li in partial.select("ol.hits > li")]
+    assert titles and all(("Kenya" in t or "Senegal" in t) for t in titles)
+    assert "Not counted" in partial.get_text()

@@ -22,6 +22,7 @@ from search import (
     BuildFailed,
     IndexBusy,
     IndexMissing,
+    Hit,
     InputError,
     build_index,
     open_engine,
@@ -194,19 +195,30 @@ def search(query: str, date_from: str, date_to: str, kinds: tuple[str, ...], sor
     what = f"for '{request.query}'" if request.query else "(all items)"
     click.echo(f"{result.total} result{'s' if result.total != 1 else ''} {what}{span}; "
                f"page {request.page} of {result.pages}, {result.elapsed_ms:.0f} ms")
-    if result.suggestion:
+    if result.respelt:
+        for typed, used in result.respelt:
+            click.echo(f"No item contains '{typed}': searched for '{used}' instead.")
+    elif result.suggestion:
         click.echo(f"Did you mean: {result.suggestion}")
     for number, hit in enumerate(result.hits, start=result.first):
-        article = hit.article
-        kind = f" [{article.kind}]" if article.kind else ""
-        click.echo(f"\n{number:>3}. {_strip_marks(hit.title_html)}")
-        click.echo(f"     {article.date.isoformat()}{kind}  id: {article.id}")
-        if article.summary:
-            summary = textwrap.shorten(_strip_marks(hit.summary_html), 300, placeholder=" …")
-            click.echo(textwrap.indent(textwrap.fill(summary, 75), "     "))
-    if result.total == 0:
+        _echo_hit(number, hit, summary=True)
+    if result.partial:
+        click.echo(f"\nWith all but one of the words ({len(result.partial)}):")
+    for number, hit in enumerate(result.partial, start=result.last + 1):
+        _echo_hit(number, hit, summary=False)
+    if result.total == 0 and not result.partial:
         click.echo("Nothing matched. Try fewer words, OR between words, a wider date range, "
                    "or no --kind filter.")
+
+
+def _echo_hit(number: int, hit: Hit, summary: bool) -> None:
+    article = hit.article
+    kind = f" [{article.kind}]" if article.kind else ""
+    click.echo(f"\n{number:>3}. {_strip_marks(hit.title_html)}")
+    click.echo(f"     {article.date.isoformat()}{kind}  id: {article.id}")
+    if summary and article.summary:
+        text = textwrap.shorten(_strip_marks(hit.summary_html), 300, placeholder=" …")
+        click.echo(textwrap.indent(textwrap.fill(text, 75), "     "))
 
 
 @main.command()

@@ -108,6 +108,8 @@ class SearchView:
     clear_href: str = ""
     chart: Chart | None = None
     suggestion: Link | None = None
+    respelt: list[str] = field(default_factory=list)  # "No item contains ..." sentences
+    partial: list[HitView] = field(default_factory=list)  # all but one of the words
     empty: list[Link] = field(default_factory=list)
     pager: list[Link] = field(default_factory=list)
     prev_href: str = ""
@@ -286,7 +288,7 @@ def search_view(params: SearchParams, page: ResultPage, kinds: list[str], urls: 
                                     else params.adding_kind(kind)).url(urls.search)
         kind_facets.append(Link(kind or "(no kind)", href, count, active))
     suggestion = None
-    if page.suggestion:
+    if page.suggestion and not page.respelt:
         suggestion = Link(page.suggestion, params.with_query(page.suggestion).url(urls.search))
     chips = _chips(params, urls)
     query = params.first_page().query_string()
@@ -304,6 +306,10 @@ def search_view(params: SearchParams, page: ResultPage, kinds: list[str], urls: 
                                 seed=params.seed).url(urls.search)
         if chips else "",
         chart=build_chart(buckets, unit, bucket_href, what), suggestion=suggestion,
+        respelt=[f"No item contains \u201c{typed}\u201d: searched for \u201c{used}\u201d "
+                 "instead." for typed, used in page.respelt],
+        partial=[_hit_view(hit, number, urls)
+                 for number, hit in enumerate(page.partial, start=page.last + 1)],
         empty=_empty_tips(params, urls) if not page.total else [],
         pager=_pager(params, page, urls),
         prev_href=params.with_page(request.page - 1).url(urls.search) if request.page > 1 else "",
