@@ -104,4 +104,4 @@ def _read_item(item: _Item, path: Path, last: bool) -> Article | Problem:
                            f"long, over the {limit:,} limit (a missing line break or item "
                            "number?); item skipped", lost_item=True)
     return Article.create(title=title, date=day, kind=kind, summary=summary,
-                          source=f"{path.name}, item {item.number} (line {item.line})")
+                          source=f"{path.name}, item {item.number}")

@@ -98,8 +98,10 @@ def read_sources(sources: Iterable[Path | str],
                 kept = result.articles[index]
                 result.articles[index] = _fill_gaps(kept, entry)
                 result.duplicates += 1
-                result.problems.append(Problem(str(path), _line_of(entry), "the same item "
-                                               f"as {kept.source}, id {entry.id}; merged",
+                line = _line_of(entry)
+                which = "" if line else entry.source.partition(", ")[2] + ": "  # "item 3: "
+                result.problems.append(Problem(str(path), line, f"{which}the same item as "
+                                               f"{kept.source}, id {entry.id}; merged",
                                                fatal_in_strict=False))
                 continue
             by_id[entry.id] = len(result.articles)
@@ -109,7 +111,7 @@ def read_sources(sources: Iterable[Path | str],
 
 def _line_of(article: Article) -> int | None:
     """The line an article was read from, as its `source` records it ('a.jsonl, line 3')."""
-    match = re.search(r"\bline (\d+)\)?$", article.source)
+    match = re.search(r", line (\d+)$", article.source)
     return int(match.group(1)) if match else None
 
 

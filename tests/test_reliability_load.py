@@ -20,6 +20,7 @@ from urllib.error import HTTPError, URLError
 
 import pytest
 import waitress
+from waitress import wasyncore
 
 from corpus import BUNDLED_CORPUS
 from search.store import current_generation
@@ -75,7 +76,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     yield f"http://127.0.0.1:{srv.effective_port}", index_dir
     stopping.set()
     srv.task_dispatcher.shutdown()
-    srv.close()
+    wasyncore.close_all(srv._map, ignore_all=True)  # the server and its open connections
     thread.join(timeout=10)
 
 
