@@ -63,8 +63,9 @@ def load_articles() -> dict[str, Article]:
         raise SystemExit(f"the test corpus has problems: {result.problems}")
     articles = {}
     for article in result.articles:
-        name, _, number = article.source.partition(", item ")
-        articles[name.removeprefix("corpus-")[0] + number] = article
+        # source: "corpus-a.txt, item 17 (line 230)"
+        name, _, rest = article.source.partition(", item ")
+        articles[name.removeprefix("corpus-")[0] + rest.split()[0]] = article
     return articles
 
 

@@ -1,4 +1,11 @@
-"""CSV with a header row naming the record's fields (`title` and `date` required)."""
+"""CSV with a header row naming the record's fields (`title` and `date` required).
+
+Rows are parsed strictly: a stray quote is reported with its line rather than
+silently glued to the text. A quote that opens a cell and is never closed (or
+is closed lines later by an unrelated quote) would swallow the rows after it;
+the row is reported and reading resumes on the line after it, so one bad
+quote costs one row, not every row that follows.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +21,13 @@ from corpus.records import FIELDS, MAX_FIELD_CHARS, article_from_fields
 def read_csv(text: str, path: Path) -> Iterator[Article | Problem]:
     """Yield an Article per good row and a Problem per bad one."""
     csv.field_size_limit(MAX_FIELD_CHARS + 1)
+    # The lines as the csv module counts them (\n, \r\n or \r), so numbers agree.
+    lines = io.StringIO(text, newline="").readlines()
     # Comment lines before the header (a web export's provenance) are not data.
     skipped = 0
-    while text.startswith("#"):
-        end = text.find("\n")
-        text = "" if end < 0 else text[end + 1:]
+    while skipped < len(lines) and lines[skipped].startswith("#"):
         skipped += 1
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(lines[skipped:], strict=True)
     try:
         header = [name.strip().lower() for name in next(reader)]
     except StopIteration:
@@ -34,16 +41,40 @@ def read_csv(text: str, path: Path) -> Iterator[Article | Problem]:
         yield Problem(str(path), 1 + skipped, f"header lacks column(s) {', '.join(missing)}: "
                       f"the first row must name the columns, from {', '.join(FIELDS)}")
         return
-    start = reader.line_num + 1 + skipped
+    offset = skipped + reader.line_num  # lines before the current reader's first line
+    while offset is not None:
+        offset = yield from _rows(lines, offset, header, path)
+
+
+def _rows(lines: list[str], offset: int, header: list[str],
+          path: Path) -> Iterator[Article | Problem]:
+    """Read records from line `offset + 1` on; return where to resume after a runaway quote
+    (None at the end of the file)."""
+    reader = csv.reader(lines[offset:], strict=True)
+    start = offset + 1
     while True:
         try:
             row = next(reader)
         except StopIteration:
-            return
+            return None
         except csv.Error as error:
-            yield Problem(str(path), start, f"unreadable CSV row ({error}); row skipped",
-                          lost_item=True)
-            start = reader.line_num + 1 + skipped
+            spanned = offset + reader.line_num > start
+            if str(error) == "unexpected end of data":
+                reason = "a quote opens a cell on this line and is never closed"
+            elif spanned:
+                reason = (f"a quoted cell starting on this line runs to line "
+                          f"{offset + reader.line_num} ({error})")
+            elif "field limit" in str(error):
+                reason = f"a cell is over the {MAX_FIELD_CHARS:,}-character limit"
+            else:
+                reason = f"unreadable CSV row ({error})"
+            if spanned or str(error) == "unexpected end of data":
+                reason += " (a stray \" or a file cut short?)"
+            reason += "; row skipped" + (", reading resumes on the next line" if spanned else "")
+            yield Problem(str(path), start, reason, lost_item=True)
+            if spanned:
+                return start  # resume right after the line where the runaway quote opened
+            start = offset + reader.line_num + 1
             continue
         if any(cell.strip() for cell in row):
             if len(row) > len(header):
@@ -54,4 +85,4 @@ def read_csv(text: str, path: Path) -> Iterator[Article | Problem]:
                 yield from problems
                 if article is not None:
                     yield article
-        start = reader.line_num + 1 + skipped
+        start = offset + reader.line_num + 1

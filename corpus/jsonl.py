@@ -21,7 +21,8 @@ PROVENANCE_KEY = "_provenance"
 
 def read_jsonl(text: str, path: Path) -> Iterator[Article | Problem]:
     """Yield an Article per good line and a Problem per bad one; blank lines are skipped."""
-    for number, line in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         if len(line) > MAX_LINE_CHARS:
@@ -31,8 +32,11 @@ def read_jsonl(text: str, path: Path) -> Iterator[Article | Problem]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
+            cut = number == len(lines) and not text.endswith(("\n", "\r"))
+            hint = ": the file ends in the middle of this record (an interrupted export?)" \
+                if cut else ""
             yield Problem(str(path), number, f"not valid JSON ({error.msg} at column "
-                          f"{error.colno}); record skipped", lost_item=True)
+                          f"{error.colno}){hint}; record skipped", lost_item=True)
             continue
         if isinstance(record, dict) and set(record) == {PROVENANCE_KEY}:
             continue

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from corpus.dates import DateError, check_plausible, looks_like_listing_date, parse_strict_date
 from corpus.model import Article, Problem
+from corpus.records import MAX_FIELD_CHARS, MAX_TITLE_CHARS
 
 ITEM_START = re.compile(r"^\s*(\d{1,6})\.(?:\s+(.*?))?\s*$")
 CREDIT = "\u00a9"
@@ -35,6 +36,7 @@ class _Item:
     number: int
     line: int
     lines: list[tuple[int, str]]  # (line number, stripped text), blank lines as ""
+    on_number_line: str = ""  # text after "<n>.": a credit or the kind, never the title
 
 
 def read_listing(text: str, path: Path) -> Iterator[Article | Problem]:
@@ -59,8 +61,8 @@ def _split_items(text: str) -> Iterator[_Item]:
         if match and (current is None or int(match.group(1)) in (current.number + 1, 1)):
             if current is not None:
                 yield current
-            current = _Item(int(match.group(1)), number, [])
             line = (match.group(2) or "").strip()
+            current = _Item(int(match.group(1)), number, [], line)
             if not line:
                 continue
         if current is not None:
@@ -84,9 +86,10 @@ def _read_item(item: _Item, path: Path, last: bool) -> Article | Problem:
         return Problem(str(path), item.line, f"{reason}; item skipped", lost_item=True)
     date_line, date_text = content[date_at]
     head = [text for _, text in content[:date_at] if not text.startswith(CREDIT)]
-    if not head:
-        return Problem(str(path), item.line, f"{where} has no title before its date; item skipped",
-                       lost_item=True)
+    if not head or (len(head) == 1 and item.on_number_line == head[0]):
+        only = f" (only the kind {head[0]!r})" if head else ""
+        return Problem(str(path), item.line, f"{where} has no title before its date{only}; "
+                       "item skipped", lost_item=True)
     kind, title = ("", head[0]) if len(head) == 1 else (head[0], " ".join(head[1:]))
     try:
         day = parse_strict_date(date_text)
@@ -94,5 +97,11 @@ def _read_item(item: _Item, path: Path, last: bool) -> Article | Problem:
     except DateError as error:
         return Problem(str(path), date_line, f"{where}: {error}; item skipped", lost_item=True)
     summary = " ".join(text for _, text in content[date_at + 1:])
+    for name, value, limit in (("title", title, MAX_TITLE_CHARS), ("kind", kind, MAX_TITLE_CHARS),
+                               ("summary", summary, MAX_FIELD_CHARS)):
+        if len(value) > limit:
+            return Problem(str(path), item.line, f"{where}: {name} is {len(value):,} characters "
+                           f"long, over the {limit:,} limit (a missing line break or item "
+                           "number?); item skipped", lost_item=True)
     return Article.create(title=title, date=day, kind=kind, summary=summary,
                           source=f"{path.name}, item {item.number}")

@@ -8,6 +8,7 @@ replaced by the derived id, with a warning.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from corpus.model import ID_PATTERN, Article, Problem
 
 FIELDS = ("id", "title", "date", "kind", "summary", "url")
 MAX_FIELD_CHARS = 100_000
+WEB_LINK = re.compile(r"^https?://[^\s\x00-\x1f\x7f]+$", re.IGNORECASE)
+MAX_TITLE_CHARS = 2_000  # a longer "title" is a summary or a whole page in the wrong place
 
 
 def article_from_fields(fields: Mapping[str, object], path: Path,
@@ -40,6 +43,9 @@ def article_from_fields(fields: Mapping[str, object], path: Path,
         values[name] = value
     if not values["title"].strip():
         return fail("missing title")
+    if len(values["title"]) > MAX_TITLE_CHARS:
+        return fail(f"title is {len(values['title']):,} characters long, over the "
+                    f"{MAX_TITLE_CHARS:,} limit (is another field in the title?)")
     if not values["date"].strip():
         return fail("missing date (write it as '2024-02-21')")
     try:
@@ -53,7 +59,13 @@ def article_from_fields(fields: Mapping[str, object], path: Path,
                                 "(a date, then lower-case words joined by hyphens); "
                                 "used the id derived from date and title", fatal_in_strict=False))
         given_id = ""
+    url = values["url"].strip()
+    if url and not WEB_LINK.match(url):
+        # A javascript: or data: link would run in the reader's browser from an item page.
+        problems.append(Problem(str(path), line, f"url {url[:80]!r} is not an http(s) link; "
+                                "item kept without it", fatal_in_strict=False))
+        url = ""
     article = Article.create(id=given_id, title=values["title"], date=day, kind=values["kind"],
-                             summary=values["summary"], url=values["url"],
+                             summary=values["summary"], url=url,
                              source=f"{path.name}, line {line}")
     return article, problems

@@ -11,6 +11,7 @@ later copy, so merging never duplicates an item and never loses text.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,13 +98,21 @@ def read_sources(sources: Iterable[Path | str],
                 kept = result.articles[index]
                 result.articles[index] = _fill_gaps(kept, entry)
                 result.duplicates += 1
-                result.problems.append(Problem(str(path), None, f"{entry.source} is the same "
-                                               f"item as {kept.source} (id {entry.id}); "
-                                               "merged", fatal_in_strict=False))
+                line = _line_of(entry)
+                which = "" if line else entry.source.partition(", ")[2] + ": "  # "item 3: "
+                result.problems.append(Problem(str(path), line, f"{which}the same item as "
+                                               f"{kept.source}, id {entry.id}; merged",
+                                               fatal_in_strict=False))
                 continue
             by_id[entry.id] = len(result.articles)
             result.articles.append(entry)
     return result
+
+
+def _line_of(article: Article) -> int | None:
+    """The line an article was read from, as its `source` records it ('a.jsonl, line 3')."""
+    match = re.search(r", line (\d+)$", article.source)
+    return int(match.group(1)) if match else None
 
 
 def _fill_gaps(kept: Article, other: Article) -> Article:

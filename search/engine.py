@@ -460,10 +460,19 @@ class Engine:
                                                 searcher.schema[field].analyzer))
         return out
 
-    def generation_since(self, cited: str) -> tuple[Generation | None, Generation]:
-        """The generation a search was cited with (None if unknown here) and the current one."""
+    def generation_since(self, cited: str,
+                         answered: str = "") -> tuple[Generation | None, Generation]:
+        """The generation a search was cited with (None if unknown here), and the one that
+        answered it: `answered` (a `ResultPage.generation`) when given, else the current one.
+
+        Naming the one that answered matters when a rebuild is published between the
+        search and the reading of the generation.
+        """
         current = self.generation
-        return read_history(self.index_dir).get(cited), current
+        history = read_history(self.index_dir)
+        if answered and answered != current.id:
+            current = history.get(answered, current)
+        return history.get(cited), current
 
     # -- single items ------------------------------------------------------------
 

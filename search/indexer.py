@@ -1,14 +1,18 @@
-"""Build an index from Articles, aside and swapped in whole, or update one in place.
+"""Build an index from Articles, aside and swapped in whole, or update one the same way.
 
 `build_index` reads nothing itself: the caller hands it the `ReadResult` of
 `corpus.read_sources`, so what was read, skipped and merged is accounted for in
 one place. A full build writes a new generation into a temporary directory and
-publishes it atomically (see `store`); `update=True` adds and replaces items
-by id in the live generation through Whoosh's own atomic commit.
+publishes it atomically (see `store`). `update=True` does the same from a copy
+of the live generation (hard links: Whoosh never rewrites a file it has
+written) to which items are added or replaced by id, so an update too is seen
+whole, under its new generation's name, or not at all, and a failed one leaves
+the live generation untouched.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
@@ -20,7 +24,7 @@ from whoosh import index as whoosh_index
 
 from corpus import Problem, ReadResult
 from search.schema import SCHEMA_VERSION, build_schema, to_document
-from search.store import (IndexMissing, current_generation, new_build_dir, new_generation_id,
+from search.store import (META, IndexMissing, current_generation, new_build_dir, new_generation_id,
                           publish, record_history, remove_stale, write_meta,
                           writer_lock)
 
@@ -77,13 +81,10 @@ def build_index(result: ReadResult, index_dir: Path, *, update: bool = False,
                 live = current_generation(index_dir)
             except IndexMissing:
                 live = None
-            if live is not None:
-                generation, total = _update(result, live.path, progress)
-                path = live.path
-            else:
+            if live is None:
                 update = False
-        if not update:
-            generation, total, path = _rebuild(result, index_dir, progress)
+        generation, total, path = _rebuild(result, index_dir, progress,
+                                           base=live.path if update else None)
     return BuildReport(read=result.items_read, indexed=len(result.articles),
                        skipped=result.skipped, duplicates=result.duplicates,
                        generation=generation, index_path=path,
@@ -101,31 +102,50 @@ def _add_all(writer, result: ReadResult, progress: Progress | None, update: bool
             progress(done, total)
 
 
-def _rebuild(result: ReadResult, index_dir: Path,
-             progress: Progress | None) -> tuple[str, int, Path]:
+def _rebuild(result: ReadResult, index_dir: Path, progress: Progress | None,
+             base: Path | None = None) -> tuple[str, int, Path]:
+    """Write a new generation aside and publish it: from nothing, or from `base` (an update)."""
     remove_stale(index_dir)
     building = new_build_dir(index_dir)
     generation = new_generation_id()
     try:
-        ix = whoosh_index.create_in(str(building), build_schema())
-        writer = ix.writer(**writer_options(len(result.articles)))
+        if base is None:
+            ix = whoosh_index.create_in(str(building), build_schema())
+            writer = ix.writer(**writer_options(len(result.articles)))
+        else:
+            _link_files(base, building)
+            ix = whoosh_index.open_dir(str(building))
+            writer = ix.writer(limitmb=WRITER_MEMORY_MB, compound=False)
         try:
-            _add_all(writer, result, progress, update=False)
+            _add_all(writer, result, progress, update=base is not None)
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
         total = ix.doc_count()
         ix.close()
-        meta = write_meta(building, generation, total,
-                          {"schema": SCHEMA_VERSION, "update_of": None})
+        meta = write_meta(building, generation, total, {
+            "schema": SCHEMA_VERSION, "update_of": base.name if base is not None else None})
         final = publish(index_dir, building, generation)
-        record_history(index_dir, meta)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
+    with contextlib.suppress(OSError):  # the build is live; a lost history line only
+        record_history(index_dir, meta)  # makes "what changed since" say less
     remove_stale(index_dir)
     return generation, total, final
+
+
+def _link_files(source: Path, target: Path) -> None:
+    """Hard-link the index files of generation `source` into `target` (copy where links
+    are not possible): Whoosh writes new files on commit and only ever deletes old ones."""
+    for path in source.iterdir():
+        if not path.is_file() or path.name == META or path.name.endswith(("LOCK", ".tmp")):
+            continue
+        try:
+            os.link(path, target / path.name)
+        except OSError:
+            shutil.copy2(path, target / path.name)
 
 
 def writer_options(items: int, cpus: int | None = None) -> dict[str, object]:
@@ -142,20 +162,3 @@ def writer_options(items: int, cpus: int | None = None) -> dict[str, object]:
     # limitmb is per process: keep the total about the same as a single writer's.
     return {"limitmb": max(WRITER_MEMORY_MB // procs, 64), "procs": procs,
             "multisegment": True, "compound": False}
-
-
-def _update(result: ReadResult, path: Path, progress: Progress | None) -> tuple[str, int]:
-    ix = whoosh_index.open_dir(str(path))
-    writer = ix.writer(limitmb=WRITER_MEMORY_MB, compound=False)
-    try:
-        _add_all(writer, result, progress, update=True)
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
-    total = ix.doc_count()
-    ix.close()
-    generation = new_generation_id()
-    meta = write_meta(path, generation, total, {"schema": SCHEMA_VERSION, "update_of": path.name})
-    record_history(path.parent, meta)
-    return generation, total

@@ -23,7 +23,7 @@ from whoosh.reading import IndexReader
 from whoosh.fields import Schema
 
 from search.expansion import expand, quoted_terms, respell_unknown
-from search.request import InputError
+from search.request import MAX_QUERY_CHARS, InputError
 
 SEARCH_FIELDS = ("title", "summary", "kind")
 FIELD_BOOSTS = {"title": 3.0, "summary": 1.0, "kind": 0.5}
@@ -33,6 +33,7 @@ EXACT_FIELDS = {"title": "title_exact", "summary": "summary_exact", "kind": "kin
 MAX_CLAUSES = 64
 MAX_DEPTH = 8
 MAX_EXPANSION = 2_000
+MAX_TOTAL_EXPANSION = 5_000  # over all the prefixes of one query
 MIN_PREFIX = 2
 # Curly double quotes delimit phrases as straight ones do; single quotes stay
 # apostrophes (Whoosh's single-quote syntax is not part of ours).
@@ -70,6 +71,11 @@ def parse_query(parser: MultifieldParser, text: str,
     with `expand_words=False`; with a `reader`, words that no item contains are
     first respelt to the nearest words of the index.
     """
+    # Checked here too, not only in parse_request: every path to the parser (compare,
+    # keyword in context...) is bounded, and Whoosh's tagger is quadratic in a long word.
+    if len(text) > MAX_QUERY_CHARS:
+        raise InputError(f"the query is {len(text):,} characters long; the limit is "
+                         f"{MAX_QUERY_CHARS:,}: shorten it", "q")
     text = text.translate(CURLY_QUOTES)
     try:
         parsed = parser.parse(text)
@@ -119,7 +125,9 @@ def _check_tree(node: wq.Query, text: str) -> None:
 
 
 def check_expansion(parsed: wq.Query, reader: IndexReader) -> None:
-    """Refuse a prefix or wildcard that expands to too many words in this index."""
+    """Refuse a prefix or wildcard that expands to too many words in this index, or
+    prefixes that do together (sixty prefixes of a thousand words each took seconds)."""
+    total = 0
     for node in parsed.leaves():
         if isinstance(node, (wq.Prefix, wq.Wildcard)):
             count = 0
@@ -128,6 +136,11 @@ def check_expansion(parsed: wq.Query, reader: IndexReader) -> None:
                 if count > MAX_EXPANSION:
                     raise InputError(f"'{node.text}' matches more than {MAX_EXPANSION:,} "
                                      "different words: type more letters", "q")
+                total += 1
+                if total > MAX_TOTAL_EXPANSION:
+                    raise InputError(f"the query's prefixes match more than "
+                                     f"{MAX_TOTAL_EXPANSION:,} different words together: "
+                                     "type more letters, or use fewer prefixes", "q")
 
 
 def field_terms(parsed: wq.Query, reader: IndexReader, field: str) -> set[str]:

@@ -8,9 +8,10 @@ Layout of an index directory:
     <index>/.lock              held by the one writer
     <index>/history.jsonl      every generation published: id, build time, items
 
-A full build writes a new generation aside, then points CURRENT at it with an
-atomic rename: readers see the old index or the new one, never half of one. A
-failed or interrupted build leaves CURRENT as it was; the next build removes any
+A build (full, or an --update starting from hard links to the live files)
+writes a new generation aside, then points CURRENT at it with an atomic rename:
+readers see the old index or the new one, never half of one. A failed or
+interrupted build leaves CURRENT as it was; the next build removes any
 leftovers. The previous generation is kept so searchers still open on it can
 finish; older ones are removed.
 
@@ -106,8 +107,13 @@ def write_meta(path: Path, generation_id: str, items: int,
     meta = {"generation": generation_id, "items": items,
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), **extra}
     tmp = path / (META + ".tmp")
-    tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    os.replace(tmp, path / META)
+    try:
+        tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        os.replace(tmp, path / META)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
     return meta
 
 
@@ -138,14 +144,24 @@ def read_history(index_dir: Path) -> dict[str, Generation]:
 
 
 def publish(index_dir: Path, building: Path, generation_id: str) -> Path:
-    """Move a finished build into place and point CURRENT at it, atomically."""
+    """Move a finished build into place and point CURRENT at it, atomically.
+
+    On failure (disk full, interrupted) the build is moved back to `building`
+    for the caller to remove, and CURRENT still names the previous generation.
+    """
     final = index_dir / f"gen-{generation_id}"
     os.rename(building, final)
     pointer = index_dir / (CURRENT + ".tmp")
-    pointer.write_text(final.name + "\n", encoding="utf-8")
-    with open(pointer, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(pointer, index_dir / CURRENT)
+    try:
+        pointer.write_text(final.name + "\n", encoding="utf-8")
+        with open(pointer, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(pointer, index_dir / CURRENT)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            pointer.unlink()
+        os.rename(final, building)
+        raise
     return final
 
 
@@ -156,6 +172,8 @@ def remove_stale(index_dir: Path, keep: int = 2) -> None:
         live = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
     for leftover in index_dir.glob(".building-*"):
         shutil.rmtree(leftover, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        (index_dir / (CURRENT + ".tmp")).unlink()
     generations = sorted((p for p in index_dir.glob("gen-*") if p.name != live), reverse=True)
     for old in generations[max(keep - 1, 0):]:
         shutil.rmtree(old, ignore_errors=True)

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask
 
 from search import IndexMissing
 from search.store import Generation
 from webui.settings import load_settings
 
-# No inline script or style anywhere: scripts and styles come from /static only.
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+from webui.security import CSP  # noqa: F401  (kept importable from webui)
 
 
 def _generation() -> Generation | None:
@@ -36,7 +34,7 @@ def _generation() -> Generation | None:
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask app; `config` overrides the environment, which overrides defaults."""
-    from webui import engine_ext, errors
+    from webui import engine_ext, errors, security
     from webui.views import api, exports, items, research, search
 
     app = Flask(__name__)
@@ -52,12 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     def site() -> dict[str, Any]:
         return {"site_title": app.config["SITE_TITLE"], "index_generation": _generation()}
 
-    @app.after_request
-    def security_headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+    security.init_app(app)
 
     engine_ext.init_app(app)
     return app

@@ -6,9 +6,13 @@ User errors become `click.ClickException`s that say what to do next.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
 import sys
 import textwrap
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -71,6 +75,10 @@ def run_build(sources: tuple[Path, ...], index_dir: Path, *, update: bool = Fals
         raise click.ClickException(f"{error} (the existing index, if any, is unchanged)")
     except IndexBusy as error:
         raise click.ClickException(str(error))
+    except OSError as error:  # disk full, permissions, a vanished directory
+        raise click.ClickException(
+            f"cannot write the index at {index_dir}: {error.strerror or error} (the existing "
+            "index, if any, is unchanged; free some space or choose another --index)")
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -101,7 +109,31 @@ def index(sources: tuple[Path, ...], index: Path | None, update: bool, strict: b
     is built aside and swapped in whole: searches keep working meanwhile, and a
     failed build leaves the old index as it was.
     """
-    run_build(sources, resolve_index_dir(index), update=update, strict=strict)
+    with _interrupts_as_keyboard_interrupt():
+        try:
+            run_build(sources, resolve_index_dir(index), update=update, strict=strict)
+        except KeyboardInterrupt:
+            click.echo("\nInterrupted: the build was abandoned and its files removed; the "
+                       "existing index, if any, is unchanged.", err=True)
+            sys.exit(130)
+
+
+@contextlib.contextmanager
+def _interrupts_as_keyboard_interrupt() -> Iterator[None]:
+    """Let SIGTERM (and SIGINT, even if the shell ignored it) stop a build like Ctrl-C,
+    so the half-written generation is removed on the way out."""
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _engine(index_dir: Path | None):

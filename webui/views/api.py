@@ -33,7 +33,7 @@ def search() -> Response:
     body = page.to_dict()
     engine = get_engine()
     cited_id = request.args.get(GENERATION_PARAM, "")[:64]
-    cited, current = engine.generation_since(cited_id)
+    cited, current = engine.generation_since(cited_id, answered=page.generation)
     body["generation"] = current.to_dict()
     body["generation_notice"] = change_notice(cited_id, cited, current)
     for hit in cast(list[dict[str, object]], body["hits"]):

@@ -37,7 +37,7 @@ def index() -> Response | tuple[str, int] | str:
     view = search_view(params, page, kinds, urls(), site)
     view.reading, view.reading_notes = reading.lines, reading.notes
     cited_id = request.args.get(GENERATION_PARAM, "")[:64]
-    cited, current = engine.generation_since(cited_id)
+    cited, current = engine.generation_since(cited_id, answered=page.generation)
     view.change_notice = change_notice(cited_id, cited, current)
     share = view.exports.share if view.exports else ""
     view.cite_url = f"{share}{'&' if '?' in share else '?'}{GENERATION_PARAM}={current.id}"
