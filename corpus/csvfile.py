@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 from corpus.model import Article, Problem
@@ -47,7 +47,7 @@ def read_csv(text: str, path: Path) -> Iterator[Article | Problem]:
 
 
 def _rows(lines: list[str], offset: int, header: list[str],
-          path: Path) -> Iterator[Article | Problem]:
+          path: Path) -> Generator[Article | Problem, None, int | None]:
     """Read records from line `offset + 1` on; return where to resume after a runaway quote
     (None at the end of the file)."""
     reader = csv.reader(lines[offset:], strict=True)

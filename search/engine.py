@@ -331,8 +331,9 @@ class Engine:
                     # Everything tied with the last place, so ties order by date.
                     cut = best[-1][1]
                     best = [pair for pair in scores.items() if pair[1] >= cut]
-                top = sorted(best, key=lambda pair: (-pair[1], -day[pair[0]], pair[0]))
-                return top[request.offset:wanted]
+                ranked_fast: list[tuple[int, float | None]] = sorted(
+                    best, key=lambda pair: (-pair[1], -day[pair[0]], pair[0]))
+                return ranked_fast[request.offset:wanted]
             # Whoosh's own top-k by score, restricted to the filtered documents
             # when a filter removed some. A few extra hits make a tie that
             # straddles the page boundary come out right.
@@ -355,7 +356,7 @@ class Engine:
             # Many matches: walk the date order (cached per index version) and stop
             # at the page's end, about wanted * items / matches steps.
             member = set(docs)
-            top = []
+            top: list[int] = []
             for docnum in columns.date_order("oldest" if sort == "oldest" else "newest"):
                 if docnum in member:
                     top.append(docnum)

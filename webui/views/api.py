@@ -33,9 +33,9 @@ def search() -> Response:
     body = page.to_dict()
     engine = get_engine()
     cited_id = request.args.get(GENERATION_PARAM, "")[:64]
-    cited, current = engine.generation_since(cited_id, answered=page.generation)
-    body["generation"] = current.to_dict()
-    body["generation_notice"] = change_notice(cited_id, cited, current)
+    cited, answered = engine.generation_since(cited_id, answered=page.generation)
+    body["generation"] = answered.to_dict()
+    body["generation_notice"] = change_notice(cited_id, cited, answered)
     for hit in cast(list[dict[str, object]], body["hits"]):
         hit["href"] = url_for("items.item", item_id=hit["id"], _external=True)
     base = url_for("api.search", _external=True)
