@@ -281,3 +281,15 @@ def test_reading_and_cite_this_search(tab, engine):
     text = tab.locator("#cite-search-plain").inner_text()
     assert f"gen={engine.generation.id}" in text and "2 items" in text
     assert engine.generation.id in tab.locator("#generation").inner_text()
+
+
+def test_random_sample_and_exact_words_from_the_form(tab):
+    tab.goto("/?q=cooperative")
+    tab.check("#exact")
+    tab.click("button:text('Search')")
+    tab.wait_for_url("**exact=1**")
+    assert tab.locator("#total").inner_text().startswith("4 results")
+    tab.goto("/?sort=random&seed=11&per_page=4")
+    first = tab.locator("ol.hits > li h2").all_inner_texts()
+    tab.reload()
+    assert tab.locator("ol.hits > li h2").all_inner_texts() == first

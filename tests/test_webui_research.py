@@ -117,3 +117,23 @@ def test_research_pages_escape_the_query(page) -> None:
     assert soup.find("script", string=lambda s: s and "alert" in s) is None
     soup = page("/kwic?q=%3Cscript%3Ealert(1)%3C/script%3E")
     assert soup.find("script", string=lambda s: s and "alert" in s) is None
+
+
+def test_random_sample_page_is_reproducible_for_a_seed(page) -> None:
+    def sample(seed: int) -> list[str]:
+        soup = page(f"/?sort=random&seed={seed}&per_page=5")
+        return [li.find("a")["href"] for li in soup.select("ol.hits > li")]
+
+    assert sample(3) == sample(3) and len(sample(3)) == 5
+    assert sample(3) != sample(4)
+    soup = page("/?sort=random&seed=3&per_page=5")
+    assert soup.find("input", attrs={"name": "seed"})["value"] == "3"
+
+
+def test_exact_words_switch_on_the_page(page) -> None:
+    loose = page("/?q=cooperative")
+    exact = page("/?q=cooperative&exact=1")
+    assert loose.select_one("#total").get_text().startswith("5 results")
+    assert exact.select_one("#total").get_text().startswith("4 results")
+    reading = " ".join(li.get_text() for li in exact.select("#reading li"))
+    assert "Exact words" in reading
