@@ -247,7 +247,8 @@ class Engine:
                              f"({last})", "page")
         ordered = self._order(request, parsed, searcher, docs, columns, matches.evaluator,
                               matches.filtered)
-        hits = [self._hit(searcher, docnum, score, parsed, request.exact)
+        marks = self._marks(searcher, parsed, request.exact)
+        hits = [self._hit(searcher, docnum, score, marks)
                 for docnum, score in ordered]
         partial = self._partial(request, matches, len(hits))
         suggestion = None
@@ -296,7 +297,8 @@ class Engine:
         found = searcher.search(relaxed, filter=allowed, mask=have or None, limit=room + 10)
         ranked = sorted(((hit.docnum, hit.score) for hit in found),
                         key=lambda pair: (-pair[1], -day[pair[0]], pair[0]))[:room]
-        return [self._hit(searcher, docnum, score, relaxed, request.exact)
+        marks = self._marks(searcher, relaxed, request.exact)
+        return [self._hit(searcher, docnum, score, marks)
                 for docnum, score in ranked]
 
     @staticmethod
@@ -368,25 +370,35 @@ class Engine:
             top = heapq.nlargest(wanted, docs, key=lambda d: (day[d], -d))
         return [(docnum, None) for docnum in top[request.offset:]]
 
+    @staticmethod
+    def _marks(searcher: Searcher, parsed: wq.Query | None,
+               exact: bool) -> dict[str, tuple[str, frozenset[str]]]:
+        """For title and summary: the index field to analyse with, and the terms to mark.
+
+        Worked out once per page (a prefix expands over the term list), not per hit.
+        """
+        marks = {}
+        for name in ("title", "summary"):
+            field = EXACT_FIELDS[name] if exact else name
+            terms = field_terms(parsed, searcher.reader(), field) if parsed is not None else ()
+            marks[name] = (field, frozenset(terms))
+        return marks
+
     def _hit(self, searcher: Searcher, docnum: int, score: float | None,
-             parsed: wq.Query | None, exact: bool = False) -> Hit:
+             marks: dict[str, tuple[str, frozenset[str]]]) -> Hit:
         article = from_stored(searcher.stored_fields(docnum))
-        title_field = EXACT_FIELDS["title"] if exact else "title"
-        summary_field = EXACT_FIELDS["summary"] if exact else "summary"
         return Hit(article=article, score=score,
-                   title_html=self._highlight(searcher, title_field, article.title, parsed),
-                   summary_html=self._highlight(searcher, summary_field, article.summary,
-                                                parsed))
+                   title_html=self._highlight(searcher, *marks["title"], article.title),
+                   summary_html=self._highlight(searcher, *marks["summary"], article.summary))
 
     @staticmethod
-    def _highlight(searcher: Searcher, field: str, text: str, parsed: wq.Query | None) -> str:
-        if parsed is None or not text:
-            return html.escape(text, quote=False)
-        terms = field_terms(parsed, searcher.reader(), field)
-        if not terms:
+    def _highlight(searcher: Searcher, field: str, terms: frozenset[str], text: str) -> str:
+        """`text` escaped, with the words that match `terms` (through `field`'s analyzer)
+        wrapped in <mark>."""
+        if not terms or not text:
             return html.escape(text, quote=False)
         analyzer = searcher.schema[field].analyzer
-        marked = highlight(text, terms, analyzer, WholeFragmenter(charlimit=None),
+        marked = highlight(text, set(terms), analyzer, WholeFragmenter(charlimit=None),
                            HtmlFormatter(tagname="mark", classname="hl", termclass="t"),
                            top=1, mode="query")
         return marked or html.escape(text, quote=False)
