@@ -12,13 +12,23 @@ from webui.accesslog import AccessLog
 from webui.cli import main
 
 
-def test_serve_builds_the_bundled_index_first_and_says_so(tmp_path: Path, monkeypatch):
-    served = {}
+class FakeServer:
+    """Stands in for waitress's server: records what it was built with, serves nothing."""
 
-    def fake_serve(app, **options):
+    def __init__(self, served: dict, app, options) -> None:
         served["app"], served["options"] = app, options
 
-    monkeypatch.setattr("waitress.serve", fake_serve)
+    def run(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def test_serve_builds_the_bundled_index_first_and_says_so(tmp_path: Path, monkeypatch):
+    served: dict = {}
+    monkeypatch.setattr("waitress.create_server",
+                        lambda app, **options: FakeServer(served, app, options))
     index = tmp_path / "index"
     result = CliRunner().invoke(main, ["serve", "--index", str(index), "--port", "8123"])
     assert result.exit_code == 0, result.output
@@ -51,3 +61,17 @@ def test_flask_run_finds_the_factory_and_a_missing_index_is_a_clear_page(tmp_pat
     response = app.test_client().get("/")
     assert response.status_code == 503
     assert "news-search index" in response.get_data(as_text=True)
+
+
+def test_serve_on_a_port_in_use_says_so_without_a_traceback(bundled_index: Path):
+    import socket
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--index", str(bundled_index),
+                                           "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output
+    assert f"Try --port {port + 1}" in result.output
+    assert "Traceback" not in result.output

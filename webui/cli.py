@@ -243,6 +243,18 @@ def stats(index: Path | None, as_json: bool) -> None:
         click.echo(f"  {count:>7}  {kind or '(no kind)'}")
 
 
+def _check_can_listen(host: str, port: int) -> None:
+    """Raise OSError when nothing could listen on host:port (in use, or no such address)."""
+    import socket
+
+    for family, kind, proto, _, address in socket.getaddrinfo(host, port,
+                                                              type=socket.SOCK_STREAM):
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+        return
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Only 127.0.0.1 is private to this machine; "
@@ -273,10 +285,25 @@ def serve(host: str, port: int, index: Path | None, threads: int) -> None:
 
     app = create_app({"INDEX_DIR": str(index_dir)})
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    try:
+        # Try the address first: waitress leaks its sockets when its own bind fails.
+        _check_can_listen(host, port)
+        # waitress logs no requests itself: AccessLog writes one line per request.
+        server = waitress.create_server(AccessLog(app), host=host, port=port, threads=threads,
+                                        ident="news-search")
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot listen on {host}:{port} ({error.strerror or error}): is another program "
+            f"(another news-search?) using that port? Try --port {port + 1 if port < 65535 else 8000}"
+            ", or check --host") from None
     click.echo(f"Serving news-search on http://{host}:{port}/ (index {index_dir}); "
                "Ctrl-C stops.", err=True)
-    # waitress logs no requests itself: AccessLog writes one line per request.
-    waitress.serve(AccessLog(app), host=host, port=port, threads=threads, ident="news-search")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+    finally:
+        server.close()
 
 
 if __name__ == "__main__":
