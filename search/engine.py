@@ -444,19 +444,22 @@ class Engine:
         articles are loaded one at a time as the iterator is consumed, in this thread.
         """
         matches = self.match(request)
-        everything = replace(request, page=1, per_page=max(len(matches.docs), 1))
-        ordered = self._order(everything, matches.parsed, matches.searcher, matches.docs,
-                              matches.columns)
         searcher = matches.searcher
-        return (from_stored(searcher.stored_fields(docnum)) for docnum, _ in ordered)
+        return (from_stored(searcher.stored_fields(docnum))
+                for docnum in self._first(matches, request, len(matches.docs)))
 
     def ordered_articles(self, matches: Matches, request: SearchRequest,
                          limit: int) -> list[Article]:
         """The first `limit` articles of `matches` in the request's order."""
+        return [from_stored(matches.searcher.stored_fields(docnum))
+                for docnum in self._first(matches, request, limit)]
+
+    def _first(self, matches: Matches, request: SearchRequest, limit: int) -> list[int]:
+        """The document numbers of the first `limit` matches in the request's order."""
         everything = replace(request, page=1, per_page=max(limit, 1))
-        ordered = self._order(everything, matches.parsed, matches.searcher, matches.docs,
-                              matches.columns, matches.evaluator, matches.filtered)
-        return [from_stored(matches.searcher.stored_fields(docnum)) for docnum, _ in ordered]
+        return [docnum for docnum, _ in self._order(
+            everything, matches.parsed, matches.searcher, matches.docs, matches.columns,
+            matches.evaluator, matches.filtered)]
 
     def explain(self, request: SearchRequest) -> Explanation:
         """How the request's query was read, in plain words (InputError if it cannot be)."""
