@@ -16,8 +16,7 @@ from webui.engine_ext import get_engine
 from webui.errors import WebError
 from webui.links import SearchParams
 from webui.provenance import GENERATION_PARAM, change_notice
-from webui.views.common import setting
-from webui.views.items import MAX_ID, unknown_item
+from webui.views.items import find_item
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -52,11 +51,7 @@ def search() -> Response:
 @bp.get("/items/<item_id>")
 def item(item_id: str) -> Response:
     """One item as JSON, with its permalink and similar items."""
-    engine = get_engine()
-    article = engine.get(item_id) if len(item_id) <= MAX_ID else None
-    if article is None:
-        raise unknown_item(item_id)
-    similar = engine.more_like_this(article.id, limit=int(setting("MORE_LIKE_THIS")))  # type: ignore[call-overload]
+    article, similar = find_item(item_id)
     return jsonify({**article.to_dict(),
                     "href": url_for("items.item", item_id=article.id, _external=True),
                     "more_like_this": [{"id": other.id, "title": other.title,
