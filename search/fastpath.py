@@ -28,9 +28,10 @@ from __future__ import annotations
 import heapq
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import repeat
 from operator import add, mul
+from typing import Any
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -75,13 +76,19 @@ class Evaluator:
         if found is not None:
             return found
         ids, weights = array("I"), array("f")
-        for leaf, offset in self.searcher.leaf_searchers():
-            reader = leaf.reader()
-            if (field, btext) in reader:
-                read_leaf(reader.postings(field, btext), offset, ids, weights)
+        for matcher, offset in self._matchers(field, btext):
+            read_leaf(matcher, offset, ids, weights)
         self.cache.put(key, (ids, weights))
         self._read[key] = (ids, weights)
         return ids, weights
+
+    def _matchers(self, field: str, btext: bytes) -> Iterator[tuple[Any, int]]:
+        """A posting matcher for the term in each segment that has it, with the
+        segment's first document number."""
+        for leaf, offset in self.searcher.leaf_searchers():
+            reader = leaf.reader()
+            if (field, btext) in reader:
+                yield reader.postings(field, btext), offset
 
     def live(self) -> set[int]:
         if self._live_set is None:
@@ -193,11 +200,7 @@ class Evaluator:
         ordered = sorted(candidates)
         found: dict[int, list[int]] = {}
         self._sparse[(field, btext)] = (candidates, found)
-        for leaf, offset in self.searcher.leaf_searchers():
-            reader = leaf.reader()
-            if (field, btext) not in reader:
-                continue
-            matcher = reader.postings(field, btext)
+        for matcher, offset in self._matchers(field, btext):
             if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
                 low = offset
                 while matcher.is_active():
@@ -232,11 +235,7 @@ class Evaluator:
             return blocks
         blocks = self._blocks[(field, btext)] = []
         ids, weights = array("I"), array("f")
-        for leaf, offset in self.searcher.leaf_searchers():
-            reader = leaf.reader()
-            if (field, btext) not in reader:
-                continue
-            matcher = reader.postings(field, btext)
+        for matcher, offset in self._matchers(field, btext):
             if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
                 while matcher.is_active():
                     block = block_ids(matcher, offset)
