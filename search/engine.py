@@ -40,7 +40,7 @@ from whoosh.searching import Searcher
 from corpus import Article
 from search.cache import DEFAULT_PAGES, LRUCache
 from search.columns import Columns, load_columns
-from search.expansion import describe_expansion, relax, respellings
+from search.expansion import describe_expansion, nearest_word, relax, respellings
 from search.explain import Explanation, explain
 from search.fastpath import Evaluator
 from search.query import EXACT_FIELDS, check_expansion, field_terms, make_parser, parse_query
@@ -50,7 +50,8 @@ from search.schema import day_number, from_stored
 from search.store import CURRENT, META, Generation, current_generation, read_history
 
 DENSE_SHARE = 20  # date order by walking the cached order when >= 1/20 of items match
-SPELL_FIELDS = ("spell_summary", "spell_title")
+# "Did you mean" suggests words as the items write them: the literal fields' words.
+SPELL_FIELDS = ("summary_exact", "title_exact")
 WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 
 
@@ -416,16 +417,15 @@ class Engine:
             followed_by = text[match.end():match.end() + 1]
             if word in ("AND", "OR", "NOT") or followed_by in (":", "*", "?"):
                 return word
-            forms = [token.text for token in analyzer(word, no_morph=True, mode="query")]
+            forms = [token.text for token in analyzer(word, mode="query")]
             if not forms or any(reader.doc_frequency(field, form)
-                                for form in forms for field in SPELL_FIELDS):
+                                for form in forms for field in ("summary", "title")):
                 return word
-            for field in SPELL_FIELDS:
-                suggestions = searcher.suggest(field, forms[0], limit=1, maxdist=2, prefix=1)
-                if suggestions:
-                    changed = True
-                    return suggestions[0]
-            return word
+            suggestion = nearest_word(reader, SPELL_FIELDS, word.lower())
+            if suggestion is None:
+                return word
+            changed = True
+            return suggestion
 
         corrected = WORD.sub(respell, text)
         if not changed:

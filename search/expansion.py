@@ -88,20 +88,31 @@ def _nearest(text: str, terms: Sequence[wq.Term], reader: IndexReader) -> str | 
     if len(text) < FUZZY_MIN or not re.fullmatch(r"[a-z]+", text) or any(
             reader.doc_frequency(t.fieldname, t.text) for t in terms):
         return None
-    for edits in range(1, FUZZY_MAX_EDITS.get(len(text), 2) + 1):
-        near = set().union(*(_terms_within(reader, t.fieldname, text, edits) for t in terms))
+    return nearest_word(reader, [t.fieldname for t in terms], text,
+                        FUZZY_MAX_EDITS.get(len(text), 2))
+
+
+def nearest_word(reader: IndexReader, fields: Sequence[str], text: str,
+                 max_edits: int = 2) -> str | None:
+    """The word of `fields` nearest to `text`, or None within `max_edits` edits.
+
+    Nearest: fewest edits, then the word in most items, then the first in
+    alphabetical order; it shares `text`'s first letter and is not `text`.
+    """
+    for edits in range(1, max_edits + 1):
+        near = set().union(*(_terms_within(reader, field, text, edits) for field in fields))
+        near.discard(text)
         if near:
             return min(near, key=lambda word: (
-                -sum(reader.doc_frequency(t.fieldname, word) for t in terms), word))
+                -sum(reader.doc_frequency(field, word) for field in fields), word))
     return None
 
 
 def _terms_within(reader: IndexReader, field: str, text: str, edits: int) -> set[str]:
     """Index terms of `field` within `edits` edits of `text`, sharing its first letter.
 
-    Whoosh's own `terms_within` walks the field's spelling words (unstemmed)
-    when the field keeps them, which cannot meet a stemmed query term; this
-    walks the field's own terms.
+    Each segment's terms are walked with the codec's automaton (Whoosh's own
+    `terms_within` on a multi-segment reader tests every term of the field).
     """
     found: set[str] = set()
     for leaf, _ in reader.leaf_readers():
@@ -270,12 +281,8 @@ def _pairs(node: wq.Query, exact: frozenset[str]) -> list[tuple[str, str]]:
 
 def _readable(reader: IndexReader, typed: str, term: str, analyzer: Analyzer) -> str:
     """A word as written in the items whose index term is `term` ('seneg' -> 'senegal')."""
-    for field in ("title", "summary"):
-        try:
-            words = sorted(reader.terms_within(field, typed.lower(), 2, prefix=1))
-        except (AttributeError, KeyError, TypeError):  # no spelling words for the field
-            continue
-        for word in words:
+    for field in ("title_exact", "summary_exact"):  # the words as written, lower-cased
+        for word in sorted(_terms_within(reader, field, typed.lower(), 2)):
             if [t.text for t in analyzer(word, mode="query")] == [term]:
                 return str(word)
     return term

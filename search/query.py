@@ -46,8 +46,13 @@ EMPTY_HELP = ("type some words, put a phrase in quotes, or clear the box to brow
 def make_parser(schema: Schema, exact: bool = False) -> MultifieldParser:
     """The query parser: AND by default, title weighted above summary.
 
-    With `exact`, words are matched literally (see `EXACT_FIELDS`).
+    With `exact`, words are matched literally (see `EXACT_FIELDS`). Only the
+    text fields can be named (`title:`, `summary:`, `kind:`): the parser sees a
+    schema of those alone, so `day:2024` or `id:x` are read as plain words.
     """
+    text_fields = (*SEARCH_FIELDS, *EXACT_FIELDS.values())
+    schema = Schema(**{name: schema[name] for name in dict.fromkeys(text_fields)
+                       if name in schema})
     if exact:
         fields = [EXACT_FIELDS[name] for name in SEARCH_FIELDS]
         boosts = {EXACT_FIELDS[name]: boost for name, boost in FIELD_BOOSTS.items()}

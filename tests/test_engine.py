@@ -124,6 +124,15 @@ def test_spelling_suggestion(engine: Engine) -> None:
     assert engine.search(request(q="kenya")).suggestion is None
 
 
+@pytest.mark.parametrize("field", ["day", "id", "url", "date", "kind_key", "source"])
+def test_only_text_fields_can_be_named(engine: Engine, field: str) -> None:
+    # `day:2024` is two words to search, not an error and not a column lookup.
+    named = engine.search(request(q=f"{field}:kenya"))
+    assert named.total == engine.search(request(q=f"{field} kenya")).total
+    assert engine.search(request(q=f"{field}:kenya", exact="1")).total == named.total
+    assert engine.search(request(q="title:kenya")).total == 2
+
+
 @pytest.mark.parametrize("query", ["(((", "AND", "*", "the", "a*", '""', "((( OR )))"])
 def test_junk_queries_are_clear_errors(engine: Engine, query: str) -> None:
     with pytest.raises(InputError) as error:

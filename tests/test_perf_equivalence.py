@@ -4,9 +4,9 @@ The engine matches and scores from posting blocks (`search/fastpath.py`),
 counts facets from per-document columns, caches pages and posting lists, and
 builds big indexes in parallel into several segments. Here the same requests
 are answered the plain way on a few thousand synthetic items, in one segment
-and in several: `docs_for_query`, `NumericRange`/`Term` filters, `groupedby`
-facets, `searcher.search(..., limit=None)` scores, dates read from stored
-fields. No timings are asserted (those live in benchmarks/).
+and in several: `searcher.search(..., limit=None)` scores, with filters and
+facet counts worked out from each match's stored fields. No timings are
+asserted (those live in benchmarks/).
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from whoosh import query as wq
-from whoosh import sorting
 
 from corpus import read_sources
 from search import build_index, indexer
@@ -76,31 +74,28 @@ def engine_and_searcher(request: pytest.FixtureRequest, tmp_path_factory: pytest
 
 
 def _naive(engine: Engine, searcher, params: dict[str, object]):
-    """Total, facets, and the full ordering, the plain Whoosh way."""
+    """Total, facets, and the full ordering, the plain Whoosh way: every match scored
+    by `searcher.search(limit=None)`, filtered and counted from its stored fields."""
     req = request(**params)
     opened = engine._open()
     parsed = parse_query(opened.parser, req.query)
-    date_filter = None
-    if req.date_from or req.date_to:
-        date_filter = wq.NumericRange("day", day_number(req.date_from) if req.date_from else None,
-                                      day_number(req.date_to) if req.date_to else None)
-    kind_filter = wq.Or([wq.Term("kind_key", kind) for kind in req.kinds]) if req.kinds else None
-    facets = sorting.Facets()
-    facets.add_field("ym")
-    facets.add_field("year")
-    facets.add_field("kind_key")
-    before_kind = searcher.search(parsed, filter=date_filter, limit=None, groupedby=facets)
-    kinds = {key: len(docs) for key, docs in before_kind.groups("kind_key").items()}
-    both = [f for f in (date_filter, kind_filter) if f is not None]
-    combined = wq.And(both) if len(both) > 1 else (both[0] if both else None)
-    results = searcher.search(parsed, filter=combined, limit=None, groupedby=facets)
-    months = {f"{key // 100}-{key % 100:02d}": len(docs)
-              for key, docs in results.groups("ym").items()}
-    years = {str(key): len(docs) for key, docs in results.groups("year").items()}
-    scored = [(hit.docnum, hit.score) for hit in results]
-    day = {docnum: day_number(from_stored(searcher.stored_fields(docnum)).date)
-           for docnum, _ in scored}
-    return req, parsed, scored, day, {"years": years, "months": months, "kinds": kinds}
+    low = day_number(req.date_from) if req.date_from else 0
+    high = day_number(req.date_to) if req.date_to else 99_999_999
+    stored = {hit.docnum: (hit.score, from_stored(hit.fields()))
+              for hit in searcher.search(parsed, limit=None)}
+    in_dates = {docnum: (score, article) for docnum, (score, article) in stored.items()
+                if low <= day_number(article.date) <= high}
+    kinds = Counter(article.kind for _, article in in_dates.values())
+    wanted = set(req.kinds)
+    kept = {docnum: (score, article) for docnum, (score, article) in in_dates.items()
+            if not wanted or article.kind in wanted}
+    months = Counter(article.date.strftime("%Y-%m") for _, article in kept.values())
+    years = Counter(str(article.date.year) for _, article in kept.values())
+    scored = sorted(((docnum, score) for docnum, (score, _) in kept.items()),
+                    key=lambda pair: -pair[1])
+    day = {docnum: day_number(article.date) for docnum, (_, article) in kept.items()}
+    return req, parsed, scored, day, {"years": dict(years), "months": dict(months),
+                                      "kinds": dict(kinds)}
 
 
 @pytest.mark.parametrize("filters", FILTERS, ids=lambda f: ",".join(f) or "none")
