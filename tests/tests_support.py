@@ -34,3 +34,17 @@ def split_export(text: str, kind: str) -> tuple[dict[str, object], str]:
     record = json.loads(first)
     assert set(record) == {"_provenance"}, first
     return record["_provenance"], rest
+
+
+def make_synthetic(items: int, seed: int, path: "Path") -> "Path":
+    """The deterministic synthetic corpus of benchmarks/make_corpus.py (clearly labelled
+    synthetic), `items` items written to `path`."""
+    import importlib.util
+    from pathlib import Path
+
+    source = Path(__file__).resolve().parent.parent / "benchmarks" / "make_corpus.py"
+    spec = importlib.util.spec_from_file_location("make_corpus", source)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.make_corpus(items, seed=seed, path=path)
