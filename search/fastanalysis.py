@@ -190,8 +190,9 @@ class NewsFastAnalyzer(FastAnalyzer):
         if held is not None:
             emit(held)
         found: TermPositions = {}
+        finals = self._finals
         for piece, at in emitted:
-            term = final(piece)
+            term = finals.get(piece) or final(piece)
             known = found.get(term)
             if known is None:
                 found[term] = [at]

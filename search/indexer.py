@@ -3,7 +3,9 @@
 `build_index` reads nothing itself: the caller hands it the `ReadResult` of
 `corpus.read_sources`, so what was read, skipped and merged is accounted for in
 one place. A full build writes a new generation into a temporary directory and
-publishes it atomically (see `store`). `update=True` does the same from a copy
+publishes it atomically (see `store`); its segments are written by
+`fastbuild` (in parallel, without Whoosh's per-posting writer), the same index
+Whoosh's writer would make. `update=True` does the same from a copy
 of the live generation (hard links: Whoosh never rewrites a file it has
 written) to which items are added or replaced by id, so an update too is seen
 whole, under its new generation's name, or not at all, and a failed one leaves
@@ -23,20 +25,14 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from corpus import Problem, ReadResult
-from search.schema import SCHEMA_VERSION, build_schema, to_document
+from search.fastbuild import write_index
+from search.schema import SCHEMA_VERSION, to_document
 from search.store import (META, IndexMissing, current_generation, new_build_dir, new_generation_id,
                           publish, record_history, remove_stale, write_meta,
                           writer_lock)
 
 Progress = Callable[[int, int], None]
-WRITER_MEMORY_MB = 256
-# A full build of at least this many items runs Whoosh's writer in parallel, one
-# process per core (at most PARALLEL_PROCS), each writing its own segment. The
-# segments are kept as they are (multisegment): merging them in one process
-# costs more than the parallel part saves, and searching two or four segments
-# costs next to nothing. Below it, the process start-up is not worth it.
-PARALLEL_MIN_ITEMS = 20_000
-PARALLEL_PROCS = 4
+WRITER_MEMORY_MB = 256  # Whoosh's writer, for updates
 
 
 class BuildFailed(Exception):
@@ -92,8 +88,8 @@ def build_index(result: ReadResult, index_dir: Path, *, update: bool = False,
                        problems=list(result.problems))
 
 
-def _add_all(writer, result: ReadResult, progress: Progress | None, update: bool) -> None:
-    add = writer.update_document if update else writer.add_document
+def _add_all(writer, result: ReadResult, progress: Progress | None) -> None:
+    add = writer.update_document
     total = len(result.articles)
     step = max(total // 200, 1)
     for done, article in enumerate(result.articles, start=1):
@@ -110,20 +106,10 @@ def _rebuild(result: ReadResult, index_dir: Path, progress: Progress | None,
     generation = new_generation_id()
     try:
         if base is None:
-            ix = whoosh_index.create_in(str(building), build_schema())
-            writer = ix.writer(**writer_options(len(result.articles)))
+            # to_document is looked up here, not bound in fastbuild: tests replace it.
+            total = write_index(building, result.articles, to_document, progress)
         else:
-            _link_files(base, building)
-            ix = whoosh_index.open_dir(str(building))
-            writer = ix.writer(limitmb=WRITER_MEMORY_MB, compound=False)
-        try:
-            _add_all(writer, result, progress, update=base is not None)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        total = ix.doc_count()
-        ix.close()
+            total = _update(base, building, result, progress)
         meta = write_meta(building, generation, total, {
             "schema": SCHEMA_VERSION, "update_of": base.name if base is not None else None})
         final = publish(index_dir, building, generation)
@@ -136,6 +122,25 @@ def _rebuild(result: ReadResult, index_dir: Path, progress: Progress | None,
     return generation, total, final
 
 
+def _update(base: Path, building: Path, result: ReadResult, progress: Progress | None) -> int:
+    """Whoosh's own writer over hard links to `base`: add or replace items by id."""
+    _link_files(base, building)
+    ix = whoosh_index.open_dir(str(building))
+    # compound=False: Whoosh opens a compound segment's parts as in-memory copies
+    # (BytesIO), once per searcher, i.e. once per server thread: the whole index
+    # in the heap of every thread. Separate files are read through the OS cache.
+    writer = ix.writer(limitmb=WRITER_MEMORY_MB, compound=False)
+    try:
+        _add_all(writer, result, progress)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    total = ix.doc_count()
+    ix.close()
+    return total
+
+
 def _link_files(source: Path, target: Path) -> None:
     """Hard-link the index files of generation `source` into `target` (copy where links
     are not possible): Whoosh writes new files on commit and only ever deletes old ones."""
@@ -146,19 +151,3 @@ def _link_files(source: Path, target: Path) -> None:
             os.link(path, target / path.name)
         except OSError:
             shutil.copy2(path, target / path.name)
-
-
-def writer_options(items: int, cpus: int | None = None) -> dict[str, object]:
-    """Whoosh writer settings for a full build of `items` items."""
-    if cpus is None:
-        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-            os.cpu_count() or 1)
-    procs = min(cpus, PARALLEL_PROCS)
-    # compound=False: Whoosh opens a compound segment's parts as in-memory copies
-    # (BytesIO), once per searcher, i.e. once per server thread: the whole index
-    # in the heap of every thread. Separate files are read through the OS cache.
-    if items < PARALLEL_MIN_ITEMS or procs < 2:
-        return {"limitmb": WRITER_MEMORY_MB, "compound": False}
-    # limitmb is per process: keep the total about the same as a single writer's.
-    return {"limitmb": max(WRITER_MEMORY_MB // procs, 64), "procs": procs,
-            "multisegment": True, "compound": False}

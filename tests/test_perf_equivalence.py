@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from corpus import read_sources
-from search import build_index, indexer
+from search import build_index, fastbuild
 from search.cache import LRUCache
 from search.engine import Engine
 from search.query import parse_query
@@ -55,20 +55,20 @@ def engine_and_searcher(request: pytest.FixtureRequest, tmp_path_factory: pytest
     result = read_sources([corpus])
     index_dir = folder / "index"
     if request.param == "parallel-segments":
-        saved = indexer.PARALLEL_MIN_ITEMS
-        indexer.PARALLEL_MIN_ITEMS = 0
+        # Segments of 400 items, written by forked workers (one per core).
+        saved = fastbuild.PARALLEL_MIN_ITEMS, fastbuild.CHUNK_ITEMS
+        fastbuild.PARALLEL_MIN_ITEMS, fastbuild.CHUNK_ITEMS = 0, 400
         try:
-            options = indexer.writer_options(ITEMS, cpus=2)
-            assert options.get("procs") == 2 and options.get("multisegment")
+            assert len(fastbuild.plan_chunks(ITEMS, 2)) == 4
             build_index(result, index_dir)
         finally:
-            indexer.PARALLEL_MIN_ITEMS = saved
+            fastbuild.PARALLEL_MIN_ITEMS, fastbuild.CHUNK_ITEMS = saved
     else:
         build_index(result, index_dir)
     engine = Engine(index_dir, page_cache=0)
     _, searcher = engine._searcher()
     if request.param == "parallel-segments":
-        assert len(searcher.leaf_searchers()) >= 2
+        assert len(searcher.leaf_searchers()) == 4
     yield engine, searcher
     engine.close()
 
