@@ -95,6 +95,9 @@ class NewsFastAnalyzer(FastAnalyzer):
         # raw word -> None (a stop word) or (joined form, parts to emit or None)
         self._words: dict[str, tuple[str, tuple[str, ...] | None] | None] = {}
         self._finals: dict[str, str] = {}   # word after compounds/joins -> index term
+        # raw word -> its index term, for the words that need nothing but the per-word
+        # steps (no compound, not the first word of a join); "" for a stop word
+        self._plain: dict[str, str] = {}
 
     # -- per word, memoised ---------------------------------------------------------------
 
@@ -119,6 +122,10 @@ class NewsFastAnalyzer(FastAnalyzer):
             else:
                 found = ("".join(parts), tuple(part for part in parts if len(part) >= 2))
         self._words[raw] = found
+        if found is None:
+            self._plain[raw] = ""
+        elif found[1] is None and found[0] and found[0] not in self._firsts:
+            self._plain[raw] = self.final(found[0])
         return found
 
     def final(self, text: str) -> str:
@@ -135,13 +142,20 @@ class NewsFastAnalyzer(FastAnalyzer):
     # -- a whole text ---------------------------------------------------------------------
 
     def positions(self, text: str) -> TermPositions:
-        words = self._words
+        plain, words, finals = self._plain, self._words, self._finals
         joins, firsts, families = self._joins, self._firsts, self._families
         final = self.final
-        emitted: list[tuple[str, int]] = []
-        emit = emitted.append
+        found: TermPositions = {}
         held: tuple[str, int] | None = None
         shift = 0
+
+        def emit(piece: str, at: int) -> None:
+            term = finals.get(piece) or final(piece)
+            known = found.get(term)
+            if known is None:
+                found[term] = [at]
+            else:
+                known.append(at)
 
         def join_step(piece: str, pos: int) -> bool:
             """JoinFilter on one word; True if it passed the word on unchanged."""
@@ -150,37 +164,44 @@ class NewsFastAnalyzer(FastAnalyzer):
             if held is not None:
                 closed = joins.get((held[0], piece))
                 if closed and at == held[1] + 1:
-                    emit((closed, held[1]))
-                    emit(held)
-                    emit((piece, held[1]))
+                    emit(closed, held[1])
+                    emit(*held)
+                    emit(piece, held[1])
                     shift += 1
                     held = None
                     return False
-                emit(held)
+                emit(*held)
                 held = None
             if piece in firsts:
                 held = (piece, at)
                 return False
-            emit((piece, at))
+            emit(piece, at)
             return True
 
         pos = -1
         renumber = self._renumber
         for index, raw in enumerate(self._tokenize(text)):
+            term = plain.get(raw)
+            if term is not None and held is None:  # the common case, inlined
+                if term:
+                    pos = index if pos < 0 or not renumber else pos + 1
+                    at = pos - shift
+                    known = found.get(term)
+                    if known is None:
+                        found[term] = [at]
+                    else:
+                        known.append(at)
+                continue  # "": a stop word, removed (later words move up)
             word = words.get(raw, _MISSING)
             if word is _MISSING:
                 word = self._word(raw)
             if word is None:
-                continue  # a stop word: removed, and (renumber) later words move up
+                continue
             pos = index if pos < 0 or not renumber else pos + 1
             joined, parts = word
             if not joined:
                 continue  # nothing left of the word, but its position is used up
-            if held is None and joined not in firsts:
-                emit((joined, pos - shift))  # the common case, inlined
-                passed = True
-            else:
-                passed = join_step(joined, pos)
+            passed = join_step(joined, pos)
             # CompoundFilter looks at the token's text after yielding the joined form: the
             # final term if JoinFilter passed the token on, else the joined form as it is.
             if parts is None or (final(joined) if passed else joined) in families:
@@ -188,23 +209,37 @@ class NewsFastAnalyzer(FastAnalyzer):
             for part in parts:
                 join_step(part, pos)
         if held is not None:
-            emit(held)
-        found: TermPositions = {}
-        finals = self._finals
-        for piece, at in emitted:
-            term = finals.get(piece) or final(piece)
-            known = found.get(term)
-            if known is None:
-                found[term] = [at]
-            else:
-                known.append(at)
+            emit(*held)
         return found
+
+
+class _LastTokens:
+    """`findall` that remembers its last text: the exact fields analyse the same string
+    object as the field before them (title, title_exact), so it is split once."""
+
+    def __init__(self, findall: Callable[[str], list[str]]) -> None:
+        self._findall = findall
+        self._last: tuple[str | None, list[str]] = (None, [])  # one object: thread-safe
+
+    def __call__(self, text: str) -> list[str]:
+        last = self._last
+        if last[0] is text:
+            return last[1]
+        words = self._findall(text)
+        self._last = (text, words)
+        return words
+
+
+_SHARED: dict[object, _LastTokens] = {}
 
 
 def _tokenizer(tokenizer: RegexTokenizer) -> Callable[[str], list[str]] | None:
     if tokenizer.gaps or tokenizer.expression.groups:
         return None  # findall would give groups, not whole matches
-    return tokenizer.expression.findall
+    expression = tokenizer.expression
+    if expression not in _SHARED:
+        _SHARED[expression] = _LastTokens(expression.findall)
+    return _SHARED[expression]
 
 
 def from_analyzer(analyzer: object) -> FastAnalyzer | None:

@@ -52,7 +52,12 @@ Progress = Callable[[int, int], None]
 ToDocument = Callable[[Article], dict[str, object]]
 INDEX_NAME = "MAIN"
 CHUNK_ITEMS = 50_000     # items per segment, at most
-PARALLEL_MIN_ITEMS = 3_000  # below this the workers' start-up is not worth it
+# Whoosh's Or chooses its matcher segment by segment, and in a segment of at most
+# 5,000 documents it may preload the words of a prefix unscored: segments bigger
+# than that rank as one index would. So a build is split only into segments of
+# more than 5,000 items, and small builds (one segment) run in this process.
+SEGMENT_MIN_ITEMS = 5_001
+PARALLEL_MIN_ITEMS = 2 * SEGMENT_MIN_ITEMS
 MAX_PROCS = 4
 REPORT_EVERY = 250       # items between progress messages from a worker
 # Share of the work in analysing items (the rest is writing the postings), for
@@ -68,9 +73,12 @@ def cpu_count() -> int:
 
 
 def plan_chunks(items: int, procs: int) -> list[tuple[int, int]]:
-    """(start, end) of each segment's items: at least one chunk per worker, none
-    bigger than CHUNK_ITEMS, sizes as even as can be."""
-    count = max(procs, -(-items // CHUNK_ITEMS)) if items >= PARALLEL_MIN_ITEMS else 1
+    """(start, end) of each segment's items: one chunk per worker, more if a chunk would
+    pass CHUNK_ITEMS, none under SEGMENT_MIN_ITEMS, sizes as even as can be."""
+    count = 1
+    if items >= PARALLEL_MIN_ITEMS:
+        count = max(procs, -(-items // CHUNK_ITEMS))
+        count = min(count, items // max(SEGMENT_MIN_ITEMS, 1))
     count = max(min(count, items), 1)
     bounds = [items * n // count for n in range(count + 1)]
     return [(bounds[n], bounds[n + 1]) for n in range(count)]

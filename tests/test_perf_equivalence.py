@@ -56,13 +56,16 @@ def engine_and_searcher(request: pytest.FixtureRequest, tmp_path_factory: pytest
     index_dir = folder / "index"
     if request.param == "parallel-segments":
         # Segments of 400 items, written by forked workers (one per core).
-        saved = fastbuild.PARALLEL_MIN_ITEMS, fastbuild.CHUNK_ITEMS
-        fastbuild.PARALLEL_MIN_ITEMS, fastbuild.CHUNK_ITEMS = 0, 400
+        names = ("PARALLEL_MIN_ITEMS", "SEGMENT_MIN_ITEMS", "CHUNK_ITEMS")
+        saved = [getattr(fastbuild, name) for name in names]
+        for name, value in zip(names, (0, 0, 400)):
+            setattr(fastbuild, name, value)
         try:
             assert len(fastbuild.plan_chunks(ITEMS, 2)) == 4
             build_index(result, index_dir)
         finally:
-            fastbuild.PARALLEL_MIN_ITEMS, fastbuild.CHUNK_ITEMS = saved
+            for name, value in zip(names, saved):
+                setattr(fastbuild, name, value)
     else:
         build_index(result, index_dir)
     engine = Engine(index_dir, page_cache=0)
