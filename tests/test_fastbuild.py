@@ -19,6 +19,10 @@ synthetic corpus:
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -236,3 +240,59 @@ def test_a_fast_index_can_be_updated_and_searched(corpora, tmp_path: Path,
                 == {hit.article.id for hit in theirs.hits}), query
     engine.close()
     whoosh.close()
+
+
+# -- a parallel build interrupted -------------------------------------------------------------
+
+PARALLEL_CLI = ("import sys; import search.fastbuild as f; f.PARALLEL_MIN_ITEMS = 0; "
+                "f.SEGMENT_MIN_ITEMS = 0; f.CHUNK_ITEMS = 500; from webui.cli import main; "
+                "sys.argv[0] = 'news-search'; main()")
+
+
+def processes_reading(path: Path) -> list[int]:
+    """Processes whose command line names `path` (forked workers share the parent's)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and str(path).encode() in (proc / "cmdline").read_bytes():
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc")
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL],
+                         ids=["SIGINT", "SIGTERM", "SIGKILL"])
+def test_an_interrupted_parallel_build_leaves_nothing_behind(corpora, tmp_path: Path,
+                                                             sig: signal.Signals) -> None:
+    index_dir = tmp_path / "ix"
+    build_index(corpora["bundled"], index_dir)
+    live = current_generation(index_dir)
+    source = make_synthetic(5_000, 8, tmp_path / "many.jsonl")
+    output = tmp_path / "output.txt"
+    with output.open("w") as out:
+        process = subprocess.Popen([sys.executable, "-c", PARALLEL_CLI, "index", str(source),
+                                    "--index", str(index_dir)], stdout=out, stderr=out)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(processes_reading(source)) < 3:
+        time.sleep(0.05)  # wait for the workers
+    assert len(processes_reading(source)) >= 3, "the build never started its workers"
+    time.sleep(0.3)
+    process.send_signal(sig)
+    process.wait(timeout=60)
+    stderr = output.read_text()
+    if sig == signal.SIGKILL:
+        assert process.returncode == -signal.SIGKILL
+    else:
+        assert process.returncode == 130, stderr
+        assert "Interrupted" in stderr and "Traceback" not in stderr
+        assert not list(index_dir.glob(".building-*"))
+    deadline = time.monotonic() + 10
+    while processes_reading(source) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert processes_reading(source) == []  # no worker goes on writing
+    assert current_generation(index_dir) == live
+    assert open_engine(index_dir).search(request()).total == 10
+    build_index(corpora["bundled"], index_dir)  # the next build clears any leftovers
+    assert not list(index_dir.glob(".building-*"))
