@@ -40,12 +40,20 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFil
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
 from corpus.model import fold
-from search.analysis import (_JOINERS, _POSSESSIVE, _PREFIX_MAX, CompoundFilter, FoldFilter,
-                             JoinFilter, SpellingFilter, VariantFilter, _respell)
+from search.analysis import (
+    _JOINERS,
+    _POSSESSIVE,
+    _PREFIX_MAX,
+    CompoundFilter,
+    FoldFilter,
+    JoinFilter,
+    SpellingFilter,
+    VariantFilter,
+    _respell,
+)
 
 # A term's positions, in the order the analyzer chain emits them.
 TermPositions = dict[str, list[int]]
-_MISSING = object()
 _NEWS_CHAIN = (RegexTokenizer, LowercaseFilter, FoldFilter, StopFilter, CompoundFilter,
                JoinFilter, SpellingFilter, VariantFilter, StemFilter)
 _EXACT_CHAIN = (RegexTokenizer, LowercaseFilter)
@@ -106,6 +114,7 @@ class NewsFastAnalyzer(FastAnalyzer):
         ("" when nothing is left, as for a lone apostrophe) and the compound's parts."""
         text = fold(raw.lower())
         size = len(text)
+        found: tuple[str, tuple[str, ...] | None] | None
         if size < self._minsize or (self._maxsize is not None and size > self._maxsize) \
                 or text in self._stops:
             found = None
@@ -192,9 +201,7 @@ class NewsFastAnalyzer(FastAnalyzer):
                     else:
                         known.append(at)
                 continue  # "": a stop word, removed (later words move up)
-            word = words.get(raw, _MISSING)
-            if word is _MISSING:
-                word = self._word(raw)
+            word = words[raw] if raw in words else self._word(raw)
             if word is None:
                 continue
             pos = index if pos < 0 or not renumber else pos + 1

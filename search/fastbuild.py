@@ -188,8 +188,9 @@ def _in_workers(storage: Any, articles: Sequence[Article], chunks: list[tuple[in
             assigned[ours] = pending.pop()
             ours.send(assigned[ours])
         while any(segment is None for segment in segments):
-            for conn in wait([conn for conn in workers if assigned[conn] is not None],
-                             timeout=5.0):
+            busy = [conn for conn in workers if assigned[conn] is not None]
+            for ready in wait(busy, timeout=5.0):
+                conn = busy[busy.index(ready)]  # type: ignore[arg-type]  # one of ours
                 _handle(conn, workers[conn], assigned, pending, segments, tally)
         succeeded = True
         return segments

@@ -25,7 +25,10 @@ documents: tests/test_fastbuild.py compares the files byte for byte
 
 Whoosh internals relied on (whoosh-reloaded 2.7.x, codec W3): `W3Codec`
 `field_writer`/`per_document_writer`/`new_segment`, `W3PerDocWriter` (as
-`SegmentWriter` calls it), `W3Segment.set_doc_count`, and those of `w3write`.
+`SegmentWriter` calls it, and its `_fieldlengths`, `_create_column`,
+`_get_column` for the length columns, with `_lenfield` and `LENGTHS_COLUMN`),
+the NumericColumn writer's `_dbfile` and `_count`, `W3Segment.set_doc_count`,
+and those of `w3write`.
 """
 
 from __future__ import annotations
@@ -34,14 +37,14 @@ import contextlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from whoosh.codec.whoosh3 import W3Codec
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, _lenfield
 from whoosh.fields import Schema, UnknownFieldError
 from whoosh.filedb.filestore import Storage
 from whoosh.formats import Positions
 from whoosh.util.numeric import length_to_byte
 
 from search.fastanalysis import FastAnalyzer, from_analyzer
-from search.w3write import COMPRESS_MIN, write_field
+from search.w3write import COMPRESS_MIN, Postings, write_field
 
 _WEIGHTS = tuple(float(n) for n in range(256))  # shared float objects for small counts
 
@@ -68,6 +71,7 @@ class _Field:
         self.one_position: dict[int, bytes] = {}
         self.postings: dict[str, tuple[list[int], list[float], list[bytes]]] = {}
         self.lengths = bytearray()  # the length byte of each document, by number
+        self.total = 0  # of the lengths
 
     def add(self, docnum: int, value: object) -> int:
         """Collect the postings of `value` for document `docnum`; return the field length."""
@@ -109,6 +113,7 @@ class _Field:
         if not self.scorable:
             length = 0
         lengths = self.lengths
+        self.total += length
         if len(lengths) < docnum:
             lengths.extend(bytes(docnum - len(lengths)))
         lengths.append(length_to_byte(length) if length else 0)
@@ -160,13 +165,14 @@ class SegmentBuilder:
                 if value is None:
                     continue
                 fieldobj = schema[name]
-                length = 0
                 if fieldobj.indexed:
                     field = self.fields.get(name)
                     if field is None:
-                        field = self.fields[name] = _Field(name, fieldobj, share=not self.whoosh_bytes)
-                    length = field.add(docnum, value)
-                perdoc.add_field(name, fieldobj, value if fieldobj.stored else None, length)
+                        field = self.fields[name] = _Field(name, fieldobj,
+                                                           share=not self.whoosh_bytes)
+                    field.add(docnum, value)
+                # The length goes to the length column at the end, in one piece.
+                perdoc.add_field(name, fieldobj, value if fieldobj.stored else None, 0)
                 column = fieldobj.column_type
                 if column:
                     perdoc.add_column_value(name, column, fieldobj.to_column_value(value))
@@ -175,6 +181,23 @@ class SegmentBuilder:
             raise
         perdoc.finish_doc()
         self.doccount += 1
+
+    def _write_lengths(self) -> None:
+        """What `W3PerDocWriter.add_field` does with each document's field length, for all
+        documents at once: the total, and the length column (a byte per document up to
+        the last non-zero one, as Whoosh's NumericColumn writer leaves it)."""
+        perdoc = self._perdoc
+        for name in sorted(self.fields):
+            field = self.fields[name]
+            if not field.total:
+                continue
+            perdoc._fieldlengths[name] += field.total
+            column = _lenfield(name)
+            perdoc._create_column(column, LENGTHS_COLUMN)
+            writer = perdoc._get_column(column)
+            content = bytes(field.lengths).rstrip(b"\0")
+            writer._dbfile.write(content)
+            writer._count = len(content)
 
     def cancel(self) -> None:
         """Close the files of a segment that will not be finished (as Whoosh's own
@@ -192,6 +215,7 @@ class SegmentBuilder:
     def finish(self, progress: Callable[[int], None] | None = None) -> Any:
         """Write the postings and close the segment's files; return the Whoosh segment
         (for a TOC). `progress(postings)` is called with each batch of postings written."""
+        self._write_lengths()
         self._perdoc.close()
         fieldwriter = self.codec.field_writer(self.storage, self.segment)
         try:
@@ -199,7 +223,8 @@ class SegmentBuilder:
                 field = self.fields[name]
                 fieldwriter.start_field(name, field.fieldobj)
                 postings = field.postings
-                terms = sorted((term.encode("utf-8"), postings[term]) for term in postings)
+                terms: list[tuple[bytes, Postings]] = sorted(
+                    (term.encode("utf-8"), postings[term]) for term in postings)
                 write_field(fieldwriter, terms, field.fieldobj.format.fixed_value_size(),
                             field.lengths if field.scorable else None, field.fast is not None,
                             0 if self.whoosh_bytes else COMPRESS_MIN, progress)

@@ -24,7 +24,8 @@ the files a megabyte at a time.
 
 Whoosh internals relied on (whoosh-reloaded 2.7.x): `W3FieldWriter._postfile`,
 `._tindex`, `._fieldid`; `OrderedHashWriter.index`, `.lastkey`, `.buckets`,
-`.hashfn`, `.dbfile`; `filetables._lengths`; `W3TermInfo._struct`;
+`.hashfn`, `.dbfile`, `.directory`, `._write_hashes` (replaced, per instance, by
+the same tables written in one piece); `filetables._lengths`, `._pointer`; `W3TermInfo._struct`;
 `WHOOSH3_HEADER_MAGIC`; the W3 block layout above.
 """
 
@@ -32,13 +33,14 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Sequence
+from itertools import starmap
 from operator import sub
 from pickle import dumps
 from typing import Any
 from zlib import compress
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
-from whoosh.filedb.filetables import _lengths
+from whoosh.filedb.filetables import _lengths, _pointer
 from whoosh.system import pack_int, pack_long, pack_ushort
 
 BLOCK = 128  # postings per block: the W3Codec default, which Whoosh's writer uses
@@ -51,6 +53,7 @@ COMPRESS_MIN = 128
 FLUSH_BYTES = 1 << 20
 _TERMINFO = W3TermInfo._struct  # flags, weight, doc freq, min/max length byte, ...
 _PACK_LENGTHS = _lengths.pack
+_POINTER = _pointer.pack
 _PACK_EXTENT = pack_long  # then pack_int: the offset and length of a term's postings
 
 # A term's postings: document numbers (increasing), weights, encoded values.
@@ -109,6 +112,8 @@ def write_field(fieldwriter: Any, terms: list[tuple[bytes, Postings]], fixed: in
     postfile.write(bytes(posts))
     tindex.dbfile.write(bytes(keys))
     tindex.lastkey = lastkey
+    if "_write_hashes" not in vars(tindex):
+        tindex._write_hashes = lambda: _write_hashes(tindex)
     if progress is not None and step:
         progress(step)
 
@@ -133,6 +138,7 @@ def _term_bytes(ids: Sequence[int], weights: Sequence[float], values: Sequence[b
         size = end - start
         block_ids = ids[start:end]
         raw_weights = weights[start:end]
+        mini_weights: float | tuple[float, ...] | None
         if raw_weights.count(1.0) == size:
             mini_weights = None
             block_weight = float(size)
@@ -147,8 +153,7 @@ def _term_bytes(ids: Sequence[int], weights: Sequence[float], values: Sequence[b
                 mini_weights = first
             else:
                 mini_weights = tuple(block_weights)
-            heaviest = max(raw_weights)
-            heaviest = heaviest if heaviest > 0 else 0
+            heaviest = max(0, max(raw_weights))  # Whoosh's max starts at int 0
         # Whoosh's add_posting keeps only non-empty values.
         block_values = values[start:end] if all_values else [v for v in values[start:end] if v]
         if fixed is None or fixed < 0:
@@ -206,3 +211,22 @@ def _one_posting(docnum: int, value: bytes, fixed: int | None, lengths: bytearra
     info = dumps((1, docnum, 1.0, level, low, low), 2)
     return (b"".join((WHOOSH3_HEADER_MAGIC, pack_int(-(len(info) + len(data))), info, data)),
             _TERMINFO.pack(0, 1.0, 1, low, low, 1.0, docnum, docnum))
+
+
+def _write_hashes(tindex: Any) -> None:
+    """`HashWriter._write_hashes` (called by its `close`), a table per write instead of a
+    write per slot: per bucket, 2 slots per key, each key at (hash >> 8) % slots or the
+    next free slot, empty slots (0, 0)."""
+    dbfile = tindex.dbfile
+    null = (0, 0)
+    for entries in tindex.buckets:
+        position = dbfile.tell()
+        slots = 2 * len(entries)
+        tindex.directory.append((position, slots))
+        table = [null] * slots
+        for hashed, at in entries:
+            slot = (hashed >> 8) % slots
+            while table[slot] != null:
+                slot = (slot + 1) % slots
+            table[slot] = (hashed, at)
+        dbfile.write(b"".join(starmap(_POINTER, table)))

@@ -165,11 +165,12 @@ def test_a_parallel_build_is_whooshs_index(corpora, tmp_path: Path, small_chunks
 
 # No prefix queries: in segments of at most 5,000 documents Whoosh's Or may preload
 # a prefix's words unscored, segment by segment (why fastbuild keeps segments bigger).
-REQUESTS = [dict(q="cooperative"), dict(q="women cooperative finance"),
-            dict(q='"social solidarity"'), dict(q="coffee OR cocoa", sort="newest"),
-            dict(q="fin*", sort="newest"), dict(q="kind:spotlight"), dict(q="viet nam"),
-            dict(q="cooperative", date_from="2015", date_to="2018"),
-            dict(q="farmers", kind="News"), dict(), dict(sort="oldest")]
+REQUESTS: list[dict[str, str]] = [
+    {"q": "cooperative"}, {"q": "women cooperative finance"}, {"q": '"social solidarity"'},
+    {"q": "coffee OR cocoa", "sort": "newest"}, {"q": "fin*", "sort": "newest"},
+    {"q": "kind:spotlight"}, {"q": "viet nam"},
+    {"q": "cooperative", "date_from": "2015", "date_to": "2018"},
+    {"q": "farmers", "kind": "News"}, {}, {"sort": "oldest"}]
 
 
 def pages(engine: Engine) -> list[object]:

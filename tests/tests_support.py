@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from search import SearchRequest, parse_request
 
 
@@ -36,11 +38,10 @@ def split_export(text: str, kind: str) -> tuple[dict[str, object], str]:
     return record["_provenance"], rest
 
 
-def make_synthetic(items: int, seed: int, path: "Path") -> "Path":
+def make_synthetic(items: int, seed: int, path: Path) -> Path:
     """The deterministic synthetic corpus of benchmarks/make_corpus.py (clearly labelled
     synthetic), `items` items written to `path`."""
     import importlib.util
-    from pathlib import Path
 
     source = Path(__file__).resolve().parent.parent / "benchmarks" / "make_corpus.py"
     spec = importlib.util.spec_from_file_location("make_corpus", source)
