@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 from operator import itemgetter
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.highlight import HtmlFormatter, WholeFragmenter, highlight
@@ -78,6 +79,11 @@ class Matches:
     kind_counts: Counter[int]
     evaluator: Evaluator | None = None
     filtered: bool = True  # whether dates or kinds removed any matching document
+    doc_array: np.ndarray | None = None  # `docs` as an array, ascending
+
+    @property
+    def array(self) -> np.ndarray:
+        return self.doc_array if self.doc_array is not None else np.array(self.docs, np.int64)
 
 
 def _stamp(index_dir: Path) -> tuple[object, ...]:
@@ -186,34 +192,29 @@ class Engine:
         kinds = self._resolve_kinds(request.kinds, columns)
         parsed: wq.Query | None = None
         matched = -1
-        evaluator = Evaluator(searcher, columns.terms, columns.live_docs(searcher.reader()))
-        day = columns.day
+        evaluator = Evaluator(searcher, columns.terms)
         if request.query:
             parser = opened.exact_parser if request.exact else opened.parser
             parsed = parse_query(parser, request.query,  # type: ignore[arg-type]
                                  searcher.reader())
             check_expansion(parsed, searcher.reader())
-            # Set algebra over whole posting lists (fastpath), not Whoosh's
+            # Mask algebra over whole posting lists (fastpath), not Whoosh's
             # document-at-a-time docs_for_query.
-            matching = evaluator.docs(parsed)
-            matched = len(matching)
-            docs: Iterable[int] = matching
+            mask = evaluator.mask(parsed)
+            matched = int(np.count_nonzero(mask))
         else:
-            docs = columns.live_docs(searcher.reader())
+            mask = evaluator.live_mask()
         if request.date_from or request.date_to:
             low = day_number(request.date_from) if request.date_from else 0
             high = day_number(request.date_to) if request.date_to else 99999999
-            docs = [d for d in docs if low <= day[d] <= high]
-        elif not isinstance(docs, list):
-            docs = list(docs)
-        kind_codes = columns.kind
-        # Counter over map() counts at C speed: no Python frame per document.
-        kind_counts = Counter(map(kind_codes.__getitem__, docs))
+            mask = mask & (columns.days >= low) & (columns.days <= high)
+        docs = np.flatnonzero(mask)
+        kind_counts = Counter(columns.kind_counts(docs))
         if kinds:
-            wanted = {columns.kind_code[k] for k in kinds}
-            docs = [d for d in docs if kind_codes[d] in wanted]
-        return Matches(opened, searcher, columns, parsed, docs, kind_counts, evaluator,
-                       filtered=len(docs) != matched)
+            wanted = [columns.kind_code[k] for k in kinds]
+            docs = docs[np.isin(columns.kinds[docs], wanted)]
+        return Matches(opened, searcher, columns, parsed, docs.tolist(), kind_counts, evaluator,
+                       filtered=len(docs) != matched, doc_array=docs)
 
     def search(self, request: SearchRequest) -> ResultPage:
         """Answer a request; InputError for a bad query, kind or page.
@@ -239,8 +240,8 @@ class Engine:
 
     def _page(self, request: SearchRequest, matches: Matches) -> ResultPage:
         opened, searcher, columns = matches.opened, matches.searcher, matches.columns
-        parsed, docs, kind_counts = matches.parsed, matches.docs, matches.kind_counts
-        month_counts = Counter(map(columns.month.__getitem__, docs))
+        parsed, docs, kind_counts = matches.parsed, matches.array, matches.kind_counts
+        month_counts = columns.month_counts(docs)
         total = len(docs)
         if request.page > 1 and request.offset >= total:
             last = max(1, -(-total // request.per_page))
@@ -316,11 +317,12 @@ class Engine:
         return tuple(resolved)
 
     def _order(self, request: SearchRequest, parsed: wq.Query | None, searcher: Searcher,
-               docs: list[int], columns: Columns, evaluator: Evaluator | None = None,
+               docs: np.ndarray, columns: Columns, evaluator: Evaluator | None = None,
                filtered: bool = True) -> list[tuple[int, float | None]]:
+        """The page's (document number, score) pairs; `docs` ascending."""
         wanted = request.offset + request.per_page
         sort = request.effective_sort
-        if not docs:
+        if not len(docs):
             return []
         day = columns.day
         if sort == "relevance" and parsed is not None:
@@ -328,19 +330,22 @@ class Engine:
                     and isinstance(searcher.weighting, BM25F)):
                 # Scores computed a posting list at a time (fastpath), for the
                 # filtered documents only; ties go to the newer item.
-                scores = evaluator.scores(parsed, set(docs), top=wanted)
-                best = heapq.nlargest(wanted, scores.items(), key=itemgetter(1))
-                if len(best) == wanted:
+                inside = np.zeros(columns.doc_count_all, bool)
+                inside[docs] = True
+                scores = evaluator.scores(parsed, inside)[docs]
+                if len(docs) > wanted:
                     # Everything tied with the last place, so ties order by date.
-                    cut = best[-1][1]
-                    best = [pair for pair in scores.items() if pair[1] >= cut]
+                    cut = np.partition(scores, len(scores) - wanted)[len(scores) - wanted]
+                    keep = scores >= cut
+                    docs, scores = docs[keep], scores[keep]
                 ranked_fast: list[tuple[int, float | None]] = sorted(
-                    best, key=lambda pair: (-pair[1], -day[pair[0]], pair[0]))
+                    zip(docs.tolist(), scores.tolist()),
+                    key=lambda pair: (-pair[1], -day[pair[0]], pair[0]))  # type: ignore[operator]
                 return ranked_fast[request.offset:wanted]
             # Whoosh's own top-k by score, restricted to the filtered documents
             # when a filter removed some. A few extra hits make a tie that
             # straddles the page boundary come out right.
-            allow = set(docs) if filtered else None
+            allow = set(docs.tolist()) if filtered else None
             results = searcher.search(parsed, filter=allow, limit=wanted + 10)
             pairs = [(hit.docnum, hit.score) for hit in results]
             if len(pairs) == wanted + 10 and pairs[-1][1] == pairs[wanted - 1][1]:
@@ -354,21 +359,16 @@ class Engine:
             # hash() of a tuple of ints is the same in every run (no hash salt for
             # ints), so a seed gives the same sample for the same index generation.
             seed = request.seed
-            top = heapq.nsmallest(wanted, docs, key=lambda d: (hash((seed, d)), d))
+            top = heapq.nsmallest(wanted, docs.tolist(), key=lambda d: (hash((seed, d)), d))
         elif len(docs) * DENSE_SHARE >= columns.doc_count_all:
-            # Many matches: walk the date order (cached per index version) and stop
-            # at the page's end, about wanted * items / matches steps.
-            member = set(docs)
-            top: list[int] = []
-            for docnum in columns.date_order("oldest" if sort == "oldest" else "newest"):
-                if docnum in member:
-                    top.append(docnum)
-                    if len(top) == wanted:
-                        break
-        elif sort == "oldest":
-            top = heapq.nsmallest(wanted, docs, key=lambda d: (day[d], d))
+            # Many matches: the date order (cached per index version), masked.
+            member = np.zeros(columns.doc_count_all, bool)
+            member[docs] = True
+            order = columns.date_order("oldest" if sort == "oldest" else "newest")
+            top = order[member[order]][:wanted].tolist()
         else:
-            top = heapq.nlargest(wanted, docs, key=lambda d: (day[d], -d))
+            top = columns.by_date(docs, "oldest" if sort == "oldest" else "newest")[
+                :wanted].tolist()
         return [(docnum, None) for docnum in top[request.offset:]]
 
     @staticmethod
@@ -458,7 +458,7 @@ class Engine:
         """The document numbers of the first `limit` matches in the request's order."""
         everything = replace(request, page=1, per_page=max(limit, 1))
         return [docnum for docnum, _ in self._order(
-            everything, matches.parsed, matches.searcher, matches.docs, matches.columns,
+            everything, matches.parsed, matches.searcher, matches.array, matches.columns,
             matches.evaluator, matches.filtered)]
 
     def explain(self, request: SearchRequest) -> Explanation:

@@ -23,6 +23,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from corpus import Problem, ReadResult
+from search import arrays
 from search.schema import SCHEMA_VERSION, build_schema, to_document
 from search.store import (META, IndexMissing, current_generation, new_build_dir, new_generation_id,
                           publish, record_history, remove_stale, write_meta,
@@ -124,6 +125,7 @@ def _rebuild(result: ReadResult, index_dir: Path, progress: Progress | None,
         writer.commit()
         total = ix.doc_count()
         ix.close()
+        arrays.write_missing(building, procs=_cpus())
         meta = write_meta(building, generation, total, {
             "schema": SCHEMA_VERSION, "update_of": base.name if base is not None else None})
         final = publish(index_dir, building, generation)
@@ -148,11 +150,16 @@ def _link_files(source: Path, target: Path) -> None:
             shutil.copy2(path, target / path.name)
 
 
+def _cpus() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def writer_options(items: int, cpus: int | None = None) -> dict[str, object]:
     """Whoosh writer settings for a full build of `items` items."""
     if cpus is None:
-        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-            os.cpu_count() or 1)
+        cpus = _cpus()
     procs = min(cpus, PARALLEL_PROCS)
     # compound=False: Whoosh opens a compound segment's parts as in-memory copies
     # (BytesIO), once per searcher, i.e. once per server thread: the whole index
