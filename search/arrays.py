@@ -30,6 +30,7 @@ import os
 import pickle
 import struct
 import threading
+from array import array
 from collections import OrderedDict
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -64,8 +65,7 @@ def positional_fields(schema) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def _read_term(reader: SegmentReader, field: str, btext: bytes,
-               ids: list[int], weights: list[float], counts: list[int],
-               positions: list[int]) -> int:
+               ids: array, weights: array, counts: array, positions: array) -> int:
     """Append one term's postings; return how many."""
     matcher = reader.postings(field, btext)
     before = len(ids)
@@ -94,10 +94,8 @@ def _read_term(reader: SegmentReader, field: str, btext: bytes,
 
 def write_segment_arrays(reader: SegmentReader, path: Path) -> Path:
     """Write the arrays of one segment (read through Whoosh) to `path`, atomically."""
-    ids: list[int] = []
-    weights: list[float] = []
-    counts: list[int] = []
-    positions: list[int] = []
+    # Compact buffers (4 bytes an entry): a segment may hold tens of millions.
+    ids, weights, counts, positions = array("I"), array("f"), array("I"), array("I")
     directory: dict[str, dict[bytes, Entry]] = {}
     for field in positional_fields(reader.schema):
         terms = directory[field] = {}
@@ -106,8 +104,8 @@ def write_segment_arrays(reader: SegmentReader, path: Path) -> Path:
             count = _read_term(reader, field, btext, ids, weights, counts, positions)
             terms[btext] = (first, count, at)
     write_arrays(path, reader.doc_count_all(), directory,
-                 np.array(ids, dtype=np.uint32), np.array(weights, dtype=np.float32),
-                 np.array(counts, dtype=np.uint32), np.array(positions, dtype=np.uint32))
+                 np.frombuffer(ids, np.uint32), np.frombuffer(weights, np.float32),
+                 np.frombuffer(counts, np.uint32), np.frombuffer(positions, np.uint32))
     return path
 
 
