@@ -19,7 +19,6 @@ A search, in order:
 from __future__ import annotations
 
 import heapq
-import html
 import os
 import re
 import threading
@@ -34,7 +33,6 @@ from pathlib import Path
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.highlight import HtmlFormatter, WholeFragmenter, highlight
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
@@ -44,6 +42,7 @@ from search.columns import Columns, load_columns
 from search.expansion import describe_expansion, nearest_word, relax, respellings
 from search.explain import Explanation, explain
 from search.fastpath import Evaluator
+from search.highlighting import mark
 from search.query import EXACT_FIELDS, check_expansion, field_terms, make_parser, parse_query
 from search.request import InputError, SearchRequest
 from search.results import Hit, ResultPage
@@ -396,13 +395,7 @@ class Engine:
     def _highlight(searcher: Searcher, field: str, terms: frozenset[str], text: str) -> str:
         """`text` escaped, with the words that match `terms` (through `field`'s analyzer)
         wrapped in <mark>."""
-        if not terms or not text:
-            return html.escape(text, quote=False)
-        analyzer = searcher.schema[field].analyzer
-        marked = highlight(text, set(terms), analyzer, WholeFragmenter(charlimit=None),
-                           HtmlFormatter(tagname="mark", classname="hl", termclass="t"),
-                           top=1, mode="query")
-        return marked or html.escape(text, quote=False)
+        return mark(text, terms, searcher.schema[field].analyzer)
 
     def _suggest(self, opened: _Opened, searcher: Searcher, text: str,
                  total: int) -> str | None:
