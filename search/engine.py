@@ -436,10 +436,16 @@ class Engine:
         The request is checked now (InputError before anything is streamed); the
         articles are loaded one at a time as the iterator is consumed, in this thread.
         """
+        return self.export(request)[1]
+
+    def export(self, request: SearchRequest) -> tuple[Generation, Iterator[Article]]:
+        """`iter_articles`, with the generation the articles come from (for provenance:
+        a rebuild published meanwhile does not change what this export holds)."""
         matches = self.match(request)
         searcher = matches.searcher
-        return (from_stored(searcher.stored_fields(docnum))
-                for docnum in self._first(matches, request, len(matches.docs)))
+        return matches.opened.generation, (
+            from_stored(searcher.stored_fields(docnum))
+            for docnum in self._first(matches, request, len(matches.docs)))
 
     def ordered_articles(self, matches: Matches, request: SearchRequest,
                          limit: int) -> list[Article]:
