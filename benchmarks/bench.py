@@ -242,15 +242,11 @@ def serve(index_dir: str, port: int, threads: int, page_cache: int) -> None:
     try:
         from webui import create_app
 
-        candidate = create_app({"INDEX_DIR": index_dir})
+        # The same page-cache size as the minimal app, so that cycling through
+        # the mix measures searching, not the cache.
+        candidate = create_app({"INDEX_DIR": index_dir, "PAGE_CACHE": page_cache})
         if any(rule.endpoint != "static" for rule in candidate.url_map.iter_rules()):
             app, kind = candidate, "webui"
-            # The same page-cache size as the minimal app, so that cycling through
-            # the mix measures searching, not the cache (benchmark-only reach-in).
-            from search.cache import LRUCache
-
-            engine = candidate.extensions["news_search"].get()
-            engine._pages = LRUCache(page_cache)
     except Exception:  # the UI is optional here: fall back to the minimal app
         app = None
     if app is None:

@@ -546,6 +546,7 @@ def _close_all(searchers: set[Searcher], lock: threading.Lock) -> None:
         searchers.clear()
 
 
-def open_engine(index_dir: str | os.PathLike[str]) -> Engine:
-    """An Engine over `index_dir` (IndexMissing when there is no index)."""
-    return Engine(Path(index_dir))
+def open_engine(index_dir: str | os.PathLike[str], page_cache: int = DEFAULT_PAGES) -> Engine:
+    """An Engine over `index_dir` (IndexMissing when there is no index), keeping up to
+    `page_cache` recent result pages."""
+    return Engine(Path(index_dir), page_cache=page_cache)
