@@ -116,9 +116,9 @@ def write_arrays(path: Path, docs: int, directory: dict[str, dict[bytes, Entry]]
     parts = [("ids", ids), ("weights", weights), ("counts", counts), ("positions", positions)]
     layout: dict[str, tuple[int, int]] = {}
     offset = 0
-    for name, array in parts:
-        layout[name] = (offset, len(array))
-        offset += -(-array.nbytes // ALIGN) * ALIGN
+    for name, values in parts:
+        layout[name] = (offset, len(values))
+        offset += -(-values.nbytes // ALIGN) * ALIGN
     header = pickle.dumps({"docs": docs, "layout": layout, "terms": directory},
                           protocol=pickle.HIGHEST_PROTOCOL)
     start = -(-(len(MAGIC) + 8 + len(header)) // ALIGN) * ALIGN
@@ -126,9 +126,9 @@ def write_arrays(path: Path, docs: int, directory: dict[str, dict[bytes, Entry]]
     with open(tmp, "wb") as out:
         out.write(MAGIC + struct.pack("<Q", len(header)) + header)
         out.write(bytes(start - out.tell()))
-        for name, array in parts:
-            out.write(array.tobytes())
-            out.write(bytes(-array.nbytes % ALIGN))
+        for name, values in parts:
+            out.write(values.tobytes())
+            out.write(bytes(-values.nbytes % ALIGN))
         out.flush()
         os.fsync(out.fileno())
     os.replace(tmp, path)

@@ -105,7 +105,8 @@ class Evaluator:
                     ids_parts.append(ids.astype(np.int64) + offset)
                     weight_parts.append(weights)
             elif (field, btext) in reader:
-                cached = self.cache.get((field, btext, offset))
+                cached: tuple[np.ndarray, np.ndarray] | None = self.cache.get(
+                    (field, btext, offset))
                 if cached is None:
                     ids_read, weights_read = array("I"), array("f")
                     read_leaf(reader.postings(field, btext), offset, ids_read, weights_read)
@@ -185,7 +186,7 @@ class Evaluator:
                 else:
                     result &= self.mask(child)
             return result
-        if isinstance(node, wq.Or) and not getattr(node, "minmatch", 0):
+        if isinstance(node, wq.Or) and not getattr(node, "minmatch", None):
             result = np.zeros(self.size, bool)
             for child in node.subqueries:
                 result |= self.mask(child)
@@ -213,8 +214,9 @@ class Evaluator:
         schema = self.searcher.schema
         if field not in schema or type(schema[field].format) is not Positions:
             return self._mask_of(np.fromiter(self.searcher.docs_for_query(node), np.int64))
-        btexts = [self._btext(field, word) for word in node.words]
-        if any(b is None for b in btexts):
+        found = [self._btext(field, word) for word in node.words]
+        btexts = [b for b in found if b is not None]
+        if len(btexts) < len(found):
             return np.zeros(self.size, bool)
         candidates = self.live_mask().copy() if within is None else within.copy()
         for btext in btexts:
@@ -247,7 +249,7 @@ class Evaluator:
 
     def scorable(self, node: wq.Query) -> bool:
         """Whether `scores` reproduces Whoosh's ranking for this tree."""
-        if isinstance(node, wq.Or) and getattr(node, "minmatch", 0):
+        if isinstance(node, wq.Or) and getattr(node, "minmatch", None):
             return False
         if not isinstance(node, SCORED_NODES) or getattr(node, "scale", None):
             return False

@@ -77,15 +77,14 @@ def build_index(result: ReadResult, index_dir: Path, *, update: bool = False,
             else "the sources hold no items"), result.problems)
     started = time.perf_counter()
     with writer_lock(index_dir):
+        base = None
         if update:
             try:
-                live = current_generation(index_dir)
+                base = current_generation(index_dir).path
             except IndexMissing:
-                live = None
-            if live is None:
-                update = False
-        generation, total, path = _rebuild(result, index_dir, progress,
-                                           base=live.path if update else None)
+                base = None
+            update = base is not None
+        generation, total, path = _rebuild(result, index_dir, progress, base=base)
     return BuildReport(read=result.items_read, indexed=len(result.articles),
                        skipped=result.skipped, duplicates=result.duplicates,
                        generation=generation, index_path=path,
