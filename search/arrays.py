@@ -15,9 +15,12 @@ segment's own files, so Whoosh's file cleaning removes it with the segment):
 (weights, counts and positions as uint16 when every value fits, as they nearly
 always do; the header records each array's type)
 
-plus a directory (field -> term bytes -> first posting, postings, first
-position). Searching maps the file and takes numpy views of it: a list of a
-hundred thousand postings costs microseconds instead of a tenth of a second.
+plus, per field, a term directory (first posting, postings, first position of
+each term), also as arrays: terms sorted by a stable 63-bit hash, found by
+binary search, so a mapped file costs no heap however many terms it holds (a
+pickled dict took 30 MB per 50k items). Searching maps the file and takes
+numpy views of it: a list of a hundred thousand postings costs microseconds
+instead of a tenth of a second.
 
 The arrays are exactly Whoosh's postings (`write_segment_arrays` reads them
 through Whoosh's own matcher), and `fastpath.py` uses them only for segments
@@ -32,6 +35,7 @@ import multiprocessing
 import os
 import pickle
 import struct
+from hashlib import blake2b
 import threading
 from array import array
 from collections import OrderedDict
@@ -51,7 +55,7 @@ from search.postings import block_ids, decode_positions
 MAGIC = b"NSA1"
 SUFFIX = ".nsa"
 ALIGN = 8
-OPEN_FILES = 16  # mapped files kept open (a generation has one per segment)
+OPEN_FILES = 256  # mapped files kept open (one per segment; a mapped file costs no heap)
 
 Entry = tuple[int, int, int]  # first posting, postings, first position
 
@@ -115,15 +119,22 @@ def write_segment_arrays(reader: SegmentReader, path: Path) -> Path:
 def write_arrays(path: Path, docs: int, directory: dict[str, dict[bytes, Entry]],
                  ids: np.ndarray, weights: np.ndarray, counts: np.ndarray,
                  positions: np.ndarray) -> None:
-    """Write an arrays file (to a temporary name, then renamed into place)."""
+    """Write an arrays file (to a temporary name, then renamed into place).
+
+    `directory` maps field -> term bytes -> (first posting, postings, first
+    position). It is stored as arrays too (see `_Terms`), so a mapped file
+    costs no heap however many terms it holds.
+    """
     parts = [("ids", ids), ("weights", _narrow(weights)), ("counts", _narrow(counts)),
              ("positions", _narrow(positions))]
+    for field, terms in directory.items():
+        parts += [(f"{field}:{name}", values) for name, values in _term_arrays(terms)]
     layout: dict[str, tuple[int, int, str]] = {}
     offset = 0
     for name, values in parts:
         layout[name] = (offset, len(values), values.dtype.str)
         offset += -(-values.nbytes // ALIGN) * ALIGN
-    header = pickle.dumps({"docs": docs, "layout": layout, "terms": directory},
+    header = pickle.dumps({"docs": docs, "layout": layout, "fields": list(directory)},
                           protocol=pickle.HIGHEST_PROTOCOL)
     start = -(-(len(MAGIC) + 8 + len(header)) // ALIGN) * ALIGN
     tmp = path.with_name(path.name + ".tmp")
@@ -136,6 +147,22 @@ def write_arrays(path: Path, docs: int, directory: dict[str, dict[bytes, Entry]]
         out.flush()
         os.fsync(out.fileno())
     os.replace(tmp, path)
+
+
+def term_hash(btext: bytes) -> int:
+    """A stable 63-bit hash of a term (Python's own hash of bytes changes per process)."""
+    return int.from_bytes(blake2b(btext, digest_size=8).digest(), "little") >> 1
+
+
+def _term_arrays(terms: dict[bytes, Entry]) -> list[tuple[str, np.ndarray]]:
+    ordered = sorted(terms, key=lambda btext: (term_hash(btext), btext))
+    lengths = np.fromiter(map(len, ordered), np.int64, len(ordered))
+    offsets = np.zeros(len(ordered) + 1, "<i8")
+    np.cumsum(lengths, out=offsets[1:])
+    entries = np.array([terms[btext] for btext in ordered], "<i8").reshape(-1)
+    return [("hashes", np.fromiter(map(term_hash, ordered), "<i8", len(ordered))),
+            ("offsets", offsets), ("entries", entries),
+            ("blob", np.frombuffer(b"".join(ordered), np.uint8))]
 
 
 def _narrow(values: np.ndarray) -> np.ndarray:
@@ -186,19 +213,46 @@ def _segment_readers(reader) -> Iterable[SegmentReader]:  # type: ignore[no-unty
             yield leaf
 
 
+class _Terms:
+    """One field's term directory, read from the mapped file: terms sorted by
+    `term_hash`, their bytes end to end, and (first posting, postings, first
+    position) of each. A lookup is a binary search over the hashes."""
+
+    def __init__(self, hashes: np.ndarray, offsets: np.ndarray, entries: np.ndarray,
+                 blob: memoryview) -> None:
+        self.hashes, self.offsets, self.blob = hashes, offsets, blob
+        self.entries = entries.reshape(-1, 3)
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def get(self, btext: bytes) -> Entry | None:
+        wanted = term_hash(btext)
+        hashes = self.hashes
+        at = int(np.searchsorted(hashes, wanted))
+        while at < len(hashes) and int(hashes[at]) == wanted:
+            start, end = int(self.offsets[at]), int(self.offsets[at + 1])
+            if self.blob[start:end] == btext:
+                first, count, position = self.entries[at].tolist()
+                return first, count, position
+            at += 1
+        return None
+
+
 @dataclass(frozen=True)
 class SegmentArrays:
     """The mapped arrays of one segment."""
 
     docs: int
-    terms: dict[str, dict[bytes, Entry]]
+    terms: dict[str, _Terms]
     ids: np.ndarray
     weights: np.ndarray
     counts: np.ndarray
     positions: np.ndarray
 
     def entry(self, field: str, btext: bytes) -> Entry | None:
-        return self.terms.get(field, {}).get(btext)
+        found = self.terms.get(field)
+        return found.get(btext) if found is not None else None
 
     def postings(self, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
         """(local ids, weights) of a term; empty arrays when it is not there."""
@@ -257,11 +311,15 @@ def _map(path: Path) -> SegmentArrays | None:
         header = pickle.loads(mapped[begin:begin + size])
         start = -(-(begin + size) // ALIGN) * ALIGN
         views = {}
-        for name, default in (("ids", "<u4"), ("weights", "<f4"), ("counts", "<u4"),
-                              ("positions", "<u4")):
-            offset, count, *kind = header["layout"][name]
-            views[name] = np.frombuffer(mapped, dtype=np.dtype(kind[0] if kind else default),
-                                        count=count, offset=start + offset)
-        return SegmentArrays(docs=header["docs"], terms=header["terms"], **views)
+        for name, (offset, count, kind) in header["layout"].items():
+            views[name] = np.frombuffer(mapped, dtype=np.dtype(kind), count=count,
+                                        offset=start + offset)
+        terms = {field: _Terms(views[f"{field}:hashes"], views[f"{field}:offsets"],
+                               views[f"{field}:entries"],
+                               memoryview(mapped)[start + header["layout"][f"{field}:blob"][0]:])
+                 for field in header["fields"]}
+        return SegmentArrays(docs=header["docs"], terms=terms, ids=views["ids"],
+                             weights=views["weights"], counts=views["counts"],
+                             positions=views["positions"])
     except Exception:  # noqa: BLE001 - a damaged file: search through Whoosh instead
         return None
