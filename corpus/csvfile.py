@@ -41,7 +41,8 @@ def read_csv(text: str, path: Path) -> Iterator[Article | Problem]:
         yield Problem(str(path), 1 + skipped, f"header lacks column(s) {', '.join(missing)}: "
                       f"the first row must name the columns, from {', '.join(FIELDS)}")
         return
-    offset = skipped + reader.line_num  # lines before the current reader's first line
+    # Lines before the current reader's first line.
+    offset: int | None = skipped + reader.line_num
     while offset is not None:
         offset = yield from _rows(lines, offset, header, path)
 

@@ -13,6 +13,7 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import numpy as np
 from whoosh.reading import IndexReader
 
 from search.postings import TermCache
@@ -30,20 +31,35 @@ class Columns:
     kind_code: dict[str, int]
     doc_count_all: int
     terms: TermCache
-    orders: dict[str, array] = field(default_factory=dict)
+    orders: dict[str, np.ndarray] = field(default_factory=dict)
+    # numpy views of the same columns, and each month as a slot of `months`
+    days: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))
+    kinds: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint16))
+    month_slot: np.ndarray = field(default_factory=lambda: np.zeros(0, np.intp))
+    months: list[int] = field(default_factory=list)
 
-    def date_order(self, sort: str) -> array:
+    def date_order(self, sort: str) -> np.ndarray:
         """Every document number, newest first (`newest`) or oldest first (`oldest`);
         ties by document number. Worked out once per index version, when first asked."""
         found = self.orders.get(sort)
         if found is None:
-            day = self.day
-            if sort == "newest":
-                ordered = sorted(range(self.doc_count_all), key=lambda d: (-day[d], d))
-            else:
-                ordered = sorted(range(self.doc_count_all), key=lambda d: (day[d], d))
-            found = self.orders[sort] = array("I", ordered)
+            found = self.orders[sort] = self.by_date(np.arange(self.doc_count_all), sort)
         return found
+
+    def by_date(self, docs: np.ndarray, sort: str) -> np.ndarray:
+        """`docs` newest first (`newest`) or oldest first; ties by document number."""
+        day = self.days[docs].astype(np.int64)
+        return docs[np.lexsort((docs, -day if sort == "newest" else day))]
+
+    def month_counts(self, docs: np.ndarray) -> dict[int, int]:
+        """YYYYMM -> how many of `docs` fall in that month."""
+        counts = np.bincount(self.month_slot[docs], minlength=len(self.months)).tolist()
+        return {month: n for month, n in zip(self.months, counts) if n}
+
+    def kind_counts(self, docs: np.ndarray) -> dict[int, int]:
+        """Kind code -> how many of `docs` have that kind."""
+        counts = np.bincount(self.kinds[docs], minlength=len(self.kind_names)).tolist()
+        return {code: n for code, n in enumerate(counts) if n}
 
     def live_docs(self, reader: IndexReader) -> Iterator[int]:
         """Every document number not deleted."""
@@ -68,5 +84,9 @@ def load_columns(reader: IndexReader) -> Columns:
                 code = codes[text] = len(names)
                 names.append(text)
             kind.append(code)
+    days = np.frombuffer(day, np.uint32) if count else np.zeros(0, np.uint32)
+    months, slot = np.unique(days // 100, return_inverse=True)
     return Columns(day=day, month=month, kind=kind, kind_names=names, kind_code=codes,
-                   doc_count_all=count, terms=TermCache())
+                   doc_count_all=count, terms=TermCache(), days=days,
+                   kinds=np.frombuffer(kind, np.uint16) if count else np.zeros(0, np.uint16),
+                   month_slot=slot.reshape(-1), months=months.tolist())

@@ -19,7 +19,6 @@ A search, in order:
 from __future__ import annotations
 
 import heapq
-import html
 import os
 import re
 import threading
@@ -31,9 +30,9 @@ from dataclasses import dataclass, replace
 from operator import itemgetter
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.highlight import HtmlFormatter, WholeFragmenter, highlight
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
@@ -43,6 +42,7 @@ from search.columns import Columns, load_columns
 from search.expansion import describe_expansion, nearest_word, relax, respellings
 from search.explain import Explanation, explain
 from search.fastpath import Evaluator
+from search.highlighting import mark
 from search.query import EXACT_FIELDS, check_expansion, field_terms, make_parser, parse_query
 from search.request import InputError, SearchRequest
 from search.results import Hit, ResultPage
@@ -78,6 +78,11 @@ class Matches:
     kind_counts: Counter[int]
     evaluator: Evaluator | None = None
     filtered: bool = True  # whether dates or kinds removed any matching document
+    doc_array: np.ndarray | None = None  # `docs` as an array, ascending
+
+    @property
+    def array(self) -> np.ndarray:
+        return self.doc_array if self.doc_array is not None else np.array(self.docs, np.int64)
 
 
 def _stamp(index_dir: Path) -> tuple[object, ...]:
@@ -186,34 +191,29 @@ class Engine:
         kinds = self._resolve_kinds(request.kinds, columns)
         parsed: wq.Query | None = None
         matched = -1
-        evaluator = Evaluator(searcher, columns.terms, columns.live_docs(searcher.reader()))
-        day = columns.day
+        evaluator = Evaluator(searcher, columns.terms)
         if request.query:
             parser = opened.exact_parser if request.exact else opened.parser
             parsed = parse_query(parser, request.query,  # type: ignore[arg-type]
                                  searcher.reader())
             check_expansion(parsed, searcher.reader())
-            # Set algebra over whole posting lists (fastpath), not Whoosh's
+            # Mask algebra over whole posting lists (fastpath), not Whoosh's
             # document-at-a-time docs_for_query.
-            matching = evaluator.docs(parsed)
-            matched = len(matching)
-            docs: Iterable[int] = matching
+            mask = evaluator.mask(parsed)
+            matched = int(np.count_nonzero(mask))
         else:
-            docs = columns.live_docs(searcher.reader())
+            mask = evaluator.live_mask()
         if request.date_from or request.date_to:
             low = day_number(request.date_from) if request.date_from else 0
             high = day_number(request.date_to) if request.date_to else 99999999
-            docs = [d for d in docs if low <= day[d] <= high]
-        elif not isinstance(docs, list):
-            docs = list(docs)
-        kind_codes = columns.kind
-        # Counter over map() counts at C speed: no Python frame per document.
-        kind_counts = Counter(map(kind_codes.__getitem__, docs))
+            mask = mask & (columns.days >= low) & (columns.days <= high)
+        docs = np.flatnonzero(mask)
+        kind_counts = Counter(columns.kind_counts(docs))
         if kinds:
-            wanted = {columns.kind_code[k] for k in kinds}
-            docs = [d for d in docs if kind_codes[d] in wanted]
-        return Matches(opened, searcher, columns, parsed, docs, kind_counts, evaluator,
-                       filtered=len(docs) != matched)
+            wanted = [columns.kind_code[k] for k in kinds]
+            docs = docs[np.isin(columns.kinds[docs], wanted)]
+        return Matches(opened, searcher, columns, parsed, docs.tolist(), kind_counts, evaluator,
+                       filtered=len(docs) != matched, doc_array=docs)
 
     def search(self, request: SearchRequest) -> ResultPage:
         """Answer a request; InputError for a bad query, kind or page.
@@ -239,8 +239,8 @@ class Engine:
 
     def _page(self, request: SearchRequest, matches: Matches) -> ResultPage:
         opened, searcher, columns = matches.opened, matches.searcher, matches.columns
-        parsed, docs, kind_counts = matches.parsed, matches.docs, matches.kind_counts
-        month_counts = Counter(map(columns.month.__getitem__, docs))
+        parsed, docs, kind_counts = matches.parsed, matches.array, matches.kind_counts
+        month_counts = columns.month_counts(docs)
         total = len(docs)
         if request.page > 1 and request.offset >= total:
             last = max(1, -(-total // request.per_page))
@@ -316,11 +316,12 @@ class Engine:
         return tuple(resolved)
 
     def _order(self, request: SearchRequest, parsed: wq.Query | None, searcher: Searcher,
-               docs: list[int], columns: Columns, evaluator: Evaluator | None = None,
+               docs: np.ndarray, columns: Columns, evaluator: Evaluator | None = None,
                filtered: bool = True) -> list[tuple[int, float | None]]:
+        """The page's (document number, score) pairs; `docs` ascending."""
         wanted = request.offset + request.per_page
         sort = request.effective_sort
-        if not docs:
+        if not len(docs):
             return []
         day = columns.day
         if sort == "relevance" and parsed is not None:
@@ -328,19 +329,22 @@ class Engine:
                     and isinstance(searcher.weighting, BM25F)):
                 # Scores computed a posting list at a time (fastpath), for the
                 # filtered documents only; ties go to the newer item.
-                scores = evaluator.scores(parsed, set(docs), top=wanted)
-                best = heapq.nlargest(wanted, scores.items(), key=itemgetter(1))
-                if len(best) == wanted:
+                inside = np.zeros(columns.doc_count_all, bool)
+                inside[docs] = True
+                scores = evaluator.scores(parsed, inside)[docs]
+                if len(docs) > wanted:
                     # Everything tied with the last place, so ties order by date.
-                    cut = best[-1][1]
-                    best = [pair for pair in scores.items() if pair[1] >= cut]
+                    cut = np.partition(scores, len(scores) - wanted)[len(scores) - wanted]
+                    keep = scores >= cut
+                    docs, scores = docs[keep], scores[keep]
                 ranked_fast: list[tuple[int, float | None]] = sorted(
-                    best, key=lambda pair: (-pair[1], -day[pair[0]], pair[0]))
+                    zip(docs.tolist(), scores.tolist()),
+                    key=lambda pair: (-pair[1], -day[pair[0]], pair[0]))  # type: ignore[operator]
                 return ranked_fast[request.offset:wanted]
             # Whoosh's own top-k by score, restricted to the filtered documents
             # when a filter removed some. A few extra hits make a tie that
             # straddles the page boundary come out right.
-            allow = set(docs) if filtered else None
+            allow = set(docs.tolist()) if filtered else None
             results = searcher.search(parsed, filter=allow, limit=wanted + 10)
             pairs = [(hit.docnum, hit.score) for hit in results]
             if len(pairs) == wanted + 10 and pairs[-1][1] == pairs[wanted - 1][1]:
@@ -354,21 +358,16 @@ class Engine:
             # hash() of a tuple of ints is the same in every run (no hash salt for
             # ints), so a seed gives the same sample for the same index generation.
             seed = request.seed
-            top = heapq.nsmallest(wanted, docs, key=lambda d: (hash((seed, d)), d))
+            top = heapq.nsmallest(wanted, docs.tolist(), key=lambda d: (hash((seed, d)), d))
         elif len(docs) * DENSE_SHARE >= columns.doc_count_all:
-            # Many matches: walk the date order (cached per index version) and stop
-            # at the page's end, about wanted * items / matches steps.
-            member = set(docs)
-            top: list[int] = []
-            for docnum in columns.date_order("oldest" if sort == "oldest" else "newest"):
-                if docnum in member:
-                    top.append(docnum)
-                    if len(top) == wanted:
-                        break
-        elif sort == "oldest":
-            top = heapq.nsmallest(wanted, docs, key=lambda d: (day[d], d))
+            # Many matches: the date order (cached per index version), masked.
+            member = np.zeros(columns.doc_count_all, bool)
+            member[docs] = True
+            order = columns.date_order("oldest" if sort == "oldest" else "newest")
+            top = order[member[order]][:wanted].tolist()
         else:
-            top = heapq.nlargest(wanted, docs, key=lambda d: (day[d], -d))
+            top = columns.by_date(docs, "oldest" if sort == "oldest" else "newest")[
+                :wanted].tolist()
         return [(docnum, None) for docnum in top[request.offset:]]
 
     @staticmethod
@@ -396,13 +395,7 @@ class Engine:
     def _highlight(searcher: Searcher, field: str, terms: frozenset[str], text: str) -> str:
         """`text` escaped, with the words that match `terms` (through `field`'s analyzer)
         wrapped in <mark>."""
-        if not terms or not text:
-            return html.escape(text, quote=False)
-        analyzer = searcher.schema[field].analyzer
-        marked = highlight(text, set(terms), analyzer, WholeFragmenter(charlimit=None),
-                           HtmlFormatter(tagname="mark", classname="hl", termclass="t"),
-                           top=1, mode="query")
-        return marked or html.escape(text, quote=False)
+        return mark(text, terms, searcher.schema[field].analyzer)
 
     def _suggest(self, opened: _Opened, searcher: Searcher, text: str,
                  total: int) -> str | None:
@@ -443,10 +436,16 @@ class Engine:
         The request is checked now (InputError before anything is streamed); the
         articles are loaded one at a time as the iterator is consumed, in this thread.
         """
+        return self.export(request)[1]
+
+    def export(self, request: SearchRequest) -> tuple[Generation, Iterator[Article]]:
+        """`iter_articles`, with the generation the articles come from (for provenance:
+        a rebuild published meanwhile does not change what this export holds)."""
         matches = self.match(request)
         searcher = matches.searcher
-        return (from_stored(searcher.stored_fields(docnum))
-                for docnum in self._first(matches, request, len(matches.docs)))
+        return matches.opened.generation, (
+            from_stored(searcher.stored_fields(docnum))
+            for docnum in self._first(matches, request, len(matches.docs)))
 
     def ordered_articles(self, matches: Matches, request: SearchRequest,
                          limit: int) -> list[Article]:
@@ -458,7 +457,7 @@ class Engine:
         """The document numbers of the first `limit` matches in the request's order."""
         everything = replace(request, page=1, per_page=max(limit, 1))
         return [docnum for docnum, _ in self._order(
-            everything, matches.parsed, matches.searcher, matches.docs, matches.columns,
+            everything, matches.parsed, matches.searcher, matches.array, matches.columns,
             matches.evaluator, matches.filtered)]
 
     def explain(self, request: SearchRequest) -> Explanation:
@@ -547,6 +546,7 @@ def _close_all(searchers: set[Searcher], lock: threading.Lock) -> None:
         searchers.clear()
 
 
-def open_engine(index_dir: str | os.PathLike[str]) -> Engine:
-    """An Engine over `index_dir` (IndexMissing when there is no index)."""
-    return Engine(Path(index_dir))
+def open_engine(index_dir: str | os.PathLike[str], page_cache: int = DEFAULT_PAGES) -> Engine:
+    """An Engine over `index_dir` (IndexMissing when there is no index), keeping up to
+    `page_cache` recent result pages."""
+    return Engine(Path(index_dir), page_cache=page_cache)

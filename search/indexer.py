@@ -25,7 +25,8 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from corpus import Problem, ReadResult
-from search.fastbuild import write_index
+from search import arrays
+from search.fastbuild import cpu_count, write_index
 from search.schema import SCHEMA_VERSION, to_document
 from search.store import (META, IndexMissing, current_generation, new_build_dir, new_generation_id,
                           publish, record_history, remove_stale, write_meta,
@@ -72,15 +73,14 @@ def build_index(result: ReadResult, index_dir: Path, *, update: bool = False,
             else "the sources hold no items"), result.problems)
     started = time.perf_counter()
     with writer_lock(index_dir):
+        base = None
         if update:
             try:
-                live = current_generation(index_dir)
+                base = current_generation(index_dir).path
             except IndexMissing:
-                live = None
-            if live is None:
-                update = False
-        generation, total, path = _rebuild(result, index_dir, progress,
-                                           base=live.path if update else None)
+                base = None
+            update = base is not None
+        generation, total, path = _rebuild(result, index_dir, progress, base=base)
     return BuildReport(read=result.items_read, indexed=len(result.articles),
                        skipped=result.skipped, duplicates=result.duplicates,
                        generation=generation, index_path=path,
@@ -110,6 +110,7 @@ def _rebuild(result: ReadResult, index_dir: Path, progress: Progress | None,
             total = write_index(building, result.articles, to_document, progress)
         else:
             total = _update(base, building, result, progress)
+        arrays.write_missing(building, procs=cpu_count())
         meta = write_meta(building, generation, total, {
             "schema": SCHEMA_VERSION, "update_of": base.name if base is not None else None})
         final = publish(index_dir, building, generation)

@@ -16,6 +16,7 @@ from array import array
 from collections import OrderedDict
 from itertools import accumulate
 from pickle import loads
+from typing import Any
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.searching import Searcher
@@ -27,7 +28,8 @@ POSTINGS_CACHE_TERMS = 128
 POSTINGS_CACHE_POSTINGS = 4_000_000
 LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
 
-Postings = tuple[array, array]  # global document numbers, term frequencies
+# A cached posting list: any pair of sequences, the first one entry per posting.
+Cached = tuple[Any, Any]
 
 
 class TermCache:
@@ -38,18 +40,18 @@ class TermCache:
         self.size = size
         self.max_postings = postings
         self._postings = 0
-        self._items: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
+        self._items: OrderedDict[tuple[Any, ...], Cached] = OrderedDict()
         self._lock = threading.Lock()
         self._lengths: dict[str, bytes] = {}
 
-    def get(self, key: tuple[str, bytes]) -> Postings | None:
+    def get(self, key: tuple[Any, ...]) -> Cached | None:
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
             return found
 
-    def put(self, key: tuple[str, bytes], value: Postings) -> None:
+    def put(self, key: tuple[Any, ...], value: Cached) -> None:
         if self.size <= 0 or len(value[0]) > self.max_postings // 4:
             return
         with self._lock:
@@ -97,7 +99,7 @@ def decode_positions(value: bytes) -> list[int]:
     return list(accumulate(loads(value[4:] if value.endswith(b".") else value[4:] + b".")))
 
 
-def read_leaf(matcher: object, offset: int, ids: array, weights: array) -> None:
+def read_leaf(matcher: Any, offset: int, ids: array, weights: array) -> None:
     if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
         # Whole blocks at a time: the same data Whoosh decodes, minus the
         # per-posting method calls.

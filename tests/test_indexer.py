@@ -96,3 +96,20 @@ def test_nothing_to_index_is_a_clear_failure(tmp_path: Path) -> None:
     with pytest.raises(BuildFailed, match="no items to index"):
         build_index(read_sources([empty]), tmp_path / "ix")
     assert not (tmp_path / "ix" / CURRENT).exists()
+
+
+def test_an_export_names_the_generation_its_items_come_from(tmp_path: Path) -> None:
+    # A rebuild published between the match and the streaming must not relabel
+    # the export: the generation given is the one the items were read from.
+    index_dir = tmp_path / "ix"
+    first = build_index(read_sources([write_jsonl(tmp_path / "a.jsonl", "Alpha one",
+                                                  "Alpha two")]), index_dir)
+    engine = open_engine(index_dir)
+    generation, articles = engine.export(request(q="alpha"))
+    second = build_index(read_sources([write_jsonl(tmp_path / "b.jsonl", "Alpha three")]),
+                         index_dir)
+    assert second.generation != first.generation
+    assert generation.id == first.generation
+    assert sorted(a.title for a in articles) == ["Alpha one", "Alpha two"]
+    assert engine.export(request(q="alpha"))[0].id == second.generation
+    engine.close()

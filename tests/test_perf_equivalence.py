@@ -14,14 +14,17 @@ from __future__ import annotations
 import importlib.util
 import math
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from corpus import read_sources
-from search import build_index, fastbuild
+from search import arrays, build_index, fastbuild
 from search.cache import LRUCache
 from search.engine import Engine
+from search.fastpath import Evaluator
+from search.postings import TermCache
 from search.query import parse_query
 from search.schema import day_number, from_stored
 from tests_support import request
@@ -46,9 +49,12 @@ def _make_corpus_module():
     return module
 
 
-@pytest.fixture(scope="module", params=["one-segment", "parallel-segments"])
+@pytest.fixture(scope="module",
+                params=["one-segment", "parallel-segments", "no-arrays", "updated"])
 def engine_and_searcher(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    """An Engine (page cache off) over a synthetic index, in one or in several segments."""
+    """An Engine (page cache off) over a synthetic index: in one segment or in several
+    (with posting arrays, `arrays.py`); without the arrays (Whoosh's blocks only); or
+    updated, so that a segment has deletions (read through Whoosh) beside a new one."""
     make_corpus = _make_corpus_module()
     folder = tmp_path_factory.mktemp("synthetic")
     corpus = make_corpus.make_corpus(ITEMS, seed=7, path=folder / "synthetic.jsonl")
@@ -66,12 +72,24 @@ def engine_and_searcher(request: pytest.FixtureRequest, tmp_path_factory: pytest
         finally:
             for name, value in zip(names, saved):
                 setattr(fastbuild, name, value)
+    elif request.param == "updated":
+        first, rest = result.articles[:1_200], result.articles[1_200:]
+        build_index(replace(result, articles=first), index_dir)
+        # The last 300 items are new; 100 of the first are sent again (replaced).
+        build_index(replace(result, articles=rest + first[::12]), index_dir, update=True)
     else:
         build_index(result, index_dir)
+    if request.param == "no-arrays":
+        for path in index_dir.glob("gen-*/*" + arrays.SUFFIX):
+            path.unlink()
     engine = Engine(index_dir, page_cache=0)
     _, searcher = engine._searcher()
     if request.param == "parallel-segments":
         assert len(searcher.leaf_searchers()) == 4
+    evaluator = Evaluator(searcher, TermCache())
+    mapped = [leaf[2] is not None for leaf in evaluator.leaves()]
+    expected = {"one-segment": [True], "no-arrays": [False], "updated": [False, True]}
+    assert mapped == expected.get(request.param, [True] * len(mapped))
     yield engine, searcher
     engine.close()
 
@@ -156,7 +174,7 @@ def test_date_order_equals_stored_dates(engine_and_searcher, query: str, sort: s
         parsed = parse_query(engine._open().parser, query)
         docs = set(searcher.docs_for_query(parsed))
     else:
-        docs = set(range(searcher.doc_count_all()))
+        docs = set(searcher.reader().all_doc_ids())  # deleted ones left out
     low = day_number(req.date_from)
     day = {d: day_number(from_stored(searcher.stored_fields(d)).date) for d in docs}
     docs = [d for d in docs if day[d] >= low]

@@ -44,3 +44,17 @@ def test_environment_overrides_defaults_and_config_overrides_environment(monkeyp
 def test_a_bad_number_in_the_environment_says_which_variable(value):
     with pytest.raises(SettingError, match="NEWS_SEARCH_FEED_SIZE"):
         load_settings({"NEWS_SEARCH_FEED_SIZE": value})
+
+
+@pytest.mark.parametrize("size, repeats_cached", [("0", False), ("8", True)])
+def test_page_cache_size_comes_from_the_environment(monkeypatch, bundled_index, size: str,
+                                                    repeats_cached: bool):
+    from webui import create_app
+    from webui.engine_ext import get_engine
+    monkeypatch.setenv("NEWS_SEARCH_PAGE_CACHE", size)
+    app = create_app({"INDEX_DIR": str(bundled_index)})
+    client = app.test_client()
+    for _ in range(2):
+        assert client.get("/?q=cooperative").status_code == 200
+    with app.app_context():
+        assert (get_engine()._pages.hits > 0) is repeats_cached

@@ -23,8 +23,9 @@ KEY = "news_search"
 class EngineHolder:
     """Opens the engine once, on first use or at start, and hands out the shared one."""
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, page_cache: int) -> None:
         self.index_dir = index_dir
+        self.page_cache = page_cache
         self._engine: Engine | None = None
         self._lock = threading.Lock()
 
@@ -34,7 +35,7 @@ class EngineHolder:
             with self._lock:
                 if self._engine is None:
                     try:
-                        self._engine = open_engine(self.index_dir)
+                        self._engine = open_engine(self.index_dir, self.page_cache)
                     except IndexOutdated as error:
                         raise WebError(f"{error} Then reload this page.", 503) from None
                     except IndexMissing:
@@ -49,7 +50,8 @@ class EngineHolder:
 def init_app(app: Flask) -> None:
     """Resolve the index directory and try to open the engine now."""
     configured = app.config.get("INDEX_DIR")
-    holder = EngineHolder(resolve_index_dir(Path(configured) if configured else None))
+    holder = EngineHolder(resolve_index_dir(Path(configured) if configured else None),
+                          int(app.config["PAGE_CACHE"]))
     app.extensions[KEY] = holder
     try:
         holder.get()

@@ -36,6 +36,9 @@ SETTINGS: tuple[Setting, ...] = (
             "How many of the newest matches the Atom feed carries (1-100).", 1, 100),
     Setting("MORE_LIKE_THIS", int, 5, "NEWS_SEARCH_MORE_LIKE_THIS",
             "How many similar items an item page lists (1-20).", 1, 20),
+    Setting("PAGE_CACHE", int, 512, "NEWS_SEARCH_PAGE_CACHE",
+            "How many recent result pages the server keeps for instant repeats "
+            "(0 turns the cache off; 0-100000).", 0, 100_000),
 )
 
 

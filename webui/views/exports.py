@@ -25,6 +25,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from corpus import Article
 from corpus.jsonl import PROVENANCE_KEY
 from search import InputError, SearchRequest, parse_request
+from search.store import Generation
 from webui.context import long_date
 from webui.engine_ext import get_engine
 from webui.errors import WebError
@@ -52,17 +53,18 @@ def _checked(params: SearchParams) -> tuple[SearchParams, SearchRequest]:
         raise WebError(error.message, 400, param=error.param) from None
 
 
-def _articles(search_request: SearchRequest) -> Iterator[Article]:
-    """The whole result set in order; the request is checked now, before streaming starts."""
+def _articles(search_request: SearchRequest) -> tuple[Generation, Iterator[Article]]:
+    """The whole result set in order, and the generation it comes from; the request is
+    checked now, before streaming starts."""
     try:
-        return get_engine().iter_articles(search_request)
+        return get_engine().export(search_request)
     except InputError as error:
         raise WebError(error.message, 400, param=error.param) from None
 
 
-def _provenance(params: SearchParams) -> dict[str, object]:
-    """What a researcher needs to cite an export: the search, the index generation, the time."""
-    generation = get_engine().generation
+def _provenance(params: SearchParams, generation: Generation) -> dict[str, object]:
+    """What a researcher needs to cite an export: the search, the index generation (the
+    one the items come from), the time."""
     return {"query": params.q, "from": params.date_from, "to": params.date_to,
             "kinds": list(params.kinds), "exact": bool(params.exact), "sort": params.sort,
             "search_url": params.url(url_for("search.index", _external=True)),
@@ -85,8 +87,8 @@ def _filename(params: SearchParams, extension: str) -> str:
 def csv_export() -> Response:
     """Every matching item as CSV (UTF-8, a header row, the columns of the JSON Lines form)."""
     params, search_request = _checked(SearchParams.from_args(request.args))
-    articles = _articles(search_request)
-    provenance = _provenance(params)
+    generation, articles = _articles(search_request)
+    provenance = _provenance(params, generation)
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()
@@ -113,8 +115,8 @@ def csv_export() -> Response:
 def jsonl() -> Response:
     """Every matching item as JSON Lines (readable back by `news-search index`)."""
     params, search_request = _checked(SearchParams.from_args(request.args))
-    articles = _articles(search_request)
-    provenance = _provenance(params)
+    generation, articles = _articles(search_request)
+    provenance = _provenance(params, generation)
 
     def lines() -> Iterator[str]:
         # A first line of provenance (news-search's JSON Lines reader skips it).

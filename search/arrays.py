@@ -1,0 +1,325 @@
+"""Posting lists as flat arrays beside each Whoosh segment, read with no decoding.
+
+Whoosh keeps a posting list as zlib-compressed pickles of 128 postings, each
+posting's positions a pickle of its own: reading a common word's list at 100k
+items means unpickling hundreds of blocks and tens of thousands of position
+lists. Here, once a segment is written, its positional text fields are also
+written out as four flat arrays (file `MAIN_<segment id>.nsa`, beside the
+segment's own files, so Whoosh's file cleaning removes it with the segment):
+
+    ids        uint32   segment-local document numbers, term by term, ascending
+    weights    float32  the term's weight in each document (Whoosh's, unchanged)
+    counts     uint32   how many positions each posting has
+    positions  uint32   the positions, posting by posting, ascending in each
+
+(weights, counts and positions as uint16 when every value fits, as they nearly
+always do; the header records each array's type)
+
+plus, per field, a term directory (first posting, postings, first position of
+each term), also as arrays: terms sorted by a stable 63-bit hash, found by
+binary search, so a mapped file costs no heap however many terms it holds (a
+pickled dict took 30 MB per 50k items). Searching maps the file and takes
+numpy views of it: a list of a hundred thousand postings costs microseconds
+instead of a tenth of a second.
+
+The arrays are exactly Whoosh's postings (`write_segment_arrays` reads them
+through Whoosh's own matcher), and `fastpath.py` uses them only for segments
+without deletions; any other segment is read through Whoosh as before.
+`tests/test_arrays.py` checks them against Whoosh posting by posting.
+"""
+
+from __future__ import annotations
+
+import mmap
+import multiprocessing
+import os
+import pickle
+import struct
+from hashlib import blake2b
+import threading
+from array import array
+from collections import OrderedDict
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.formats import Positions
+from whoosh.reading import SegmentReader
+
+from search.postings import block_ids, decode_positions
+
+MAGIC = b"NSA1"
+SUFFIX = ".nsa"
+ALIGN = 8
+OPEN_FILES = 256  # mapped files kept open (one per segment; a mapped file costs no heap)
+
+Entry = tuple[int, int, int]  # first posting, postings, first position
+
+
+def arrays_path(index_path: Path, segment_id: str) -> Path:
+    """Where the arrays of a segment live (`segment_id` is Whoosh's `MAIN_<id>`)."""
+    return index_path / f"{segment_id}{SUFFIX}"
+
+
+def positional_fields(schema) -> list[str]:  # type: ignore[no-untyped-def]
+    """The fields whose postings carry positions (the text fields)."""
+    return [name for name, field in schema.items()
+            if field.indexed and type(field.format) is Positions]
+
+
+def _read_term(reader: SegmentReader, field: str, btext: bytes,
+               ids: array, weights: array, counts: array, positions: array) -> int:
+    """Append one term's postings; return how many."""
+    matcher = reader.postings(field, btext)
+    before = len(ids)
+    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+        while matcher.is_active():
+            ids.extend(block_ids(matcher, 0))
+            matcher._read_weights()
+            matcher._read_values()
+            weights.extend(matcher._weights)
+            for value in matcher._values:
+                found = decode_positions(value)
+                counts.append(len(found))
+                positions.extend(found)
+            matcher._next_block()
+    else:
+        decode = reader.schema[field].format.decode_positions
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            found = list(decode(matcher.value()))
+            counts.append(len(found))
+            positions.extend(found)
+            matcher.next()
+    return len(ids) - before
+
+
+def write_segment_arrays(reader: SegmentReader, path: Path) -> Path:
+    """Write the arrays of one segment (read through Whoosh) to `path`, atomically."""
+    # Compact buffers (4 bytes an entry): a segment may hold tens of millions.
+    ids, weights, counts, positions = array("I"), array("f"), array("I"), array("I")
+    directory: dict[str, dict[bytes, Entry]] = {}
+    for field in positional_fields(reader.schema):
+        terms = directory[field] = {}
+        for btext in reader.lexicon(field):
+            first, at = len(ids), len(positions)
+            count = _read_term(reader, field, btext, ids, weights, counts, positions)
+            terms[btext] = (first, count, at)
+    write_arrays(path, reader.doc_count_all(), directory,
+                 np.frombuffer(ids, np.uint32), np.frombuffer(weights, np.float32),
+                 np.frombuffer(counts, np.uint32), np.frombuffer(positions, np.uint32))
+    return path
+
+
+def write_arrays(path: Path, docs: int, directory: dict[str, dict[bytes, Entry]],
+                 ids: np.ndarray, weights: np.ndarray, counts: np.ndarray,
+                 positions: np.ndarray) -> None:
+    """Write an arrays file (to a temporary name, then renamed into place).
+
+    `directory` maps field -> term bytes -> (first posting, postings, first
+    position). It is stored as arrays too (see `_Terms`), so a mapped file
+    costs no heap however many terms it holds.
+    """
+    parts = [("ids", ids), ("weights", _narrow(weights)), ("counts", _narrow(counts)),
+             ("positions", _narrow(positions))]
+    for field, terms in directory.items():
+        parts += [(f"{field}:{name}", values) for name, values in _term_arrays(terms)]
+    layout: dict[str, tuple[int, int, str]] = {}
+    offset = 0
+    for name, values in parts:
+        layout[name] = (offset, len(values), values.dtype.str)
+        offset += -(-values.nbytes // ALIGN) * ALIGN
+    header = pickle.dumps({"docs": docs, "layout": layout, "fields": list(directory)},
+                          protocol=pickle.HIGHEST_PROTOCOL)
+    start = -(-(len(MAGIC) + 8 + len(header)) // ALIGN) * ALIGN
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as out:
+        out.write(MAGIC + struct.pack("<Q", len(header)) + header)
+        out.write(bytes(start - out.tell()))
+        for name, values in parts:
+            out.write(values.tobytes())
+            out.write(bytes(-values.nbytes % ALIGN))
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, path)
+
+
+def term_hash(btext: bytes) -> int:
+    """A stable 63-bit hash of a term (Python's own hash of bytes changes per process)."""
+    return int.from_bytes(blake2b(btext, digest_size=8).digest(), "little") >> 1
+
+
+def _term_arrays(terms: dict[bytes, Entry]) -> list[tuple[str, np.ndarray]]:
+    ordered = sorted(terms, key=lambda btext: (term_hash(btext), btext))
+    lengths = np.fromiter(map(len, ordered), np.int64, len(ordered))
+    offsets = np.zeros(len(ordered) + 1, "<i8")
+    np.cumsum(lengths, out=offsets[1:])
+    entries = np.array([terms[btext] for btext in ordered], "<i8").reshape(-1)
+    return [("hashes", np.fromiter(map(term_hash, ordered), "<i8", len(ordered))),
+            ("offsets", offsets), ("entries", entries),
+            ("blob", np.frombuffer(b"".join(ordered), np.uint8))]
+
+
+def _narrow(values: np.ndarray) -> np.ndarray:
+    """`values` as 2-byte unsigned integers when that loses nothing (frequencies,
+    position counts and positions nearly always fit): a third less to store and map."""
+    if len(values) and (values.min() < 0 or values.max() > 0xFFFF):
+        return values
+    narrow = values.astype("<u2")
+    return narrow if np.array_equal(narrow, values) else values
+
+
+def write_missing(folder: Path, procs: int = 1) -> int:
+    """Write the arrays of every segment of the Whoosh index in `folder` that has none
+    (and no deletions); with `procs` > 1, segments in parallel processes. Return how many."""
+    index = whoosh_index.open_dir(str(folder))
+    with index.reader() as top:
+        missing = [reader.segment().segment_id() for reader in _segment_readers(top)
+                   if not reader.has_deletions()
+                   and not arrays_path(folder, reader.segment().segment_id()).exists()]
+    index.close()
+    if procs > 1 and len(missing) > 1:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(min(procs, len(missing)), mp_context=context) as pool:
+            list(pool.map(_write_one, [folder] * len(missing), missing))
+    else:
+        for segment_id in missing:
+            _write_one(folder, segment_id)
+    return len(missing)
+
+
+def _write_one(folder: Path, segment_id: str) -> None:
+    index = whoosh_index.open_dir(str(folder))
+    try:
+        with index.reader() as top:
+            for reader in _segment_readers(top):
+                if reader.segment().segment_id() == segment_id:
+                    write_segment_arrays(reader, arrays_path(folder, segment_id))
+    finally:
+        index.close()
+
+
+def _segment_readers(reader) -> Iterable[SegmentReader]:  # type: ignore[no-untyped-def]
+    if isinstance(reader, SegmentReader):
+        yield reader
+        return
+    for leaf, _ in reader.leaf_readers():
+        if isinstance(leaf, SegmentReader):
+            yield leaf
+
+
+class _Terms:
+    """One field's term directory, read from the mapped file: terms sorted by
+    `term_hash`, their bytes end to end, and (first posting, postings, first
+    position) of each. A lookup is a binary search over the hashes."""
+
+    def __init__(self, hashes: np.ndarray, offsets: np.ndarray, entries: np.ndarray,
+                 blob: memoryview) -> None:
+        self.hashes, self.offsets, self.blob = hashes, offsets, blob
+        self.entries = entries.reshape(-1, 3)
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def get(self, btext: bytes) -> Entry | None:
+        wanted = term_hash(btext)
+        hashes = self.hashes
+        at = int(np.searchsorted(hashes, wanted))
+        while at < len(hashes) and int(hashes[at]) == wanted:
+            start, end = int(self.offsets[at]), int(self.offsets[at + 1])
+            if self.blob[start:end] == btext:
+                first, count, position = self.entries[at].tolist()
+                return first, count, position
+            at += 1
+        return None
+
+
+@dataclass(frozen=True)
+class SegmentArrays:
+    """The mapped arrays of one segment."""
+
+    docs: int
+    terms: dict[str, _Terms]
+    ids: np.ndarray
+    weights: np.ndarray
+    counts: np.ndarray
+    positions: np.ndarray
+
+    def entry(self, field: str, btext: bytes) -> Entry | None:
+        found = self.terms.get(field)
+        return found.get(btext) if found is not None else None
+
+    def postings(self, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """(local ids, weights) of a term; empty arrays when it is not there."""
+        found = self.entry(field, btext)
+        if found is None:
+            return self.ids[:0], self.weights[:0]
+        first, count, _ = found
+        return self.ids[first:first + count], self.weights[first:first + count]
+
+    def positions_of(self, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(local ids, position counts, flat positions) of a term."""
+        found = self.entry(field, btext)
+        if found is None:
+            return self.ids[:0], self.counts[:0], self.positions[:0]
+        first, count, at = found
+        counts = self.counts[first:first + count]
+        total = int(counts.sum(dtype=np.int64))
+        return self.ids[first:first + count], counts, self.positions[at:at + total]
+
+
+_open: OrderedDict[tuple[str, int, int], SegmentArrays | None] = OrderedDict()
+_lock = threading.Lock()
+
+
+def load(path: Path) -> SegmentArrays | None:
+    """The arrays at `path` (mapped once and shared), or None if there are none
+    or the file is not one of ours."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    key = (str(path), stat.st_ino, stat.st_mtime_ns)
+    with _lock:
+        if key in _open:
+            _open.move_to_end(key)
+            return _open[key]
+    found = _map(path)
+    with _lock:
+        _open[key] = found
+        while len(_open) > OPEN_FILES:
+            _open.popitem(last=False)
+    return found
+
+
+def _map(path: Path) -> SegmentArrays | None:
+    try:
+        with open(path, "rb") as source:
+            mapped = mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        return None
+    try:
+        if mapped[:len(MAGIC)] != MAGIC:
+            return None
+        (size,) = struct.unpack_from("<Q", mapped, len(MAGIC))
+        begin = len(MAGIC) + 8
+        header = pickle.loads(mapped[begin:begin + size])
+        start = -(-(begin + size) // ALIGN) * ALIGN
+        views = {}
+        for name, (offset, count, kind) in header["layout"].items():
+            views[name] = np.frombuffer(mapped, dtype=np.dtype(kind), count=count,
+                                        offset=start + offset)
+        terms = {field: _Terms(views[f"{field}:hashes"], views[f"{field}:offsets"],
+                               views[f"{field}:entries"],
+                               memoryview(mapped)[start + header["layout"][f"{field}:blob"][0]:])
+                 for field in header["fields"]}
+        return SegmentArrays(docs=header["docs"], terms=terms, ids=views["ids"],
+                             weights=views["weights"], counts=views["counts"],
+                             positions=views["positions"])
+    except Exception:  # noqa: BLE001 - a damaged file: search through Whoosh instead
+        return None
