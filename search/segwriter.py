@@ -4,10 +4,11 @@ Whoosh's `SegmentWriter` sends every posting through an external sort pool
 (a tuple per posting, sorted, spilled to disk past `limitmb`), looks up each
 posting's field length again when it writes it, and checks and appends each
 posting to its block one call at a time. `SegmentBuilder` instead keeps, per
-field, term -> (document numbers, weights, encoded positions) in dicts as
-documents come (document numbers only grow, so each list is in order) and the
-length byte of every document's field, then writes each term's postings whole
-(`search.w3write`):
+field, term -> (document numbers, weights, positions) in dicts as documents
+come (document numbers only grow, so each list is in order) and the length
+byte of every document's field, then writes each term's postings whole
+(`search.w3write`), and the segment's posting arrays (`search.arrays`) from
+the same lists, so they need not be read back through Whoosh afterwards:
 
 - per document it does what `SegmentWriter.add_document` does, through the
   codec's own `W3PerDocWriter` (`start_doc`, `add_field` with the stored value
@@ -27,22 +28,27 @@ Whoosh internals relied on (whoosh-reloaded 2.7.x, codec W3): `W3Codec`
 `field_writer`/`per_document_writer`/`new_segment`, `W3PerDocWriter` (as
 `SegmentWriter` calls it, and its `_fieldlengths`, `_create_column`,
 `_get_column` for the length columns, with `_lenfield` and `LENGTHS_COLUMN`),
-the NumericColumn writer's `_dbfile` and `_count`, `W3Segment.set_doc_count`,
-and those of `w3write`.
+the NumericColumn writer's `_dbfile` and `_count`, `W3Segment.set_doc_count`
+and `segment_id`, `FileStorage.folder`, and those of `w3write`.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Mapping
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import chain
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, _lenfield
 from whoosh.fields import Schema, UnknownFieldError
-from whoosh.filedb.filestore import Storage
+from whoosh.filedb.filestore import FileStorage, Storage
 from whoosh.formats import Positions
 from whoosh.util.numeric import length_to_byte
 
+from search import arrays
 from search.fastanalysis import FastAnalyzer, from_analyzer
 from search.w3write import COMPRESS_MIN, Postings, write_field
 
@@ -68,8 +74,10 @@ class _Field:
         self.fast: FastAnalyzer | None = (
             fast if type(fmt) is Positions and fmt.field_boost == 1.0 else None)
         self.encode = fmt.encode
-        self.one_position: dict[int, bytes] = {}
-        self.postings: dict[str, tuple[list[int], list[float], list[bytes]]] = {}
+        self.one_position: dict[int, tuple[int]] = {}
+        self.one_encoded: dict[int, bytes] = {}
+        # term -> document numbers, weights, and positions (fast) or encoded values
+        self.postings: dict[str, tuple[list[int], list[float], list[Any]]] = {}
         self.lengths = bytearray()  # the length byte of each document, by number
         self.total = 0  # of the lengths
 
@@ -78,17 +86,21 @@ class _Field:
         postings = self.postings
         length = 0
         if self.fast is not None and isinstance(value, str):
-            one, encode, share = self.one_position, self.encode, self.share
+            # The positions are kept (encoded when written): one shared tuple for each
+            # single position, the analyzer's own list for several.
+            one, share = self.one_position, self.share
             weight_of = _WEIGHTS
             get = postings.get
             for term, positions in self.fast.positions(value).items():
                 count = len(positions)
+                encoded: Sequence[int] | None
                 if count == 1 and share:
                     encoded = one.get(positions[0])
                     if encoded is None:
-                        encoded = one[positions[0]] = encode(positions)
+                        encoded = one[positions[0]] = (positions[0],)
+                        self.one_encoded[positions[0]] = self.encode(encoded)
                 else:
-                    encoded = encode(positions)
+                    encoded = positions
                 weight = weight_of[count] if count < 256 else float(count)
                 found = get(term)
                 if found is None:
@@ -218,17 +230,25 @@ class SegmentBuilder:
         self._write_lengths()
         self._perdoc.close()
         fieldwriter = self.codec.field_writer(self.storage, self.segment)
+        positional = arrays.positional_fields(self.schema)
+        posting_arrays = None
+        if all(name not in self.fields or self.fields[name].fast for name in positional):
+            posting_arrays = _Arrays(positional)
         try:
             for name in sorted(self.fields):
                 field = self.fields[name]
                 fieldwriter.start_field(name, field.fieldobj)
                 postings = field.postings
-                terms: list[tuple[bytes, Postings]] = sorted(
-                    (term.encode("utf-8"), postings[term]) for term in postings)
+                ordered = sorted((term.encode("utf-8"), term) for term in postings)
+                terms: Iterable[tuple[bytes, Postings]] = (
+                    (btext, postings[term]) for btext, term in ordered)
+                if field.fast is not None:
+                    terms = self._encoded(field, terms, posting_arrays
+                                          if name in positional else None)
                 write_field(fieldwriter, terms, field.fieldobj.format.fixed_value_size(),
                             field.lengths if field.scorable else None, field.fast is not None,
                             0 if self.whoosh_bytes else COMPRESS_MIN, progress)
-                del terms
+                del ordered, terms
                 fieldwriter.finish_field()
                 postings.clear()
         except BaseException:
@@ -237,4 +257,49 @@ class SegmentBuilder:
             raise
         fieldwriter.close()
         self.segment.set_doc_count(self.doccount)
+        if posting_arrays is not None and isinstance(self.storage, FileStorage):
+            posting_arrays.write(arrays.arrays_path(Path(self.storage.folder),
+                                                    self.segment.segment_id()), self.doccount)
         return self.segment
+
+    def _encoded(self, field: _Field, terms: Iterable[tuple[bytes, Postings]],
+                 posting_arrays: _Arrays | None) -> Iterator[tuple[bytes, Postings]]:
+        """The terms of a fast field with their positions encoded as the format does
+        (one shared value per single position, unless whoosh_bytes), and added to the
+        posting arrays on the way."""
+        encode, cache, share = field.encode, field.one_encoded, not self.whoosh_bytes
+        for btext, (ids, weights, kept) in terms:
+            if share:  # every single position's value was made with its tuple
+                values = [cache[p[0]] if len(p) == 1 else encode(p) for p in kept]
+            else:
+                values = [encode(p) for p in kept]
+            if posting_arrays is not None:
+                posting_arrays.add(field.name, btext, ids, weights, kept)
+            yield btext, (ids, weights, values)
+
+
+class _Arrays:
+    """The posting arrays of `search.arrays` for the segment, gathered while its postings
+    are written (instead of read back through Whoosh afterwards): per positional field
+    and term, where its postings and positions start, and how many postings."""
+
+    def __init__(self, fields: list[str]) -> None:
+        self.ids, self.weights = array("I"), array("f")
+        self.counts, self.positions = array("I"), array("I")
+        self.directory: dict[str, dict[bytes, tuple[int, int, int]]] = {
+            name: {} for name in fields}
+
+    def add(self, field: str, btext: bytes, ids: Sequence[int], weights: Sequence[float],
+            positions: Sequence[Any]) -> None:
+        self.directory[field][btext] = (len(self.ids), len(ids), len(self.positions))
+        self.ids.extend(ids)
+        self.weights.extend(weights)
+        self.counts.extend(map(len, positions))
+        self.positions.extend(chain.from_iterable(positions))
+
+    def write(self, path: Path, docs: int) -> None:
+        arrays.write_arrays(path, docs, self.directory,
+                            np.frombuffer(self.ids, np.uint32),
+                            np.frombuffer(self.weights, np.float32),
+                            np.frombuffer(self.counts, np.uint32),
+                            np.frombuffer(self.positions, np.uint32))

@@ -32,7 +32,7 @@ the same tables written in one piece); `filetables._lengths`, `._pointer`; `W3Te
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import starmap
 from operator import sub
 from pickle import dumps
@@ -60,7 +60,7 @@ _PACK_EXTENT = pack_long  # then pack_int: the offset and length of a term's pos
 Postings = tuple[Sequence[int], Sequence[float], Sequence[bytes]]
 
 
-def write_field(fieldwriter: Any, terms: list[tuple[bytes, Postings]], fixed: int | None,
+def write_field(fieldwriter: Any, terms: Iterable[tuple[bytes, Postings]], fixed: int | None,
                 lengths: bytearray | None, all_values: bool, compress_min: int = 0,
                 progress: Callable[[int], None] | None = None) -> None:
     """Write `terms` (sorted by bytes) of the field `fieldwriter` has started.

@@ -32,7 +32,7 @@ from whoosh.formats import Positions
 from whoosh.index import TOC, clean_files
 
 from corpus import BUNDLED_CORPUS, Article, ReadResult, read_sources
-from search import build_index, fastbuild, open_engine
+from search import arrays, build_index, fastbuild, open_engine
 from search.engine import Engine
 from search.schema import build_schema, to_document
 from search.segwriter import SegmentBuilder
@@ -128,6 +128,7 @@ def test_the_segment_files_are_whooshs_byte_for_byte(corpora, tmp_path: Path,
     articles = corpora[name].articles
     theirs = segment_files(whoosh_build(articles, tmp_path / "whoosh"))
     ours = segment_files(builder_build(articles, tmp_path / "fast", whoosh_bytes=True))
+    assert ours.pop(arrays.SUFFIX[1:])  # the posting arrays, Whoosh's writer has none
     assert sorted(ours) == sorted(theirs)
     for extension in theirs:
         assert ours[extension] == theirs[extension], extension
@@ -297,3 +298,31 @@ def test_an_interrupted_parallel_build_leaves_nothing_behind(corpora, tmp_path: 
     assert open_engine(index_dir).search(request()).total == 10
     build_index(corpora["bundled"], index_dir)  # the next build clears any leftovers
     assert not list(index_dir.glob(".building-*"))
+
+
+@pytest.mark.parametrize("name", ["relevance", "synthetic"])
+def test_the_posting_arrays_are_those_read_back_through_whoosh(corpora, tmp_path: Path,
+                                                               name: str) -> None:
+    """The builder writes `search.arrays` files from the postings it holds; they are the
+    arrays `arrays.write_segment_arrays` makes by reading the segment through Whoosh."""
+    path = builder_build(corpora[name].articles, tmp_path / "fast", whoosh_bytes=False)
+    ix = whoosh_index.open_dir(str(path))
+    with ix.reader() as reader:
+        segment_id = reader.segment().segment_id()
+        ours = arrays.load(arrays.arrays_path(path, segment_id))
+        theirs = arrays.load(arrays.write_segment_arrays(reader, tmp_path / "theirs.nsa"))
+        assert ours is not None and theirs is not None and ours.docs == theirs.docs
+        fields = arrays.positional_fields(ix.schema)
+        assert sorted(ours.terms) == sorted(theirs.terms) == sorted(fields)
+        compared = 0
+        for field in fields:
+            assert len(ours.terms[field]) == len(theirs.terms[field])
+            for btext in reader.lexicon(field):
+                for mine, whooshs in zip(ours.positions_of(field, btext),
+                                         theirs.positions_of(field, btext)):
+                    assert mine.tolist() == whooshs.tolist()
+                assert (ours.postings(field, btext)[1].tolist()
+                        == theirs.postings(field, btext)[1].tolist())
+                compared += 1
+        assert compared > 1_000
+    ix.close()
