@@ -35,13 +35,11 @@ import multiprocessing
 import os
 import pickle
 import struct
-from hashlib import blake2b
-import threading
 from array import array
-from collections import OrderedDict
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from hashlib import blake2b
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +48,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.formats import Positions
 from whoosh.reading import SegmentReader
 
+from search.cache import LRUCache
 from search.postings import block_ids, decode_positions
 
 MAGIC = b"NSA1"
@@ -273,8 +272,7 @@ class SegmentArrays:
         return self.ids[first:first + count], counts, self.positions[at:at + total]
 
 
-_open: OrderedDict[tuple[str, int, int], SegmentArrays | None] = OrderedDict()
-_lock = threading.Lock()
+_open: LRUCache[SegmentArrays] = LRUCache(OPEN_FILES)
 
 
 def load(path: Path) -> SegmentArrays | None:
@@ -284,17 +282,7 @@ def load(path: Path) -> SegmentArrays | None:
         stat = path.stat()
     except OSError:
         return None
-    key = (str(path), stat.st_ino, stat.st_mtime_ns)
-    with _lock:
-        if key in _open:
-            _open.move_to_end(key)
-            return _open[key]
-    found = _map(path)
-    with _lock:
-        _open[key] = found
-        while len(_open) > OPEN_FILES:
-            _open.popitem(last=False)
-    return found
+    return _open.get_or_make((str(path), stat.st_ino, stat.st_mtime_ns), lambda: _map(path))
 
 
 def _map(path: Path) -> SegmentArrays | None:

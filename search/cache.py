@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 DEFAULT_PAGES = 512
@@ -53,6 +53,15 @@ class LRUCache(Generic[V]):
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
+
+    def get_or_make(self, key: Hashable, make: Callable[[], V | None]) -> V | None:
+        """The value for `key`, made (and kept, unless None) when missing."""
+        value = self.get(key)
+        if value is None:
+            value = make()
+            if value is not None:
+                self.put(key, value)
+        return value
 
     def clear(self) -> None:
         with self._lock:

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import html
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from whoosh.analysis import Analyzer, CompositeAnalyzer, RegexTokenizer, Token
 from whoosh.highlight import Fragment, HtmlFormatter, WholeFragmenter, highlight
 
 from search.analysis import JoinFilter
+from search.cache import LRUCache
 
 MAX_WORDS = 200_000  # remembered words per analyzer (then forgotten and relearnt)
 ANALYZERS = 8
@@ -69,22 +69,14 @@ class _Memo:
         return found
 
 
-_memos: OrderedDict[int, _Memo] = OrderedDict()
-_memos_lock = threading.Lock()
+_memos: LRUCache[_Memo] = LRUCache(ANALYZERS)
 
 
 def _memo(analyzer: Analyzer) -> _Memo:
-    key = id(analyzer)
-    with _memos_lock:
-        found = _memos.get(key)
-        if found is not None and found.analyzer is analyzer:
-            _memos.move_to_end(key)
-            return found
-    found = _Memo(analyzer)
-    with _memos_lock:
-        _memos[key] = found
-        while len(_memos) > ANALYZERS:
-            _memos.popitem(last=False)
+    found = _memos.get_or_make(id(analyzer), lambda: _Memo(analyzer))
+    if found is None or found.analyzer is not analyzer:  # an id reused by a new analyzer
+        found = _Memo(analyzer)
+        _memos.put(id(analyzer), found)
     return found
 
 

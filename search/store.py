@@ -29,7 +29,7 @@ import secrets
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 CURRENT = "CURRENT"
@@ -78,7 +78,7 @@ def resolve_index_dir(index: str | Path | None) -> Path:
 
 def new_generation_id() -> str:
     """A sortable, unique generation id: UTC build time plus four random hex digits."""
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
 
 
 def current_generation(index_dir: Path) -> Generation:
@@ -105,7 +105,7 @@ def write_meta(path: Path, generation_id: str, items: int,
                extra: dict[str, object]) -> dict[str, object]:
     """Write meta.json into a generation directory atomically; return what was written."""
     meta = {"generation": generation_id, "items": items,
-            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), **extra}
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"), **extra}
     tmp = path / (META + ".tmp")
     try:
         tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
