@@ -73,15 +73,19 @@ class Matches:
     searcher: Searcher
     columns: Columns
     parsed: wq.Query | None
-    docs: list[int]
+    array: np.ndarray  # the matching document numbers, ascending
     kind_counts: Counter[int]
     evaluator: Evaluator | None = None
     filtered: bool = True  # whether dates or kinds removed any matching document
-    doc_array: np.ndarray | None = None  # `docs` as an array, ascending
 
     @property
-    def array(self) -> np.ndarray:
-        return self.doc_array if self.doc_array is not None else np.array(self.docs, np.int64)
+    def total(self) -> int:
+        return len(self.array)
+
+    @property
+    def docs(self) -> list[int]:
+        """The matching document numbers as a list (a million items: tens of ms)."""
+        return self.array.tolist()
 
 
 def _stamp(index_dir: Path) -> tuple[object, ...]:
@@ -211,8 +215,8 @@ class Engine:
         if kinds:
             wanted = [columns.kind_code[k] for k in kinds]
             docs = docs[np.isin(columns.kinds[docs], wanted)]
-        return Matches(opened, searcher, columns, parsed, docs.tolist(), kind_counts, evaluator,
-                       filtered=len(docs) != matched, doc_array=docs)
+        return Matches(opened, searcher, columns, parsed, docs, kind_counts, evaluator,
+                       filtered=len(docs) != matched)
 
     def search(self, request: SearchRequest) -> ResultPage:
         """Answer a request; InputError for a bad query, kind or page.
@@ -444,7 +448,7 @@ class Engine:
         searcher = matches.searcher
         return matches.opened.generation, (
             from_stored(searcher.stored_fields(docnum))
-            for docnum in self._first(matches, request, len(matches.docs)))
+            for docnum in self._first(matches, request, matches.total))
 
     def ordered_articles(self, matches: Matches, request: SearchRequest,
                          limit: int) -> list[Article]:

@@ -285,8 +285,8 @@ class Evaluator:
             # AndMaybeMatcher: a's score, plus b's where b matches too; the
             # query's own boost is not applied (BinaryQuery.matcher ignores it).
             scores, mask = self._score(node.a, wanted)
-            extra, _ = self._score(node.b, mask)
-            return scores + extra, mask
+            scores += self._score(node.b, mask)[0]
+            return scores, mask
         if isinstance(node, wq.Phrase):
             # Whoosh scores a phrase match (SpanNear2) as the sum of its words' scores.
             words = wq.And([wq.Term(node.fieldname, word) for word in node.words])
@@ -295,18 +295,26 @@ class Evaluator:
             scores, mask = self._score(words, inside)
         elif isinstance(node, wq.And):
             mask = wanted & self.mask(node)
-            parts = [self._score(child, mask)[0] for child in node.subqueries]
-            scores = parts[0]
-            for part in parts[1:]:
-                scores = scores + part
+            scores = self._sum((self._score(child, mask) for child in node.subqueries))[0]
         else:  # Or: a document scores what the children it matches score
-            scores, mask = np.zeros(self.size), np.zeros(self.size, bool)
-            for child in node.subqueries:
-                part, matched = self._score(child, wanted)
-                scores = scores + part
-                mask |= matched
+            scores, mask = self._sum(self._score(child, wanted) for child in node.subqueries)
         if node.boost != 1.0:
-            scores = scores * node.boost
+            scores *= node.boost
+        return scores, mask
+
+    def _sum(self, parts: Iterator[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+        """The children's scores added in order, and the union of their masks. Every
+        score vector is made fresh for its caller, so the sums are done in place (at a
+        million items each vector is 8 MB)."""
+        scores = mask = None
+        for part, matched in parts:
+            if scores is None or mask is None:
+                scores, mask = part, matched.copy()
+            else:
+                scores += part
+                mask |= matched
+        if scores is None or mask is None:
+            return np.zeros(self.size), np.zeros(self.size, bool)
         return scores, mask
 
     def _term_scores(self, node: wq.Term, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -319,9 +327,12 @@ class Evaluator:
             return scores, mask
         searcher = self.searcher
         btext = searcher.schema[field].to_bytes(node.text)
-        scorer = searcher.weighting.scorer(searcher, field, btext)
-        idf, avgfl = scorer.idf, scorer.avgfl
-        big_b, k1 = scorer.B, scorer.K1
+        # What BM25FScorer.__init__ takes, without its setup(): that reads every
+        # segment's term info for a block-quality bound this path never uses.
+        weighting = searcher.weighting
+        idf = searcher.idf(field, btext)  # cached per searcher
+        avgfl = searcher.avg_field_length(field) or 1
+        big_b, k1 = weighting._field_B.get(field, weighting.B), weighting.K1
         boost = node.boost
         # Whoosh's bm25(): idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))).
         # The score depends only on (frequency, encoded length): a table of those,

@@ -50,7 +50,7 @@ def kwic(engine: Engine, request: SearchRequest, width: int = DEFAULT_WIDTH,
     reader = matches.searcher.reader()
     schema = matches.searcher.schema
     lines: list[KwicLine] = []
-    for article in engine.ordered_articles(matches, request, min(limit, len(matches.docs))):
+    for article in engine.ordered_articles(matches, request, min(limit, matches.total)):
         for field, text in (("title", article.title), ("summary", article.summary)):
             index_field = EXACT_FIELDS[field] if request.exact else field
             terms = field_terms(matches.parsed, reader, index_field)
@@ -64,7 +64,7 @@ def kwic(engine: Engine, request: SearchRequest, width: int = DEFAULT_WIDTH,
                 lines.append(KwicLine(article.id, article.title, article.date, field,
                                       _left(text, start, width), text[start:end],
                                       _right(text, end, width)))
-    return lines, len(matches.docs)
+    return lines, matches.total
 
 
 def _left(text: str, start: int, width: int) -> str:

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from search.engine import Engine
+from search.engine import Engine, Matches
 from search.request import InputError, SearchRequest
 
 Granularity = Literal["year", "quarter", "month"]
@@ -95,14 +95,10 @@ def timeline(engine: Engine, queries: list[str], base: SearchRequest,
     queries = [q.strip() for q in queries if q.strip()]
     if len(queries) > MAX_SERIES:
         raise InputError(f"compare at most {MAX_SERIES} queries at once", "q")
-    everything = engine.match(replace(base, query=""))
-    day = everything.columns.day
-    baseline = Counter(period_key(day[d], granularity) for d in everything.docs)
+    baseline = _periods(engine.match(replace(base, query="")), granularity)
     counted: list[tuple[str, Counter[int]]] = []
     for query in queries:
-        matches = engine.match(replace(base, query=query))
-        counted.append((query, Counter(period_key(matches.columns.day[d], granularity)
-                                       for d in matches.docs)))
+        counted.append((query, _periods(engine.match(replace(base, query=query)), granularity)))
     low = period_key(_day(base.date_from), granularity) if base.date_from else min(
         baseline, default=None)
     high = period_key(_day(base.date_to), granularity) if base.date_to else max(
@@ -124,3 +120,11 @@ def timeline(engine: Engine, queries: list[str], base: SearchRequest,
 
 def _day(value) -> int:
     return value.year * 10000 + value.month * 100 + value.day
+
+
+def _periods(matches: Matches, granularity: str) -> Counter[int]:
+    """Period key -> matching items, counted by month from the columns."""
+    counts: Counter[int] = Counter()
+    for month, count in matches.columns.month_counts(matches.array).items():
+        counts[period_key(month * 100 + 1, granularity)] += count
+    return counts
