@@ -44,12 +44,11 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.formats import Positions
 from whoosh.reading import SegmentReader
 
 from search.cache import LRUCache
-from search.postings import block_ids, decode_positions
+from search.postings import iter_postings
 
 MAGIC = b"NSA1"
 SUFFIX = ".nsa"
@@ -73,28 +72,13 @@ def positional_fields(schema) -> list[str]:  # type: ignore[no-untyped-def]
 def _read_term(reader: SegmentReader, field: str, btext: bytes,
                ids: array, weights: array, counts: array, positions: array) -> int:
     """Append one term's postings; return how many."""
-    matcher = reader.postings(field, btext)
     before = len(ids)
-    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-        while matcher.is_active():
-            ids.extend(block_ids(matcher, 0))
-            matcher._read_weights()
-            matcher._read_values()
-            weights.extend(matcher._weights)
-            for value in matcher._values:
-                found = decode_positions(value)
-                counts.append(len(found))
-                positions.extend(found)
-            matcher._next_block()
-    else:
-        decode = reader.schema[field].format.decode_positions
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            found = list(decode(matcher.value()))
-            counts.append(len(found))
-            positions.extend(found)
-            matcher.next()
+    for docnum, weight, found in iter_postings(reader.postings(field, btext), 0,
+                                               reader.schema[field].format):
+        ids.append(docnum)
+        weights.append(weight)
+        counts.append(len(found))
+        positions.extend(found)
     return len(ids) - before
 
 

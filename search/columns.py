@@ -21,11 +21,10 @@ from search.postings import TermCache
 
 @dataclass(frozen=True, slots=True)
 class Columns:
-    """Day (YYYYMMDD), month (YYYYMM) and kind code of every document number, live or
+    """Day (YYYYMMDD) and kind code of every document number, live or
     deleted; and the cache of decoded posting lists for this index version."""
 
     day: array
-    month: array
     kind: array
     kind_names: list[str]
     kind_code: dict[str, int]
@@ -72,7 +71,6 @@ def load_columns(reader: IndexReader) -> Columns:
     """Read the `day` and `kind_key` columns into arrays."""
     count = reader.doc_count_all()
     day = array("I", reader.column_reader("day")) if count else array("I")
-    month = array("I", [value // 100 for value in day])
     names: list[str] = []
     codes: dict[str, int] = {}
     kind = array("H")
@@ -86,7 +84,7 @@ def load_columns(reader: IndexReader) -> Columns:
             kind.append(code)
     days = np.frombuffer(day, np.uint32) if count else np.zeros(0, np.uint32)
     months, slot = np.unique(days // 100, return_inverse=True)
-    return Columns(day=day, month=month, kind=kind, kind_names=names, kind_code=codes,
+    return Columns(day=day, kind=kind, kind_names=names, kind_code=codes,
                    doc_count_all=count, terms=TermCache(), days=days,
                    kinds=np.frombuffer(kind, np.uint16) if count else np.zeros(0, np.uint16),
                    month_slot=slot.reshape(-1), months=months.tolist())

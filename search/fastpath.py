@@ -31,13 +31,12 @@ from typing import Any
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.formats import Positions
 from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 
 from search import arrays
-from search.postings import LENGTH_OF_BYTE, TermCache, block_ids, decode_positions, read_leaf
+from search.postings import LENGTH_OF_BYTE, TermCache, iter_postings, read_leaf
 
 PRELOAD_MAX_DOCS = 5_000  # whoosh.query.Or's threshold for its preloading matcher
 SCORED_NODES = (wq.Term, wq.And, wq.Or, wq.Phrase, wq.Prefix, wq.Wildcard, wq.AndMaybe)
@@ -355,21 +354,8 @@ def _whoosh_positions(reader: Any, field: str, btext: bytes,
     """(document of each occurrence, position) read through Whoosh's matcher."""
     docs: list[int] = []
     positions: list[int] = []
-    for docnum, found in _decoded(reader.postings(field, btext), offset,
-                                  reader.schema[field].format):
+    for docnum, _, found in iter_postings(reader.postings(field, btext), offset,
+                                          reader.schema[field].format):
         docs.extend([docnum] * len(found))
         positions.extend(found)
     return np.array(docs, np.int64), np.array(positions, np.int64)
-
-
-def _decoded(matcher: Any, offset: int, fmt: Positions) -> Iterator[tuple[int, list[int]]]:
-    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-        while matcher.is_active():
-            block = block_ids(matcher, offset)
-            matcher._read_values()
-            yield from zip(block, map(decode_positions, matcher._values))
-            matcher._next_block()
-        return
-    while matcher.is_active():  # a deletion filter: one posting at a time
-        yield matcher.id() + offset, list(fmt.decode_positions(matcher.value()))
-        matcher.next()

@@ -16,6 +16,7 @@ from array import array
 from collections import OrderedDict
 from itertools import accumulate
 from pickle import loads
+from collections.abc import Iterator
 from typing import Any
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
@@ -112,4 +113,22 @@ def read_leaf(matcher: Any, offset: int, ids: array, weights: array) -> None:
     while matcher.is_active():  # a deletion filter, or another codec: one at a time
         ids.append(matcher.id() + offset)
         weights.append(matcher.weight())
+        matcher.next()
+
+
+def iter_postings(matcher: Any, offset: int,
+                  fmt: Any) -> Iterator[tuple[int, float, list[int]]]:
+    """(document number + offset, weight, positions) of every posting of a term:
+    W3 blocks whole, any other matcher (a deletion filter) one posting at a time."""
+    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+        while matcher.is_active():
+            block = block_ids(matcher, offset)
+            matcher._read_weights()
+            matcher._read_values()
+            yield from zip(block, matcher._weights, map(decode_positions, matcher._values))
+            matcher._next_block()
+        return
+    while matcher.is_active():
+        yield (matcher.id() + offset, matcher.weight(),
+               list(fmt.decode_positions(matcher.value())))
         matcher.next()
