@@ -22,6 +22,7 @@ The location: `--index`, else `$NEWS_SEARCH_INDEX`, else
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -189,15 +190,22 @@ def new_build_dir(index_dir: Path) -> Path:
 
 @contextlib.contextmanager
 def writer_lock(index_dir: Path) -> Iterator[None]:
-    """Hold the index's write lock; IndexBusy if another process holds it."""
+    """Hold the index's write lock; IndexBusy if another process holds it.
+
+    A POSIX record lock (`lockf`), not `flock`: it belongs to this process alone,
+    so build workers forked while it is held do not hold it too, and it is gone
+    the moment this process dies, however its workers are still winding down.
+    """
     index_dir.mkdir(parents=True, exist_ok=True)
     with open(index_dir / ".lock", "a+b") as handle:
         try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            if error.errno not in (errno.EACCES, errno.EAGAIN):
+                raise
             raise IndexBusy(f"another build is writing {index_dir}: wait for it to "
                             "finish, then try again") from None
         try:
             yield
         finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            fcntl.lockf(handle.fileno(), fcntl.LOCK_UN)

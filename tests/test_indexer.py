@@ -113,3 +113,28 @@ def test_an_export_names_the_generation_its_items_come_from(tmp_path: Path) -> N
     assert sorted(a.title for a in articles) == ["Alpha one", "Alpha two"]
     assert engine.export(request(q="alpha"))[0].id == second.generation
     engine.close()
+
+
+def test_a_build_in_another_process_holds_the_lock_until_it_dies(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    from search import IndexBusy
+
+    index_dir = tmp_path / "ix"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; "
+         "from search.store import writer_lock\n"
+         "with writer_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)",
+         str(index_dir)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(IndexBusy, match="another build is writing"):
+            build_index(read_sources([BUNDLED_CORPUS]), index_dir)
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(timeout=30)
+        if holder.stdout is not None:
+            holder.stdout.close()
+    assert build_index(read_sources([BUNDLED_CORPUS]), index_dir).total_items == 10
