@@ -10,7 +10,6 @@ by every thread searching that version.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -59,12 +58,6 @@ class Columns:
         """Kind code -> how many of `docs` have that kind."""
         counts = np.bincount(self.kinds[docs], minlength=len(self.kind_names)).tolist()
         return {code: n for code, n in enumerate(counts) if n}
-
-    def live_docs(self, reader: IndexReader) -> Iterator[int]:
-        """Every document number not deleted."""
-        if reader.has_deletions():
-            return (d for d in range(self.doc_count_all) if not reader.is_deleted(d))
-        return iter(range(self.doc_count_all))
 
 
 def load_columns(reader: IndexReader) -> Columns:

@@ -515,17 +515,23 @@ class Engine:
         """Items, date span, counts per year and kind, index size, generation."""
         opened, searcher = self._searcher()
         columns = self._columns_for(opened, searcher)
-        docs = list(columns.live_docs(searcher.reader()))
-        days = [columns.day[d] for d in docs]
-        years = Counter(value // 10000 for value in days)
-        kinds = Counter(columns.kind_names[columns.kind[d]] for d in docs)
+        docs = np.flatnonzero(Evaluator(searcher, columns.terms).live_mask())
+        days = columns.days[docs]
+        years: Counter[int] = Counter()
+        for month, count in columns.month_counts(docs).items():
+            years[month // 100] += count
+        # Kinds by count, ties in order of first appearance (as Counter.most_common).
+        codes, first = np.unique(columns.kinds[docs], return_index=True)
+        counted = columns.kind_counts(docs)
+        kinds = Counter({columns.kind_names[code]: counted[code]
+                         for code in codes[np.argsort(first)].tolist()})
         size = sum(p.stat().st_size for p in opened.generation.path.iterdir() if p.is_file())
 
         def iso(value: int) -> str:
             return f"{value // 10000:04d}-{value // 100 % 100:02d}-{value % 100:02d}"
 
-        return {"items": len(docs), "first": iso(min(days)) if days else None,
-                "last": iso(max(days)) if days else None,
+        return {"items": len(docs), "first": iso(int(days.min())) if len(days) else None,
+                "last": iso(int(days.max())) if len(days) else None,
                 "years": {str(y): c for y, c in sorted(years.items())},
                 "kinds": dict(kinds.most_common()), "index_bytes": size,
                 "index_path": str(opened.generation.path),
