@@ -31,13 +31,11 @@ without deletions; any other segment is read through Whoosh as before.
 from __future__ import annotations
 
 import mmap
-import multiprocessing
 import os
 import pickle
 import struct
 from array import array
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from hashlib import blake2b
 from pathlib import Path
@@ -157,34 +155,22 @@ def _narrow(values: np.ndarray) -> np.ndarray:
     return narrow if np.array_equal(narrow, values) else values
 
 
-def write_missing(folder: Path, procs: int = 1) -> int:
+def write_missing(folder: Path) -> int:
     """Write the arrays of every segment of the Whoosh index in `folder` that has none
-    (and no deletions); with `procs` > 1, segments in parallel processes. Return how many."""
+    (and no deletions); return how many. A full build writes its segments' arrays
+    itself (`segwriter`); this fills in what an update's Whoosh writer added."""
     index = whoosh_index.open_dir(str(folder))
-    with index.reader() as top:
-        missing = [reader.segment().segment_id() for reader in _segment_readers(top)
-                   if not reader.has_deletions()
-                   and not arrays_path(folder, reader.segment().segment_id()).exists()]
-    index.close()
-    if procs > 1 and len(missing) > 1:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(min(procs, len(missing)), mp_context=context) as pool:
-            list(pool.map(_write_one, [folder] * len(missing), missing))
-    else:
-        for segment_id in missing:
-            _write_one(folder, segment_id)
-    return len(missing)
-
-
-def _write_one(folder: Path, segment_id: str) -> None:
-    index = whoosh_index.open_dir(str(folder))
+    written = 0
     try:
         with index.reader() as top:
             for reader in _segment_readers(top):
-                if reader.segment().segment_id() == segment_id:
-                    write_segment_arrays(reader, arrays_path(folder, segment_id))
+                path = arrays_path(folder, reader.segment().segment_id())
+                if not reader.has_deletions() and not path.exists():
+                    write_segment_arrays(reader, path)
+                    written += 1
     finally:
         index.close()
+    return written
 
 
 def _segment_readers(reader) -> Iterable[SegmentReader]:  # type: ignore[no-untyped-def]

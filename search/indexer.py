@@ -26,7 +26,7 @@ from whoosh import index as whoosh_index
 
 from corpus import Problem, ReadResult
 from search import arrays
-from search.fastbuild import cpu_count, write_index
+from search.fastbuild import write_index
 from search.schema import SCHEMA_VERSION, to_document
 from search.store import (META, IndexMissing, current_generation, new_build_dir, new_generation_id,
                           publish, record_history, remove_stale, write_meta,
@@ -110,7 +110,7 @@ def _rebuild(result: ReadResult, index_dir: Path, progress: Progress | None,
             total = write_index(building, result.articles, to_document, progress)
         else:
             total = _update(base, building, result, progress)
-        arrays.write_missing(building, procs=cpu_count())
+        arrays.write_missing(building)
         meta = write_meta(building, generation, total, {
             "schema": SCHEMA_VERSION, "update_of": base.name if base is not None else None})
         final = publish(index_dir, building, generation)
