@@ -163,10 +163,6 @@ class Evaluator:
 
     # -- matching ---------------------------------------------------------------------
 
-    def docs(self, node: wq.Query) -> set[int]:
-        """The document numbers matching `node`, as a set."""
-        return set(np.flatnonzero(self.mask(node)).tolist())
-
     def mask(self, node: wq.Query) -> np.ndarray:
         """A boolean mask over document numbers: True where `node` matches (do not change it)."""
         found = self._masks.get(node)  # equal queries match the same documents
