@@ -48,9 +48,9 @@ from whoosh.filedb.filestore import FileStorage, Storage
 from whoosh.formats import Positions
 from whoosh.util.numeric import length_to_byte
 
-from search import arrays
-from search.fastanalysis import FastAnalyzer, from_analyzer
-from search.w3write import COMPRESS_MIN, Postings, write_field
+from search.postings import arrays
+from search.text.wordwise import FastAnalyzer, from_analyzer
+from search.build.w3format import COMPRESS_MIN, Postings, write_field
 
 _WEIGHTS = tuple(float(n) for n in range(256))  # shared float objects for small counts
 

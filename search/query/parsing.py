@@ -22,8 +22,8 @@ from whoosh.qparser.plugins import BoostPlugin, FieldAliasPlugin, RangePlugin
 from whoosh.reading import IndexReader
 from whoosh.fields import Schema
 
-from search.expansion import expand, quoted_terms, respell_unknown
-from search.request import MAX_QUERY_CHARS, InputError
+from search.query.expansion import expand, quoted_terms, respell_unknown
+from search.query.request import MAX_QUERY_CHARS, InputError
 
 SEARCH_FIELDS = ("title", "summary", "kind")
 FIELD_BOOSTS = {"title": 3.0, "summary": 1.0, "kind": 0.5}

@@ -45,8 +45,8 @@ from whoosh import index as whoosh_index
 from whoosh.index import TOC, clean_files
 
 from corpus import Article
-from search.schema import build_schema
-from search.segwriter import SegmentBuilder
+from search.text.schema import build_schema
+from search.build.segment import SegmentBuilder
 
 Progress = Callable[[int, int], None]
 ToDocument = Callable[[Article], dict[str, object]]

@@ -29,8 +29,8 @@ from whoosh import query as wq
 from whoosh.analysis import Analyzer
 from whoosh.reading import IndexReader
 
-from search.analysis import news_analyzer, read_variants
-from search.synonyms import Key, SynonymTable, default_table, expand_synonyms, in_fields, unit_of
+from search.text.analysis import news_analyzer, read_variants
+from search.query.synonyms import Key, SynonymTable, default_table, expand_synonyms, in_fields, unit_of
 
 NEAR = 4
 MAX_RELAXED_PARTS = 6  # beyond this, 'all but one' is too many combinations to spell out

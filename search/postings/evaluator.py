@@ -35,8 +35,8 @@ from whoosh.formats import Positions
 from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 
-from search import arrays
-from search.postings import LENGTH_OF_BYTE, TermCache, iter_postings, read_leaf
+from search.postings import arrays
+from search.postings.blocks import LENGTH_OF_BYTE, TermCache, iter_postings, read_leaf
 
 PRELOAD_MAX_DOCS = 5_000  # whoosh.query.Or's threshold for its preloading matcher
 SCORED_NODES = (wq.Term, wq.And, wq.Or, wq.Phrase, wq.Prefix, wq.Wildcard, wq.AndMaybe)
