@@ -19,7 +19,7 @@ from search import build_index
 from search.postings import arrays
 from search.engine.core import Engine
 from search.postings.evaluator import Evaluator
-from search.postings.blocks import TermCache
+from search.postings.termcache import TermCache
 from tests_support import request
 
 from test_perf_equivalence import _make_corpus_module

@@ -136,7 +136,7 @@ def check_expansion(parsed: wq.Query, reader: IndexReader) -> None:
     for node in parsed.leaves():
         if isinstance(node, (wq.Prefix, wq.Wildcard)):
             count = 0
-            for _ in node._btexts(reader):
+            for _ in node.expanded_terms(reader):
                 count += 1
                 if count > MAX_EXPANSION:
                     raise InputError(f"'{node.text}' matches more than {MAX_EXPANSION:,} "
