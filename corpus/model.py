@@ -5,7 +5,7 @@ of the title (`2024-02-06-ilo-joins-discussion-on-cooperative-economy`). The
 same item read from another file, or from a later snapshot of the same
 listing, gets the same id, so a permalink survives any rebuild or merge.
 
-A title whose slug is longer than `SLUG_WORDS_MAX` characters is cut at a word
+A title whose slug is longer than `SLUG_MAX` characters is cut at a word
 boundary and given a short suffix: six hex digits of a hash of the whole slug.
 Two long titles that share their first words therefore never collide, and the
 suffix depends only on the item itself, never on which other items happen to

@@ -3,8 +3,8 @@
 `build_index` reads nothing itself: the caller hands it the `ReadResult` of
 `corpus.read_sources`, so what was read, skipped and merged is accounted for in
 one place. A full build writes a new generation into a temporary directory and
-publishes it atomically (see `store`); its segments are written by
-`fastbuild` (in parallel, without Whoosh's per-posting writer), the same index
+publishes it atomically (see `build.store`); its segments are written by
+`build.parallel` (in parallel, without Whoosh's per-posting writer), the same index
 Whoosh's writer would make. `update=True` does the same from a copy
 of the live generation (hard links: Whoosh never rewrites a file it has
 written) to which items are added or replaced by id, so an update too is seen
@@ -106,7 +106,7 @@ def _rebuild(result: ReadResult, index_dir: Path, progress: Progress | None,
     generation = new_generation_id()
     try:
         if base is None:
-            # to_document is looked up here, not bound in fastbuild: tests replace it.
+            # to_document is looked up here, not bound in build.parallel: tests replace it.
             total = write_index(building, result.articles, to_document, progress)
         else:
             total = _update(base, building, result, progress)

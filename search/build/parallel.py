@@ -1,11 +1,11 @@
 """A full build of the index, segments written in parallel by forked worker processes.
 
 `write_index(building, articles, ...)` fills the empty directory `building`
-with a Whoosh index of the articles (the caller publishes it, see `indexer`):
+with a Whoosh index of the articles (the caller publishes it, see `build.indexer`):
 
 1. `whoosh.index.create_in` writes the schema (TOC generation 0);
 2. the articles are cut into chunks of at most CHUNK_ITEMS, each written as
-   one segment by `segwriter.SegmentBuilder` (memory per worker is bounded by
+   one segment by `build.segment.SegmentBuilder` (memory per worker is bounded by
    the chunk: about 330 MB for 50,000 synthetic items);
 3. the TOC of generation 1 names the segments in item order (so document
    numbers follow the input order, as with one writer), and Whoosh's
@@ -23,9 +23,7 @@ and die with the parent if it is killed (PR_SET_PDEATHSIG where there is one,
 else they notice the new parent), so nothing keeps writing into a directory
 the next build is about to remove.
 
-Whoosh internals relied on (whoosh-reloaded 2.7.x): `whoosh.index.TOC`,
-`clean_files`, the "MAIN.tmp" temporary storage of `W3PerDocWriter`, and those
-of `segwriter` and `w3write`.
+Whoosh internals relied on are reached through `search._whoosh` (`write_toc`).
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ posting to its block one call at a time. `SegmentBuilder` instead keeps, per
 field, term -> (document numbers, weights, positions) in dicts as documents
 come (document numbers only grow, so each list is in order) and the length
 byte of every document's field, then writes each term's postings whole
-(`search.w3write`), and the segment's posting arrays (`search.arrays`) from
+(`search._whoosh.write_field`), and the segment's posting arrays
+(`postings.arrays`) from
 the same lists, so they need not be read back through Whoosh afterwards:
 
 - per document it does what `SegmentWriter.add_document` does, through the
@@ -15,21 +16,19 @@ the same lists, so they need not be read back through Whoosh afterwards:
   and the field length, `add_column_value`, `finish_doc`): stored fields,
   length columns, value columns and total field lengths are Whoosh's own;
 - per field, `W3FieldWriter` opens the files, numbers the fields
-  (`start_field`) and closes the term index; `w3write.write_field` writes the
+  (`start_field`) and closes the term index; `_whoosh.write_field` writes the
   terms in between.
 
-Terms come from `search.fastanalysis` where it recognises the field's analyzer
+Terms come from `text.wordwise` where it recognises the field's analyzer
 (positions encoded by the field format's own `encode`), else from the field's
 own `index()`. The segment is the one `ix.writer()` writes for the same
 documents: tests/test_fastbuild.py compares the files byte for byte
 (`whoosh_bytes=True`) and the decoded index otherwise.
 
-Whoosh internals relied on (whoosh-reloaded 2.7.x, codec W3): `W3Codec`
-`field_writer`/`per_document_writer`/`new_segment`, `W3PerDocWriter` (as
-`SegmentWriter` calls it, and its `_fieldlengths`, `_create_column`,
-`_get_column` for the length columns, with `_lenfield` and `LENGTHS_COLUMN`),
-the NumericColumn writer's `_dbfile` and `_count`, `W3Segment.set_doc_count`
-and `segment_id`, `FileStorage.folder`, and those of `w3write`.
+It uses the codec's writers as `SegmentWriter` does (`W3Codec.field_writer`,
+`per_document_writer`, `new_segment`; `W3PerDocWriter.start_doc`, `add_field`,
+`add_column_value`, `finish_doc`); what it needs of their private parts (the
+length columns, the postings format) is in `search._whoosh`.
 """
 
 from __future__ import annotations
@@ -138,7 +137,7 @@ class SegmentBuilder:
     Two choices make smaller files that decode to the same postings: one encoded
     value is shared by every posting at the same single position, so that
     pickle writes it once per block (a back reference after that), and short
-    blocks are not compressed (`w3write.COMPRESS_MIN`). With `whoosh_bytes=True`
+    blocks are not compressed (`_whoosh.COMPRESS_MIN`). With `whoosh_bytes=True`
     the segment's files are, byte for byte, those of Whoosh's own writer.
 
     `add` takes the keyword arguments `IndexWriter.add_document` would, without

@@ -26,15 +26,20 @@ SPARE = 10  # extra hits fetched from Whoosh so that a tie across the page edge 
 Ranked = list[tuple[int, float | None]]
 
 
+def best_first(docs: np.ndarray, scores: np.ndarray, columns: Columns) -> np.ndarray:
+    """The order of (docs, scores) best first: the higher score, then the newer item, then
+    the lower document number. The one tie-break rule of every relevance order."""
+    return np.lexsort((docs, -columns.days[docs].astype(np.int64), -scores))
+
+
 def by_score(pairs: Iterable[tuple[int, float]], columns: Columns) -> list[tuple[int, float]]:
-    """(document, score) pairs best first: higher score, then newer, then lower number."""
+    """(document, score) pairs best first (`best_first`)."""
     pairs = list(pairs)
     if not pairs:
         return []
     docs = np.fromiter((d for d, _ in pairs), np.int64, len(pairs))
     scores = np.fromiter((s for _, s in pairs), np.float64, len(pairs))
-    order = np.lexsort((docs, -columns.days[docs].astype(np.int64), -scores))
-    return [pairs[i] for i in order.tolist()]
+    return [pairs[i] for i in best_first(docs, scores, columns).tolist()]
 
 
 def ranked(matches: Matches, request: SearchRequest, offset: int, count: int) -> Ranked:
@@ -85,7 +90,7 @@ def _by_relevance(matches: Matches, wanted: int) -> Ranked:
             cut = np.partition(scores, len(scores) - wanted)[len(scores) - wanted]
             keep = scores >= cut
             docs, scores = docs[keep], scores[keep]
-        order = np.lexsort((docs, -columns.days[docs].astype(np.int64), -scores))
+        order = best_first(docs, scores, columns)
         return list(zip(docs[order].tolist(), scores[order].tolist()))
     # Whoosh's own top-k, restricted to the filtered documents when a filter removed
     # some; a tie that runs past what was fetched is ordered from all of it.

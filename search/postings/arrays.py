@@ -23,7 +23,7 @@ numpy views of it: a list of a hundred thousand postings costs microseconds
 instead of a tenth of a second.
 
 The arrays are exactly Whoosh's postings (`write_segment_arrays` reads them
-through Whoosh's own matcher), and `fastpath.py` uses them only for segments
+through Whoosh's own matcher), and `postings.evaluator` uses them only for segments
 without deletions; any other segment is read through Whoosh as before.
 `tests/test_arrays.py` checks them against Whoosh posting by posting.
 """
@@ -158,7 +158,7 @@ def _narrow(values: np.ndarray) -> np.ndarray:
 def write_missing(folder: Path) -> int:
     """Write the arrays of every segment of the Whoosh index in `folder` that has none
     (and no deletions); return how many. A full build writes its segments' arrays
-    itself (`segwriter`); this fills in what an update's Whoosh writer added."""
+    itself (`build.segment`); this fills in what an update's Whoosh writer added."""
     index = whoosh_index.open_dir(str(folder))
     written = 0
     try:

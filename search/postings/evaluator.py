@@ -5,8 +5,8 @@ matcher objects (`docs_for_query`, `search`): at 100k items a common word
 costs a quarter of a second to match and as much again to rank. Here a query
 is evaluated over whole posting lists as arrays:
 
-- a `Term` reads its postings from the segment's flat arrays (`arrays.py`), or
-  from Whoosh's blocks for a segment without them (`postings.py`, cached per
+- a `Term` reads its postings from the segment's flat arrays (`postings.arrays`),
+  or from Whoosh's blocks for a segment without them (`postings.termcache`, cached per
   index version);
 - a set of documents is a boolean mask over every document number: `And`,
   `Or`, `Not`, `AndNot`, `AndMaybe`, `Prefix`/`Wildcard` are mask algebra;
@@ -16,7 +16,11 @@ is evaluated over whole posting lists as arrays:
   `AndMaybe`, are Whoosh's BM25F with Whoosh's own idf, average field length
   and per-document field lengths, each posting's value the same float
   expression Whoosh evaluates, summed in the order Whoosh's matchers sum
-  them. Any other tree is ranked by Whoosh itself (`Engine._order` falls back).
+  them. Any other tree is ranked by Whoosh itself (`engine.ranking` falls back).
+
+Each class of query node has one entry in `OPERATORS` (how it is matched,
+whether and how it is scored); a node of a class the table lacks is matched by
+Whoosh.
 
 `tests/test_perf_equivalence.py` checks hits, totals and scores against
 Whoosh's straightforward path.

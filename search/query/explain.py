@@ -10,7 +10,9 @@ curly quotes, and words that no item contains.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from whoosh import query as wq
 from whoosh.reading import IndexReader
@@ -54,22 +56,10 @@ class _Reader:
 
     def describe(self, node: wq.Query) -> str:
         """One phrase for a node, e.g. `“kenya” in the title` or `either “kenya” or ...`."""
-        if isinstance(node, wq.Or):
-            groups = _group_fields(list(node.children()))
-            parts = [self.describe(group[0]) if len(group) > 1 else self.with_field(group[0])
-                     for group in groups]
-            return parts[0] if len(parts) == 1 else "either " + " or ".join(parts)
-        if isinstance(node, wq.Term):
-            return self.word(str(node.text))
-        if isinstance(node, wq.Phrase):
-            return "the phrase \u201c" + " ".join(self.words.get(w, w) for w in node.words) \
-                + "\u201d"
-        if isinstance(node, (wq.Prefix, wq.Wildcard)):
-            return f"a word starting \u201c{str(node.text).rstrip('*')}\u201d"
-        if isinstance(node, wq.Not):
-            return "not " + self.describe(node.query)
-        if isinstance(node, wq.And):
-            return "all of (" + "; ".join(self.with_field(c) for c in node.children()) + ")"
+        for cls in type(node).__mro__:
+            describer = DESCRIBERS.get(cls)
+            if describer is not None:
+                return describer(self, node)
         return str(node)
 
     def with_field(self, node: wq.Query) -> str:
@@ -78,6 +68,27 @@ class _Reader:
         if name in _FIELD_NAMES and not isinstance(node, (wq.Or, wq.And, wq.Not)):
             return f"{text} in {_FIELD_NAMES[name]}"
         return text
+
+
+def _either(reader: _Reader, node: wq.Or) -> str:
+    groups = _group_fields(list(node.children()))
+    parts = [reader.describe(group[0]) if len(group) > 1 else reader.with_field(group[0])
+             for group in groups]
+    return parts[0] if len(parts) == 1 else "either " + " or ".join(parts)
+
+
+# One entry per class of query node (a subclass is described as its nearest listed base).
+DESCRIBERS: dict[type, Callable[[_Reader, Any], str]] = {
+    wq.Or: _either,
+    wq.Term: lambda reader, node: reader.word(str(node.text)),
+    wq.Phrase: lambda reader, node: "the phrase \u201c" + " ".join(
+        reader.words.get(w, w) for w in node.words) + "\u201d",
+    wq.Prefix: lambda reader, node: f"a word starting \u201c{str(node.text).rstrip('*')}\u201d",
+    wq.Wildcard: lambda reader, node: f"a word starting \u201c{str(node.text).rstrip('*')}\u201d",
+    wq.Not: lambda reader, node: "not " + reader.describe(node.query),
+    wq.And: lambda reader, node: "all of (" + "; ".join(
+        reader.with_field(c) for c in node.children()) + ")",
+}
 
 
 def _shape(node: wq.Query) -> tuple[object, ...]:

@@ -9,7 +9,7 @@ that no single request can stall the server.
 Syntax (Whoosh's): words are ANDed; `OR`, `NOT`, `AND`; "exact phrases";
 `title:`, `summary:`, `kind:`; `word*` prefixes. Field weights rank a title
 match above a summary-only match. Outside the "exact words" switch, the
-checked query is expanded (`expansion.py`): two-word variants closed up,
+checked query is expanded (`query.expansion`): two-word variants closed up,
 acronyms and synonyms at a lower weight, and a bonus for plain words that
 stand together.
 """
@@ -76,7 +76,7 @@ class Reading:
 
     `typed` is the checked parse of the text; `searched` what is matched (for
     the exact-words switch, the same query). `expansion` records what each step
-    of `expansion.py` did; `respelt` gives (word as typed, word searched
+    of `query.expansion` did; `respelt` gives (word as typed, word searched
     instead) in the items' own spelling.
     """
 

@@ -10,10 +10,10 @@
   item's values, not indexed, for filters and facet counts.
 - `date`: the ISO date, stored. `day` (YYYYMMDD) is an integer column (not
   indexed): date filters, date order and year/month counts read it straight
-  from per-document arrays (`columns.py`) instead of running queries.
+  from per-document arrays (`postings.columns`) instead of running queries.
 - `id`: the stable public id (unique); `url`, `source`: stored only.
 
-Ranking weights (title above summary) are set at query time in `query.py`.
+Ranking weights (title above summary) are set at query time in `query.parsing`.
 """
 
 from __future__ import annotations
