@@ -1,6 +1,6 @@
 """Find the countries a text names: `places(text)`, and `mentions(text)` to see why.
 
-The text is folded (accents, case) and split into words; at each capitalised
+The text is text (accents, case) and split into words; at each capitalised
 word the longest gazetteer name starting there is taken ("Papua New Guinea"
 before "Guinea", "South Sudan" before "Sudan", "Dominican Republic" before
 "Dominica"). Only capitalised words start a name, so "nice" and "turkey" in
@@ -36,8 +36,15 @@ from corpus.places.countries import neighbours
 from corpus.places.gazetteer import (AMBIGUOUS, CITY, LANGUAGE, NONE, STRONG, SUBDIVISION, WEAK,
                                      Entry, gazetteer)
 
-_WORD = re.compile(r"[A-Za-z0-9]+")
-_JOIN = re.compile(r"[ \t]+|[ \t]*-[ \t]*|'|\u2019|\.")   # a gap inside one name
+# A capitalised word: an upper-case Latin letter (basic, Latin-1, Extended-A/B and
+# Additional: "Şanlıurfa", "Đà Nẵng"; checked with isupper()), then letters or digits.
+_CAPITALISED = re.compile(r"(?<![^\W_])[A-Z\u00C0-\u00DE\u0100-\u024F\u1E00-\u1EFF][^\W_]*")
+# The next word of the same name: separated by spaces, a hyphen, an apostrophe or a dot.
+_NEXT_IN_NAME = re.compile(r"(?:[ \t]+|[ \t]*-[ \t]*|'|\u2019|\.)([^\W_]+)")
+_NEXT_WORD = re.compile(r"([^\w]*)([^\W_]+)")
+_PREV_WORD = re.compile(r"([^\W_]+)([^\w]*)$")
+_ANY_WORD = re.compile(r"[^\W_]+")
+_JOIN = re.compile(r"[ \t]+|[ \t]*-[ \t]*")        # a gap that keeps two words in one name
 _SENTENCE = re.compile(r"[.!?:;\n]")
 
 PLACE_WORDS = frozenset("in from to across throughout of at near inside within into towards "
@@ -66,8 +73,8 @@ class Mention:
 @dataclass(slots=True)
 class _Found:
     entry: Entry
-    first: int     # word indexes
-    last: int
+    start: int     # character offsets of the name in the text
+    end: int
 
 
 def places(text: str) -> frozenset[str]:
@@ -80,48 +87,48 @@ def mentions(text: str) -> list[Mention]:
     if not text:
         return []
     g = gazetteer()
-    folded = fold(text)
-    if len(folded) != len(text):   # a letter that folds to two ('ß'): offsets by word only
-        folded = text
-    spans = [(m.start(), m.end()) for m in _WORD.finditer(folded)]
-    words = [folded[a:b] for a, b in spans]
+    names, longest, acronyms = g.names, g.longest, g.acronyms
     found: list[_Found] = []
-    n = len(words)
-    i = 0
-    while i < n:
-        word = words[i]
-        acronym = g.acronyms.get(word)
-        if acronym is not None and not _shouting(words, i) \
-                and folded[spans[i][1]:spans[i][1] + 1] != "$":   # "US$ 5 million"
-            found.append(_Found(acronym, i, i))
-            i += 1
-            continue
+    pos = 0
+    search = _CAPITALISED.search
+    next_in_name = _NEXT_IN_NAME.match
+    while True:
+        match = search(text, pos)
+        if match is None:
+            break
+        word = match.group()
+        pos = match.end()
         if not word[0].isupper():
-            i += 1
             continue
-        lower = word.lower()
-        most = g.longest.get(lower, 0)
-        hit = None
-        for size in range(min(most, n - i), 0, -1):
-            if size > 1 and not _joined(folded, spans, i, i + size - 1):
-                continue
-            key = lower if size == 1 else " ".join(w.lower() for w in words[i:i + size])
-            entry = g.names.get(key)
-            if entry is not None:
-                hit = _Found(entry, i, i + size - 1)
+        acronym = acronyms.get(word)
+        if acronym is not None:
+            if not _shouting(text, match.start(), pos) and text[pos:pos + 1] != "$":
+                found.append(_Found(acronym, match.start(), pos))   # "$": "US$ 5 million"
+            continue
+        first = fold(word).lower()
+        most = longest.get(first, 0)
+        if not most:
+            continue
+        if len(word) > 1 and word.isupper() and not _shouting(text, match.start(), pos):
+            continue   # an acronym ("ICA" is not Ica, Peru) unless the whole line shouts
+        keys = [first]
+        ends = [pos]
+        while len(keys) < most:
+            following = next_in_name(text, ends[-1])
+            if following is None:
                 break
-        if hit is None:
-            i += 1
-            continue
-        found.append(hit)
-        i = hit.last + 1
-    if not found:
-        return []
-    return _resolve(text, folded, spans, words, found)
+            keys.append(fold(following.group(1)).lower())
+            ends.append(following.end())
+        for size in range(len(keys), 0, -1):
+            entry = names.get(" ".join(keys[:size]) if size > 1 else first)
+            if entry is not None:
+                found.append(_Found(entry, match.start(), ends[size - 1]))
+                pos = ends[size - 1]
+                break
+    return _resolve(text, found) if found else []
 
 
-def _resolve(text: str, folded: str, spans: list[tuple[int, int]], words: list[str],
-             found: list[_Found]) -> list[Mention]:
+def _resolve(text: str, found: list[_Found]) -> list[Mention]:
     accepted: list[tuple[_Found, str]] = []
     strong: set[str] = set()
     pending: list[_Found] = []
@@ -130,29 +137,25 @@ def _resolve(text: str, folded: str, spans: list[tuple[int, int]], words: list[s
         if rule == NONE:
             continue
         if rule == STRONG:
-            if f.entry.kind in (CITY, SUBDIVISION) and _inside_name(folded, spans, words, f):
+            if f.entry.kind in (CITY, SUBDIVISION) and _inside_name(text, f):
                 continue
             accepted.append((f, f.entry.codes[0]))
             strong.add(f.entry.codes[0])
-        elif rule == LANGUAGE:
-            if _names_people_or_things(folded, spans, words, f):
-                accepted.append((f, f.entry.codes[0]))
-                strong.add(f.entry.codes[0])
-            else:
-                pending.append(f)
+        elif rule == LANGUAGE and _names_people_or_things(text, f):
+            accepted.append((f, f.entry.codes[0]))
+            strong.add(f.entry.codes[0])
         else:
             pending.append(f)
     for f in pending:
-        code = _weak_code(folded, spans, words, f, strong)
+        code = _weak_code(text, f, strong)
         if code:
             accepted.append((f, code))
-    accepted.sort(key=lambda item: item[0].first)
-    return [Mention(code, text[spans[f.first][0]:spans[f.last][1]], spans[f.first][0],
-                    spans[f.last][1], f.entry.kind, f.entry.rule) for f, code in accepted]
+    accepted.sort(key=lambda item: item[0].start)
+    return [Mention(code, text[f.start:f.end], f.start, f.end, f.entry.kind, f.entry.rule)
+            for f, code in accepted]
 
 
-def _weak_code(folded: str, spans: list[tuple[int, int]], words: list[str], f: _Found,
-               strong: set[str]) -> str | None:
+def _weak_code(text: str, f: _Found, strong: set[str]) -> str | None:
     entry = f.entry
     if entry.rule == LANGUAGE:
         return entry.codes[0] if entry.codes[0] in strong else None
@@ -161,12 +164,12 @@ def _weak_code(folded: str, spans: list[tuple[int, int]], words: list[str], f: _
         if code in strong:
             return code
         place_like = entry.kind in (CITY, SUBDIVISION)
-        if _inside_name(folded, spans, words, f):
+        if _inside_name(text, f):
             return None
         if not place_like and neighbours(code) & strong:
             return code
-        if _after_place_word(folded, spans, words, f) and not (
-                place_like and _title_case_line(folded, spans, words, f.first)):
+        if _before(text, f.start).lower() in PLACE_WORDS and not (
+                place_like and _title_case_line(text, f.start)):
             return code
         return None
     if entry.rule == AMBIGUOUS:
@@ -182,80 +185,66 @@ def _weak_code(folded: str, spans: list[tuple[int, int]], words: list[str], f: _
 
 # --- the words around a name ----------------------------------------------------------
 
-def _joined(folded: str, spans: list[tuple[int, int]], first: int, last: int) -> bool:
-    """True when the words first..last stand together as one name (no comma, no full stop
-    and space between them)."""
-    for k in range(first + 1, last + 1):
-        if not _JOIN.fullmatch(folded, spans[k - 1][1], spans[k][0]):
-            return False
-    return True
+def _previous(text: str, start: int) -> tuple[str, str]:
+    """The word before offset `start` and the gap between them ('', '' at the start)."""
+    match = _PREV_WORD.search(text, max(0, start - 60), start)
+    return (match.group(1), match.group(2)) if match else ("", "")
 
 
-def _before(folded: str, spans: list[tuple[int, int]], words: list[str], index: int) -> str:
-    """The word just before `index` in the same sentence, or ''."""
-    if index == 0:
-        return ""
-    gap = folded[spans[index - 1][1]:spans[index][0]]
-    return "" if _SENTENCE.search(gap) else words[index - 1]
-
-
-def _sentence_start(folded: str, spans: list[tuple[int, int]], index: int) -> bool:
-    """True for the first word of a sentence or line, capitalised whatever it is."""
-    return index == 0 or bool(_SENTENCE.search(folded, spans[index - 1][1], spans[index][0]))
+def _before(text: str, start: int) -> str:
+    """The word just before offset `start` in the same sentence, or ''."""
+    word, gap = _previous(text, start)
+    return "" if _SENTENCE.search(gap) else word
 
 
 def _name_word(word: str) -> bool:
-    """A capitalised word that could be part of a person's or an organisation's name."""
-    return (word[:1].isupper() and not word.isupper() and word.lower() not in FUNCTION_WORDS
-            and word.lower() not in PLACE_TYPES and word.lower() not in gazetteer().longest)
+    """A capitalised word that could be part of a person's or an organisation's name
+    (an initial too: 'Gilbert F. Houngbo'), not a function word, a place or an acronym."""
+    if len(word) == 1:
+        return word.isupper()
+    lower = fold(word).lower()
+    return (word[0].isupper() and not word.isupper() and lower not in FUNCTION_WORDS
+            and lower not in PLACE_WORDS and lower not in PLACE_TYPES
+            and lower not in gazetteer().longest)
 
 
-def _inside_name(folded: str, spans: list[tuple[int, int]], words: list[str], f: _Found) -> bool:
+def _inside_name(text: str, f: _Found) -> bool:
     """True when a capitalised word stands right against the name: 'Lake Victoria',
     'Florence Nightingale', 'Nairobi Declaration'."""
-    prev = f.first - 1
-    if prev >= 0 and _JOIN.fullmatch(folded, spans[prev][1], spans[f.first][0]) \
-            and _name_word(words[prev]) and not _sentence_start(folded, spans, prev):
-        return True
-    nxt = f.last + 1
-    if nxt < len(words) and _JOIN.fullmatch(folded, spans[f.last][1], spans[nxt][0]):
-        if _name_word(words[nxt]):
-            return True
-    return False
+    word, gap = _previous(text, f.start)
+    if word and _JOIN.fullmatch(gap) and _name_word(word):
+        return True   # even at the start of a sentence: "Pablo Maldonado", not "Visit Nairobi"
+    following = _NEXT_WORD.match(text, f.end)
+    return bool(following and _JOIN.fullmatch(following.group(1))
+                and _name_word(following.group(2)))
 
 
-def _after_place_word(folded: str, spans: list[tuple[int, int]], words: list[str],
-                      f: _Found) -> bool:
-    return _before(folded, spans, words, f.first).lower() in PLACE_WORDS
-
-
-def _names_people_or_things(folded: str, spans: list[tuple[int, int]], words: list[str],
-                            f: _Found) -> bool:
+def _names_people_or_things(text: str, f: _Found) -> bool:
     """A language-demonym used as an adjective of a country: followed by a lower-case word
     that is not about language, and not after 'in'."""
-    nxt = f.last + 1
-    if nxt >= len(words) or not _JOIN.fullmatch(folded, spans[f.last][1], spans[nxt][0]):
+    following = _NEXT_WORD.match(text, f.end)
+    if not following or not _JOIN.fullmatch(following.group(1)):
         return False
-    word = words[nxt]
+    word = following.group(2)
     if not word.islower() or word in LANGUAGE_CONTEXT:
         return False
-    return _before(folded, spans, words, f.first).lower() not in ("in", "into", "from", "to")
+    return _before(text, f.start).lower() not in ("in", "into", "from", "to")
 
 
-def _title_case_line(folded: str, spans: list[tuple[int, int]], words: list[str],
-                     index: int) -> bool:
-    """True when the line around a word capitalises most of its longer words."""
-    start = folded.rfind("\n", 0, spans[index][0]) + 1
-    end = folded.find("\n", spans[index][1])
-    end = len(folded) if end < 0 else end
-    longer = [w for a, b in spans if start <= a < end for w in (folded[a:b],) if len(w) > 3]
+def _title_case_line(text: str, start: int) -> bool:
+    """True when the line around an offset capitalises most of its longer words."""
+    begin = text.rfind("\n", 0, start) + 1
+    end = text.find("\n", start)
+    line = text[begin:len(text) if end < 0 else end]
+    longer = [w for w in _ANY_WORD.findall(line) if len(w) > 3]
     capitals = sum(1 for w in longer if w[0].isupper())
     return len(longer) >= 3 and capitals * 10 >= len(longer) * 7
 
 
-def _shouting(words: list[str], index: int) -> bool:
+def _shouting(text: str, start: int, end: int) -> bool:
     """True when the words around an acronym are capitals too (a shouted title), so 'US'
     may be the word 'us'."""
-    around = words[max(0, index - 3):index] + words[index + 1:index + 4]
+    around = _ANY_WORD.findall(text, max(0, start - 30), start)[-3:]
+    around += _ANY_WORD.findall(text, end, end + 30)[:3]
     longer = [w for w in around if len(w) > 2 and w.isalpha()]
     return bool(longer) and all(w.isupper() for w in longer)

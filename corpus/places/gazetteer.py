@@ -1,6 +1,6 @@
 """The gazetteer: every place name that indicates a country, with the rule for reading it.
 
-Built once per process (about half a second) from the data the packages ship,
+Built once per process (about a second) from the data the packages ship,
 then a plain dict from a name's folded, lower-case words to an `Entry`:
 
 1. Country names (pycountry's ISO names, common and official, read straight:
@@ -51,6 +51,10 @@ ALT_NAME_MIN_LETTERS = 5
 ALT_NAME_DISCOUNT = 10
 DOMINANCE = 5          # a claimant must be this many times the next one to take a name
 SUBDIVISION_WEIGHT = 1_000_000
+PREFIX_NAMES = 3        # a one-word name that begins names in this many countries is a prefix
+GENERIC_WORDS = frozenset("north south east west central northern southern eastern western "
+                          "upper lower coast coastal capital region province state district "
+                          "county city town island islands centre center".split())
 
 # How a name counts (see finder.py for the reading):
 STRONG = "strong"        # on its own
@@ -83,7 +87,7 @@ class Entry:
 class Gazetteer:
     names: dict[str, Entry]        # "addis ababa" -> Entry
     longest: dict[str, int]        # first word -> the most words a name starting with it has
-    acronyms: dict[str, Entry]     # exact-case single tokens: "UK", "USA", "DRC", "oPt"
+    acronyms: dict[str, Entry]     # exact-case single words: "UK", "USA", "DRC"
     by_country: dict[str, tuple[str, ...]]  # code -> the names that indicate it
 
 
@@ -203,7 +207,7 @@ def _claim(claims: dict[str, list[_Claim]], name: str, code: str, kind: str, wei
         claims["st " + key[6:]].append(_Claim(code, kind, weight, name))
 
 
-def _decide(key: str, claims: list[_Claim], rivals: list[_Claim]) -> Entry | None:
+def _decide(key: str, claims: list[_Claim], rivals: list[_Claim]) -> Entry:
     top = min(_LEVEL[c.kind] for c in claims)
     leading = [c for c in claims if _LEVEL[c.kind] == top]
     if top == _LEVEL[SUBDIVISION]:
@@ -221,7 +225,9 @@ def _decide(key: str, claims: list[_Claim], rivals: list[_Claim]) -> Entry | Non
         winner = ranked[0][0]
         kind = next(c.kind for c in leading if c.code == winner)
         return Entry((winner,), kind, STRONG, first.name)
-    return None
+    # Several places of like size: the name indicates none, but it still holds its words
+    # together ("San José" is not the town of San in Mali).
+    return Entry((), first.kind, NONE, first.name)
 
 
 @functools.cache
@@ -238,16 +244,22 @@ def gazetteer() -> Gazetteer:
     names: dict[str, Entry] = {}
     for key, found in claims.items():
         entry = _decide(key, found, rivals.get(key, []))
-        if entry is None:
-            continue
+        if entry.kind in (CITY, SUBDIVISION) and key in GENERIC_WORDS:
+            continue   # Cameroon's "South" region, Sri Lanka's "Province"...
         if entry.kind == DEMONYM and key in languages:
             entry = Entry(entry.codes, DEMONYM, LANGUAGE, entry.name)
         names[key] = entry
 
-    for line in _data_lines("words.txt"):
-        key = key_of(line[0])
-        entry = names.get(key)
-        if entry and entry.kind in (CITY, SUBDIVISION) and entry.rule == STRONG:
+    starts: dict[str, set[str]] = defaultdict(set)
+    for key, entry in names.items():
+        if " " in key:
+            starts[key.split(" ", 1)[0]].update(entry.codes)
+    words = {key_of(line[0]) for line in _data_lines("words.txt")}
+    for key, entry in list(names.items()):
+        # A word, a given name, or the first word of many names ("San", "Port"): read as a
+        # place only with a place word or support.
+        if entry.kind in (CITY, SUBDIVISION) and entry.rule == STRONG and (
+                key in words or len(starts.get(key, ())) >= PREFIX_NAMES):
             names[key] = Entry(entry.codes, entry.kind, WEAK, entry.name)
     for rule, name, codes in _data_lines("names.txt"):
         if rule not in ("name", WEAK, AMBIGUOUS, NONE, LANGUAGE):
@@ -261,7 +273,7 @@ def gazetteer() -> Gazetteer:
 
     acronyms = {form: Entry((code,), COUNTRY, STRONG, form) for form, code in (
         ("UK", "GB"), ("USA", "US"), ("US", "US"), ("UAE", "AE"), ("DRC", "CD"),
-        ("DPRK", "KP"), ("oPt", "PS"), ("OPT", "PS"), ("KSA", "SA"), ("PRC", "CN"),
+        ("DPRK", "KP"), ("KSA", "SA"), ("PRC", "CN"),
         ("BiH", "BA"), ("PNG", "PG"), ("RDC", "CD"))}
     for form in ("US", "UK", "DRC"):   # "U.S.", "U.K." read as two words
         names.pop(form.lower(), None)
