@@ -35,13 +35,14 @@ TIMING_CHARS = 2000
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from corpus.places import mentions, places  # noqa: E402
-from corpus.places.gazetteer import gazetteer  # noqa: E402
+from corpus.places import mentions, places
+from corpus.places.gazetteer import gazetteer
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 _MONTH = "|".join(MONTHS)
-DATE_LINE = re.compile(rf"^(\d{{1,2}}) ({_MONTH}) (\d{{4}})(?:\s*-\s*\d{{1,2}} (?:{_MONTH}) \d{{4}})?$")
+DATE_LINE = re.compile(rf"^(\d{{1,2}}) ({_MONTH}) (\d{{4}})"
+                       rf"(?:\s*-\s*\d{{1,2}} (?:{_MONTH}) \d{{4}})?$")
 MONTH_HEADING = re.compile(rf"^(?:{_MONTH}) \d{{4}}$")
 ITEM_START = re.compile(r"^\d+\.(?:\s|$)")
 
@@ -82,7 +83,7 @@ def load_judged() -> list[tuple[str, str, frozenset[str]]]:
     """(date, title start, expected codes) for every judged item."""
     rows = []
     for line in JUDGED.read_text("utf-8").splitlines():
-        if not line.strip() or line.startswith("#") or line.startswith("date\t"):
+        if not line.strip() or line.startswith(("#", "date\t")):
             continue
         day, start, codes = line.split("\t")
         rows.append((day, start, frozenset() if codes == "-" else frozenset(codes.split())))

@@ -155,15 +155,15 @@ def _svg(rows: tuple[MapCountry, ...], legend: tuple[LegendClass, ...], title: s
     by_code = {r.code: r for r in rows}
     height = HEIGHT
     sphere = _sphere()
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-           f'width="100%" class="worldmap" role="group" '
-           f'aria-labelledby="{ident}-title {ident}-desc">',
+    out = [(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+            f'width="100%" class="worldmap" role="group" '
+            f'aria-labelledby="{ident}-title {ident}-desc">'),
            f'<title id="{ident}-title">{escape(title)}</title>',
            f'<desc id="{ident}-desc">{escape(description)}</desc>',
            f'<defs><clipPath id="{ident}-clip"><path d="{sphere}"/></clipPath></defs>',
            f'<path d="{sphere}" fill="{SPHERE}" stroke="{SPHERE_EDGE}" stroke-width="2"/>',
-           f'<g fill="{NO_ITEMS}" stroke="{BORDER}" stroke-width="1.2" aria-hidden="true" '
-           f'clip-path="url(#{ident}-clip)">']
+           (f'<g fill="{NO_ITEMS}" stroke="{BORDER}" stroke-width="1.2" aria-hidden="true" '
+            f'clip-path="url(#{ident}-clip)">')]
     for shape in shapes():
         if shape.code not in by_code:
             name = escape(all_countries()[shape.code].name)
@@ -194,10 +194,10 @@ def _legend(legend: tuple[LegendClass, ...], what: str, height: int) -> str:
     """Swatches for the classes and for 'no items', bottom left, where the map is sea."""
     rows = len(legend) + 1
     top = height - 24 - (rows + 1) * LEGEND_ROW
-    out = [f'<g class="worldmap-legend" font-family="sans-serif" font-size="{FONT}" '
-           f'fill="{TEXT}">',
-           f'<text x="{LEGEND_X}" y="{top + FONT}" font-weight="bold">'
-           f'{escape(what.capitalize())}</text>']
+    out = [(f'<g class="worldmap-legend" font-family="sans-serif" font-size="{FONT}" '
+            f'fill="{TEXT}">'),
+           (f'<text x="{LEGEND_X}" y="{top + FONT}" font-weight="bold">'
+            f'{escape(what.capitalize())}</text>')]
     entries = [(c.colour, c.label) for c in legend] + [(NO_ITEMS, "none")]
     for index, (fill, label) in enumerate(entries, start=1):
         y = top + index * LEGEND_ROW
@@ -209,4 +209,4 @@ def _legend(legend: tuple[LegendClass, ...], what: str, height: int) -> str:
     return "\n".join(out)
 
 
-__all__ = ["WorldMap", "MapCountry", "LegendClass", "world_map", "count_classes"]
+__all__ = ["LegendClass", "MapCountry", "WorldMap", "count_classes", "world_map"]

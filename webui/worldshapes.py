@@ -21,6 +21,7 @@ Malta...) have no shape; the map draws them as a dot at their position.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 from collections.abc import Iterable
@@ -36,7 +37,8 @@ _A1, _A2, _A3, _A4 = 1.340264, -0.081106, 0.000893, 0.003796
 _M = math.sqrt(3) / 2
 _X_MAX = 2 * math.sqrt(3) * math.pi / (3 * _A1)       # x at the equator, 180 degrees east
 _THETA_MAX = math.asin(_M)
-_Y_MAX = _THETA_MAX * (_A1 + _A2 * _THETA_MAX ** 2 + _THETA_MAX ** 6 * (_A3 + _A4 * _THETA_MAX ** 2))
+_Y_MAX = _THETA_MAX * (_A1 + _A2 * _THETA_MAX ** 2
+                       + _THETA_MAX ** 6 * (_A3 + _A4 * _THETA_MAX ** 2))
 SCALE = WIDTH / (2 * _X_MAX)
 SOUTH_LIMIT = -58.0          # the map's lower edge (Tierra del Fuego is at -55.9)
 TOP = SCALE * _Y_MAX         # y of the north pole is 0 after this shift
@@ -51,7 +53,8 @@ def project(lon: float, lat: float) -> tuple[float, float]:
     theta = math.asin(_M * math.sin(phi))
     t2 = theta * theta
     t6 = t2 * t2 * t2
-    x = 2 * math.sqrt(3) * lam * math.cos(theta) / (3 * (_A1 + 3 * _A2 * t2 + t6 * (7 * _A3 + 9 * _A4 * t2)))
+    x = 2 * math.sqrt(3) * lam * math.cos(theta) / (
+        3 * (_A1 + 3 * _A2 * t2 + t6 * (7 * _A3 + 9 * _A4 * t2)))
     y = theta * (_A1 + _A2 * t2 + t6 * (_A3 + _A4 * t2))
     return SCALE * x + WIDTH / 2, TOP - SCALE * y
 
@@ -87,7 +90,8 @@ def _decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
     return arcs
 
 
-def _ring(arcs: list[list[tuple[float, float]]], indexes: Iterable[int]) -> list[tuple[float, float]]:
+def _ring(arcs: list[list[tuple[float, float]]],
+          indexes: Iterable[int]) -> list[tuple[float, float]]:
     points: list[tuple[float, float]] = []
     for index in indexes:
         arc = arcs[index] if index >= 0 else arcs[~index][::-1]
@@ -101,7 +105,7 @@ def _unwrap(ring: list[tuple[float, float]]) -> list[list[tuple[float, float]]]:
     map clips both to the globe's outline."""
     out = [ring[0]]
     shift = 0.0
-    for (lon0, _), (lon, lat) in zip(ring, ring[1:]):
+    for (lon0, _), (lon, lat) in itertools.pairwise(ring):
         if lon - lon0 > 180:
             shift -= 360
         elif lon0 - lon > 180:
@@ -127,7 +131,7 @@ def _path(rings: list[list[tuple[float, float]]]) -> str:
         if len(kept) < 3:
             continue
         x0, y0 = kept[0]
-        steps = [f"{bx - ax} {by - ay}" for (ax, ay), (bx, by) in zip(kept, kept[1:])]
+        steps = [f"{bx - ax} {by - ay}" for (ax, ay), (bx, by) in itertools.pairwise(kept)]
         parts.append(f"M{x0} {y0}l" + " ".join(steps) + "z")
     return "".join(parts).replace(" -", "-")
 
@@ -164,7 +168,7 @@ def dots() -> dict[str, Dot]:
     drawn = {shape.code for shape in shapes()}
     found = {}
     for code in sorted(all_countries()):
-        latlng = country_info(code).get("latlng") or ()
+        latlng: list[float] = country_info(code).get("latlng") or []
         if code in drawn or len(latlng) != 2 or latlng[0] < SOUTH_LIMIT:
             continue
         x, y = project(float(latlng[1]), float(latlng[0]))

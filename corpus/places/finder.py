@@ -33,8 +33,17 @@ from dataclasses import dataclass
 
 from corpus.model import fold
 from corpus.places.countries import neighbours
-from corpus.places.gazetteer import (AMBIGUOUS, CITY, LANGUAGE, NONE, STRONG, SUBDIVISION, WEAK,
-                                     Entry, gazetteer)
+from corpus.places.gazetteer import (
+    AMBIGUOUS,
+    CITY,
+    LANGUAGE,
+    NONE,
+    STRONG,
+    SUBDIVISION,
+    WEAK,
+    Entry,
+    gazetteer,
+)
 
 # A capitalised word: an upper-case Latin letter (basic, Latin-1, Extended-A/B and
 # Additional: "Şanlıurfa", "Đà Nẵng"; checked with isupper()), then letters or digits.
@@ -47,15 +56,16 @@ _ANY_WORD = re.compile(r"[^\W_]+")
 _JOIN = re.compile(r"[ \t]+|[ \t]*-[ \t]*")        # a gap that keeps two words in one name
 _SENTENCE = re.compile(r"[.!?:;\n]")
 
-PLACE_WORDS = frozenset("in from to across throughout of at near inside within into towards "
-                        "toward visit visits visited".split())
-FUNCTION_WORDS = frozenset("the a an in of for and to from on at by with or as its their our "
-                           "this that new".split())
-PLACE_TYPES = frozenset("city province region state county district governorate municipality "
-                        "department prefecture island islands republic town capital".split())
-LANGUAGE_CONTEXT = frozenset("speaking speaker speakers language languages version versions "
-                             "translation translations translated edition editions only text "
-                             "original subtitles and or".split())
+PLACE_WORDS = frozenset({"in", "from", "to", "across", "throughout", "of", "at", "near",
+    "inside", "within", "into", "towards", "toward", "visit", "visits", "visited"})
+FUNCTION_WORDS = frozenset({"the", "a", "an", "in", "of", "for", "and", "to", "from", "on",
+    "at", "by", "with", "or", "as", "its", "their", "our", "this", "that", "new"})
+PLACE_TYPES = frozenset({"city", "province", "region", "state", "county", "district",
+    "governorate", "municipality", "department", "prefecture", "island", "islands", "republic",
+    "town", "capital"})
+LANGUAGE_CONTEXT = frozenset({"speaking", "speaker", "speakers", "language", "languages",
+    "version", "versions", "translation", "translations", "translated", "edition", "editions",
+    "only", "text", "original", "subtitles", "and", "or"})
 
 
 @dataclass(frozen=True, slots=True)

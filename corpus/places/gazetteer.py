@@ -52,9 +52,9 @@ ALT_NAME_DISCOUNT = 10
 DOMINANCE = 5          # a claimant must be this many times the next one to take a name
 SUBDIVISION_WEIGHT = 1_000_000
 PREFIX_NAMES = 3        # a one-word name that begins names in this many countries is a prefix
-GENERIC_WORDS = frozenset("north south east west central northern southern eastern western "
-                          "upper lower coast coastal capital region province state district "
-                          "county city town island islands centre center".split())
+GENERIC_WORDS = frozenset({"north", "south", "east", "west", "central", "northern", "southern",
+    "eastern", "western", "upper", "lower", "coast", "coastal", "capital", "region", "province",
+    "state", "district", "county", "city", "town", "island", "islands", "centre", "center"})
 
 # How a name counts (see finder.py for the reading):
 STRONG = "strong"        # on its own
@@ -275,15 +275,17 @@ def gazetteer() -> Gazetteer:
         ("UK", "GB"), ("USA", "US"), ("US", "US"), ("UAE", "AE"), ("DRC", "CD"),
         ("DPRK", "KP"), ("KSA", "SA"), ("PRC", "CN"),
         ("BiH", "BA"), ("PNG", "PG"), ("RDC", "CD"))}
-    for form in ("US", "UK", "DRC"):   # "U.S.", "U.K." read as two words
+    # These are read as acronyms only ("Us and them" is no country); "U.S." and "U.K." are
+    # read as two words.
+    for form in ("US", "UK", "DRC"):
         names.pop(form.lower(), None)
     names["u s"] = Entry(("US",), COUNTRY, STRONG, "U.S.")
     names["u k"] = Entry(("GB",), COUNTRY, STRONG, "U.K.")
 
     longest: dict[str, int] = {}
     for key in names:
-        words = key.split(" ")
-        longest[words[0]] = max(longest.get(words[0], 0), len(words))
+        parts = key.split(" ")
+        longest[parts[0]] = max(longest.get(parts[0], 0), len(parts))
     by_country: dict[str, list[str]] = defaultdict(list)
     for entry in names.values():
         if len(entry.codes) == 1 and entry.rule != NONE:
