@@ -28,7 +28,7 @@ from corpus.places.countries import (
     resolve_country,
 )
 from corpus.places.finder import Mention, mentions, places
-from corpus.places.gazetteer import gazetteer
+from corpus.places.gazetteer import gazetteer as _gazetteer
 
 
 def indicators(code: str) -> tuple[str, ...]:
@@ -36,7 +36,7 @@ def indicators(code: str) -> tuple[str, ...]:
     forms, demonyms, first-level regions and cities ('KE' -> 'Kenya', 'Kenyan', 'Nairobi',
     'Mombasa', ...), sorted; () for an unknown code. Names that need support to count
     ('Jordan', 'Nice') are included: a query for the country may use them all."""
-    return gazetteer().by_country.get(code.strip().upper(), ())
+    return _gazetteer().by_country.get(code.strip().upper(), ())
 
 
 __all__ = [

@@ -181,25 +181,33 @@ def _cities(claims: dict[str, list[_Claim]], rivals: dict[str, list[_Claim]]) ->
         if code not in tables.countries:
             continue
         weight = int(city["population"] or 0)
-        kept = weight >= CITY_MIN_POPULATION or (code, key_of(city["name"])) in capitals
-        _claim(rivals, city["name"], code, CITY, weight)
-        if not kept:
+        own = key_of(city["name"])
+        _claim(rivals, city["name"], code, CITY, weight, own)
+        if weight < CITY_MIN_POPULATION and (code, own) not in capitals:
             continue
-        names = [city["name"]]
-        names += [alt for alt in city.get("alternatenames") or ()
-                  if len(alt) >= ALT_NAME_MIN_LETTERS and alt[:1].isupper() and not alt.isupper()
-                  and alt.count(" ") < 4 and _latin(alt) and not any(ch.isdigit() for ch in alt)]
-        for name in dict.fromkeys(names):
+        _claim(claims, city["name"], code, CITY, weight, own)
+        seen = {own}
+        for alt in city.get("alternatenames") or ():
+            if len(alt) < ALT_NAME_MIN_LETTERS or not alt[:1].isupper() or alt.isupper() \
+                    or alt.count(" ") >= 4:
+                continue
+            folded = fold(alt)
+            if not folded.isascii() or not folded.replace(" ", "").replace("-", "").isalpha():
+                continue   # another script, digits or odd signs: not a name English text uses
+            key = " ".join(TOKEN.findall(folded.lower()))
+            if key in seen:
+                continue
+            seen.add(key)
             # Another name of a city claims less than a city's own name: Hong Kong is
             # also "Victoria", but that does not make every Victoria Hong Kong.
-            claim = weight if name == city["name"] else weight // ALT_NAME_DISCOUNT
-            if name != city["name"]:
-                _claim(rivals, name, code, CITY, claim)
-            _claim(claims, name, code, CITY, claim)
+            claim = weight // ALT_NAME_DISCOUNT
+            _claim(rivals, alt, code, CITY, claim, key)
+            _claim(claims, alt, code, CITY, claim, key)
 
 
-def _claim(claims: dict[str, list[_Claim]], name: str, code: str, kind: str, weight: int) -> None:
-    key = key_of(name)
+def _claim(claims: dict[str, list[_Claim]], name: str, code: str, kind: str, weight: int,
+           key: str | None = None) -> None:
+    key = key_of(name) if key is None else key
     if not key:
         return
     claims[key].append(_Claim(code, kind, weight, name))
