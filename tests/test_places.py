@@ -42,6 +42,7 @@ def test_country_names_in_their_common_and_official_forms(text, code):
     ("Two Kenyans and a Ugandan", "KE"),
     ("Bangladeshi garment workers organise", "BD"),
     ("Pakistanis abroad send remittances", "PK"),
+    ("The Philippine Cooperative Managers' Conference", "PH"),   # an adjective, not a demonym
 ])
 def test_demonyms(text, code):
     assert code in found(text)
@@ -136,6 +137,11 @@ def test_city_names_that_are_words_or_peoples_names(text, expected):
     ("Spanish version of the report", set()),
     ("A Chinese delegation visits Geneva", {"CN", "CH"}),
     ("Somali refugees in camps", {"SO"}),
+    ("The ILO and the Portuguese Minister of Labour", {"PT"}),
+    ("The Central Union of Turkish Forest Cooperatives", {"TR"}),
+    ("An English Version is available", set()),
+    ("Summary in English", set()),
+    ("English-speaking Africa", set()),
 ])
 def test_demonyms_that_are_languages(text, expected):
     assert found(text) == expected

@@ -18,7 +18,8 @@ running text are not looked up at all. Each name then counts by its rule:
 - ambiguous names ("Congo", "Georgia") count for the one candidate that the
   rest of the text names, or failing that the one a neighbour of which it names;
 - a demonym that is a language ("French", "Chinese") counts before a word that is
-  not about language: "French cooperatives", not "in French" or "French version";
+  not about language: "French cooperatives", "the Portuguese Minister", not "in
+  French", "French version" or "French and Spanish";
 - names of no country ("Latin America", "Lake Chad") only keep their words
   from being read as a country.
 
@@ -65,7 +66,8 @@ PLACE_TYPES = frozenset({"city", "province", "region", "state", "county", "distr
     "town", "capital"})
 LANGUAGE_CONTEXT = frozenset({"speaking", "speaker", "speakers", "language", "languages",
     "version", "versions", "translation", "translations", "translated", "edition", "editions",
-    "only", "text", "original", "subtitles", "and", "or"})
+    "only", "text", "original", "subtitles", "summary", "abstract", "title", "titles",
+    "transcript", "and", "or"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,13 +232,17 @@ def _inside_name(text: str, f: _Found) -> bool:
 
 
 def _names_people_or_things(text: str, f: _Found) -> bool:
-    """A language-demonym used as an adjective of a country: followed by a lower-case word
-    that is not about language, and not after 'in'."""
+    """A language-demonym used as an adjective of a country: followed by a word that is not
+    about language and not another language ("French cooperatives", "Portuguese Minister";
+    not "French version", "French and Spanish"), and not after 'in' ("in French")."""
     following = _NEXT_WORD.match(text, f.end)
     if not following or not _JOIN.fullmatch(following.group(1)):
         return False
-    word = following.group(2)
-    if not word.islower() or word in LANGUAGE_CONTEXT:
+    word = fold(following.group(2)).lower()
+    if word in LANGUAGE_CONTEXT or word.isdigit():
+        return False
+    entry = gazetteer().names.get(word)
+    if entry is not None and entry.rule == LANGUAGE:
         return False
     return _before(text, f.start).lower() not in ("in", "into", "from", "to")
 
