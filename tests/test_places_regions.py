@@ -19,6 +19,8 @@ from corpus.places import (
     regions,
     regions_of,
     resolve_country,
+    unknown_country_message,
+    unknown_region_message,
 )
 
 
@@ -94,6 +96,15 @@ def test_near_countries_for_an_error_message():
     assert "KE" in [c.code for c in near_countries("Kenia")]
     assert "KE" in [c.code for c in near_countries("KEN")]
     assert len(near_countries("Q")) <= 5
+
+
+def test_the_messages_for_unknown_codes_name_the_nearest_valid_ones():
+    message = unknown_country_message("UK")
+    assert "'UK'" in message and "GB (United Kingdom)" in message
+    assert unknown_country_message("kenya") == (
+        "country='kenya': use the two-letter ISO 3166-1 code, country=KE (Kenya).")
+    assert "eastern-africa (Eastern Africa)" in unknown_region_message("east-africa")
+    assert "ilo-arab-states (Arab States (ILO region))" in unknown_region_message("arab-states")
 
 
 def test_near_regions_for_an_error_message():

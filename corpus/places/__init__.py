@@ -5,8 +5,10 @@
   (`gazetteer`, `finder`); `mentions(text)` says which words counted and why.
 - Countries and regions (`countries`): `country(code)`, `country_name(code)`,
   `all_countries()`, `regions(scheme)`, `region(code)`, `regions_of(code)`,
-  `region_countries(code)`, in two schemes (UN M49, the ILO's five regions), and
-  `near_countries(text)` / `near_regions(text)` for "did you mean" in error messages.
+  `region_countries(code)`, in two schemes (UN M49, the ILO's five regions).
+- What a user typed (`suggest`): `resolve_country(text)`, and for a 400
+  `near_countries(text)` / `near_regions(text)`, `unknown_country_message(text)` /
+  `unknown_region_message(text)`.
 - `indicators(code)`: the names that indicate a country (its name forms,
   demonyms, regions and cities), for expanding a country query.
 """
@@ -19,16 +21,20 @@ from corpus.places.countries import (
     all_countries,
     country,
     country_name,
-    near_countries,
-    near_regions,
     region,
     region_countries,
     regions,
     regions_of,
-    resolve_country,
 )
 from corpus.places.finder import Mention, mentions, places
 from corpus.places.gazetteer import gazetteer as _gazetteer
+from corpus.places.suggest import (
+    near_countries,
+    near_regions,
+    resolve_country,
+    unknown_country_message,
+    unknown_region_message,
+)
 
 
 def indicators(code: str) -> tuple[str, ...]:
@@ -58,4 +64,6 @@ __all__ = [
     "regions",
     "regions_of",
     "resolve_country",
+    "unknown_country_message",
+    "unknown_region_message",
 ]
