@@ -58,7 +58,7 @@ def near_countries(text: str, limit: int = 5) -> list[Country]:
         found.append(alias)
     key = slug(value)
     by_name = {slug(c.name): c.code for c in tables.countries.values()}
-    for name in difflib.get_close_matches(key, list(by_name), n=limit, cutoff=0.6):
+    for name in difflib.get_close_matches(key, list(by_name), n=limit, cutoff=0.75):
         found.append(by_name[name])
     if 1 <= len(value) <= 3:
         codes = [c for c in tables.countries if value.upper()[:1] == c[:1]]
