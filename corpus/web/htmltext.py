@@ -35,17 +35,22 @@ def _walk(element: etree._Element, pieces: list[str]) -> None:
     block = tag.lower() in BLOCKS
     if block:
         pieces.append("\n")
+    # A line break in the source is white space; lines end at blocks and <br> only.
     if element.text:
-        pieces.append(element.text)
+        pieces.append(_spaces(element.text))
     for child in element:
         if isinstance(child.tag, str) and child.tag.lower() == "br":
             pieces.append("\n")
         else:
             _walk(child, pieces)
         if child.tail:
-            pieces.append(child.tail)
+            pieces.append(_spaces(child.tail))
     if block:
         pieces.append("\n")
+
+
+def _spaces(text: str) -> str:
+    return text.replace("\r", " ").replace("\n", " ")
 
 
 def fragment_lines(fragment: str) -> list[str]:

@@ -173,11 +173,13 @@ def _title_link(block: etree._Element) -> etree._Element | None:
 def _item(number: int, lines: list[str], title: str, url: str, found: LocalDate) -> PageItem:
     """The listing reader's rules on the item's lines: the lines before the title are its
     kind, the lines after it (less the date and credit lines) its summary."""
-    at = next((i for i, line in enumerate(lines) if title in line or line in title), 0)
+    at = next((i for i, line in enumerate(lines) if line == title),
+              next((i for i, line in enumerate(lines) if title in line), 0))
     kind_lines, summary_lines = [], []
     kind = found.kind
     for index, line in enumerate(lines):
-        if index == at or line.startswith(CREDIT) or line.lower() in NOT_TITLES:
+        line = _without_more(line)
+        if index == at or not line or line.startswith(CREDIT):
             continue
         try:
             is_date = parse_kind_and_date(line) is not None
@@ -185,7 +187,7 @@ def _item(number: int, lines: list[str], title: str, url: str, found: LocalDate)
             is_date = True
         if is_date:
             continue
-        (kind_lines if index < at else summary_lines).append(_without_more(line))
+        (kind_lines if index < at else summary_lines).append(line)
     if not kind and kind_lines:
         kind = kind_lines[-1]
     return PageItem(number, title, url, found.day, kind, " ".join(summary_lines))
@@ -194,7 +196,9 @@ def _item(number: int, lines: list[str], title: str, url: str, found: LocalDate)
 def _without_more(line: str) -> str:
     """A summary line without the "Read more" link that ends it."""
     words = line.rstrip(" .…»›>").lower()
-    for phrase in NOT_TITLES:
+    for phrase in sorted(NOT_TITLES, key=len, reverse=True):
+        if words == phrase:
+            return ""
         if words.endswith(" " + phrase):
             return line[:len(words) - len(phrase)].rstrip()
     return line

@@ -88,11 +88,14 @@ def page_meta(tree: etree._Element, data: bytes, known_url: str = "") -> PageMet
     """Read the page's metadata; `known_url` is where the page is known to come from (a web
     archive's record), which is kept as the page's URL."""
     saved = known_url or saved_from_url(data)
-    own = web_link(_link(tree, "canonical"), saved) or web_link(_meta(tree, "og:url"), saved)
-    url = known_url or own or saved
     base_element = tree.find(".//base[@href]")
-    base = web_link(base_element.get("href") if base_element is not None else "", url) or url
-    return PageMeta(url, base, _language(tree), _is_article(tree))
+    declared_base = web_link(base_element.get("href") if base_element is not None else "",
+                             saved)
+    against = declared_base or saved
+    own = web_link(_link(tree, "canonical"), against) or \
+        web_link(_meta(tree, "og:url"), against)
+    url = known_url or own or saved
+    return PageMeta(url, declared_base or url, _language(tree), _is_article(tree))
 
 
 def _language(tree: etree._Element) -> str:

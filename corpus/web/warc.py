@@ -15,6 +15,7 @@ the archive's last record ends where the file does.
 
 from __future__ import annotations
 
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -53,6 +54,10 @@ class _Account:
 def read_warc(stream: BinaryIO, path: Path) -> Iterator[Article | Problem]:
     """Yield the items of every HTML page in the archive, then one account of the rest."""
     account = _Account()
+    if not _looks_like_warc(stream):
+        yield Problem(str(path), None, "not a web archive: a WARC file starts with 'WARC/1.0' "
+                      "(or is gzipped records of it); file passed over")
+        return
     for page in _pages(stream, path, account):
         if isinstance(page, Problem):
             yield page
@@ -80,13 +85,14 @@ def _pages(stream: BinaryIO, path: Path, account: _Account) -> Iterator[_Page | 
                 break
             account.records += 1
             number = account.records
-            offset = iterator.get_record_offset()
             uri = record.rec_headers.get_header("WARC-Target-URI") or ""
             where = f"record {number} ({uri})" if uri else f"record {number}"
             kind = _kind(record)
             payload = record.content_stream().read(MAX_PAGE_BYTES + 1) if kind == "" else b""
             while record.raw_stream.read(1 << 20):  # the rest, to see whether it is whole
                 pass
+            # Only once the record is read: asking warcio earlier loses the payload.
+            offset = iterator.get_record_offset()
             whole = getattr(record.raw_stream, "limit", 0) <= 0
             captured = _capture_date(record)
         except (ArchiveLoadFailed, EOFError, OSError, ValueError) as error:
@@ -116,6 +122,25 @@ def _pages(stream: BinaryIO, path: Path, account: _Account) -> Iterator[_Page | 
         account.broke = Problem(str(path), None, f"the archive is cut short after record "
                                 f"{account.records} (at byte {end:,}, {cut:,} bytes that are "
                                 f"not a whole record follow); kept the records before it")
+
+
+def _looks_like_warc(stream: BinaryIO) -> bool:
+    """Whether the stream starts like a WARC (or ARC) file, gzipped or not; a stream that
+    cannot be rewound is given the benefit of the doubt."""
+    try:
+        if not stream.seekable():
+            return True
+        start = stream.tell()
+        head = stream.read(4096)
+        stream.seek(start)
+    except (OSError, ValueError):
+        return True
+    if head[:2] == b"\x1f\x8b":
+        try:
+            head = zlib.decompressobj(wbits=31).decompress(head, 64)
+        except zlib.error:
+            return False
+    return head.lstrip(b"\r\n").startswith((b"WARC/", b"filedesc://"))
 
 
 def _kind(record: Any) -> str:

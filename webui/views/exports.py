@@ -26,7 +26,6 @@ from corpus import Article
 from corpus.jsonl import PROVENANCE_KEY
 from search import InputError, SearchRequest, parse_request
 from search.store import Generation
-from webui.context import long_date
 from webui.engine_ext import get_engine
 from webui.errors import WebError
 from webui.links import SearchParams
@@ -146,7 +145,7 @@ def feed() -> Response:
     site = str(setting("SITE_TITLE"))
     what = f"'{params.q}'" if params.q else "all items"
     entries = [{"title": _xml_text(hit.article.title), "summary": _xml_text(hit.article.summary),
-                "kind": _xml_text(hit.article.kind), "date_text": long_date(hit.article.date),
+                "kind": _xml_text(hit.article.kind),
                 "updated": f"{hit.article.date.isoformat()}T00:00:00Z",
                 "href": url_for("items.item", item_id=hit.article.id, _external=True),
                 "original": hit.article.url}
