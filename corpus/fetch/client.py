@@ -81,6 +81,7 @@ class PoliteClient:
     requests: int = 0
     _last: dict[str, float] = field(default_factory=dict)
     _robots: dict[str, urllib.robotparser.RobotFileParser | None] = field(default_factory=dict)
+    _robots_failures: dict[str, FetchFailed] = field(default_factory=dict)
 
     def allowed(self, url: str) -> bool:
         """Whether the host's robots.txt lets news-search fetch `url`."""
@@ -170,13 +171,15 @@ class PoliteClient:
             if failure.status is not None and 400 <= failure.status < 500:
                 rules.allow_all = True
                 return rules
-            return None  # unreachable: assume nothing is allowed (RFC 9309, 2.3.1.4)
+            # Unreachable: assume nothing is allowed (RFC 9309, 2.3.1.4).
+            self._robots_failures[_host(url)] = failure
+            return None
         rules.parse(answer.body.decode("utf-8", "replace").splitlines())
         return rules
 
-    def robots_unreachable(self, url: str) -> bool:
-        """True when the host's robots.txt could not be read (so nothing there is fetched)."""
-        return _host(url) in self._robots and self._robots[_host(url)] is None
+    def robots_failure(self, url: str) -> FetchFailed | None:
+        """Why the host's robots.txt could not be read (so nothing there is fetched), if so."""
+        return self._robots_failures.get(_host(url))
 
 
 def _host(url: str) -> str:

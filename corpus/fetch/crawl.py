@@ -105,9 +105,14 @@ def fetch(urls: Iterable[str], folder: Path, options: FetchOptions | None = None
             _leave_pending(store, report, [(url, role), *queue], seen, tell, options.limit)
             break
         if not client.allowed(url):
-            reason = ("its site's robots.txt could not be read, so nothing there is fetched this "
-                      "run" if client.robots_unreachable(url) else "robots.txt disallows it")
-            tell(FetchEvent("skipped", url, message=reason))
+            failure = client.robots_failure(url)
+            if failure is None:
+                tell(FetchEvent("skipped", url, message="robots.txt disallows it"))
+            else:
+                store.record(Entry(url, "failed", role, note=failure.reason))
+                tell(FetchEvent("failed", url, failure.status, message=f"{failure.reason} "
+                                "(for its site's robots.txt, so nothing there is fetched this "
+                                "run)"))
             continue
         report.requests += 1
         revisit = known is not None and known.state == "done"
