@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from corpus import read_sources  # noqa: E402
+from corpus import read_sources
 
 DEFAULT = ROOT.parent / "shared" / "real" / "articles"
 

@@ -39,6 +39,7 @@ class Site:
     feed_items: list[str] = field(default_factory=lambda: ["a1", "a2", "secret"])
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     flaky_failures: int = 1
+    robots_missing: bool = False
 
     def paths(self) -> list[str]:
         return [path for path, _ in self.requests]
@@ -68,10 +69,12 @@ def make_handler(site: Site) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: object) -> None:  # quiet
             pass
 
-        def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+        def do_GET(self) -> None:  # the name http.server calls
             site.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
             host = self.headers.get("Host", "")
             if self.path == "/robots.txt":
+                if site.robots_missing:
+                    return self.answer(404, "no robots.txt here", "text/plain")
                 if host.startswith("localhost"):
                     return self.answer(503, "down", "text/plain")
                 return self.answer(200, "User-agent: *\nDisallow: /private/\n", "text/plain")
@@ -169,7 +172,7 @@ def test_fetch_saves_what_it_is_pointed_at_and_index_reads_it(site: Site, tmp_pa
 def test_a_second_run_asks_again_and_fetches_only_what_is_new(site: Site, tmp_path: Path) -> None:
     run(site, tmp_path, "/feed.xml")
     first = len(site.requests)
-    report, events = run(site, tmp_path, "/feed.xml")
+    report, _ = run(site, tmp_path, "/feed.xml")
     again = site.requests[first:]
     assert [p for p, _ in again] == ["/robots.txt", "/feed.xml"]
     assert again[1][1]["if-none-match"] == '"v3"'
@@ -213,6 +216,12 @@ def test_an_unreachable_robots_txt_fetches_nothing_from_that_host(site: Site,
     assert report.failed == 1 and failed.status == 503
     assert failed.message == ("Service Unavailable (for its site's robots.txt, so nothing there "
                               "is fetched this run)")
+
+
+def test_a_missing_robots_txt_allows_everything(site: Site, tmp_path: Path) -> None:
+    site.robots_missing = True
+    report, _ = run(site, tmp_path, "/private/secret.html")
+    assert report.saved == 1 and site.paths() == ["/robots.txt", "/private/secret.html"]
 
 
 def test_no_answer_is_a_failure_naming_the_url_after_the_retries(tmp_path: Path) -> None:

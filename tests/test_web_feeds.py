@@ -96,8 +96,8 @@ def test_a_broken_entity_mid_feed_keeps_every_entry() -> None:
 
 
 @pytest.mark.parametrize("data, says", [
-    (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-     b"<url><loc>https://a.example/</loc></url></urlset>",
+    ((b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+      b"<url><loc>https://a.example/</loc></url></urlset>"),
      "not an RSS or Atom feed (its first element is <urlset>)"),
     (b"<html><body><p>A page saved as .xml</p></body></html>", "not an RSS or Atom feed"),
 ])

@@ -138,8 +138,8 @@ def test_html_files_in_a_folder_are_read_by_extension(tmp_path: Path) -> None:
     assert result.files == 3
     assert len(result.articles) == 4
     assert [str(p) for p in result.problems] == [
-        f"{tmp_path / 'login.html'}: a login page (it asks for a password), not an article: "
-        "sign in, open the article itself and save that page; page skipped"]
+        (f"{tmp_path / 'login.html'}: a login page (it asks for a password), not an article: "
+         "sign in, open the article itself and save that page; page skipped")]
 
 
 def test_a_page_in_another_encoding_is_decoded_by_its_meta_charset() -> None:

@@ -164,12 +164,13 @@ class PoliteClient:
 
     def _read_robots(self, url: str) -> urllib.robotparser.RobotFileParser | None:
         parts = urlsplit(url)
-        rules = urllib.robotparser.RobotFileParser(f"{parts.scheme}://{parts.netloc}/robots.txt")
+        address = f"{parts.scheme}://{parts.netloc}/robots.txt"
+        rules = urllib.robotparser.RobotFileParser(address)
         try:
-            answer = self.get(rules.url)
+            answer = self.get(address)
         except FetchFailed as failure:
             if failure.status is not None and 400 <= failure.status < 500:
-                rules.allow_all = True
+                rules.parse([])  # no rules: everything is allowed
                 return rules
             # Unreachable: assume nothing is allowed (RFC 9309, 2.3.1.4).
             self._robots_failures[_host(url)] = failure

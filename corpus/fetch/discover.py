@@ -78,7 +78,7 @@ def _gunzip(body: bytes) -> bytes:
 def _xml_root(body: bytes) -> str:
     """The local name of the first element, lower-case ('' when the start is not markup)."""
     head = body[:4096]
-    head = re.sub(rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", b"", head, flags=re.DOTALL | re.I)
+    head = re.sub(rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", b"", head, flags=re.DOTALL | re.IGNORECASE)
     match = _XML_ROOT.search(head.lstrip())
     return match.group(2).decode("ascii", "replace").lower() if match else ""
 
@@ -99,10 +99,13 @@ def _sitemap(body: bytes, url: str, root: str) -> Found:
 
 
 def _feed(body: bytes, url: str) -> Found:
-    parsed = feedparser.parse(io.BytesIO(body), response_headers={
-        "content-location": url, "content-type": "application/xml"})
-    extension = ".atom" if str(parsed.version).startswith("atom") else ".rss"
-    articles = [web_link(entry.get("link")) for entry in parsed.entries
+    try:
+        parsed = feedparser.parse(io.BytesIO(body), response_headers={
+            "content-location": url, "content-type": "application/xml"})
+    except (ValueError, LookupError):
+        return Found("feed", ".rss", note="a feed whose bytes do not decode")
+    extension = ".atom" if str(parsed.get("version", "")).startswith("atom") else ".rss"
+    articles = [web_link(entry.get("link")) for entry in parsed.get("entries", [])
                 if not entry.get("content")]
     return Found("feed", extension, articles=[link for link in articles if link])
 

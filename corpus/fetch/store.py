@@ -87,7 +87,7 @@ class FetchStore:
         host = re.sub(r"[^a-z0-9.-]+", "-", parts.netloc.lower()).strip("-.") or "site"
         slug = re.sub(r"[^a-z0-9]+", "-", f"{parts.path} {parts.query}".lower()).strip("-")
         slug = (slug[:MAX_SLUG].rstrip("-") or "index") + "-" + \
-            hashlib.sha1(url.encode("utf-8")).hexdigest()[:8]
+            hashlib.sha1(url.encode()).hexdigest()[:8]
         if snapshot:
             slug += "-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         relative = Path(host) / f"{slug}{extension}"
@@ -104,7 +104,7 @@ def mark_with_url(body: bytes, url: str) -> bytes:
     unless its encoding is one an ASCII comment would break (UTF-16)."""
     if body.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in body[:200]:
         return body
-    comment = f"<!-- saved from url=({len(url):04d}){url} -->\n".encode("utf-8")
+    comment = f"<!-- saved from url=({len(url):04d}){url} -->\n".encode()
     start = 3 if body.startswith(b"\xef\xbb\xbf") else 0
     if body[start:].startswith(b"<?xml"):
         end = body.find(b"?>", start)

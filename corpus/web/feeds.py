@@ -44,10 +44,15 @@ def read_feed(data: bytes, path: Path) -> Iterator[Article | Problem]:
         headers["content-location"] = base
     # A stream, never bytes or a string: feedparser would open a string that looks like a
     # URL or a file name.
-    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
-    entries = list(parsed.entries)
+    try:
+        parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
+    except (ValueError, LookupError) as failure:  # feedparser's decoding of damaged bytes
+        yield Problem(str(path), None, f"the feed's bytes cannot be decoded ({failure}): is it "
+                      "damaged, or not a feed?; file passed over")
+        return
+    entries = list(parsed.get("entries", []))
     error = parsed.get("bozo_exception") if parsed.get("bozo") else None
-    if not parsed.version and not entries:
+    if not parsed.get("version") and not entries:
         root = re.search(rb"<([A-Za-z][\w:.-]*)", data.lstrip()[:4096])
         what = f" (its first element is <{root.group(1).decode('ascii', 'replace')}>)" \
             if root else ""
@@ -66,7 +71,7 @@ def read_feed(data: bytes, path: Path) -> Iterator[Article | Problem]:
     if not entries:
         yield Problem(str(path), None, "the feed has no entries", fatal_in_strict=False)
         return
-    language = language_code(str(parsed.feed.get("language") or ""))
+    language = language_code(str(parsed.get("feed", {}).get("language") or ""))
     for number, entry in enumerate(entries, start=1):
         if number > len(entries) - unfinished:
             title = str(entry.get("title") or "")[:80]
@@ -127,12 +132,14 @@ def _text(detail: Any, fallback: object, separator: str) -> str:
 def _entry_date(entry: Any) -> date | None:
     """The entry's date as written (its own time zone), else feedparser's reading (UTC)."""
     for name in ("published", "updated", "created"):
-        raw = entry.get(name)
+        # dict.get, not entry.get: feedparser maps a missing `updated` to `published` with a
+        # DeprecationWarning.
+        raw = dict.get(entry, name)
         if raw:
             day = _written_date(str(raw))
             if day is not None:
                 return day
-        parsed = entry.get(f"{name}_parsed")
+        parsed = dict.get(entry, f"{name}_parsed")
         if isinstance(parsed, struct_time):
             return date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
     return None

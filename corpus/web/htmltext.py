@@ -13,9 +13,11 @@ from collections.abc import Iterator
 import lxml.html
 from lxml import etree
 
-BLOCKS = frozenset("""address article aside blockquote body dd details dialog div dl dt
-    fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre
-    section summary table tbody td tfoot th thead tr ul""".split())
+BLOCKS = frozenset({"address", "article", "aside", "blockquote", "body", "dd", "details",
+                    "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer",
+                    "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
+                    "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td",
+                    "tfoot", "th", "thead", "tr", "ul"})
 NOT_TEXT = frozenset({"script", "style", "noscript", "template", "head", "title", "svg",
                       "iframe", "object", "select", "button"})
 

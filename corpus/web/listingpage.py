@@ -88,12 +88,12 @@ def scan_listing(tree: etree._Element, base: str) -> ListingScan:
     bad: dict[etree._Element, str] = {}
     for element in elements:
         try:
-            found = _date_of(element)
+            own = _date_of(element)
         except DateError as error:
             bad[element] = str(error)
             continue
-        if found is not None:
-            dates[element] = found
+        if own is not None:
+            dates[element] = own
     # Keep the innermost: '<p><span>21 May 2024</span></p>' is one date, the span.
     for element in list(dates):
         for ancestor in element.iterancestors():
@@ -104,7 +104,8 @@ def scan_listing(tree: etree._Element, base: str) -> ListingScan:
             counts[ancestor] += 1
     scan = ListingScan(page_chars=sum(len(line) for line in element_lines(root)))
     blocks: list[tuple[etree._Element, LocalDate | str]] = []
-    for element, found in [*dates.items(), *bad.items()]:
+    dated: list[tuple[etree._Element, LocalDate | str]] = [*dates.items(), *bad.items()]
+    for element, found in dated:
         block = element
         while (parent := block.getparent()) is not None and parent is not root \
                 and counts[parent] == 1:
@@ -116,19 +117,20 @@ def scan_listing(tree: etree._Element, base: str) -> ListingScan:
     blocks.sort(key=lambda pair: order.get(pair[0], 0))
     containers: Counter[etree._Element] = Counter()
     number = 0
-    for block, found in blocks:
+    for block, date_or_error in blocks:
         link = _title_link(block)
         if link is None:
             continue
         number += 1
         containers[block.getparent()] += 1
         title = " ".join(element_lines(link))
-        if isinstance(found, str):
-            scan.bad_dates.append((number, f"{title[:80]!r}: {found}"))
+        if isinstance(date_or_error, str):
+            scan.bad_dates.append((number, f"{title[:80]!r}: {date_or_error}"))
             continue
         lines = element_lines(block)
         scan.item_chars += sum(len(line) for line in lines)
-        scan.items.append(_item(number, lines, title, web_link(link.get("href"), base), found))
+        scan.items.append(_item(number, lines, title, web_link(link.get("href"), base),
+                                date_or_error))
     scan.undated = _undated_siblings(containers, {block for block, _ in blocks})
     return scan
 
@@ -175,7 +177,8 @@ def _item(number: int, lines: list[str], title: str, url: str, found: LocalDate)
     kind, the lines after it (less the date and credit lines) its summary."""
     at = next((i for i, line in enumerate(lines) if line == title),
               next((i for i, line in enumerate(lines) if title in line), 0))
-    kind_lines, summary_lines = [], []
+    kind_lines: list[str] = []
+    summary_lines: list[str] = []
     kind = found.kind
     for index, line in enumerate(lines):
         line = _without_more(line)

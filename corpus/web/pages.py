@@ -28,6 +28,7 @@ from pathlib import Path
 
 import trafilatura
 from lxml import etree
+from trafilatura.settings import Document
 
 from corpus.articletext import ArticleParts, split_article
 from corpus.dates import DateError, check_plausible
@@ -81,9 +82,14 @@ def read_page(data: bytes, path: Path, *, where: str = "", known_url: str = "",
         yield problem("a login page (it asks for a password), not an article: sign in, open "
                       "the article itself and save that page; page skipped")
         return
-    document = trafilatura.bare_extraction(tree, url=meta.url or None, with_metadata=True,
-                                           date_extraction_params=DATE_OPTIONS)
-    if document is None or not (document.text or "").strip():
+    try:
+        document = trafilatura.bare_extraction(tree, url=meta.url or None, with_metadata=True,
+                                               date_extraction_params=DATE_OPTIONS)
+    except Exception as error:  # noqa: BLE001  an extractor on hostile HTML: lose a page, not the build
+        yield problem(f"the article extractor failed on this page ({type(error).__name__}); "
+                      "page skipped")
+        return
+    if not isinstance(document, Document) or not (document.text or "").strip():
         yield problem("no article text found in the page (a menu, search or error page?); "
                       "page skipped")
         return
