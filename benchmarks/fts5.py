@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus import Article
-from search.request import SearchRequest
-from search.schema import day_number
+from search.query.request import SearchRequest
+from search.text.schema import day_number
 
 SCHEMA = """
 CREATE TABLE items (

@@ -11,11 +11,11 @@
 - `results`: `ResultPage` and `Hit`.
 """
 
-from search.engine import Engine, open_engine
-from search.indexer import BuildFailed, BuildReport, build_index
-from search.request import InputError, SearchRequest, parse_request
-from search.results import Hit, ResultPage
-from search.store import IndexBusy, IndexMissing, resolve_index_dir
+from search.engine.core import Engine, open_engine
+from search.build.indexer import BuildFailed, BuildReport, build_index
+from search.query.request import InputError, SearchRequest, parse_request
+from search.engine.results import Hit, ResultPage
+from search.build.store import IndexBusy, IndexMissing, resolve_index_dir
 
 __all__ = ["Engine", "open_engine", "BuildFailed", "BuildReport", "build_index", "InputError",
            "SearchRequest", "parse_request", "Hit", "ResultPage", "IndexBusy", "IndexMissing",

@@ -15,10 +15,11 @@ import pytest
 from whoosh import index as whoosh_index
 
 from corpus import BUNDLED_CORPUS, read_sources
-from search import arrays, build_index
-from search.engine import Engine
-from search.fastpath import Evaluator
-from search.postings import TermCache
+from search import build_index
+from search.postings import arrays
+from search.engine.core import Engine
+from search.postings.evaluator import Evaluator
+from search.postings.termcache import TermCache
 from tests_support import request
 
 from test_perf_equivalence import _make_corpus_module

@@ -15,8 +15,8 @@ import pytest
 from whoosh.highlight import HtmlFormatter, WholeFragmenter, highlight
 
 from corpus import BUNDLED_CORPUS, read_sources
-from search.analysis import analyze, exact_analyzer, news_analyzer
-from search.highlighting import mark
+from search.text.analysis import analyze, exact_analyzer, news_analyzer
+from search.engine.highlighting import mark
 
 from test_perf_equivalence import _make_corpus_module
 

@@ -8,7 +8,7 @@ import pytest
 
 from corpus import BUNDLED_CORPUS, read_sources
 from search import BuildFailed, build_index, open_engine
-from search.store import CURRENT, current_generation
+from search.build.store import CURRENT, current_generation
 from tests_support import request
 
 
@@ -125,7 +125,7 @@ def test_a_build_in_another_process_holds_the_lock_until_it_dies(tmp_path: Path)
     index_dir = tmp_path / "ix"
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys, time; from pathlib import Path; "
-         "from search.store import writer_lock\n"
+         "from search.build.store import writer_lock\n"
          "with writer_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)",
          str(index_dir)], stdout=subprocess.PIPE, text=True)
     try:

@@ -20,13 +20,15 @@ from pathlib import Path
 import pytest
 
 from corpus import read_sources
-from search import arrays, build_index, fastbuild
+from search import build_index
+from search.postings import arrays
+from search.build import parallel as fastbuild
 from search.cache import LRUCache
-from search.engine import Engine
-from search.fastpath import Evaluator
-from search.postings import TermCache
-from search.query import parse_query
-from search.schema import day_number, from_stored
+from search.engine.core import Engine
+from search.postings.evaluator import Evaluator
+from search.postings.termcache import TermCache
+from search.query.parsing import parse_query
+from search.text.schema import day_number, from_stored
 from tests_support import request
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -245,7 +247,7 @@ def test_kind_counts_come_before_the_kind_filter(engine_and_searcher) -> None:
 def test_term_cache_is_bounded_by_postings() -> None:
     from array import array
 
-    from search.postings import TermCache
+    from search.postings.termcache import TermCache
 
     cache = TermCache(size=10, postings=100)
     for number in range(6):

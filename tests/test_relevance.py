@@ -283,8 +283,8 @@ def test_not_excludes_the_literal_word_only(judged_engine: Engine) -> None:
 
 def test_bad_synonyms_file_is_a_clear_error_not_a_crash(
         judged_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from search import synonyms
-    from search.request import InputError
+    from search.query import synonyms
+    from search.query.request import InputError
 
     bad = tmp_path / "synonyms.txt"
     bad.write_text("SSE = social and solidarity economy\nOSH\n", encoding="utf-8")
@@ -348,7 +348,7 @@ PIECES = ["SSE", "Viet", "Nam", "self", "help", '"', "“", "”", "(", ")", "AN
        exact=st.sampled_from(["", "1"]))
 def test_odd_queries_answer_or_say_why(judged_engine: Engine, words: list[str],
                                        exact: str) -> None:
-    from search.request import InputError
+    from search.query.request import InputError
 
     text = " ".join(words)
     try:

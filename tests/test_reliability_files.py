@@ -23,7 +23,7 @@ from click.testing import CliRunner
 
 from corpus import read_sources
 from search import open_engine
-from search.store import current_generation
+from search.build.store import current_generation
 from tests_support import request
 from webui.cli import main
 

@@ -23,7 +23,7 @@ import waitress
 from waitress import wasyncore
 
 from corpus import BUNDLED_CORPUS
-from search.store import current_generation
+from search.build.store import current_generation
 from webui import create_app
 
 CLIENTS = 4

@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask
 
 from search import IndexMissing
-from search.store import Generation
+from search.build.store import Generation
 from webui.settings import load_settings
 
 from webui.security import CSP  # noqa: F401  (kept importable from webui)

@@ -29,8 +29,8 @@ from search import (
     parse_request,
     resolve_index_dir,
 )
-from search.request import SORTS
-from search.store import IndexOutdated
+from search.query.request import SORTS
+from search.build.store import IndexOutdated
 
 INDEX_HELP = ("Index directory (default: $NEWS_SEARCH_INDEX, else "
               "~/.local/share/news-search/index).")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from search.timeline import Timeline
+from search.research.timeline import Timeline
 
 WIDTH = 640
 LEFT = 48

@@ -17,7 +17,7 @@ from datetime import date
 from markupsafe import Markup
 
 from search import Hit, ResultPage
-from search.request import DEFAULT_PER_PAGE, PER_PAGE_CHOICES, TRUE_WORDS
+from search.query.request import DEFAULT_PER_PAGE, PER_PAGE_CHOICES, TRUE_WORDS
 from webui.cite import Citation
 from webui.chart import MONTH_NAMES, Chart, bucket_name, build_chart
 from webui.links import SearchParams

@@ -12,7 +12,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from search.store import Generation
+from search.build.store import Generation
 from webui.cite import Citation, bibtex_escape
 
 GENERATION_PARAM = "gen"

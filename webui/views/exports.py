@@ -25,7 +25,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from corpus import Article
 from corpus.jsonl import PROVENANCE_KEY
 from search import InputError, SearchRequest, parse_request
-from search.store import Generation
+from search.build.store import Generation
 from webui.engine_ext import get_engine
 from webui.errors import WebError
 from webui.links import SearchParams

@@ -20,8 +20,8 @@ from flask import Blueprint, Response, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from search import InputError, SearchRequest, parse_request
-from search.kwic import DEFAULT_WIDTH, KwicLine, kwic
-from search.timeline import GRANULARITIES, Timeline, timeline
+from search.research.kwic import DEFAULT_WIDTH, KwicLine, kwic
+from search.research.timeline import GRANULARITIES, Timeline, timeline
 from webui.compare import MEASURES, build_compare_chart
 from webui.engine_ext import get_engine
 from webui.errors import WebError

@@ -92,7 +92,7 @@ def current_generation(index_dir: Path) -> Generation:
         raise IndexMissing(f"no index at {index_dir}: build one with "
                            f"'news-search index --index {index_dir}' (or 'news-search index' "
                            "for the bundled corpus at the default location)") from None
-    from search.schema import SCHEMA_VERSION  # here: schema imports whoosh, store need not
+    from search.text.schema import SCHEMA_VERSION  # here: schema imports whoosh, store need not
 
     if meta.get("schema") != SCHEMA_VERSION:
         raise IndexOutdated(f"the index at {index_dir} was built by another version of "

@@ -25,10 +25,10 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from corpus import Problem, ReadResult
-from search import arrays
-from search.fastbuild import write_index
-from search.schema import SCHEMA_VERSION, to_document
-from search.store import (META, IndexMissing, current_generation, new_build_dir, new_generation_id,
+from search.postings import arrays
+from search.build.parallel import write_index
+from search.text.schema import SCHEMA_VERSION, to_document
+from search.build.store import (META, IndexMissing, current_generation, new_build_dir, new_generation_id,
                           publish, record_history, remove_stale, write_meta,
                           writer_lock)
 

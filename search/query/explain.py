@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 from whoosh.reading import IndexReader
 
-from search.analysis import load_variants
-from search.query import EXACT_FIELDS, SEARCH_FIELDS
-from search.request import SearchRequest
+from search.text.analysis import load_variants
+from search.query.parsing import EXACT_FIELDS, SEARCH_FIELDS
+from search.query.request import SearchRequest
 
 _FIELD_NAMES = {"title": "the title", "summary": "the summary", "kind": "the kind",
                 "title_exact": "the title", "summary_exact": "the summary"}

@@ -41,7 +41,7 @@ from whoosh.analysis import (Analyzer, Filter, LowercaseFilter, RegexTokenizer, 
 
 from corpus.model import fold
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 VARIANTS_FILE = DATA_DIR / "variants.txt"
 # Apostrophes: straight, right and left single quotes, modifier letter; hyphens:
 # ASCII, Unicode hyphen, non-breaking hyphen, soft hyphen.

@@ -46,7 +46,7 @@ from whoosh.formats import Positions
 from whoosh.reading import SegmentReader
 
 from search.cache import LRUCache
-from search.postings import iter_postings
+from search._whoosh import iter_postings
 
 MAGIC = b"NSA1"
 SUFFIX = ".nsa"

@@ -23,7 +23,7 @@ from whoosh.columns import NumericColumn, RefBytesColumn
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 
 from corpus import Article
-from search.analysis import exact_analyzer, news_analyzer
+from search.text.analysis import exact_analyzer, news_analyzer
 
 # 3: the analyzer of the relevance work (spellings, joins); 4: day and kind_key
 # are columns only, no spelling fields (a third fewer postings to write).

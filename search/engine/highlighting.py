@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from whoosh.analysis import Analyzer, CompositeAnalyzer, RegexTokenizer, Token
 from whoosh.highlight import Fragment, HtmlFormatter, WholeFragmenter, highlight
 
-from search.analysis import JoinFilter
+from search.text.analysis import JoinFilter
 from search.cache import LRUCache
 
 MAX_WORDS = 200_000  # remembered words per analyzer (then forgotten and relearnt)

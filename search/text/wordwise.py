@@ -40,7 +40,7 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFil
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
 from corpus.model import fold
-from search.analysis import (
+from search.text.analysis import (
     _JOINERS,
     _POSSESSIVE,
     _PREFIX_MAX,

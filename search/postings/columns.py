@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from whoosh.reading import IndexReader
 
-from search.postings import TermCache
+from search.postings.termcache import TermCache
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from search.bounds import BoundError, parse_bound
+from search.query.bounds import BoundError, parse_bound
 
 Sort = Literal["relevance", "newest", "oldest", "random"]
 SORTS: tuple[str, ...] = ("relevance", "newest", "oldest", "random")

@@ -1,10 +1,28 @@
-"""A field's postings and term index, written as Whoosh's W3 codec writes them.
+"""Every use of Whoosh's private parts, in one module: the one door to Whoosh's internals.
 
-Whoosh writes a term through `W3FieldWriter.start_term`, one
+The rest of news-search uses Whoosh's public API (analyzers, the query parser,
+`Query` objects and `expanded_terms`, searchers, the codec's writers as
+`SegmentWriter` calls them). What the public API cannot do fast enough is done
+here, against the internals of the versions named in `TESTED_VERSIONS`; an
+import of any other version fails at once with a message, instead of
+misreading an index later. Upgrading Whoosh means reading this file.
+
+In file order:
+
+- reading: a W3 posting block taken whole (`block_ids`, `read_leaf`,
+  `iter_postings`), the per-document field lengths (`field_lengths`), where a
+  segment's files are (`segment_location`), BM25F's per-field B
+  (`bm25_field_b`), the codec's automaton for terms within N edits
+  (`terms_within`);
+- writing: a segment's length columns in one piece (`write_length_column`),
+  the table of contents naming the segments of a parallel build (`write_toc`),
+  and a field's postings and term index in the W3 format (`write_field`).
+
+`write_field` writes what Whoosh's `W3FieldWriter.start_term`, one
 `W3PostingsWriter.add_posting` per posting (checks, block statistics, a
-`_write_block` every 128 postings: two pickles, zlib, six small writes), then
-`finish_term` (`W3TermInfo.to_bytes`, `OrderedHashWriter.add`). `write_field`
-produces the same bytes from a term's whole posting lists at once:
+`_write_block` every 128 postings: two pickles, zlib, six small writes) and
+`finish_term` (`W3TermInfo.to_bytes`, `OrderedHashWriter.add`) write, from a
+term's whole posting lists at once:
 
 - the postings file: per term the magic `W3Bl`, then per block of 128 the int
   length of info + data (negative for the last block), the pickled block info
@@ -22,26 +40,150 @@ stored uncompressed (`COMPRESS_MIN`), which the format provides for. With
 tests/test_fastbuild.py checks. Writes are gathered in memory and handed to
 the files a megabyte at a time.
 
-Whoosh internals relied on (whoosh-reloaded 2.7.x): `W3FieldWriter._postfile`,
-`._tindex`, `._fieldid`; `OrderedHashWriter.index`, `.lastkey`, `.buckets`,
-`.hashfn`, `.dbfile`, `.directory`, `._write_hashes` (replaced, per instance, by
-the same tables written in one piece); `filetables._lengths`, `._pointer`; `W3TermInfo._struct`;
-`WHOOSH3_HEADER_MAGIC`; the W3 block layout above.
+Internals relied on (whoosh-reloaded 2.7.5 = Whoosh 2.7.4's code):
+`W3LeafMatcher._data`, `._read_data`, `._read_weights`, `._weights`,
+`._read_values`, `._values`, `._next_block`, `._byteids`; `SegmentReader._perdoc`,
+`._storage`, `._codec`, `._segment`; `W3PerDocWriter._fieldlengths`,
+`._create_column`, `._get_column` and the NumericColumn writer's `._dbfile`,
+`._count`; `BM25F._field_B`; `whoosh.index.TOC`, `clean_files`;
+`W3FieldWriter._postfile`, `._tindex`, `._fieldid`; `OrderedHashWriter.index`,
+`.lastkey`, `.buckets`, `.hashfn`, `.dbfile`, `.directory`, `._write_hashes`
+(replaced, per instance, by the same tables written in one piece);
+`filetables._lengths`, `._pointer`; `W3TermInfo._struct`; `WHOOSH3_HEADER_MAGIC`;
+the W3 block layout above.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable, Sequence
-from itertools import starmap
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import accumulate, starmap
 from operator import sub
-from pickle import dumps
+from pathlib import Path
+from pickle import dumps, loads
 from typing import Any
 from zlib import compress
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+import whoosh
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher, W3TermInfo
+from whoosh.codec.whoosh3 import _lenfield
 from whoosh.filedb.filetables import _lengths, _pointer
+from whoosh.index import TOC, clean_files
+from whoosh.reading import IndexReader
 from whoosh.system import pack_int, pack_long, pack_ushort
+
+# Whoosh 2.7.4 and whoosh-reloaded 2.7.5 (2.7.4's code, fixed for Python 3.11-3.13).
+TESTED_VERSIONS = ((2, 7, 4), (2, 7, 5))
+if tuple(whoosh.__version__[:3]) not in TESTED_VERSIONS:
+    raise ImportError(
+        f"news-search reads Whoosh's internals as Whoosh {' and '.join('.'.join(map(str, v)) for v in TESTED_VERSIONS)} "
+        f"lay them out, but Whoosh {'.'.join(map(str, whoosh.__version__))} is installed: "
+        "install whoosh-reloaded>=2.7.5,<2.8 (pip install 'whoosh-reloaded>=2.7.5,<2.8'), "
+        "or check search/_whoosh.py against the new version and add it to TESTED_VERSIONS")
+
+
+# -- reading -------------------------------------------------------------------------------
+
+def block_ids(matcher: W3LeafMatcher, offset: int) -> list[int]:
+    """The document numbers of the matcher's current block, decoded at C speed.
+
+    Whoosh stores them as deltas and sums them in a Python generator
+    (`delta_decode`); `accumulate` gives the same numbers.
+    """
+    if matcher._data is None:
+        matcher._read_data()
+    return list(accumulate(matcher._data[0], initial=offset))[1:]
+
+
+def decode_positions(value: bytes) -> list[int]:
+    """Positions.decode_positions, with the running sum done by accumulate."""
+    return list(accumulate(loads(value[4:] if value.endswith(b".") else value[4:] + b".")))
+
+
+def read_leaf(matcher: Any, offset: int, ids: array, weights: array) -> None:
+    """Append the document numbers (+ offset) and weights of every posting of a term."""
+    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+        # Whole blocks at a time: the same data Whoosh decodes, minus the
+        # per-posting method calls.
+        while matcher.is_active():
+            ids.extend(block_ids(matcher, offset))
+            matcher._read_weights()
+            weights.extend(matcher._weights)
+            matcher._next_block()
+        return
+    while matcher.is_active():  # a deletion filter, or another codec: one at a time
+        ids.append(matcher.id() + offset)
+        weights.append(matcher.weight())
+        matcher.next()
+
+
+def iter_postings(matcher: Any, offset: int,
+                  fmt: Any) -> Iterator[tuple[int, float, list[int]]]:
+    """(document number + offset, weight, positions) of every posting of a term:
+    W3 blocks whole, any other matcher (a deletion filter) one posting at a time."""
+    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+        while matcher.is_active():
+            block = block_ids(matcher, offset)
+            matcher._read_weights()
+            matcher._read_values()
+            yield from zip(block, matcher._weights, map(decode_positions, matcher._values))
+            matcher._next_block()
+        return
+    while matcher.is_active():
+        yield (matcher.id() + offset, matcher.weight(),
+               list(fmt.decode_positions(matcher.value())))
+        matcher.next()
+
+
+def field_lengths(reader: Any, field: str) -> bytes:
+    """The encoded length byte of `field` for each document of one segment."""
+    column = reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+    return bytes(column) if column is not None else bytes(reader.doc_count_all())
+
+
+def segment_location(reader: Any) -> tuple[Path | None, str]:
+    """The folder of a segment reader's files (None when not on disk) and its segment id."""
+    folder = getattr(getattr(reader, "_storage", None), "folder", None)
+    return (Path(folder) if folder is not None else None), reader.segment().segment_id()
+
+
+def bm25_field_b(weighting: Any, field: str) -> float:
+    """The B parameter BM25F uses for `field` (a per-field value, else the default)."""
+    return float(weighting._field_B.get(field, weighting.B))
+
+
+def terms_within(leaf: Any, field: str, text: str, edits: int) -> set[str]:
+    """Terms of `field` in one segment within `edits` edits of `text`, sharing its first
+    letter, walked with the codec's automaton (Whoosh's own `terms_within` on a
+    multi-segment reader tests every term of the field)."""
+    try:
+        automata = leaf._codec.automata(leaf._storage, leaf._segment)
+        return set(automata.terms_within(leaf.cursor(field), text, edits, 1))
+    except (AttributeError, TypeError, KeyError):
+        return set(IndexReader.terms_within(leaf, field, text, edits, 1))
+
+
+# -- writing -------------------------------------------------------------------------------
+
+def write_length_column(perdoc: Any, name: str, total: int, content: bytes) -> None:
+    """What `W3PerDocWriter.add_field` does with each document's length of field `name`,
+    for all documents at once: add to the total, and write the length column (a byte
+    per document, up to the last non-zero one, as the NumericColumn writer leaves it)."""
+    perdoc._fieldlengths[name] += total
+    column = _lenfield(name)
+    perdoc._create_column(column, LENGTHS_COLUMN)
+    writer = perdoc._get_column(column)
+    writer._dbfile.write(content)
+    writer._count = len(content)
+
+
+def write_toc(storage: Any, schema: Any, segments: list[Any], indexname: str,
+              generation: int = 1) -> None:
+    """Name `segments` as the index's segments in a new table of contents, and remove
+    the files of earlier generations (as a commit of Whoosh's writer does)."""
+    TOC(schema, segments, generation).write(storage, indexname)
+    clean_files(storage, indexname, generation, segments)
+
 
 BLOCK = 128  # postings per block: the W3Codec default, which Whoosh's writer uses
 COMPRESSION = 3  # the W3Codec default zlib level

@@ -29,8 +29,9 @@ from whoosh import query as wq
 from whoosh.analysis import Analyzer
 from whoosh.reading import IndexReader
 
-from search.analysis import news_analyzer, read_variants
-from search.synonyms import Key, SynonymTable, default_table, expand_synonyms, in_fields, unit_of
+from search._whoosh import terms_within
+from search.text.analysis import news_analyzer, read_variants
+from search.query.synonyms import Key, SynonymTable, default_table, expand_synonyms, in_fields, unit_of
 
 NEAR = 4
 MAX_RELAXED_PARTS = 6  # beyond this, 'all but one' is too many combinations to spell out
@@ -116,11 +117,7 @@ def _terms_within(reader: IndexReader, field: str, text: str, edits: int) -> set
     """
     found: set[str] = set()
     for leaf, _ in reader.leaf_readers():
-        try:
-            automata = leaf._codec.automata(leaf._storage, leaf._segment)  # type: ignore[attr-defined]
-            found.update(automata.terms_within(leaf.cursor(field), text, edits, 1))
-        except (AttributeError, TypeError, KeyError):
-            found.update(IndexReader.terms_within(leaf, field, text, edits, 1))
+        found |= terms_within(leaf, field, text, edits)
     return found
 
 

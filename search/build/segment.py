@@ -42,15 +42,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, _lenfield
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import Schema, UnknownFieldError
 from whoosh.filedb.filestore import FileStorage, Storage
 from whoosh.formats import Positions
 from whoosh.util.numeric import length_to_byte
 
-from search import arrays
-from search.fastanalysis import FastAnalyzer, from_analyzer
-from search.w3write import COMPRESS_MIN, Postings, write_field
+from search.postings import arrays
+from search.text.wordwise import FastAnalyzer, from_analyzer
+from search._whoosh import COMPRESS_MIN, Postings, write_field, write_length_column
 
 _WEIGHTS = tuple(float(n) for n in range(256))  # shared float objects for small counts
 
@@ -203,13 +203,7 @@ class SegmentBuilder:
             field = self.fields[name]
             if not field.total:
                 continue
-            perdoc._fieldlengths[name] += field.total
-            column = _lenfield(name)
-            perdoc._create_column(column, LENGTHS_COLUMN)
-            writer = perdoc._get_column(column)
-            content = bytes(field.lengths).rstrip(b"\0")
-            writer._dbfile.write(content)
-            writer._count = len(content)
+            write_length_column(perdoc, name, field.total, bytes(field.lengths).rstrip(b"\0"))
 
     def cancel(self) -> None:
         """Close the files of a segment that will not be finished (as Whoosh's own

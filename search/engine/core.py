@@ -37,16 +37,16 @@ from whoosh.searching import Searcher
 
 from corpus import Article
 from search.cache import DEFAULT_PAGES, LRUCache
-from search.columns import Columns, load_columns
-from search.expansion import describe_expansion, nearest_word, relax, respellings
-from search.explain import Explanation, explain
-from search.fastpath import Evaluator
-from search.highlighting import mark
-from search.query import EXACT_FIELDS, check_expansion, field_terms, make_parser, parse_query
-from search.request import InputError, SearchRequest
-from search.results import Hit, ResultPage
-from search.schema import day_number, from_stored
-from search.store import CURRENT, META, Generation, current_generation, read_history
+from search.postings.columns import Columns, load_columns
+from search.query.expansion import describe_expansion, nearest_word, relax, respellings
+from search.query.explain import Explanation, explain
+from search.postings.evaluator import Evaluator
+from search.engine.highlighting import mark
+from search.query.parsing import EXACT_FIELDS, check_expansion, field_terms, make_parser, parse_query
+from search.query.request import InputError, SearchRequest
+from search.engine.results import Hit, ResultPage
+from search.text.schema import day_number, from_stored
+from search.build.store import CURRENT, META, Generation, current_generation, read_history
 
 DENSE_SHARE = 20  # date order by walking the cached order when >= 1/20 of items match
 # "Did you mean" suggests words as the items write them: the literal fields' words.

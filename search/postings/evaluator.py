@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -35,8 +34,9 @@ from whoosh.formats import Positions
 from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 
-from search import arrays
-from search.postings import LENGTH_OF_BYTE, TermCache, iter_postings, read_leaf
+from search.postings import arrays
+from search._whoosh import bm25_field_b, iter_postings, read_leaf, segment_location
+from search.postings.termcache import LENGTH_OF_BYTE, TermCache
 
 PRELOAD_MAX_DOCS = 5_000  # whoosh.query.Or's threshold for its preloading matcher
 SCORED_NODES = (wq.Term, wq.And, wq.Or, wq.Phrase, wq.Prefix, wq.Wildcard, wq.AndMaybe)
@@ -68,10 +68,9 @@ class Evaluator:
                 reader = leaf.reader()
                 mapped = None
                 if isinstance(reader, SegmentReader) and not reader.has_deletions():
-                    folder = getattr(reader._storage, "folder", None)
+                    folder, segment_id = segment_location(reader)
                     if folder is not None:
-                        mapped = arrays.load(arrays.arrays_path(
-                            Path(folder), reader.segment().segment_id()))
+                        mapped = arrays.load(arrays.arrays_path(folder, segment_id))
                         if mapped is not None and mapped.docs != reader.doc_count_all():
                             mapped = None
                 found.append((reader, offset, mapped))
@@ -194,7 +193,7 @@ class Evaluator:
             return self.mask(node.a)
         if isinstance(node, (wq.Prefix, wq.Wildcard)) and node.text:
             result = np.zeros(self.size, bool)
-            for btext in node._btexts(self.searcher.reader()):
+            for _, btext in node.expanded_terms(self.searcher.reader()):
                 result[self.postings(node.fieldname, btext)[0]] = True
             return result
         if isinstance(node, wq.Phrase) and node.words:
@@ -272,7 +271,7 @@ class Evaluator:
             # As MultiTerm.matcher: an Or of the expanded words with the node's
             # boost, except that a single word is matched as a plain, unboosted Term.
             terms = [wq.Term(node.fieldname, word)
-                     for word in node._btexts(self.searcher.reader()) if word]
+                     for _, word in node.expanded_terms(self.searcher.reader()) if word]
             if len(terms) == 1:
                 return self._term_scores(terms[0], wanted)
             return self._score(wq.Or(terms, boost=node.boost), wanted)
@@ -327,7 +326,7 @@ class Evaluator:
         weighting = searcher.weighting
         idf = searcher.idf(field, btext)  # cached per searcher
         avgfl = searcher.avg_field_length(field) or 1
-        big_b, k1 = weighting._field_B.get(field, weighting.B), weighting.K1
+        big_b, k1 = bm25_field_b(weighting, field), weighting.K1
         boost = node.boost
         # Whoosh's bm25(): idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))).
         # The score depends only on (frequency, encoded length): a table of those,

@@ -22,8 +22,8 @@ from whoosh.qparser.plugins import BoostPlugin, FieldAliasPlugin, RangePlugin
 from whoosh.reading import IndexReader
 from whoosh.fields import Schema
 
-from search.expansion import expand, quoted_terms, respell_unknown
-from search.request import MAX_QUERY_CHARS, InputError
+from search.query.expansion import expand, quoted_terms, respell_unknown
+from search.query.request import MAX_QUERY_CHARS, InputError
 
 SEARCH_FIELDS = ("title", "summary", "kind")
 FIELD_BOOSTS = {"title": 3.0, "summary": 1.0, "kind": 0.5}
@@ -136,7 +136,7 @@ def check_expansion(parsed: wq.Query, reader: IndexReader) -> None:
     for node in parsed.leaves():
         if isinstance(node, (wq.Prefix, wq.Wildcard)):
             count = 0
-            for _ in node._btexts(reader):
+            for _ in node.expanded_terms(reader):
                 count += 1
                 if count > MAX_EXPANSION:
                     raise InputError(f"'{node.text}' matches more than {MAX_EXPANSION:,} "

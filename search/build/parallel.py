@@ -42,11 +42,11 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.index import TOC, clean_files
 
 from corpus import Article
-from search.schema import build_schema
-from search.segwriter import SegmentBuilder
+from search._whoosh import write_toc
+from search.text.schema import build_schema
+from search.build.segment import SegmentBuilder
 
 Progress = Callable[[int, int], None]
 ToDocument = Callable[[Article], dict[str, object]]
@@ -100,8 +100,7 @@ def write_index(building: Path, articles: Sequence[Article], to_document: ToDocu
                     for number, (start, end) in enumerate(chunks)]
     else:
         segments = _in_workers(storage, articles, chunks, to_document, tally, procs)
-    TOC(schema, segments, 1).write(storage, INDEX_NAME)
-    clean_files(storage, INDEX_NAME, 1, segments)
+    write_toc(storage, schema, segments, INDEX_NAME)
     storage.temp_storage(f"{INDEX_NAME}.tmp").destroy()
     tally.finished()
     return sum(segment.doc_count_all() for segment in segments)

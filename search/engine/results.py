@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 
 from corpus import Article
-from search.request import SearchRequest
+from search.query.request import SearchRequest
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from pathlib import Path
 from whoosh import query as wq
 from whoosh.analysis import Analyzer
 
-from search.analysis import DATA_DIR, news_analyzer
+from search.text.analysis import DATA_DIR, news_analyzer
 
 SYNONYMS_FILE = DATA_DIR / "synonyms.txt"
 SYNONYM_WEIGHT = 0.4

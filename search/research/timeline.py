@@ -17,8 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from search.engine import Engine, Matches
-from search.request import InputError, SearchRequest
+from search.engine.core import Engine, Matches
+from search.query.request import InputError, SearchRequest
 
 Granularity = Literal["year", "quarter", "month"]
 GRANULARITIES: tuple[str, ...] = ("year", "quarter", "month")

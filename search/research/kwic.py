@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from search.engine import Engine
-from search.query import EXACT_FIELDS, field_terms
-from search.request import InputError, SearchRequest
+from search.engine.core import Engine
+from search.query.parsing import EXACT_FIELDS, field_terms
+from search.query.request import InputError, SearchRequest
 
 DEFAULT_WIDTH = 6
 MAX_ITEMS = 2_000

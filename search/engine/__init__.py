@@ -1,0 +1,1 @@
+"""The engine: answers a SearchRequest with a ResultPage over the live index generation."""
