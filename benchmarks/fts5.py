@@ -134,9 +134,9 @@ class Fts5Search:
             params += [day_number(request.date_from) if request.date_from else 0,
                        day_number(request.date_to) if request.date_to else 99999999]
         kind_rows = run(f"SELECT i.kind, count(*) {source} GROUP BY i.kind", params).fetchall()
-        if request.kinds:
-            source += f" AND i.kind IN ({', '.join('?' * len(request.kinds))})"
-            params += list(request.kinds)
+        if request.selected("kind"):
+            source += f" AND i.kind IN ({', '.join('?' * len(request.selected("kind")))})"
+            params += list(request.selected("kind"))
         month_rows = run(f"SELECT i.ym, count(*) {source} GROUP BY i.ym ORDER BY i.ym",
                          params).fetchall()
         total = sum(count for _, count in month_rows)

@@ -105,12 +105,12 @@ def test_an_export_names_the_generation_its_items_come_from(tmp_path: Path) -> N
     first = build_index(read_sources([write_jsonl(tmp_path / "a.jsonl", "Alpha one",
                                                   "Alpha two")]), index_dir)
     engine = open_engine(index_dir)
-    generation, articles = engine.export(request(q="alpha"))
+    generation, hits = engine.export(request(q="alpha"))
     second = build_index(read_sources([write_jsonl(tmp_path / "b.jsonl", "Alpha three")]),
                          index_dir)
     assert second.generation != first.generation
     assert generation.id == first.generation
-    assert sorted(a.title for a in articles) == ["Alpha one", "Alpha two"]
+    assert sorted(h.article.title for h in hits) == ["Alpha one", "Alpha two"]
     assert engine.export(request(q="alpha"))[0].id == second.generation
     engine.close()
 

@@ -308,7 +308,7 @@ def test_an_update_is_a_new_generation_and_leaves_the_old_one_byte_for_byte(live
     old = current_generation(index_dir)
     old_files = {name: digest for name, digest in files.items()
                  if name.startswith(old.path.name + "/")}
-    searcher = engine._searcher()[1]  # a searcher open on the old generation
+    searcher = engine.handle.view().searcher  # a searcher open on the old generation
     source = write_items(tmp_path / "more.jsonl", 5)
     code, output = invoke("index", str(source), "--update", "--index", str(index_dir))
     assert code == 0, output

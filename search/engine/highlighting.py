@@ -1,33 +1,37 @@
-"""Mark the words of a text that match a query's terms: Whoosh's highlight, memoized.
+"""Find the words of a text that match a query's terms: Whoosh's highlighting, memoized.
 
-`whoosh.highlight.highlight` runs the whole analyzer chain over every text
-shown, a generator per filter per word: at 20 hits with title and summary
-that was most of the time of a page for a rare word. Almost every step of
-the chain works on one word at a time, so here each distinct word is
-analysed once (per analyzer) and remembered; the text is split with the
-analyzer's own tokenizer pattern, and the matching spans are handed to
-Whoosh's own `HtmlFormatter`, so the markup is Whoosh's to the byte.
+`spans(text, terms, analyzer)` gives the (start, end) character spans of the
+words whose index terms are among `terms`, the ones Whoosh's `highlight`
+marks; a front end renders them (`<mark>` in the web UI, plain text or colour
+in the command line). Whoosh's highlighter runs the whole analyzer chain over
+every text shown, a generator per filter per word: at 20 hits with title and
+summary that was most of the time of a page for a rare word. Almost every
+step of the chain works on one word at a time, so here each distinct word is
+analysed once (per analyzer) and remembered, and the text is split with the
+analyzer's own tokenizer pattern.
 
 The one step that looks at two words together is `JoinFilter` ("viet nam" ->
-"vietnam"): a text holding a word that can start such a pair is highlighted
-by Whoosh's full chain instead. `tests/test_highlighting.py` compares both
-ways over every title and summary of the test corpora.
+"vietnam"): a text holding a word that can start such a pair goes through the
+full chain instead, its matched tokens kept as Whoosh's formatter keeps them
+(in order, none overlapping the one before). `tests/test_highlighting.py`
+compares the spans, rendered, with Whoosh's own highlight over every title and
+summary of the test corpora.
 """
 
 from __future__ import annotations
 
-import html
 import threading
 from dataclasses import dataclass
 
-from whoosh.analysis import Analyzer, CompositeAnalyzer, RegexTokenizer, Token
-from whoosh.highlight import Fragment, HtmlFormatter, WholeFragmenter, highlight
+from whoosh.analysis import Analyzer, CompositeAnalyzer, RegexTokenizer
 
 from search.text.analysis import JoinFilter
 from search.cache import LRUCache
 
 MAX_WORDS = 200_000  # remembered words per analyzer (then forgotten and relearnt)
 ANALYZERS = 8
+
+Span = tuple[int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,34 +84,30 @@ def _memo(analyzer: Analyzer) -> _Memo:
     return found
 
 
-def _formatter() -> HtmlFormatter:
-    return HtmlFormatter(tagname="mark", classname="hl", termclass="t")
-
-
-def mark(text: str, terms: frozenset[str], analyzer: Analyzer) -> str:
-    """`text` HTML-escaped, with each word whose term is in `terms` wrapped in
-    `<mark class="hl tN">` (N numbers the distinct words marked, 0-4)."""
+def spans(text: str, terms: frozenset[str], analyzer: Analyzer) -> tuple[Span, ...]:
+    """The (start, end) of each word of `text` whose term (through `analyzer`) is in
+    `terms`, in order and not overlapping."""
     if not terms or not text:
-        return html.escape(text, quote=False)
+        return ()
     memo = _memo(analyzer)
-    spans = None if memo.pattern is None else _spans(text, terms, memo)
-    if spans is None:  # the full chain (a possible two-word join, another tokenizer)
-        marked = highlight(text, set(terms), analyzer, WholeFragmenter(charlimit=None),
-                           _formatter(), top=1, mode="query")
-        return marked or html.escape(text, quote=False)
-    if not spans:
-        return html.escape(text, quote=False)
-    matches = [Token(startchar=start, endchar=end, matched=True) for start, end in spans]
-    return _formatter()(text, [Fragment(text, matches)])
+    found = None if memo.pattern is None else _spans(text, terms, memo)
+    if found is None:  # the full chain (a possible two-word join, another tokenizer)
+        found = []
+        end = 0
+        for token in analyzer(text, chars=True, mode="query", removestops=False):
+            if token.text in terms and token.startchar >= end:
+                found.append((token.startchar, token.endchar))
+                end = token.endchar
+    return tuple(found)
 
 
-def _spans(text: str, terms: frozenset[str], memo: _Memo) -> list[tuple[int, int]] | None:
-    spans = []
+def _spans(text: str, terms: frozenset[str], memo: _Memo) -> list[Span] | None:
+    found = []
     word = memo.word
-    for found in memo.pattern.finditer(text):  # type: ignore[union-attr]
-        known = word(found.group())
+    for match in memo.pattern.finditer(text):  # type: ignore[union-attr]
+        known = word(match.group())
         if known.may_join:
             return None
         if not known.terms.isdisjoint(terms):
-            spans.append(found.span())
-    return spans
+            found.append(match.span())
+    return found

@@ -25,7 +25,8 @@ Whoosh's straightforward path.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -39,7 +40,6 @@ from search._whoosh import bm25_field_b, iter_postings, read_leaf, segment_locat
 from search.postings.termcache import LENGTH_OF_BYTE, TermCache
 
 PRELOAD_MAX_DOCS = 5_000  # whoosh.query.Or's threshold for its preloading matcher
-SCORED_NODES = (wq.Term, wq.And, wq.Or, wq.Phrase, wq.Prefix, wq.Wildcard, wq.AndMaybe)
 POSITION_BITS = 32  # (document << 32) | position: one sortable key per occurrence
 
 Postings = tuple[np.ndarray, np.ndarray]  # global document numbers (ascending), weights
@@ -170,35 +170,16 @@ class Evaluator:
         return found
 
     def _match(self, node: wq.Query) -> np.ndarray:
-        if isinstance(node, wq.Term):
-            return self._mask_of(self.postings(node.fieldname, node.text)[0])
-        if isinstance(node, wq.And):
-            result = self.live_mask().copy()
-            for child in node.subqueries:
-                if isinstance(child, wq.Not):
-                    result &= ~self.mask(child.query)
-                else:
-                    result &= self.mask(child)
-            return result
-        if isinstance(node, wq.Or) and not getattr(node, "minmatch", None):
-            result = np.zeros(self.size, bool)
-            for child in node.subqueries:
-                result |= self.mask(child)
-            return result
-        if isinstance(node, wq.Not):
-            return self.live_mask() & ~self.mask(node.query)
-        if isinstance(node, wq.AndNot):
-            return self.mask(node.a) & ~self.mask(node.b)
-        if isinstance(node, wq.AndMaybe):
-            return self.mask(node.a)
-        if isinstance(node, (wq.Prefix, wq.Wildcard)) and node.text:
-            result = np.zeros(self.size, bool)
-            for _, btext in node.expanded_terms(self.searcher.reader()):
-                result[self.postings(node.fieldname, btext)[0]] = True
-            return result
-        if isinstance(node, wq.Phrase) and node.words:
-            return self._phrase(node)
-        # Anything else: Whoosh matches this node (deletions included).
+        operator = operator_for(node)
+        if operator is not None:
+            found = operator.match(self, node)
+            if found is not None:
+                return found
+        return self.whoosh_mask(node)
+
+    def whoosh_mask(self, node: wq.Query) -> np.ndarray:
+        """The documents Whoosh matches for `node` (deletions included): for any node the
+        table of operators does not evaluate."""
         return self._mask_of(np.fromiter(self.searcher.docs_for_query(node), np.int64))
 
     def _phrase(self, node: wq.Phrase, within: np.ndarray | None = None) -> np.ndarray:
@@ -243,19 +224,10 @@ class Evaluator:
 
     def scorable(self, node: wq.Query) -> bool:
         """Whether `scores` reproduces Whoosh's ranking for this tree."""
-        if isinstance(node, wq.Or) and getattr(node, "minmatch", None):
+        operator = operator_for(node)
+        if operator is None or operator.scorable is None or getattr(node, "scale", None):
             return False
-        if not isinstance(node, SCORED_NODES) or getattr(node, "scale", None):
-            return False
-        if isinstance(node, wq.Phrase):
-            return bool(node.words)
-        if isinstance(node, wq.AndMaybe):
-            return self.scorable(node.a) and self.scorable(node.b)
-        if isinstance(node, (wq.Prefix, wq.Wildcard)):
-            # In an index of at most 5,000 documents Whoosh's Or preloads the
-            # expanded words without scores (PreloadedOr), so its ranking differs.
-            return bool(node.text) and self.searcher.doc_count_all() > PRELOAD_MAX_DOCS
-        return all(self.scorable(child) for child in node.children())
+        return operator.scorable(self, node)
 
     def scores(self, node: wq.Query, wanted: np.ndarray) -> np.ndarray:
         """BM25F scores of every document (0 outside `wanted`, a boolean mask of
@@ -265,34 +237,10 @@ class Evaluator:
     def _score(self, node: wq.Query, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(scores, mask) of the documents of `wanted` that match `node`; scores
         are 0 outside the mask."""
-        if isinstance(node, wq.Term):
-            return self._term_scores(node, wanted)
-        if isinstance(node, (wq.Prefix, wq.Wildcard)):
-            # As MultiTerm.matcher: an Or of the expanded words with the node's
-            # boost, except that a single word is matched as a plain, unboosted Term.
-            terms = [wq.Term(node.fieldname, word)
-                     for _, word in node.expanded_terms(self.searcher.reader()) if word]
-            if len(terms) == 1:
-                return self._term_scores(terms[0], wanted)
-            return self._score(wq.Or(terms, boost=node.boost), wanted)
-        if isinstance(node, wq.AndMaybe):
-            # AndMaybeMatcher: a's score, plus b's where b matches too; the
-            # query's own boost is not applied (BinaryQuery.matcher ignores it).
-            scores, mask = self._score(node.a, wanted)
-            scores += self._score(node.b, mask)[0]
-            return scores, mask
-        if isinstance(node, wq.Phrase):
-            # Whoosh scores a phrase match (SpanNear2) as the sum of its words' scores.
-            words = wq.And([wq.Term(node.fieldname, word) for word in node.words])
-            known = self._masks.get(node)
-            inside = wanted & known if known is not None else self._phrase(node, wanted)
-            scores, mask = self._score(words, inside)
-        elif isinstance(node, wq.And):
-            mask = wanted & self.mask(node)
-            scores = self._sum((self._score(child, mask) for child in node.subqueries))[0]
-        else:  # Or: a document scores what the children it matches score
-            scores, mask = self._sum(self._score(child, wanted) for child in node.subqueries)
-        if node.boost != 1.0:
+        operator = operator_for(node)
+        assert operator is not None and operator.score is not None, node
+        scores, mask = operator.score(self, node, wanted)
+        if operator.boosted and node.boost != 1.0:
             scores *= node.boost
         return scores, mask
 
@@ -311,7 +259,8 @@ class Evaluator:
             return np.zeros(self.size), np.zeros(self.size, bool)
         return scores, mask
 
-    def _term_scores(self, node: wq.Term, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def term_scores(self, node: wq.Term, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, mask) of one term for the documents of `wanted`: Whoosh's BM25F."""
         field = node.fieldname
         scores, mask = np.zeros(self.size), np.zeros(self.size, bool)
         ids, weights = self.postings(field, node.text)
@@ -342,6 +291,138 @@ class Evaluator:
         scores[ids] = np.array(table)[slot.reshape(-1) * 256 + lengths[ids]]
         mask[ids] = True
         return scores, mask
+
+
+# -- the operators: how each kind of query node is matched and scored ----------------------
+
+Scored = tuple[np.ndarray, np.ndarray]
+
+
+@dataclass(frozen=True, slots=True)
+class Operator:
+    """How the evaluator handles one class of Whoosh query node.
+
+    `match(evaluator, node)` gives the node's documents as a mask, or None to let
+    Whoosh match it. `scorable(evaluator, node)` says whether `score` reproduces
+    Whoosh's ranking for it (None: never); `score(evaluator, node, wanted)` gives
+    (scores, mask) for the documents of `wanted`, `boosted` whether the node's own
+    boost then multiplies the scores (as Whoosh's matcher for it does).
+    """
+
+    match: Callable[[Evaluator, Any], np.ndarray | None]
+    scorable: Callable[[Evaluator, Any], bool] | None = None
+    score: Callable[[Evaluator, Any, np.ndarray], Scored] | None = None
+    boosted: bool = True
+
+
+def _match_and(ev: Evaluator, node: wq.And) -> np.ndarray:
+    result = ev.live_mask().copy()
+    for child in node.subqueries:
+        if isinstance(child, wq.Not):
+            result &= ~ev.mask(child.query)
+        else:
+            result &= ev.mask(child)
+    return result
+
+
+def _match_or(ev: Evaluator, node: wq.Or) -> np.ndarray | None:
+    if getattr(node, "minmatch", None):
+        return None  # Whoosh's Or(minmatch=...) restricts only its scoring
+    result = np.zeros(ev.size, bool)
+    for child in node.subqueries:
+        result |= ev.mask(child)
+    return result
+
+
+def _match_pattern(ev: Evaluator, node: wq.PatternQuery) -> np.ndarray | None:
+    if not node.text:
+        return None
+    result = np.zeros(ev.size, bool)
+    for _, btext in node.expanded_terms(ev.searcher.reader()):
+        result[ev.postings(node.fieldname, btext)[0]] = True
+    return result
+
+
+def _all_children(ev: Evaluator, node: wq.Query) -> bool:
+    return all(ev.scorable(child) for child in node.children())
+
+
+def _pattern_scorable(ev: Evaluator, node: wq.PatternQuery) -> bool:
+    # In an index of at most 5,000 documents Whoosh's Or preloads the
+    # expanded words without scores (PreloadedOr), so its ranking differs.
+    return bool(node.text) and ev.searcher.doc_count_all() > PRELOAD_MAX_DOCS
+
+
+def _score_pattern(ev: Evaluator, node: wq.PatternQuery, wanted: np.ndarray) -> Scored:
+    # As MultiTerm.matcher: an Or of the expanded words with the node's
+    # boost, except that a single word is matched as a plain, unboosted Term.
+    terms = [wq.Term(node.fieldname, word)
+             for _, word in node.expanded_terms(ev.searcher.reader()) if word]
+    if len(terms) == 1:
+        return ev.term_scores(terms[0], wanted)
+    return ev._score(wq.Or(terms, boost=node.boost), wanted)
+
+
+def _score_and_maybe(ev: Evaluator, node: wq.AndMaybe, wanted: np.ndarray) -> Scored:
+    # AndMaybeMatcher: a's score, plus b's where b matches too; the
+    # query's own boost is not applied (BinaryQuery.matcher ignores it).
+    scores, mask = ev._score(node.a, wanted)
+    scores += ev._score(node.b, mask)[0]
+    return scores, mask
+
+
+def _score_phrase(ev: Evaluator, node: wq.Phrase, wanted: np.ndarray) -> Scored:
+    # Whoosh scores a phrase match (SpanNear2) as the sum of its words' scores.
+    words = wq.And([wq.Term(node.fieldname, word) for word in node.words])
+    known = ev._masks.get(node)
+    inside = wanted & known if known is not None else ev._phrase(node, wanted)
+    return ev._score(words, inside)
+
+
+def _score_and(ev: Evaluator, node: wq.And, wanted: np.ndarray) -> Scored:
+    mask = wanted & ev.mask(node)
+    return ev._sum(ev._score(child, mask) for child in node.subqueries)[0], mask
+
+
+def _score_or(ev: Evaluator, node: wq.Or, wanted: np.ndarray) -> Scored:
+    # A document scores what the children it matches score.
+    return ev._sum(ev._score(child, wanted) for child in node.subqueries)
+
+
+# One entry per class of node (a subclass not listed is handled as its nearest listed
+# base class, as an isinstance test would). Adding an operator: a Query subclass and a
+# parser plugin (query/parsing.py), an entry here, a describer in query/explain.py.
+OPERATORS: dict[type, Operator] = {
+    wq.Term: Operator(
+        match=lambda ev, node: ev._mask_of(ev.postings(node.fieldname, node.text)[0]),
+        scorable=lambda ev, node: True,
+        score=lambda ev, node, wanted: ev.term_scores(node, wanted), boosted=False),
+    wq.And: Operator(match=_match_and, scorable=_all_children, score=_score_and),
+    wq.Or: Operator(match=_match_or,
+                    scorable=lambda ev, node: not getattr(node, "minmatch", None)
+                    and _all_children(ev, node),
+                    score=_score_or),
+    wq.Not: Operator(match=lambda ev, node: ev.live_mask() & ~ev.mask(node.query)),
+    wq.AndNot: Operator(match=lambda ev, node: ev.mask(node.a) & ~ev.mask(node.b)),
+    wq.AndMaybe: Operator(match=lambda ev, node: ev.mask(node.a),
+                          scorable=lambda ev, node: ev.scorable(node.a) and ev.scorable(node.b),
+                          score=_score_and_maybe, boosted=False),
+    wq.Prefix: Operator(match=_match_pattern, scorable=_pattern_scorable,
+                        score=_score_pattern, boosted=False),
+    wq.Wildcard: Operator(match=_match_pattern, scorable=_pattern_scorable,
+                          score=_score_pattern, boosted=False),
+    wq.Phrase: Operator(match=lambda ev, node: ev._phrase(node) if node.words else None,
+                        scorable=lambda ev, node: bool(node.words), score=_score_phrase),
+}
+
+
+def operator_for(node: wq.Query) -> Operator | None:
+    """The table's entry for `node`'s class or its nearest listed base class."""
+    for cls in type(node).__mro__:
+        found = OPERATORS.get(cls)
+        if found is not None:
+            return found
+    return None
 
 
 def _whoosh_positions(reader: Any, field: str, btext: bytes,

@@ -14,16 +14,18 @@
 4. synonyms   (`synonyms.expand_synonyms`) Acronyms and synonyms from
               data/synonyms.txt, at a lower weight than the words typed.
 
-Words the user quoted are left exact by every step. `describe_expansion` says
-in sentences what the steps did, for the explanation of a query.
+Words the user quoted are left exact by every step. Each step records what it
+did in an `Expansion` as it does it, so the explanation of a query says what
+was searched without parsing or expanding it again.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import combinations, pairwise
+from itertools import combinations
 
 from whoosh import query as wq
 from whoosh.analysis import Analyzer
@@ -31,7 +33,7 @@ from whoosh.reading import IndexReader
 
 from search._whoosh import terms_within
 from search.text.analysis import news_analyzer, read_variants
-from search.query.synonyms import Key, SynonymTable, default_table, expand_synonyms, in_fields, unit_of
+from search.query.synonyms import Key, default_table, expand_synonyms, in_fields, unit_of
 
 NEAR = 4
 MAX_RELAXED_PARTS = 6  # beyond this, 'all but one' is too many combinations to spell out
@@ -39,6 +41,15 @@ ADJACENT_WEIGHT = 1.0
 NEAR_WEIGHT = 0.5
 FUZZY_MIN = 4          # shorter unknown words are left alone
 FUZZY_MAX_EDITS = {4: 1, 5: 1}  # longer words: up to 2 edits
+
+
+@dataclass
+class Expansion:
+    """What the steps did to one query, in the order they did it (index terms)."""
+
+    respelt: list[tuple[str, str]] = field(default_factory=list)  # (term typed, term searched)
+    joins: list[tuple[str, str, str]] = field(default_factory=list)  # (first, second, joined)
+    synonyms: list[Key] = field(default_factory=list)  # the keys that added alternatives
 
 
 # -- proximity -------------------------------------------------------------------------
@@ -68,19 +79,25 @@ def add_proximity(node: wq.Query) -> wq.Query:
 # -- unknown words ---------------------------------------------------------------------
 
 def respell_unknown(node: wq.Query, reader: IndexReader,
-                    exact: frozenset[str] = frozenset()) -> wq.Query:
+                    exact: frozenset[str] = frozenset(),
+                    done: Expansion | None = None) -> wq.Query:
     """Replace each word that no item contains with the nearest word of the index.
 
     Nearest: fewest edits (one, else two for words of six letters or more),
     then the word in most items. The replacement searches the same fields with
     the same weights, so synonyms and proximity apply to it as to a typed word.
+    Each replacement is recorded in `done`.
     """
     unit = unit_of(node, exact)
     if unit is not None:
         best = _nearest(unit[0], unit[1], reader)
-        return node if best is None else in_fields((best,), unit[1], 1.0)
+        if best is None:
+            return node
+        if done is not None and (unit[0], best) not in done.respelt:
+            done.respelt.append((unit[0], best))
+        return in_fields((best,), unit[1], 1.0)
     if isinstance(node, (wq.CompoundQuery, wq.Not)):
-        return node.apply(lambda child: respell_unknown(child, reader, exact))
+        return node.apply(lambda child: respell_unknown(child, reader, exact, done))
     return node
 
 
@@ -121,7 +138,7 @@ def _terms_within(reader: IndexReader, field: str, text: str, edits: int) -> set
     return found
 
 
-def join_words(node: wq.Query) -> wq.Query:
+def join_words(node: wq.Query, done: Expansion | None = None) -> wq.Query:
     """Close up two plain words that a variant writes as one: `Viet Nam` -> `vietnam`.
 
     (The analyzer does this inside phrases and when indexing; the parser hands it
@@ -129,7 +146,7 @@ def join_words(node: wq.Query) -> wq.Query:
     """
     if type(node) is not wq.And:
         if isinstance(node, wq.CompoundQuery):
-            return node.apply(join_words)
+            return node.apply(lambda child: join_words(child, done))
         return node
     joins = _joins()
     children = list(node.subqueries)
@@ -142,9 +159,11 @@ def join_words(node: wq.Query) -> wq.Query:
         if joined and first and second and \
                 [t.fieldname for t in first[1]] == [t.fieldname for t in second[1]]:
             out.append(in_fields((joined,), first[1], 1.0))
+            if done is not None:
+                done.joins.append((first[0], second[0], joined))
             i += 2
             continue
-        out.append(children[i] if first else join_words(children[i]))
+        out.append(children[i] if first else join_words(children[i], done))
         i += 1
     return out[0] if len(out) == 1 else wq.And(out)
 
@@ -161,15 +180,18 @@ def _joins() -> dict[tuple[str, str], str]:
     return joins
 
 
-def expand(node: wq.Query, exact: frozenset[str] = frozenset()) -> wq.Query:
+def expand(node: wq.Query, exact: frozenset[str] = frozenset(),
+           done: Expansion | None = None) -> wq.Query:
     """Joins, proximity and synonyms: the steps that need no index (see the docstring).
 
-    `exact`: the terms of the words the user put in quotes, never expanded.
+    `exact`: the terms of the words the user put in quotes, never expanded. What
+    was joined and which synonyms were added is recorded in `done`.
     """
-    node = add_proximity(join_words(node))
+    node = add_proximity(join_words(node, done))
+    used = done.synonyms if done is not None else None
     if isinstance(node, wq.AndMaybe):
-        return wq.AndMaybe(expand_synonyms(node.a, exact=exact), node.b)
-    return expand_synonyms(node, exact=exact)
+        return wq.AndMaybe(expand_synonyms(node.a, exact=exact, used=used), node.b)
+    return expand_synonyms(node, exact=exact, used=used)
 
 
 _QUOTED = re.compile(r'"([^"]*)"')
@@ -184,21 +206,7 @@ def quoted_terms(text: str, analyzer: Analyzer) -> frozenset[str]:
 
 # -- saying what was done, for the explanation of a query ------------------------------
 
-class _Recording(dict):  # type: ignore[type-arg]
-    """The alternatives table, noting which keys a query used."""
-
-    def __init__(self, *args: object) -> None:
-        super().__init__(*args)
-        self.used: list[Key] = []
-
-    def get(self, key, default=None):  # type: ignore[no-untyped-def]
-        value = super().get(key, default)
-        if value and key not in self.used:
-            self.used.append(key)
-        return value
-
-
-def _typed_words(text: str, analyzer: Analyzer) -> dict[str, str]:
+def typed_words(text: str, analyzer: Analyzer) -> dict[str, str]:
     """Index term -> the word as typed."""
     typed: dict[str, str] = {}
     for token in analyzer(text, chars=True, mode="query", removestops=False):
@@ -206,80 +214,43 @@ def _typed_words(text: str, analyzer: Analyzer) -> dict[str, str]:
     return typed
 
 
-def respellings(text: str, parsed: wq.Query, reader: IndexReader, analyzer: Analyzer,
+def respellings(text: str, done: Expansion, reader: IndexReader, analyzer: Analyzer,
                 typed: dict[str, str] | None = None) -> list[tuple[str, str]]:
-    """(word as typed, word searched instead) for each word `respell_unknown` replaces.
-
-    `parsed` is the query before expansion. `typed` (term -> word as typed) is
-    filled with the replacements' readable forms.
-    """
-    exact = quoted_terms(text, analyzer) if '"' in text else frozenset()
-    typed = _typed_words(text, analyzer) if typed is None else typed
+    """(word as typed, word searched instead, as the items write it) for each word
+    `respell_unknown` replaced. `typed` (term -> word as typed) is filled with the
+    replacements' readable forms."""
+    typed = typed_words(text, analyzer) if typed is None else typed
     found = []
-    for word, terms in _all_units(parsed, exact):
-        best = _nearest(word, terms, reader)
-        if best is not None:
-            shown = _readable(reader, typed.get(word, word), best, analyzer)
-            typed.setdefault(best, shown)
-            found.append((typed.get(word, word), shown))
+    for word, best in done.respelt:
+        shown = _readable(reader, typed.get(word, word), best, analyzer)
+        typed.setdefault(best, shown)
+        found.append((typed.get(word, word), shown))
     return found
 
 
-def describe_expansion(text: str, parsed: wq.Query, reader: IndexReader,
+def describe_expansion(text: str, done: Expansion, respelt: Sequence[tuple[str, str]],
                        analyzer: Analyzer) -> list[str]:
-    """Sentences saying which words were respelt and which synonyms were added.
-
-    `parsed` is the query before expansion (`parse_query(..., expand=False)`).
-    """
-    exact = quoted_terms(text, analyzer) if '"' in text else frozenset()
-    typed = _typed_words(text, analyzer)
-    lines = []
-    for word, shown in respellings(text, parsed, reader, analyzer, typed):
-        lines.append(f"\u201c{word}\u201d is in no item: searched for the nearest word, "
-                     f"\u201c{shown}\u201d, instead.")
-    joins = _joins()
-    for first, second in _pairs(parsed, exact):
-        if (first, second) in joins:
-            joined = joins[(first, second)]
-            label = typed.get(joined, f"{typed.get(first, first)} {typed.get(second, second)}")
-            lines.append(f"\u201c{label}\u201d is also searched as one word, "
-                         f"\u201c{joined}\u201d.")
+    """Sentences saying which words were respelt and joined, and which synonyms were added."""
+    typed = typed_words(text, analyzer)
+    for (term, best), (_, shown) in zip(done.respelt, respelt):
+        typed.setdefault(best, shown)
+    lines = [f"\u201c{word}\u201d is in no item: searched for the nearest word, "
+             f"\u201c{shown}\u201d, instead." for word, shown in respelt]
+    for first, second, joined in dict.fromkeys(done.joins):
+        label = typed.get(joined, f"{typed.get(first, first)} {typed.get(second, second)}")
+        lines.append(f"\u201c{label}\u201d is also searched as one word, \u201c{joined}\u201d.")
     table = default_table()
-    recording = SynonymTable.__new__(SynonymTable)
-    recording.__dict__.update(table.__dict__)
-    recording.alternatives = _Recording(table.alternatives)
-    expand_synonyms(join_words(respell_unknown(parsed, reader, exact)), recording, exact)
-    for key in recording.alternatives.used:
+    for key in dict.fromkeys(done.synonyms):
         label = " ".join(typed.get(term, term) for term in key)
         forms = ", ".join(f"\u201c{form}\u201d" for form in table.forms.get(key, []))
         lines.append(f"\u201c{label}\u201d also finds {forms} (ranked below the words typed).")
     return lines
 
 
-def _all_units(node: wq.Query, exact: frozenset[str]) -> list[tuple[str, tuple[wq.Term, ...]]]:
-    unit = unit_of(node, exact)
-    if unit is not None:
-        return [unit]
-    if isinstance(node, (wq.CompoundQuery, wq.Not)):
-        return [u for child in node.children() for u in _all_units(child, exact)]
-    return []
-
-
-def _pairs(node: wq.Query, exact: frozenset[str]) -> list[tuple[str, str]]:
-    """Neighbouring plain words of every AND in the query."""
-    pairs = []
-    if type(node) is wq.And:
-        units = [unit_of(child, exact) for child in node.children()]
-        pairs = [(a[0], b[0]) for a, b in pairwise(units) if a and b]
-    if isinstance(node, wq.CompoundQuery):
-        pairs += [p for child in node.children() for p in _pairs(child, exact)]
-    return pairs
-
-
 def _readable(reader: IndexReader, typed: str, term: str, analyzer: Analyzer) -> str:
     """A word as written in the items whose index term is `term` ('seneg' -> 'senegal')."""
-    for field in ("title_exact", "summary_exact"):  # the words as written, lower-cased
-        for word in sorted(_terms_within(reader, field, typed.lower(), 2)):
+    for field_name in ("title_exact", "summary_exact"):  # the words as written, lower-cased
+        for word in sorted(_terms_within(reader, field_name, typed.lower(), 2)):
             if [t.text for t in analyzer(word, mode="query")] == [term]:
                 return str(word)
     return term

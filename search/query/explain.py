@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 from whoosh.reading import IndexReader
 
-from search.text.analysis import load_variants
-from search.query.parsing import EXACT_FIELDS, SEARCH_FIELDS
+from search.facets import facet as facet_named
+from search.query.expansion import describe_expansion
+from search.query.parsing import EXACT_FIELDS, SEARCH_FIELDS, Reading
 from search.query.request import SearchRequest
+from search.text.analysis import load_variants
 
 _FIELD_NAMES = {"title": "the title", "summary": "the summary", "kind": "the kind",
                 "title_exact": "the title", "summary_exact": "the summary"}
@@ -100,13 +102,15 @@ def _user_words(text: str, analyzer) -> dict[str, str]:
     return words
 
 
-def explain(request: SearchRequest, parsed: wq.Query | None, reader: IndexReader,
+def explain(request: SearchRequest, reading: Reading | None, reader: IndexReader,
             analyzer=None) -> Explanation:
     """Plain sentences describing how `request` was read (see the module docstring).
 
-    `analyzer` (the summary field's) maps index terms back to the words typed.
+    `reading` is the query's `Reading` (None without a query); `analyzer` (the
+    summary field's) maps index terms back to the words typed.
     """
     out = Explanation()
+    parsed = reading.typed if reading is not None else None
     words = _user_words(request.query, analyzer) if analyzer is not None else {}
     describer = _Reader(words)
     if parsed is None:
@@ -146,8 +150,13 @@ def explain(request: SearchRequest, parsed: wq.Query | None, reader: IndexReader
         start = request.date_from.isoformat() if request.date_from else "the first item"
         end = request.date_to.isoformat() if request.date_to else "the last item"
         out.lines.append(f"Dated from {start} to {end}, inclusive.")
-    if request.kinds:
-        out.lines.append("Of kind: " + ", ".join(request.kinds) + ".")
+    for name, values in request.filters:
+        facet = facet_named(name)
+        out.lines.append(f"Of {facet.label.lower()}: "
+                         + ", ".join(facet.display(v) for v in values) + ".")
+    if reading is not None and not request.exact and analyzer is not None:
+        out.lines.extend(describe_expansion(request.query, reading.expansion, reading.respelt,
+                                            analyzer))
     return out
 
 

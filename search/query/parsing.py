@@ -16,13 +16,15 @@ stand together.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from whoosh import query as wq
 from whoosh.qparser import AndGroup, MultifieldParser
 from whoosh.qparser.plugins import BoostPlugin, FieldAliasPlugin, RangePlugin
 from whoosh.reading import IndexReader
 from whoosh.fields import Schema
 
-from search.query.expansion import expand, quoted_terms, respell_unknown
+from search.query.expansion import Expansion, expand, quoted_terms, respell_unknown, respellings
 from search.query.request import MAX_QUERY_CHARS, InputError
 
 SEARCH_FIELDS = ("title", "summary", "kind")
@@ -68,14 +70,61 @@ def make_parser(schema: Schema, exact: bool = False) -> MultifieldParser:
     return parser
 
 
+@dataclass(frozen=True)
+class Reading:
+    """How one query was read, worked out once: as typed, and as searched.
+
+    `typed` is the checked parse of the text; `searched` what is matched (for
+    the exact-words switch, the same query). `expansion` records what each step
+    of `expansion.py` did; `respelt` gives (word as typed, word searched
+    instead) in the items' own spelling.
+    """
+
+    text: str
+    typed: wq.Query
+    searched: wq.Query
+    expansion: Expansion = field(default_factory=Expansion)
+    respelt: tuple[tuple[str, str], ...] = ()
+
+
+def read_query(parser: MultifieldParser, text: str, reader: IndexReader | None = None,
+               expand_words: bool = True) -> Reading:
+    """Parse, check and (unless `expand_words` is False or `parser` is the exact-words
+    one) expand `text`; with a `reader`, respell words that no item contains and refuse
+    prefixes that expand too far in this index. InputError says what to change."""
+    typed = _parsed(parser, text)
+    if not expand_words or EXACT_FIELDS["title"] in getattr(parser, "fieldnames", ()):
+        if reader is not None:
+            check_expansion(typed, reader)
+        return Reading(text, typed, typed)
+    analyzer = parser.schema["summary"].analyzer
+    exact = quoted_terms(text, analyzer) if '"' in text else frozenset()
+    done = Expansion()
+    searched = typed
+    if reader is not None:
+        searched = respell_unknown(searched, reader, exact, done)
+    try:
+        searched = expand(searched, exact, done)
+    except ValueError as error:  # a line of data/synonyms.txt that cannot be read
+        raise InputError(f"{error}: fix or remove that line of the synonyms file, or "
+                         "search with the exact-words switch meanwhile", "q") from None
+    respelt: tuple[tuple[str, str], ...] = ()
+    if reader is not None:
+        check_expansion(searched, reader)
+        if done.respelt:
+            respelt = tuple(respellings(text, done, reader, analyzer))
+    return Reading(text, typed, searched, done, respelt)
+
+
 def parse_query(parser: MultifieldParser, text: str,
                 reader: IndexReader | None = None, expand_words: bool = True) -> wq.Query:
-    """The checked Whoosh query for `text` (which must not be blank).
+    """The checked Whoosh query for `text` (which must not be blank): `read_query`'s
+    `searched` query."""
+    return read_query(parser, text, reader, expand_words).searched
 
-    Expanded as `expansion.py` describes, except for the exact-words parser or
-    with `expand_words=False`; with a `reader`, words that no item contains are
-    first respelt to the nearest words of the index.
-    """
+
+def _parsed(parser: MultifieldParser, text: str) -> wq.Query:
+    """The checked, unexpanded query for `text`."""
     # Checked here too, not only in parse_request: every path to the parser (compare,
     # keyword in context...) is bounded, and Whoosh's tagger is quadratic in a long word.
     if len(text) > MAX_QUERY_CHARS:
@@ -92,17 +141,7 @@ def parse_query(parser: MultifieldParser, text: str,
         raise InputError(f"the query '{text[:80]}' has no words to search for (only "
                          f"operators, brackets or very common words): {EMPTY_HELP}", "q")
     _check_tree(parsed, text)
-    if not expand_words or EXACT_FIELDS["title"] in getattr(parser, "fieldnames", ()):
-        return parsed  # as typed; or the "exact words" switch: no synonyms, no proximity
-    exact = quoted_terms(text, parser.schema["summary"].analyzer) if '"' in text \
-        else frozenset()
-    if reader is not None:
-        parsed = respell_unknown(parsed, reader, exact)
-    try:
-        return expand(parsed, exact)
-    except ValueError as error:  # a line of data/synonyms.txt that cannot be read
-        raise InputError(f"{error}: fix or remove that line of the synonyms file, or "
-                         "search with the exact-words switch meanwhile", "q") from None
+    return parsed
 
 
 def _check_tree(node: wq.Query, text: str) -> None:

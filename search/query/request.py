@@ -8,10 +8,11 @@ searches takes the `SearchRequest` it returns. A bad parameter raises
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
+from search.facets import MAX_SELECTED, term_facets
 from search.query.bounds import BoundError, parse_bound
 
 Sort = Literal["relevance", "newest", "oldest", "random"]
@@ -24,7 +25,7 @@ DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 MAX_QUERY_CHARS = 1_000
-MAX_KINDS = 20
+Filters = tuple[tuple[str, tuple[str, ...]], ...]
 
 
 class InputError(ValueError):
@@ -38,12 +39,16 @@ class InputError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class SearchRequest:
-    """One search: keywords, inclusive date bounds, kinds, order and page."""
+    """One search: keywords, inclusive date bounds, facet filters, order and page.
+
+    `filters` holds, for each facet with values selected, (facet name, values as
+    given), in the facets' declaration order (`search.facets`).
+    """
 
     query: str = ""
     date_from: date | None = None
     date_to: date | None = None
-    kinds: tuple[str, ...] = ()
+    filters: Filters = ()
     sort: Sort | None = None
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
@@ -62,9 +67,24 @@ class SearchRequest:
     def offset(self) -> int:
         return (self.page - 1) * self.per_page
 
+    def selected(self, facet: str) -> tuple[str, ...]:
+        """The values selected for `facet` (none: every item)."""
+        return next((values for name, values in self.filters if name == facet), ())
+
+    def with_filter(self, facet: str, values: tuple[str, ...]) -> SearchRequest:
+        """The same request with `facet`'s selection replaced (empty: removed)."""
+        order = [f.name for f in term_facets()]
+        kept = {name: chosen for name, chosen in self.filters if name != facet}
+        if values:
+            kept[facet] = values
+        filters = tuple((name, kept[name]) for name in sorted(
+            kept, key=lambda n: order.index(n) if n in order else len(order)))
+        return replace(self, filters=filters)
+
     def cache_key(self) -> tuple[object, ...]:
         """Everything that changes the answer (the raw bounds do not)."""
-        return (self.query.strip(), self.date_from, self.date_to, tuple(sorted(self.kinds)),
+        return (self.query.strip(), self.date_from, self.date_to,
+                tuple((name, tuple(sorted(values))) for name, values in self.filters),
                 self.effective_sort, self.page, self.per_page, self.exact, self.seed)
 
 
@@ -90,8 +110,9 @@ def _integer(text: str, name: str, default: int, low: int, high: int) -> int:
 def parse_request(params: Mapping[str, Sequence[str]]) -> SearchRequest:
     """Build a SearchRequest from raw parameters (each a list of strings, as in a URL).
 
-    `q`, `from`, `to`, `sort`, `page`, `per_page` take their last value; `kind`
-    may repeat. Raises InputError for the first bad parameter.
+    `q`, `from`, `to`, `sort`, `page`, `per_page` take their last value; each
+    facet's parameter (`kind`, ...) may repeat. Raises InputError for the first bad
+    parameter.
     """
     query = _one(params, "q")
     if len(query) > MAX_QUERY_CHARS:
@@ -115,9 +136,15 @@ def parse_request(params: Mapping[str, Sequence[str]]) -> SearchRequest:
     if sort_text and sort_text not in SORTS:
         raise InputError(f"unknown sort '{sort_text[:30]}': use one of {', '.join(SORTS)}",
                          "sort")
-    kinds = tuple(dict.fromkeys(k.strip() for k in params.get("kind", ()) if k and k.strip()))
-    if len(kinds) > MAX_KINDS:
-        raise InputError(f"at most {MAX_KINDS} kinds at once", "kind")
+    filters = []
+    for facet in term_facets():
+        values = tuple(dict.fromkeys(" ".join(v.split()) for v in params.get(facet.name, ())
+                                     if v and v.strip()))
+        if len(values) > MAX_SELECTED:
+            raise InputError(f"at most {MAX_SELECTED} {facet.heading.lower()} at once",
+                             facet.name)
+        if values:
+            filters.append((facet.name, values))
     exact_text = _one(params, "exact").strip().lower()
     if exact_text not in TRUE_WORDS + FALSE_WORDS:
         raise InputError(f"exact must be 1 (literal words only) or 0, not '{exact_text[:20]}'",
@@ -125,7 +152,7 @@ def parse_request(params: Mapping[str, Sequence[str]]) -> SearchRequest:
     seed = _integer(_one(params, "seed"), "seed", 0, 0, MAX_SEED)
     return SearchRequest(
         exact=exact_text in TRUE_WORDS, seed=seed,
-        query=query.strip(), date_from=date_from, date_to=date_to, kinds=kinds,
+        query=query.strip(), date_from=date_from, date_to=date_to, filters=tuple(filters),
         sort=sort_text or None,  # type: ignore[arg-type]
         page=_integer(_one(params, "page"), "page", 1, 1, MAX_PAGE),
         per_page=_integer(_one(params, "per_page"), "per_page", DEFAULT_PER_PAGE, 1,

@@ -76,6 +76,15 @@ def default_table() -> SynonymTable:
     return SynonymTable(read_synonyms(SYNONYMS_FILE), news_analyzer())
 
 
+def table_key() -> int | None:
+    """Identifies the synonym table in use (a cache key); None when the file cannot be
+    read (expanding a query then says why)."""
+    try:
+        return id(default_table())
+    except ValueError:
+        return None
+
+
 def unit_of(node: wq.Query, exact: frozenset[str] = frozenset()
           ) -> tuple[str, tuple[wq.Term, ...]] | None:
     """(text, terms) when `node` is one plain word (not in `exact`), in one field or more."""
@@ -106,28 +115,30 @@ def in_fields(words: Key, like: Sequence[wq.Term], weight: float) -> wq.Query:
 
 
 def expand_synonyms(node: wq.Query, table: SynonymTable | None = None,
-                    exact: frozenset[str] = frozenset()) -> wq.Query:
+                    exact: frozenset[str] = frozenset(),
+                    used: list[Key] | None = None) -> wq.Query:
     """The query with each synonym form ORed with the other forms of its group.
 
-    Words in `exact` (those the user quoted) are left alone.
+    Words in `exact` (those the user quoted) are left alone. The keys that added
+    alternatives are appended to `used`.
     """
     table = table or default_table()
     if not table.alternatives:
         return node
     unit = unit_of(node, exact)
     if unit is not None:
-        return _expand_run([node], [unit], table)
+        return _expand_run([node], [unit], table, used)
     if isinstance(node, wq.Not):
         return node
     if type(node) is wq.And:
-        return wq.And(_expand_children(list(node.subqueries), table, exact))
+        return wq.And(_expand_children(list(node.subqueries), table, exact, used))
     if isinstance(node, wq.CompoundQuery):
-        return node.apply(lambda child: expand_synonyms(child, table, exact))
+        return node.apply(lambda child: expand_synonyms(child, table, exact, used))
     return node
 
 
 def _expand_children(children: list[wq.Query], table: SynonymTable,
-                     exact: frozenset[str]) -> list[wq.Query]:
+                     exact: frozenset[str], used: list[Key] | None) -> list[wq.Query]:
     units = [unit_of(child, exact) for child in children]
     out: list[wq.Query] = []
     i = 0
@@ -139,22 +150,25 @@ def _expand_children(children: list[wq.Query], table: SynonymTable,
             key = tuple(u[0] for u in run)
             if key in table.alternatives and len({tuple(t.fieldname for t in u[1])
                                                   for u in run}) == 1:
-                out.append(_expand_run(children[i:i + length], run, table))
+                out.append(_expand_run(children[i:i + length], run, table, used))
                 i += length
                 break
         else:
             child = children[i]
-            out.append(child if units[i] is not None else expand_synonyms(child, table, exact))
+            out.append(child if units[i] is not None
+                       else expand_synonyms(child, table, exact, used))
             i += 1
     return out
 
 
 def _expand_run(nodes: list[wq.Query], units: list[tuple[str, tuple[wq.Term, ...]]],
-                table: SynonymTable) -> wq.Query:
+                table: SynonymTable, used: list[Key] | None = None) -> wq.Query:
     key = tuple(text for text, _ in units)
     alternatives = table.alternatives.get(key)
     if not alternatives:
         return nodes[0]
+    if used is not None:
+        used.append(key)
     literal = nodes[0] if len(nodes) == 1 else wq.And(nodes)
     like = units[0][1]
     # A phrase scores the sum of its words: divide by its length, so that a long

@@ -1,7 +1,7 @@
 """Compare queries over time: counts per period for up to four queries, with a baseline.
 
 Each series counts the items a query matches per year, quarter or month, under
-the shared date range and kind filters. The baseline counts every item in each
+the shared date range and facet filters. The baseline counts every item in each
 period under the same filters: it is the denominator of a series' share ("what
 part of what was published that month mentioned Kenya") and, drawn faintly, it
 shows gaps in coverage that are not falls in attention. Periods with no items
@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from search.engine.core import Engine, Matches
+from search.text.schema import day_number
 from search.query.request import InputError, SearchRequest
 
 Granularity = Literal["year", "quarter", "month"]
@@ -88,7 +89,7 @@ def _next(key: int, granularity: str) -> int:
 
 def timeline(engine: Engine, queries: list[str], base: SearchRequest,
              granularity: str = "year") -> Timeline:
-    """Counts per period for each query under `base`'s dates and kinds (InputError if bad)."""
+    """Counts per period for each query under `base`'s dates and facets (InputError if bad)."""
     if granularity not in GRANULARITIES:
         raise InputError(f"unknown granularity '{granularity[:20]}': use year, quarter or "
                          "month", "by")
@@ -99,9 +100,9 @@ def timeline(engine: Engine, queries: list[str], base: SearchRequest,
     counted: list[tuple[str, Counter[int]]] = []
     for query in queries:
         counted.append((query, _periods(engine.match(replace(base, query=query)), granularity)))
-    low = period_key(_day(base.date_from), granularity) if base.date_from else min(
+    low = period_key(day_number(base.date_from), granularity) if base.date_from else min(
         baseline, default=None)
-    high = period_key(_day(base.date_to), granularity) if base.date_to else max(
+    high = period_key(day_number(base.date_to), granularity) if base.date_to else max(
         baseline, default=None)
     keys: list[int] = []
     if low is not None and high is not None:
@@ -118,13 +119,19 @@ def timeline(engine: Engine, queries: list[str], base: SearchRequest,
                     baseline=[baseline.get(k, 0) for k in keys])
 
 
-def _day(value) -> int:
-    return value.year * 10000 + value.month * 100 + value.day
+def period_bounds(period: str) -> tuple[str, str]:
+    """The from/to values of a period label: '2024' -> 2024..2024, '2024-Q2' ->
+    2024-04..2024-06, '2024-02' -> 2024-02..2024-02."""
+    if "-Q" in period:
+        year, quarter = period.split("-Q")
+        first = (int(quarter) - 1) * 3 + 1
+        return f"{year}-{first:02d}", f"{year}-{first + 2:02d}"
+    return period, period
 
 
 def _periods(matches: Matches, granularity: str) -> Counter[int]:
     """Period key -> matching items, counted by month from the columns."""
     counts: Counter[int] = Counter()
-    for month, count in matches.columns.month_counts(matches.array).items():
+    for month, count in matches.view.columns.month_counts(matches.array).items():
         counts[period_key(month * 100 + 1, granularity)] += count
     return counts
