@@ -36,8 +36,8 @@ from corpus.records import MAX_BODY_CHARS, MAX_TITLE_CHARS
 
 HEADER_WINDOW = 8  # lines after the title where the kind-and-date line may stand
 _NUMBERED = re.compile(r"^\s*\d{1,6}\.(?:\s|$)")
-NO_DATE = ("no date: an article text gives its date on a line like 'News | 21 February "
-           "2024' among its first lines, after the title")
+NO_DATE = ("an article text gives its date on a line like 'News | 21 February 2024' among "
+           "its first lines, after the title: no date line")
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +165,6 @@ def read_text_file(text: str, path: Path) -> Iterator[Article | Problem]:
     if any(_NUMBERED.match(line) for line in text.splitlines()):
         yield from held
         return
-    yield Problem(str(path), None, "neither a dated article text nor a listing (an article "
-                  "text gives its date on a line like 'News | 21 February 2024' under its "
-                  "title, a listing has numbered items like '1. News'); file passed over",
-                  lost_item=True)
+    yield Problem(str(path), None, "neither a dated article text (its title, then a line "
+                  "like 'News | 21 February 2024') nor a listing (numbered items like '1. "
+                  "News'): no date line, no numbered items; file passed over", lost_item=True)

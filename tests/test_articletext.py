@@ -82,7 +82,8 @@ def test_an_article_text_without_a_date_gives_a_message_and_no_item() -> None:
     text = ARTICLE.replace("Noticia | 25 de marzo de 2020\n", "")
     articles, [problem] = read(text, "undated.txt")
     assert articles == []
-    assert str(problem).startswith("undated.txt: neither a dated article text nor a listing")
+    assert str(problem).startswith("undated.txt: neither a dated article text")
+    assert "no date line, no numbered items; file passed over" in problem.message
     assert "'News | 21 February 2024'" in problem.message and problem.lost_item
 
 

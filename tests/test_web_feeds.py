@@ -84,7 +84,7 @@ def test_a_feed_cut_short_keeps_the_entries_before_the_break() -> None:
     assert "the feed is not well-formed XML here" in broken.message
     assert "read 2 entries as far as the XML goes, 1 left unfinished by the break" in broken.message
     assert broken.fatal_in_strict
-    assert str(skipped) == ("cut.rss: entry 3 ('Story 3') is cut off by the break in the XML; "
+    assert str(skipped) == ("cut.rss: entry 3 ('Story 3'): cut off by the break in the XML; "
                             "entry skipped")
 
 

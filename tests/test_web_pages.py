@@ -81,7 +81,8 @@ def test_a_listing_page_becomes_its_items_each_with_its_link() -> None:
     assert third.summary == "Cooperatives for sustainable development."  # no "Read more"
     assert [a.source for a in articles] == [f"page.html, item {n}" for n in (1, 2, 3)]
     [problem] = problems
-    assert "'An item whose date line was lost', has no date line; item skipped" in str(problem)
+    assert "item 'An item whose date line was lost': no date line, unlike the items beside it; " \
+        "item skipped" in str(problem)
     assert problem.lost_item
 
 
@@ -138,8 +139,8 @@ def test_html_files_in_a_folder_are_read_by_extension(tmp_path: Path) -> None:
     assert result.files == 3
     assert len(result.articles) == 4
     assert [str(p) for p in result.problems] == [
-        (f"{tmp_path / 'login.html'}: a login page (it asks for a password), not an article: "
-         "sign in, open the article itself and save that page; page skipped")]
+        (f"{tmp_path / 'login.html'}: a login page (it asks for a password), not an article; "
+         "page skipped (sign in, open the article itself and save that page)")]
 
 
 def test_a_page_in_another_encoding_is_decoded_by_its_meta_charset() -> None:

@@ -75,7 +75,7 @@ def read_feed(data: bytes, path: Path) -> Iterator[Article | Problem]:
     for number, entry in enumerate(entries, start=1):
         if number > len(entries) - unfinished:
             title = str(entry.get("title") or "")[:80]
-            yield Problem(str(path), None, f"entry {number} ({title!r}) is cut off by the break "
+            yield Problem(str(path), None, f"entry {number} ({title!r}): cut off by the break "
                           "in the XML; entry skipped", lost_item=True)
             continue
         yield _entry(entry, number, path, language)

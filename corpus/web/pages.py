@@ -62,16 +62,17 @@ def read_page(data: bytes, path: Path, *, where: str = "", known_url: str = "",
 
     tree = _parse(data)
     if tree is None:
-        yield problem("the page has no HTML to read (an empty file, or not a web page)")
+        yield problem("the page has no HTML to read; page skipped (an empty file, or not a web "
+                      "page)")
         return
     meta = page_meta(tree, data, known_url)
     body_element = tree.find(".//body")
     page_lines = element_lines(tree if body_element is None else body_element)
     text_chars = sum(len(line) for line in page_lines)
     if text_chars == 0:
-        yield problem("the page has no text (an empty page, or one that draws its text with "
-                      "JavaScript: save it once it has loaded, or read the site's feed); "
-                      "page skipped")
+        yield problem("the page has no text; page skipped (an empty page, or one that draws "
+                      "its text with JavaScript, which needs saving once it has loaded, or "
+                      "reading the site's feed instead)")
         return
     scan = scan_listing(tree, meta.base)
     if looks_like_listing(scan, meta.is_article):
@@ -79,8 +80,8 @@ def read_page(data: bytes, path: Path, *, where: str = "", known_url: str = "",
         return
     password = tree.find(".//input[@type='password']")
     if password is not None and text_chars < LOGIN_MAX_CHARS:
-        yield problem("a login page (it asks for a password), not an article: sign in, open "
-                      "the article itself and save that page; page skipped")
+        yield problem("a login page (it asks for a password), not an article; page skipped "
+                      "(sign in, open the article itself and save that page)")
         return
     try:
         document = trafilatura.bare_extraction(tree, url=meta.url or None, with_metadata=True,
@@ -90,12 +91,12 @@ def read_page(data: bytes, path: Path, *, where: str = "", known_url: str = "",
                       "page skipped")
         return
     if not isinstance(document, Document) or not (document.text or "").strip():
-        yield problem("no article text found in the page (a menu, search or error page?); "
-                      "page skipped")
+        yield problem("no article text found in the page; page skipped (a menu, search or "
+                      "error page?)")
         return
     title = " ".join(str(document.title or "").split())
     if not title:
-        yield problem("the page has no title (no <title>, og:title or heading); page skipped")
+        yield problem("the page has no title; page skipped (no <title>, og:title or heading)")
         return
     try:
         parts = split_article(str(document.text).splitlines(), title=title, bare_dates=True)
@@ -110,8 +111,8 @@ def read_page(data: bytes, path: Path, *, where: str = "", known_url: str = "",
     day, dated_by = _date(parts, document.date)
     if day is None:
         if capture_date is None:
-            yield problem("no publication date in the page (in its metadata, a <time> element "
-                          "or a date line under the title); page skipped")
+            yield problem("no publication date in the page; page skipped (none in its "
+                          "metadata, its <time> elements or a date line under its title)")
             return
         day, dated_by = capture_date, "capture"
         yield problem(f"the page gives no publication date; dated by its capture, "
@@ -176,8 +177,8 @@ def _listing_items(scan_result: ListingScan, meta: PageMeta, path: Path, prefix:
         yield Problem(str(path), None, f"{prefix}item {number} {message}; item skipped",
                       lost_item=True)
     for _, title in scan_result.undated:
-        yield Problem(str(path), None, f"{prefix}an item beside the dated ones, {title[:80]!r}, "
-                      "has no date line; item skipped", lost_item=True)
+        yield Problem(str(path), None, f"{prefix}item {title[:80]!r}: no date line, unlike the "
+                      "items beside it; item skipped", lost_item=True)
     relative = False
     for item in scan_result.items:
         checked = _checked(item, path, prefix)
