@@ -104,6 +104,9 @@ def test_a_broken_entity_mid_feed_keeps_every_entry() -> None:
 def test_a_file_that_is_not_a_feed(data: bytes, says: str) -> None:
     articles, [problem] = read(data, "x.xml")
     assert articles == [] and says in str(problem)
+    assert not problem.fatal_in_strict  # any XML may be named .xml
+    _, [claimed] = read(data, "x.rss")
+    assert claimed.fatal_in_strict  # .rss claims to be a feed
 
 
 def test_feed_files_are_read_by_extension(tmp_path: Path) -> None:

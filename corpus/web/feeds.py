@@ -56,8 +56,11 @@ def read_feed(data: bytes, path: Path) -> Iterator[Article | Problem]:
         root = re.search(rb"<([A-Za-z][\w:.-]*)", data.lstrip()[:4096])
         what = f" (its first element is <{root.group(1).decode('ascii', 'replace')}>)" \
             if root else ""
+        # Any XML may be named .xml (a sitemap, a configuration): passed over like a README.
+        # A file named .rss or .atom claims to be a feed, and a --strict build refuses it.
         yield Problem(str(path), None, f"not an RSS or Atom feed{what}: .rss, .atom and .xml "
-                      "files are read as feeds; file passed over")
+                      "files are read as feeds; file passed over",
+                      fatal_in_strict=path.suffix.lower() != ".xml")
         return
     unfinished = 0
     if error is not None and hasattr(error, "getLineNumber"):
