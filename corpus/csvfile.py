@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 from corpus.model import Article, Problem
 from corpus.records import FIELDS, article_from_fields
@@ -20,6 +21,8 @@ from corpus.records import FIELDS, article_from_fields
 # Past any field's own limit (a body over its limit is cut, with a warning, by
 # article_from_fields); a cell longer than this is a runaway quote or not CSV.
 MAX_CELL_CHARS = 4_000_000
+# The columns `write_csv` writes: the web export's, then the full text and its language.
+CSV_COLUMNS = ("id", "date", "kind", "title", "summary", "url", "source", "body", "language")
 
 
 def read_csv(text: str, path: Path) -> Iterator[Article | Problem]:
@@ -91,3 +94,18 @@ def _rows(lines: list[str], offset: int, header: list[str],
                 if article is not None:
                     yield article
         start = offset + reader.line_num + 1
+
+
+def write_csv(articles: Iterable[Article], out: TextIO,
+              cell: Callable[[str], str] = str) -> int:
+    """Write a header row and one row per article (`read_csv` reads it back); return how
+    many rows were written. `cell` transforms each value (the web export neutralises
+    spreadsheet formulas with it). `out` should be opened with `newline=""`."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for article in articles:
+        record = article.to_dict()
+        writer.writerow([cell(record[column]) for column in CSV_COLUMNS])
+        count += 1
+    return count

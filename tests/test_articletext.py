@@ -12,7 +12,7 @@ import pytest
 
 from corpus import BUNDLED_CORPUS, Article, Problem, read_sources
 from corpus.articletext import read_text_file
-from corpus.csvfile import read_csv
+from corpus.csvfile import read_csv, write_csv
 from corpus.dates import DateError
 from corpus.jsonl import read_jsonl, write_jsonl
 from corpus.localdates import parse_kind_and_date, parse_local_date
@@ -130,6 +130,17 @@ def test_csv_reads_body_and_language_columns(tmp_path: Path) -> None:
     assert articles[1].language == "" and len(articles) == 2
     assert "language 'not a tag!' is not a language tag" in problem.message
     assert not problem.fatal_in_strict
+
+
+def test_csv_writes_and_reads_back_body_and_language(tmp_path: Path) -> None:
+    articles = [Article.create(title="Quoted \"title\", with comma", date=date(2024, 2, 6),
+                               body="Line one, \"quoted\".\n\nLine two.", language="pt-BR",
+                               url="https://example.org/p", kind="News", summary="S.")]
+    out = io.StringIO(newline="")
+    assert write_csv(articles, out) == 1
+    back = [e for e in read_csv(out.getvalue(), tmp_path / "w.csv") if isinstance(e, Article)]
+    assert [(a.id, a.title, a.body, a.language, a.url, a.kind, a.summary) for a in back] == [
+        (a.id, a.title, a.body, "pt", a.url, a.kind, a.summary) for a in articles]
 
 
 def test_an_over_long_body_is_cut_with_a_warning(tmp_path: Path) -> None:
