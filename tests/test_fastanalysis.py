@@ -21,6 +21,8 @@ from search.text.analysis import STOP_WORDS, exact_analyzer, news_analyzer, read
 from search.text.wordwise import ExactFastAnalyzer, NewsFastAnalyzer, TermPositions, from_analyzer
 from search.text.schema import build_schema
 
+pytestmark = pytest.mark.slow  # the quick loop (pytest -m "not slow") skips this module
+
 RELEVANCE = Path(__file__).resolve().parent / "relevance"
 NEWS = news_analyzer()
 EXACT = exact_analyzer()

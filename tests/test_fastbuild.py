@@ -40,6 +40,8 @@ from search.text.schema import build_schema, to_document
 from search.build.segment import SegmentBuilder
 from search.build.store import current_generation
 
+pytestmark = pytest.mark.slow  # the quick loop (pytest -m "not slow") skips this module
+
 RELEVANCE = Path(__file__).resolve().parent / "relevance"
 
 

@@ -31,6 +31,8 @@ from search.query.parsing import parse_query
 from search.text.schema import day_number, from_stored
 from tests_support import request
 
+pytestmark = pytest.mark.slow  # the quick loop (pytest -m "not slow") skips this module
+
 ROOT = Path(__file__).resolve().parent.parent
 ITEMS = 1_500
 

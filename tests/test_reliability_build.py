@@ -32,6 +32,8 @@ from search.build.store import CURRENT, current_generation, remove_stale
 from tests_support import request
 from webui.cli import main
 
+pytestmark = pytest.mark.slow  # the quick loop (pytest -m "not slow") skips this module
+
 
 def snapshot(index_dir: Path) -> dict[str, str]:
     """Every file under the index (but the writer's lock file) and a hash of its bytes."""
