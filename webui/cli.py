@@ -1,4 +1,4 @@
-"""The `news-search` command line: index, search, stats and serve.
+"""The `news-search` command line: fetch, index, search, stats and serve.
 
 A thin front end over the `corpus` and `search` packages, like the web UI.
 User errors become `click.ClickException`s that say what to do next.
@@ -121,7 +121,7 @@ def run_build(sources: tuple[Path, ...], index_dir: Path, *, update: bool = Fals
               "instead of building a new one.")
 @click.option("--strict", is_flag=True, help="Fail, indexing nothing, if any record is bad.")
 def index(sources: tuple[Path, ...], index: Path | None, update: bool, strict: bool) -> None:
-    """Build the index from SOURCES (files or folders: .txt listings, .jsonl, .csv).
+    """Build the index from SOURCES (files or folders: .txt, .jsonl, .csv, .html, feeds, .warc).
 
     With no SOURCES, indexes the bundled ILO cooperatives corpus. The new index
     is built aside and swapped in whole: searches keep working meanwhile, and a
@@ -134,6 +134,71 @@ def index(sources: tuple[Path, ...], index: Path | None, update: bool, strict: b
             click.echo("\nInterrupted: the build was abandoned and its files removed; the "
                        "existing index, if any, is unchanged.", err=True)
             sys.exit(130)
+
+
+@main.command()
+@click.argument("urls", nargs=-1, required=True)
+@click.option("--into", "into", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder to save into (created if need be); `news-search index` reads it.")
+@click.option("--limit", default=500, show_default=True, type=click.IntRange(1, 1_000_000),
+              help="Most pages to request in this run; the rest wait for the next run.")
+@click.option("--delay", default=1.0, show_default=True, type=click.FloatRange(0, 3600),
+              help="Seconds between two requests to one site (robots.txt's Crawl-delay, "
+              "if longer, wins).")
+@click.option("--retries", default=3, show_default=True, type=click.IntRange(0, 10),
+              help="Tries again after no answer, 429 or 5xx, waiting twice as long each time.")
+@click.option("--backoff", default=2.0, show_default=True, type=click.FloatRange(0, 600),
+              help="Seconds before the first retry.")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 600),
+              help="Seconds to wait for a server's answer.")
+@click.option("--no-follow", is_flag=True, help="Save only the URLs named, not the pages "
+              "their feeds, sitemaps and listings link to.")
+def fetch(urls: tuple[str, ...], into: Path, limit: int, delay: float, retries: int,
+          backoff: float, timeout: float, no_follow: bool) -> None:
+    """Save URLS (feeds, sitemaps, listing pages, article pages) into a folder to index.
+
+    \b
+    A feed gives its entries (and their pages when it has no full text), a
+    sitemap its pages, a listing page its items and its next pages. Run it
+    again to fetch only what is new: the URLs named are asked again (an
+    unchanged one costs a "304 Not Modified"), pages saved before never are.
+    It obeys robots.txt, asks one site at a time, --delay apart, and names
+    news-search in its User-Agent. Then: news-search index FOLDER
+    """
+    from corpus.fetch import ClientOptions, FetchEvent, FetchOptions
+    from corpus.fetch import fetch as run_fetch
+
+    options = FetchOptions(limit=limit, follow=not no_follow, client=ClientOptions(
+        delay=delay, timeout=timeout, retries=retries, backoff=backoff))
+
+    def show(event: FetchEvent) -> None:
+        status = f"{event.status} " if event.status else ""
+        if event.action in {"saved", "read"}:
+            target = f" -> {event.file}" if event.file else f" ({event.kind})"
+            click.echo(f"  {event.action:<9} {status}{event.url}{target}", err=True)
+        elif event.action == "pending":
+            click.echo(f"  {event.message}", err=True)
+        elif event.action == "failed":
+            click.echo(f"  failed    {event.url}: {status and 'HTTP ' + status}"
+                       f"{event.message}", err=True)
+        else:
+            click.echo(f"  {event.action:<9} {status}{event.url}: {event.message}", err=True)
+
+    click.echo(f"Fetching into {into} ...", err=True)
+    try:
+        report = run_fetch(urls, into, options, on_event=show)
+    except OSError as error:
+        raise click.ClickException(f"cannot write into {into}: {error.strerror or error} "
+                                   "(choose another --into)")
+    click.echo(f"Done: {report.requests} requests; saved {report.saved}, unchanged "
+               f"{report.unchanged}, failed {report.failed}, skipped {report.skipped}, "
+               f"{report.already} fetched before, {report.pending} left for the next run.",
+               err=True)
+    if report.saved:
+        click.echo(f"Next: news-search index {into}   (or --update to add to the index)",
+                   err=True)
+    if report.failed and not report.saved and not report.unchanged:
+        sys.exit(1)
 
 
 @contextlib.contextmanager

@@ -24,7 +24,6 @@ from flask import Blueprint, Response, render_template, request, url_for
 
 from corpus.jsonl import PROVENANCE_KEY
 from search import Generation, Hit, SearchRequest, parse_request, term_facets
-from webui.context import long_date
 from webui.engine_ext import get_engine
 from webui.links import SearchParams
 from webui.provenance import csv_comment, provenance
@@ -138,7 +137,7 @@ def feed() -> Response:
     site = str(setting("SITE_TITLE"))
     what = f"'{params.q}'" if params.q else "all items"
     entries = [{"title": _xml_text(hit.article.title), "summary": _xml_text(hit.article.summary),
-                "kind": _xml_text(hit.article.kind), "date_text": long_date(hit.article.date),
+                "kind": _xml_text(hit.article.kind),
                 "updated": f"{hit.article.date.isoformat()}T00:00:00Z",
                 "href": url_for("items.item", item_id=hit.article.id, _external=True),
                 "original": hit.article.url}
