@@ -180,12 +180,13 @@ def test_chart_bars_link_to_buckets_with_a_text_alternative(page, engine):
 
 
 def test_did_you_mean(page, engine):
-    # "cooprative" is too far from any index word to be searched respelt: a suggestion.
-    expected = engine.search(request(q="cooprative"))
+    # Exact words are searched as typed, so a slip gets a suggestion, not a respelling.
+    expected = engine.search(request(q="cooprative", exact=1))
     assert expected.suggestion == "cooperative" and not expected.respelt
-    link = page("/?q=cooprative&from=2024").select_one("#suggestion a")
+    link = page("/?q=cooprative&exact=1&from=2024").select_one("#suggestion a")
     assert link.get_text() == expected.suggestion
-    assert params_of(link["href"]) == {"q": [expected.suggestion], "from": ["2024"]}
+    assert params_of(link["href"]) == {"q": [expected.suggestion], "exact": ["1"],
+                                       "from": ["2024"]}
 
 
 def test_empty_state_says_what_to_try(page, engine):

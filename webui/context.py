@@ -10,6 +10,7 @@ built from `SearchParams`, so it keeps the rest of the search.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -314,7 +315,8 @@ def search_view(params: SearchParams, page: ResultPage, values: dict[str, list[s
     """The full context of a results page."""
     request = page.request
     what = f"results for '{request.query}'" if request.query else "items"
-    summary = f"{_plural(page.total, 'result')} for '{request.query}'" if request.query \
+    searched = respelt_query(request.query, page.respelt)
+    summary = f"{_plural(page.total, 'result')} for '{searched}'" if request.query \
         else _plural(page.total, "item")
     span = _span(page)
     if span:
@@ -350,8 +352,7 @@ def search_view(params: SearchParams, page: ResultPage, values: dict[str, list[s
                                 seed=params.seed).url(urls.search)
         if chips else "",
         chart=build_chart(buckets, unit, bucket_href, what), suggestion=suggestion,
-        respelt=[f"No item contains \u201c{typed}\u201d: searched for \u201c{used}\u201d "
-                 "instead." for typed, used in page.respelt],
+        respelt=_respelt_note(request.query, page.respelt),
         partial=[_hit_view(hit, number, urls)
                  for number, hit in enumerate(page.partial, start=page.last + 1)],
         empty=_empty_tips(params, urls) if not page.total else [],
@@ -361,6 +362,23 @@ def search_view(params: SearchParams, page: ResultPage, values: dict[str, list[s
         if request.page < page.pages else "",
         page_text=f"Results {page.first:,}–{page.last:,} of {page.total:,}" if page.hits else "",
         exports=exports, page_title=title)
+
+
+def respelt_query(query: str, respelt: list[tuple[str, str]]) -> str:
+    """The query with each word that no item contains replaced by the word searched."""
+    for typed, used in respelt:
+        query = re.sub(rf"(?<![\w'\u2019-]){re.escape(typed)}(?![\w'\u2019-])", used, query,
+                       count=1)
+    return query
+
+
+def _respelt_note(query: str, respelt: list[tuple[str, str]]) -> list[str]:
+    """One sentence for every respelt word of the query: what was searched instead."""
+    if not respelt:
+        return []
+    typed = " or ".join(f"\u201c{word}\u201d" for word, _ in respelt)
+    return [f"No item contains {typed}: showing results for "
+            f"\u201c{respelt_query(query, respelt)}\u201d."]
 
 
 def _hit_view(hit: Hit, number: int, urls: Urls) -> HitView:

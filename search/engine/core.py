@@ -25,7 +25,7 @@ from pathlib import Path
 from corpus import Article
 from search.build.store import Generation, read_history
 from search.cache import DEFAULT_PAGES, LRUCache
-from search.engine import items, pages, ranking
+from search.engine import items, pages, ranking, spelling
 from search.engine.handle import IndexHandle, View
 from search.engine.matching import Matches, match
 from search.engine.results import Hit, ResultPage
@@ -60,7 +60,8 @@ class Engine:
         # The synonym table is part of a reading: one read again is a new table.
         key = (view.version, request.query, request.exact, table_key())
         return self._readings.get_or_make(
-            key, lambda: read_query(view.parser(request.exact), request.query, view.reader))
+            key, lambda: read_query(view.parser(request.exact), request.query, view.reader,
+                                    speller=spelling.speller(view)))
 
     # -- searching -------------------------------------------------------------
 
@@ -93,7 +94,8 @@ class Engine:
         view = self.handle.view()
         reading = self._read(view, request)
         field = EXACT_FIELDS["summary"] if request.exact else "summary"
-        return explain(request, reading, view.reader, view.analyzer(field))
+        return explain(request, reading, view.reader, view.analyzer(field),
+                       spelling.speller(view).written)
 
     def clear_caches(self) -> None:
         """Forget cached pages, readings and posting lists (benchmarks time cold searches)."""

@@ -76,7 +76,8 @@ def result_page(request: SearchRequest, matches: Matches) -> ResultPage:
         years=[(str(y), c) for y, c in years_of(month_counts).items()],
         months=[(f"{m // 100}-{m % 100:02d}", c) for m, c in sorted(month_counts.items())],
         facets=facets,
-        suggestion=suggest(view, request.query, total) if reading is not None else None,
+        suggestion=suggest(view, reading, total, request.exact) if reading is not None
+        else None,
         generation=view.generation.id, partial=partial(request, matches, len(hits)),
         respelt=list(reading.respelt) if reading is not None else [])
 

@@ -24,8 +24,11 @@ from whoosh.qparser.plugins import BoostPlugin, FieldAliasPlugin, RangePlugin
 from whoosh.reading import IndexReader
 from whoosh.fields import Schema
 
-from search.query.expansion import Expansion, expand, quoted_terms, respell_unknown, respellings
+from search.query.expansion import Expansion, expand, quoted_terms, typed_words
+from search.query.lexicon import Speller
+from search.query.respelling import corrected, respell_unknown
 from search.query.request import MAX_QUERY_CHARS, InputError
+from search.query.syntax import prepare
 
 SEARCH_FIELDS = ("title", "summary", "kind")
 FIELD_BOOSTS = {"title": 3.0, "summary": 1.0, "kind": 0.5}
@@ -48,7 +51,8 @@ EMPTY_HELP = ("type some words, put a phrase in quotes, or clear the box to brow
 def make_parser(schema: Schema, exact: bool = False) -> MultifieldParser:
     """The query parser: AND by default, title weighted above summary.
 
-    With `exact`, words are matched literally (see `EXACT_FIELDS`). Only the
+    With `exact`, words are matched literally (see `EXACT_FIELDS`) in the title and
+    summary (`kind:` still names the kind). Only the
     text fields can be named (`title:`, `summary:`, `kind:`): the parser sees a
     schema of those alone, so `day:2024` or `id:x` are read as plain words.
     """
@@ -56,8 +60,10 @@ def make_parser(schema: Schema, exact: bool = False) -> MultifieldParser:
     schema = Schema(**{name: schema[name] for name in dict.fromkeys(text_fields)
                        if name in schema})
     if exact:
-        fields = [EXACT_FIELDS[name] for name in SEARCH_FIELDS]
-        boosts = {EXACT_FIELDS[name]: boost for name, boost in FIELD_BOOSTS.items()}
+        # Literal words in the title and summary only: the kind field is analysed (its
+        # words folded to their families), so `co-op` would find "Co-operators" there.
+        fields = [EXACT_FIELDS[name] for name in ("title", "summary")]
+        boosts = {EXACT_FIELDS[name]: FIELD_BOOSTS[name] for name in ("title", "summary")}
         parser = MultifieldParser(fields, schema, fieldboosts=boosts, group=AndGroup)
         parser.add_plugin(FieldAliasPlugin({EXACT_FIELDS[name]: [name] for name in
                                             ("title", "summary")}))
@@ -67,6 +73,7 @@ def make_parser(schema: Schema, exact: bool = False) -> MultifieldParser:
     # Term ranges over text and user boosts are not part of the documented syntax.
     parser.remove_plugin_class(RangePlugin)
     parser.remove_plugin_class(BoostPlugin)
+    parser.exact_words = exact  # read_query leaves an exact-words query as typed
     return parser
 
 
@@ -76,8 +83,11 @@ class Reading:
 
     `typed` is the checked parse of the text; `searched` what is matched (for
     the exact-words switch, the same query). `expansion` records what each step
-    of `query.expansion` did; `respelt` gives (word as typed, word searched
-    instead) in the items' own spelling.
+    of `query.expansion` did, and which words were respelt
+    (`query.respelling`); `respelt` gives (word as typed, word searched
+    instead, as the items write it) and `corrected` the query with those
+    words replaced. `notes` say what in the syntax was read differently from
+    how it was typed (an unclosed quote).
     """
 
     text: str
@@ -85,35 +95,39 @@ class Reading:
     searched: wq.Query
     expansion: Expansion = field(default_factory=Expansion)
     respelt: tuple[tuple[str, str], ...] = ()
+    corrected: str = ""
+    notes: tuple[str, ...] = ()
 
 
 def read_query(parser: MultifieldParser, text: str, reader: IndexReader | None = None,
-               expand_words: bool = True) -> Reading:
+               expand_words: bool = True, speller: Speller | None = None) -> Reading:
     """Parse, check and (unless `expand_words` is False or `parser` is the exact-words
-    one) expand `text`; with a `reader`, respell words that no item contains and refuse
-    prefixes that expand too far in this index. InputError says what to change."""
-    typed = _parsed(parser, text)
-    if not expand_words or EXACT_FIELDS["title"] in getattr(parser, "fieldnames", ()):
+    one) expand `text`. With a `reader`, refuse prefixes that expand too far in this
+    index; with a `speller` too, respell words that no item contains. InputError
+    says what to change."""
+    typed, notes = _parsed(parser, text)
+    if not expand_words or getattr(parser, "exact_words", False):
         if reader is not None:
             check_expansion(typed, reader)
-        return Reading(text, typed, typed)
+        return Reading(text, typed, typed, corrected=text, notes=notes)
     analyzer = parser.schema["summary"].analyzer
     exact = quoted_terms(text, analyzer) if '"' in text else frozenset()
     done = Expansion()
     searched = typed
-    if reader is not None:
-        searched = respell_unknown(searched, reader, exact, done)
+    if reader is not None and speller is not None:
+        searched = respell_unknown(searched, reader, speller, analyzer,
+                                   typed_words(text, analyzer), exact, done.respelt,
+                                   done.unknown)
     try:
         searched = expand(searched, exact, done)
     except ValueError as error:  # a line of data/synonyms.txt that cannot be read
         raise InputError(f"{error}: fix or remove that line of the synonyms file, or "
                          "search with the exact-words switch meanwhile", "q") from None
-    respelt: tuple[tuple[str, str], ...] = ()
     if reader is not None:
         check_expansion(searched, reader)
-        if done.respelt:
-            respelt = tuple(respellings(text, done, reader, analyzer))
-    return Reading(text, typed, searched, done, respelt)
+    return Reading(text, typed, searched, done,
+                   tuple((choice.typed, choice.shown) for choice in done.respelt),
+                   corrected(text, done.respelt), notes)
 
 
 def parse_query(parser: MultifieldParser, text: str,
@@ -123,16 +137,16 @@ def parse_query(parser: MultifieldParser, text: str,
     return read_query(parser, text, reader, expand_words).searched
 
 
-def _parsed(parser: MultifieldParser, text: str) -> wq.Query:
-    """The checked, unexpanded query for `text`."""
+def _parsed(parser: MultifieldParser, text: str) -> tuple[wq.Query, tuple[str, ...]]:
+    """The checked, unexpanded query for `text`, and the notes on how it was read."""
     # Checked here too, not only in parse_request: every path to the parser (compare,
     # keyword in context...) is bounded, and Whoosh's tagger is quadratic in a long word.
     if len(text) > MAX_QUERY_CHARS:
         raise InputError(f"the query is {len(text):,} characters long; the limit is "
                          f"{MAX_QUERY_CHARS:,}: shorten it", "q")
-    text = text.translate(CURLY_QUOTES)
+    prepared = prepare(text.translate(CURLY_QUOTES))
     try:
-        parsed = parser.parse(text)
+        parsed = parser.parse(prepared.text)
     except Exception as error:  # Whoosh raises assorted errors on odd syntax
         raise InputError(f"could not read the query ({error.__class__.__name__}): "
                          "check the quotes and parentheses", "q") from None
@@ -141,7 +155,7 @@ def _parsed(parser: MultifieldParser, text: str) -> wq.Query:
         raise InputError(f"the query '{text[:80]}' has no words to search for (only "
                          f"operators, brackets or very common words): {EMPTY_HELP}", "q")
     _check_tree(parsed, text)
-    return parsed
+    return parsed, prepared.notes
 
 
 def _check_tree(node: wq.Query, text: str) -> None:
