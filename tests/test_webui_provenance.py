@@ -103,7 +103,7 @@ def test_exports_carry_provenance_and_read_back(client, engine, tmp_path: Path) 
 def test_respelt_words_are_said_plainly_not_as_did_you_mean(page, client) -> None:
     soup = page("/?q=kenia")
     notice = soup.find("p", class_="respelt").get_text()
-    assert notice == "No item contains \u201ckenia\u201d: searched for \u201ckenya\u201d instead."
+    assert notice == "No item contains \u201ckenia\u201d: showing results for \u201ckenya\u201d."
     assert soup.find(id="suggestion") is None
     assert len(soup.select("ol.hits > li")) == 2
     body = client.get("/api/search?q=kenia").get_json()

@@ -20,13 +20,14 @@ from search.engine.spelling import suggest
 from search.facets import term_facets
 from search.postings.columns import years_of
 from search.query.expansion import relax
-from search.query.parsing import EXACT_FIELDS, field_terms
+from search.query.parsing import EXACT_FIELDS, field_patterns
 from search.query.request import InputError, SearchRequest
 from search.text.schema import from_stored
 
 MARKED = ("title", "summary")
-# Per marked field: the index field whose analyzer finds the words, and the terms to mark.
-Marks = dict[str, tuple[str, frozenset[str]]]
+# Per marked field: the index field whose analyzer finds the words, the terms to mark,
+# and the phrases (tuples of terms) to mark where they stand.
+Marks = dict[str, tuple[str, frozenset[str], frozenset[tuple[str, ...]]]]
 
 
 def marks_for(view: View, parsed: wq.Query | None, exact: bool) -> Marks:
@@ -35,20 +36,22 @@ def marks_for(view: View, parsed: wq.Query | None, exact: bool) -> Marks:
     marks = {}
     for name in MARKED:
         field = EXACT_FIELDS[name] if exact else name
-        terms = field_terms(parsed, view.reader, field) if parsed is not None else ()
-        marks[name] = (field, frozenset(terms))
+        terms, phrases = field_patterns(parsed, view.reader, field) if parsed is not None \
+            else (frozenset(), frozenset())
+        marks[name] = (field, terms, phrases)
     return marks
 
 
 def make_hit(view: View, docnum: int, score: float | None, marks: Marks) -> Hit:
     """The hit of one document: its article, score, matched spans and facet values."""
     article = from_stored(view.searcher.stored_fields(docnum))
-    title_field, title_terms = marks["title"]
-    summary_field, summary_terms = marks["summary"]
+    title_field, title_terms, title_phrases = marks["title"]
+    summary_field, summary_terms, summary_phrases = marks["summary"]
     return Hit(article=article, score=score,
-               title_spans=spans(article.title, title_terms, view.analyzer(title_field)),
+               title_spans=spans(article.title, title_terms, view.analyzer(title_field),
+                                 title_phrases),
                summary_spans=spans(article.summary, summary_terms,
-                                   view.analyzer(summary_field)),
+                                   view.analyzer(summary_field), summary_phrases),
                facets={name: column.values_of(docnum)
                        for name, column in view.columns.facets.items()})
 

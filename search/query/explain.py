@@ -239,4 +239,4 @@ def _fields_like(name: str) -> tuple[str, ...]:
 
 
 def _outside_quotes(text: str) -> str:
-    return re.sub(r"\"[^\"]*\"", " ", text)
+    return re.sub(r"\"[^\"]*\"?", " ", text)  # an unclosed quote runs to the end

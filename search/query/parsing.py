@@ -203,25 +203,47 @@ def check_expansion(parsed: wq.Query, reader: IndexReader) -> None:
 
 def field_terms(parsed: wq.Query, reader: IndexReader, field: str) -> set[str]:
     """The index terms of `field` that the query looks for, prefixes expanded and
-    negated parts left out: what highlighting and keyword-in-context mark.
+    negated parts left out (the words of phrases among them).
 
     (Whoosh's own `existing_terms` drops all but one field of a multi-field query.)
     """
+    terms, phrases = field_patterns(parsed, reader, field)
+    return set(terms) | {term for phrase in phrases for term in phrase}
+
+
+def field_patterns(parsed: wq.Query, reader: IndexReader, field: str
+                   ) -> tuple[frozenset[str], frozenset[tuple[str, ...]]]:
+    """What highlighting and keyword in context mark in `field`: the single terms the
+    query looks for (prefixes expanded, negated parts left out), and its phrases as
+    tuples of terms (a word that is only in a phrase is marked only where the phrase
+    stands)."""
     found: set[str] = set()
+    phrases: set[tuple[str, ...]] = set()
     stack = [parsed]
     while stack:
         node = stack.pop()
         if isinstance(node, wq.Not):
+            continue
+        if isinstance(node, wq.AndMaybe):
+            # The "words stand together" bonus: phrases of words already looked for.
+            stack.append(node.a)
             continue
         if not node.is_leaf():
             stack.extend(node.children())
             continue
         if getattr(node, "fieldname", None) != field:
             continue
-        if isinstance(node, wq.MultiTerm):  # prefixes, wildcards, respelt words
+        if isinstance(node, wq.Phrase):
+            words = tuple(str(w) for w in node.words)
+            if len(words) == 1:
+                found.add(words[0])
+            elif words:
+                phrases.add(words)
+            continue
+        if isinstance(node, wq.MultiTerm):  # prefixes, wildcards
             texts = node.expanded_terms(reader)
         else:
             texts = node.iter_all_terms()
         for _, text in texts:
             found.add(text.decode("utf-8") if isinstance(text, bytes) else str(text))
-    return found
+    return frozenset(found), frozenset(phrases)

@@ -8,7 +8,7 @@ One rule chooses a respelling, wherever it is used (`nearest`):
 2. candidates that the analyzer makes one index term are one candidate
    ("cooperative", "cooperatives", "co-operative" all search `cooperative`),
    at the edits of its nearest form, shown as its most written form, an
-   edit further counting as ten times fewer items (so "Solidar", an
+   edit further counting as three times fewer items (so "Solidar", an
    organisation, and "solidarity", one stem, show as "solidarity", and
    "cooprative" as "cooperative", not "cooperatives");
 3. each candidate is counted with the rest of the query around it (the other
@@ -72,8 +72,8 @@ def nearest(typed: str, like: Sequence[wq.Term], context: Sequence[wq.Query],
         if len(terms) != 1:
             continue
         written = speller.written(candidate)
-        # Shown: the form written most, an edit further counting as ten times fewer.
-        score = written / 10 ** edits
+        # Shown: the form written most, an edit further counting as three times fewer.
+        score = written / 3 ** edits
         fewest, most, shown, best_score = groups.get(terms[0], (edits, 0, candidate, -1.0))
         if score > best_score or (score == best_score and candidate < shown):
             shown, best_score = candidate, score

@@ -1,11 +1,14 @@
 """Keyword in context: each match in the result set with the words around it.
 
 For every matching item (in the request's order, up to a limit), every place in
-its title and summary where a query term matches gives one line: the `width`
+its title and summary where the query matches gives one line: the `width`
 words before, the matched text as written, and the `width` words after. The
-same analyzer that indexed the text finds the matches, so "Co-operators" is a
-match for `cooperative`, as in the highlights. The lines come in item order, or
-sorted by the words to the left or right of the match (`ORDERS`).
+places are the highlighter's (`engine.highlighting.spans`): the same analyzer
+that indexed the text finds them, so "Co-operators" is a match for
+`cooperative`, "youth-led" for `youth`, and a synonym's form ("young people"
+for `youth`) for the query; a phrase gives one line where the whole phrase
+stands, never one per word of it. The lines come in item order, or sorted by
+the words to the left or right of the match (`ORDERS`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from search.engine.core import Engine
-from search.query.parsing import EXACT_FIELDS, field_terms
+from search.engine.highlighting import spans as spans_of
+from search.query.parsing import EXACT_FIELDS, field_patterns
 from search.query.request import InputError, SearchRequest
 
 DEFAULT_WIDTH = 6
@@ -59,18 +63,18 @@ def kwic(engine: Engine, request: SearchRequest, width: int = DEFAULT_WIDTH,
     reader = matches.view.reader
     schema = matches.view.searcher.schema
     lines: list[KwicLine] = []
+    patterns = {}
+    for field in ("title", "summary"):
+        index_field = EXACT_FIELDS[field] if request.exact else field
+        patterns[field] = (schema[index_field].analyzer,
+                           *field_patterns(matches.parsed, reader, index_field))
     for hit in engine.first_hits(matches, request, min(limit, matches.total)):
         article = hit.article
         for field, text in (("title", article.title), ("summary", article.summary)):
-            index_field = EXACT_FIELDS[field] if request.exact else field
-            terms = field_terms(matches.parsed, reader, index_field)
-            if not terms or not text:
+            analyzer, terms, phrases = patterns[field]
+            if not text or not (terms or phrases):
                 continue
-            analyzer = schema[index_field].analyzer
-            spans = sorted({(t.startchar, t.endchar) for t in
-                            analyzer(text, chars=True, mode="query", removestops=False)
-                            if t.text in terms})
-            for start, end in spans:
+            for start, end in spans_of(text, terms, analyzer, phrases):
                 lines.append(KwicLine(article.id, article.title, article.date, field,
                                       _left(text, start, width), text[start:end],
                                       _right(text, end, width)))
