@@ -223,6 +223,10 @@ def test_highlight_marks_the_variant_that_matched(engine: Engine) -> None:
     page = engine.search(request(q="cooperative"))
     interview = next(h for h in page.hits if "Epperson" in h.article.title)
     assert "Co-op" in marked(title_html(interview))
+    # People-words are their own family: co-operators are not cooperatives.
+    assert not {"Co-operators", "co-operators"} & set(marked(summary_html(interview)))
+    page = engine.search(request(q="co-operator"))
+    interview = next(h for h in page.hits if "Epperson" in h.article.title)
     assert {"Co-operators", "co-operators"} <= set(marked(summary_html(interview)))
 
 

@@ -87,9 +87,9 @@ def test_compare_csv_has_provenance_and_the_numbers(client, engine: Engine) -> N
 def test_kwic_page_aligns_matches_and_sorts(page) -> None:
     soup = page("/kwic?q=cooperative&order=right&width=4")
     rows = soup.select("table.kwic-lines tbody tr")
-    assert len(rows) == 19
+    assert len(rows) == 17  # "co-operators" are people: a family of their own
     matches = [row.find("td", class_="match").get_text() for row in rows]
-    assert {"Co-op", "Co-operators", "Coop"} <= set(matches)
+    assert {"Co-op", "Coop"} <= set(matches)
     rights = [row.find("td", class_="right").get_text().split() for row in rows]
     keys = [[w.lower() for w in words] for words in rights]
     assert keys == sorted(keys)
@@ -107,7 +107,8 @@ def test_kwic_csv_and_errors(client, page) -> None:
     assert lines[0].startswith("# news-search keyword in context: {")
     rows = list(csv.reader(io.StringIO("\n".join(lines[1:]))))
     assert rows[0] == ["id", "date", "field", "left", "match", "right", "title"]
-    assert len(rows) == 6 and all(row[4] == "Kenya" for row in rows[1:])
+    assert len(rows) == 7 and [row[4] for row in rows[1:]].count("Kenya") == 5
+    assert "Nairobi" in [row[4] for row in rows[1:]]  # a place in Kenya
     assert client.get("/kwic.csv").status_code == 400
     soup = page("/kwic?q=kenya&width=99", status=400)
     assert "width must be from 1 to 20" in soup.find(id="form-error").get_text()

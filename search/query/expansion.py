@@ -28,6 +28,7 @@ from whoosh import query as wq
 from whoosh.analysis import Analyzer
 
 from search.text.analysis import news_analyzer, read_variants
+from search.query.related import LONGEST, Added, Related
 from search.query.respelling import Respelling
 from search.query.synonyms import Key, default_table, expand_synonyms, in_fields, unit_of
 
@@ -35,6 +36,7 @@ NEAR = 4
 MAX_RELAXED_PARTS = 6  # beyond this, 'all but one' is too many combinations to spell out
 ADJACENT_WEIGHT = 1.0
 NEAR_WEIGHT = 0.5
+MAX_NAMED = 8  # related places named in the explanation
 
 
 @dataclass
@@ -45,6 +47,7 @@ class Expansion:
     unknown: list[str] = field(default_factory=list)  # such words with no respelling
     joins: list[tuple[str, str, str]] = field(default_factory=list)  # (first, second, joined)
     synonyms: list[Key] = field(default_factory=list)  # the keys that added alternatives
+    related: list[Added] = field(default_factory=list)  # places and word forms added
 
 
 # -- proximity -------------------------------------------------------------------------
@@ -114,17 +117,25 @@ def _joins() -> dict[tuple[str, str], str]:
 
 
 def expand(node: wq.Query, exact: frozenset[str] = frozenset(),
-           done: Expansion | None = None) -> wq.Query:
-    """Joins, proximity and synonyms: the steps that need no index (see the docstring).
+           done: Expansion | None = None, related: Related | None = None) -> wq.Query:
+    """Joins, proximity and synonyms (see the docstring), and with `related` the
+    places and word forms of `query.related`.
 
     `exact`: the terms of the words the user put in quotes, never expanded. What
     was joined and which synonyms were added is recorded in `done`.
     """
     node = add_proximity(join_words(node, done))
     used = done.synonyms if done is not None else None
-    if isinstance(node, wq.AndMaybe):
-        return wq.AndMaybe(expand_synonyms(node.a, exact=exact, used=used), node.b)
-    return expand_synonyms(node, exact=exact, used=used)
+    more = related.alternatives if related is not None else None
+
+    def synonyms(part: wq.Query) -> wq.Query:
+        return expand_synonyms(part, exact=exact, used=used, more=more, longest=LONGEST)
+
+    expanded = wq.AndMaybe(synonyms(node.a), node.b) if isinstance(node, wq.AndMaybe) \
+        else synonyms(node)
+    if done is not None and related is not None:
+        done.related = related.added
+    return expanded
 
 
 _QUOTED = re.compile(r'"([^"]*)"')
@@ -162,6 +173,17 @@ def describe_expansion(text: str, done: Expansion, analyzer: Analyzer) -> list[s
         label = " ".join(typed.get(term, term) for term in key)
         forms = ", ".join(f"\u201c{form}\u201d" for form in table.forms.get(key, []))
         lines.append(f"\u201c{label}\u201d also finds {forms} (ranked below the words typed).")
+    for added in done.related:
+        label = " ".join(typed.get(term, term) for term in added.key)
+        if added.why == "form":
+            lines.append(f"\u201c{label}\u201d also finds other words of its family (ranked "
+                         "below the words typed).")
+            continue
+        names = ", ".join(added.names[:MAX_NAMED]) + (", \u2026" if len(added.names) >
+                                                      MAX_NAMED else "")
+        what = "places in it" if added.why == "place" else "its countries"
+        lines.append(f"\u201c{label}\u201d also finds items naming {what}: {names} (ranked "
+                     "below the words typed).")
     return list(dict.fromkeys(lines))
 
 

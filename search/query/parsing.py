@@ -25,7 +25,8 @@ from whoosh.reading import IndexReader
 from whoosh.fields import Schema
 
 from search.query.expansion import Expansion, expand, quoted_terms, typed_words
-from search.query.lexicon import Speller
+from search.query.lexicon import SPELL_FIELDS, Speller
+from search.query.related import Related
 from search.query.respelling import corrected, respell_unknown
 from search.query.request import MAX_QUERY_CHARS, InputError
 from search.query.syntax import prepare
@@ -118,8 +119,16 @@ def read_query(parser: MultifieldParser, text: str, reader: IndexReader | None =
         searched = respell_unknown(searched, reader, speller, analyzer,
                                    typed_words(text, analyzer), exact, done.respelt,
                                    done.unknown)
+    related = None
+    if reader is not None:
+        def present(term: str) -> int:
+            return max(reader.doc_frequency(name, term) for name in ("title", "summary"))
+
+        def written(word: str) -> int:
+            return max(reader.doc_frequency(name, word) for name in SPELL_FIELDS)
+        related = Related(present, written)
     try:
-        searched = expand(searched, exact, done)
+        searched = expand(searched, exact, done, related)
     except ValueError as error:  # a line of data/synonyms.txt that cannot be read
         raise InputError(f"{error}: fix or remove that line of the synonyms file, or "
                          "search with the exact-words switch meanwhile", "q") from None
