@@ -41,10 +41,12 @@ def test_compare_share_quarters_and_empty_periods(page) -> None:
     rows = numbers_table(soup)
     assert [row[0] for row in rows] == ["2023-Q3", "2023-Q4", "2024-Q1", "2024-Q2", "2024-Q3",
                                         "2024-Q4"]
-    assert rows[2][1] == "2 (22%)" and rows[0][1] == "0"
+    # 2023-Q3 has no items at all: a gap, not 0 %; each share says what it rests on.
+    assert rows[2][1] == "2 of 9 (22.2%)" and rows[1][1] == "0 of 1 (0.0%)"
+    assert rows[0][1] == "no items"
     assert not soup.find_all("rect", class_="base")
-    point = soup.find("circle").find("title").get_text()
-    assert point.startswith("kenya, 2023-Q3: 0")
+    points = [p.find("title").get_text() for p in soup.select("svg path.marker")]
+    assert points == ["kenya, 2023-Q4: 0 of 1 item (0%)", "kenya, 2024-Q1: 2 of 9 items (22%)"]
     hrefs = [a["href"] for a in soup.select("svg a")]
     assert "/?q=kenya&from=2024-01&to=2024-03" in hrefs
 

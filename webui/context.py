@@ -104,6 +104,14 @@ class Exports:
 
 
 @dataclass(frozen=True, slots=True)
+class Downloads:
+    """A chart as files: SVG, and PNG where it can be made here ("" when not)."""
+
+    svg: str
+    png: str
+
+
+@dataclass(frozen=True, slots=True)
 class FacetPanel:
     """One facet's counts in the side panel: each value a link that adds or removes it."""
 
@@ -128,6 +136,7 @@ class SearchView:
     chips: list[Link] = field(default_factory=list)
     clear_href: str = ""
     chart: Chart | None = None
+    chart_downloads: Downloads | None = None
     suggestion: Link | None = None
     respelt: list[str] = field(default_factory=list)  # "No item contains ..." sentences
     partial: list[HitView] = field(default_factory=list)  # all but one of the words
@@ -157,6 +166,8 @@ class Urls:
     help: str
     item: Callable[[str], str]
     external_root: str  # "http://host:port" for links to copy
+    chart_svg: str = ""  # the results chart as files ("" when not served)
+    chart_png: str = ""
 
 
 def long_date(day: date) -> str:
@@ -310,11 +321,26 @@ def _facet_panel(params: SearchParams, page: ResultPage, name: str, urls: Urls) 
     return FacetPanel(name, declared.heading, links)
 
 
+def chart_buckets(page: ResultPage) -> tuple[str, list[tuple[str, int]]]:
+    """The unit of the date facets and the chart (months inside one year, else years) and
+    its buckets."""
+    unit = "month" if len(page.years) == 1 else "year"
+    return unit, page.months if unit == "month" else page.years
+
+
+def results_chart(params: SearchParams, page: ResultPage, urls: Urls) -> Chart | None:
+    """The results-over-time chart of a page (None when nothing was found)."""
+    unit, buckets = chart_buckets(page)
+    query = page.request.query
+    what = f"results for '{respelt_query(query, page.respelt)}'" if query else "items"
+    return build_chart(buckets, unit, lambda key: params.with_dates(key, key).url(urls.search),
+                       what)
+
+
 def search_view(params: SearchParams, page: ResultPage, values: dict[str, list[str]],
                 urls: Urls, site: str) -> SearchView:
     """The full context of a results page."""
     request = page.request
-    what = f"results for '{request.query}'" if request.query else "items"
     searched = respelt_query(request.query, page.respelt)
     summary = f"{_plural(page.total, 'result')} for '{searched}'" if request.query \
         else _plural(page.total, "item")
@@ -323,8 +349,7 @@ def search_view(params: SearchParams, page: ResultPage, values: dict[str, list[s
         summary += f", {span}"
     elapsed = f"{page.elapsed_ms:.1f} ms" if page.elapsed_ms < 10 else f"{page.elapsed_ms:.0f} ms"
     hits = [_hit_view(hit, number, urls) for number, hit in enumerate(page.hits, start=page.first)]
-    unit = "month" if len(page.years) == 1 else "year"
-    buckets = page.months if unit == "month" else page.years
+    unit, buckets = chart_buckets(page)
 
     def bucket_href(key: str) -> str:
         return params.with_dates(key, key).url(urls.search)
@@ -333,6 +358,13 @@ def search_view(params: SearchParams, page: ResultPage, values: dict[str, list[s
                         active=params.date_from == key and params.date_to == key)
                    for key, count in buckets]
     panels = [_facet_panel(params, page, f.name, urls) for f in term_facets()]
+    chart = results_chart(params, page, urls)
+    downloads = None
+    if chart is not None and urls.chart_svg:
+        suffix = params.for_export().query_string()
+        downloads = Downloads(f"{urls.chart_svg}?{suffix}".rstrip("?"),
+                              f"{urls.chart_png}?{suffix}".rstrip("?") if urls.chart_png
+                              else "")
     suggestion = None
     if page.suggestion and not page.respelt:
         suggestion = Link(page.suggestion, params.with_query(page.suggestion).url(urls.search))
@@ -351,7 +383,7 @@ def search_view(params: SearchParams, page: ResultPage, values: dict[str, list[s
         clear_href=SearchParams(sort=params.sort, per_page=params.per_page,
                                 seed=params.seed).url(urls.search)
         if chips else "",
-        chart=build_chart(buckets, unit, bucket_href, what), suggestion=suggestion,
+        chart=chart, chart_downloads=downloads, suggestion=suggestion,
         respelt=_respelt_note(request.query, page.respelt),
         partial=[_hit_view(hit, number, urls)
                  for number, hit in enumerate(page.partial, start=page.last + 1)],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, request, url_for
 
 from search import Engine, term_facets
+from webui.chartfiles import png_available
 from webui.context import Urls
 
 
@@ -14,7 +15,9 @@ def urls() -> Urls:
                 csv=url_for("exports.csv"), jsonl=url_for("exports.jsonl"),
                 feed=url_for("exports.feed"), help=url_for("search.help"),
                 item=lambda item_id: url_for("items.item", item_id=item_id),
-                external_root=request.host_url.rstrip("/"))
+                external_root=request.host_url.rstrip("/"),
+                chart_svg=url_for("research.chart_svg"),
+                chart_png=url_for("research.chart_png") if png_available() else "")
 
 
 def setting(name: str) -> object:

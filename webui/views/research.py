@@ -21,13 +21,14 @@ from werkzeug.datastructures import MultiDict
 from search import (GRANULARITIES, InputError, KwicLine, SearchRequest, Timeline, kwic,
                     parse_request, period_bounds, term_facets, timeline)
 from search.research.kwic import DEFAULT_WIDTH, MAX_WIDTH
-from webui.compare import MEASURES, build_compare_chart
-from webui.context import FacetBoxes, make_form
+from webui.chartfiles import png_available, png_file, svg_file
+from webui.compare import MEASURES, CompareChart, build_compare_chart
+from webui.context import FacetBoxes, make_form, results_chart
 from webui.engine_ext import get_engine
 from webui.errors import WebError
 from webui.links import SearchParams
 from webui.provenance import csv_comment, provenance
-from webui.views.common import facet_values, setting
+from webui.views.common import facet_values, setting, urls
 from webui.views.exports import neutralise
 
 bp = Blueprint("research", __name__)
@@ -91,11 +92,10 @@ def _compare(args: MultiDict[str, str]) -> tuple[CompareForm, Timeline | None, s
     return form, result, None, None
 
 
-@bp.get("/compare")
-def compare() -> tuple[str, int] | str:
-    """Up to four queries on one chart over time, with the numbers as a table."""
-    form, result, error, param = _compare(request.args)
-    params = _filters(request.args)
+def _compare_chart(args: MultiDict[str, str]) -> tuple[CompareForm, CompareChart | None,
+                                                    str | None, str | None]:
+    form, result, error, param = _compare(args)
+    params = _filters(args)
     base = url_for("search.index")
 
     def href_for(query: str, period: str) -> str:
@@ -105,13 +105,71 @@ def compare() -> tuple[str, int] | str:
 
     chart = build_compare_chart(result, form.measure, form.baseline, href_for) \
         if result is not None else None
-    csv_href = url_for("research.compare_csv") + "?" + request.query_string.decode(
-        "utf-8", "replace") if result is not None else ""
-    page = render_template("research/compare.html", form=form, chart=chart, error=error,
-                           invalid=param, csv_href=csv_href,
-                           granularities=GRANULARITIES, measures=MEASURES,
-                           page_title=f"Compare over time – {setting('SITE_TITLE')}")
+    return form, chart, error, param
+
+
+@bp.get("/compare")
+def compare() -> tuple[str, int] | str:
+    """Up to four queries on one chart over time, with the numbers as a table."""
+    form, chart, error, param = _compare_chart(request.args)
+    query = "?" + request.query_string.decode("utf-8", "replace")
+    page = render_template(
+        "research/compare.html", form=form, chart=chart, error=error, invalid=param,
+        csv_href=url_for("research.compare_csv") + query if chart else "",
+        svg_href=url_for("research.compare_svg") + query if chart else "",
+        png_href=url_for("research.compare_png") + query if chart and png_available() else "",
+        granularities=GRANULARITIES, measures=MEASURES,
+        page_title=f"Compare over time – {setting('SITE_TITLE')}")
     return (page, 400) if error else page
+
+
+def _compare_markup() -> str:
+    form, chart, error, param = _compare_chart(request.args)
+    if error or chart is None:
+        raise WebError(error or "give at least one query: /compare.svg?q=kenya&q=senegal", 400,
+                       param=param or "q")
+    return render_template("research/_compare_svg.html", chart=chart, standalone=True)
+
+
+@bp.get("/compare.svg")
+def compare_svg() -> Response:
+    """The compare chart as a standalone SVG file, as on the page."""
+    return svg_file(_compare_markup(), "news-search-compare")
+
+
+@bp.get("/compare.png")
+def compare_png() -> Response:
+    """The compare chart as PNG (404 where PNG cannot be made: the SVG can)."""
+    made = png_file(_compare_markup(), "news-search-compare")
+    if made is None:
+        raise WebError("PNG cannot be made on this server (the cairo library is missing): "
+                       "download the SVG instead, /compare.svg with the same parameters", 404)
+    return made
+
+
+def _results_markup() -> str:
+    params = SearchParams.from_args(request.args)
+    page = get_engine().search(parse_request(params.raw()))
+    chart = results_chart(params, page, urls())
+    if chart is None:
+        raise WebError("nothing to draw: the search finds no items", 404)
+    return render_template("search/_chart_svg.html", chart=chart, standalone=True)
+
+
+@bp.get("/chart.svg")
+def chart_svg() -> Response:
+    """The search page's results-over-time chart as a standalone SVG file."""
+    return svg_file(_results_markup(), "news-search-chart")
+
+
+@bp.get("/chart.png")
+def chart_png() -> Response:
+    """The results-over-time chart as PNG (404 where PNG cannot be made)."""
+    made = png_file(_results_markup(), "news-search-chart")
+    if made is None:
+        raise WebError("PNG cannot be made on this server (the cairo library is missing): "
+                       "download the SVG instead, /chart.svg with the same parameters", 404)
+    return made
 
 
 @bp.get("/compare.csv")
