@@ -28,6 +28,7 @@ SORT_OPTIONS = (("", "Best first"), ("relevance", "Relevance"),
                 ("newest", "Newest first"), ("oldest", "Oldest first"),
                 ("random", "Random sample"))
 PAGER_RADIUS = 2
+TOP_VALUES = 10  # facet values shown before "more"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,12 @@ class FacetBoxes:
 
 @dataclass(frozen=True, slots=True)
 class Form:
-    """The search form as the user filled it in."""
+    """The search form as the user filled it in.
+
+    `facets` are each facet's values as checkboxes, for forms that choose among them
+    (compare); the search form keeps the values chosen as `hidden` fields instead, and
+    its side panel offers the values with their counts.
+    """
 
     q: str
     date_from: str
@@ -67,6 +73,8 @@ class Form:
     exact: bool
     seed: str
     invalid: str | None  # the parameter at fault, to mark its input
+    hidden: list[tuple[str, str]] = field(default_factory=list)  # (facet, value) chosen
+    untick: FacetBoxes | None = None  # the chosen values of the facet at fault, to untick
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +121,16 @@ class Downloads:
 
 @dataclass(frozen=True, slots=True)
 class FacetPanel:
-    """One facet's counts in the side panel: each value a link that adds or removes it."""
+    """One facet's counts in the side panel: each value a link that adds or removes it.
+
+    `links` are the first `TOP_VALUES` (the most items first, the chosen ones always
+    among them); `more` the rest, shown on request (a `<details>`, no script needed).
+    """
 
     name: str
     heading: str
     links: list[Link]
+    more: list[Link] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -198,6 +211,33 @@ def _span(page: ResultPage) -> str:
     return f"{MONTH_NAMES[int(first[5:]) - 1]}–{bucket_name(last)}"
 
 
+def _dates_said(date_from: str, date_to: str) -> str:
+    """The date filter as the user set it: 'in February 2024', 'from 2019 to 2021'."""
+    if date_from and date_from == date_to:
+        return f"in {bucket_name(date_from)}"
+    if date_from and date_to:
+        return f"from {bucket_name(date_from)} to {bucket_name(date_to)}"
+    if date_from:
+        return f"from {bucket_name(date_from)}"
+    if date_to:
+        return f"until {bucket_name(date_to)}"
+    return ""
+
+
+def _filters_said(params: SearchParams) -> str:
+    """The filters of a search in words, for its heading: 'in February 2024, kind News'."""
+    parts = [_dates_said(params.date_from, params.date_to)]
+    for name, values in params.filters:
+        declared = facet(name)
+        shown = " or ".join(declared.display(v) for v in values)
+        parts.append(f"{declared.label.lower()} {shown}")
+    said = [part for part in parts if part]
+    if not said:
+        return ""
+    return (said[0] if said[0].startswith(("in ", "from ", "until ")) else f"({said[0]})") \
+        + "".join(f", {part}" for part in said[1:])
+
+
 def _facet_boxes(params: SearchParams, name: str, values: list[str]) -> FacetBoxes:
     declared = facet(name)
     key = declared.key
@@ -223,7 +263,12 @@ def make_form(params: SearchParams, values: dict[str, list[str]], invalid: str |
     return Form(q=params.q, date_from=params.date_from, date_to=params.date_to,
                 facets=[b for b in boxes if b.boxes],
                 sorts=sorts, per_pages=per_pages, exact=params.exact.lower() in TRUE_WORDS,
-                seed=params.seed, invalid=invalid)
+                seed=params.seed, invalid=invalid,
+                hidden=[(name, value) for name, values in params.filters for value in values
+                        if name != invalid],
+                untick=next((FacetBoxes(b.name, b.heading, b.css,
+                                        [box for box in b.boxes if box.checked])
+                             for b in boxes if b.name == invalid), None))
 
 
 def _chips(params: SearchParams, urls: Urls) -> list[Link]:
@@ -318,7 +363,10 @@ def _facet_panel(params: SearchParams, page: ResultPage, name: str, urls: Urls) 
                                      else params.adding(name, value)).url(urls.search)
         links.append(Link(declared.display(value) if value else declared.empty_label, href,
                           count, active))
-    return FacetPanel(name, declared.heading, links)
+    top = links[:TOP_VALUES]
+    top += [link for link in links[TOP_VALUES:] if link.active]
+    return FacetPanel(name, declared.heading, top,
+                      [link for link in links[TOP_VALUES:] if not link.active])
 
 
 def chart_buckets(page: ResultPage) -> tuple[str, list[tuple[str, int]]]:
@@ -344,8 +392,11 @@ def search_view(params: SearchParams, page: ResultPage, values: dict[str, list[s
     searched = respelt_query(request.query, page.respelt)
     summary = f"{_plural(page.total, 'result')} for '{searched}'" if request.query \
         else _plural(page.total, "item")
+    within = _filters_said(params)
     span = _span(page)
-    if span:
+    if within:
+        summary += f" {within}"
+    elif span:
         summary += f", {span}"
     elapsed = f"{page.elapsed_ms:.1f} ms" if page.elapsed_ms < 10 else f"{page.elapsed_ms:.0f} ms"
     hits = [_hit_view(hit, number, urls) for number, hit in enumerate(page.hits, start=page.first)]
