@@ -15,7 +15,8 @@ One rule chooses a respelling, wherever it is used (`nearest`):
    words of the same AND), so `solidarty economy` weighs "solidarity economy"
    against "solidary economy", not "solidarity" against "solidary";
 4. a candidate that finds nothing there is never chosen; of the others, the
-   fewest edits, then the most items found, then the most items that write it.
+   fewest edits, then the most items found, then the most items that write it
+   (a lone candidate is not counted: there is nothing to weigh it against).
 
 `respell_unknown` applies the rule at query time to every plain word that no
 item contains (`query.parsing.read_query`), `engine.spelling.suggest` to the
@@ -36,7 +37,7 @@ from search.query.lexicon import Speller, spellable
 from search.query.synonyms import in_fields, unit_of
 
 FUZZY_MIN = 4       # shorter words are left alone
-CANDIDATES = 6      # index terms counted in context, at most, per word
+CANDIDATES = 4      # index terms counted in context, at most, per word
 
 
 def max_edits(word: str) -> int:
@@ -52,7 +53,7 @@ class Respelling:
     shown: str
     term: str       # the index term searched
     edits: int
-    found: int      # items found with it, in the query's context
+    found: int      # items found with it, in the query's context (-1: not counted)
 
 
 def nearest(typed: str, like: Sequence[wq.Term], context: Sequence[wq.Query],
@@ -79,8 +80,11 @@ def nearest(typed: str, like: Sequence[wq.Term], context: Sequence[wq.Query],
             shown, best_score = candidate, score
         groups[terms[0]] = (min(fewest, edits), most - written, shown, best_score)
     best: tuple[tuple[int, int, int, str], Respelling] | None = None
-    for term, (edits, minus_written, shown, _) in sorted(groups.items(),
-                                                         key=lambda g: g[1])[:CANDIDATES]:
+    ranked = sorted(groups.items(), key=lambda g: g[1])[:CANDIDATES]
+    for term, (edits, minus_written, shown, _) in ranked:
+        if len(ranked) == 1 and at_least <= 1:
+            # Nothing to weigh it against: search it (counting costs a posting list walk).
+            return Respelling(typed, _like_case(shown, typed), term, edits, -1)
         node = in_fields((term,), like, 1.0)
         found = speller.count(wq.And([node, *context]) if context else node)
         if found < at_least:
