@@ -236,7 +236,7 @@ def run_repeats(engine: Engine, mix, repeats: int = 20) -> dict[str, object]:
 
 
 def commit() -> str:
-    """The commit measured (with '+changes' when the work tree differs from it)."""
+    """The commit measured, and the last one that changed the engine (search/, corpus/)."""
     def git(*args: str) -> str:
         try:
             return subprocess.run(["git", "-C", str(HERE), *args], capture_output=True,
@@ -244,8 +244,10 @@ def commit() -> str:
         except (OSError, subprocess.SubprocessError):
             return ""
     head = git("log", "-1", "--format=%h %ad %s", "--date=short") or "unknown commit"
-    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "search", "corpus")
-    return head + (" (+changes in search/ or corpus/)" if dirty else "")
+    engine = git("log", "-1", "--format=%h", "--", "../search", "../corpus")
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "../search", "../corpus")
+    return (head + (f"; search/ and corpus/ as of {engine}" if engine else "")
+            + (" (+uncommitted changes in search/ or corpus/)" if dirty else ""))
 
 
 def main() -> None:
