@@ -41,6 +41,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
@@ -155,7 +156,7 @@ def build_all(corpus: Path, items: int, reuse: bool,
 # -- the query mix -------------------------------------------------------------------
 
 
-def run_mix(engine: Engine, others: dict[str, object], mix, rounds: int) -> dict[str, object]:
+def run_mix(engine: Engine, others: dict[str, Any], mix, rounds: int) -> dict[str, Any]:
     """Time every page of the mix on every engine, `rounds` times, interleaved."""
     requests = [(label, request_of(params)) for label, params in mix]
     engines = {"ns": engine.search, **{name: other.search for name, other in others.items()}}
@@ -169,7 +170,8 @@ def run_mix(engine: Engine, others: dict[str, object], mix, rounds: int) -> dict
     print("same total and facets as FTS5: " + ", ".join(
         f"{report.ENGINES[name]} on {count} of {len(requests)} pages"
         for name, count in same.items()) + " (news-search's analysis folds more variants)")
-    times = {name: {label: [] for label, _ in requests} for name in engines}
+    times: dict[str, dict[str, list[float]]] = {
+        name: {label: [] for label, _ in requests} for name in engines}
     totals: dict[str, dict[str, int]] = {name: {} for name in engines}
     for _ in range(rounds):
         for label, request in requests:
@@ -182,7 +184,7 @@ def run_mix(engine: Engine, others: dict[str, object], mix, rounds: int) -> dict
     labels = [label for label, _ in requests]
     per_page_table(labels, times, totals)
     everything = {name: [t for ts in times[name].values() for t in ts] for name in engines}
-    summary: dict[str, object] = {"pages": len(requests), "rounds": rounds}
+    summary: dict[str, Any] = {"pages": len(requests), "rounds": rounds}
     for name in engines:
         summary[f"{name}_median_ms"] = statistics.median(everything[name]) * 1000
         summary[f"{name}_p95_ms"] = report.p95(everything[name]) * 1000
@@ -277,7 +279,7 @@ def main() -> None:
     with_tantivy = tantivy_search is not None and not args.no_tantivy
     versions = f"SQLite {fts5.sqlite3.sqlite_version}"
     if with_tantivy:
-        versions += f", {tantivy_search.tantivy.__version__}"  # "tantivy v0.27.0, ..."
+        versions += f", {getattr(tantivy_search.tantivy, '__version__', 'tantivy')}"  # "tantivy v0.27.0, ..."
     print(f"news-search vs SQLite FTS5 and tantivy, {args.items:,} synthetic items, "
           f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {versions}", flush=True)
     print(f"measuring {commit()}")
@@ -292,15 +294,15 @@ def main() -> None:
     mix = query_mix(args.seed)
     engine = Engine(paths["ns"])
     if not args.no_mix:
-        others: dict[str, object] = {"fts": fts5.Fts5Search(paths["fts"])}
+        others: dict[str, Any] = {"fts": fts5.Fts5Search(paths["fts"])}
         if with_tantivy:
             others["tan"] = tantivy_search.TantivySearch(paths["tan"])
             print(f"tantivy: {others['tan'].segments()} segment(s)")
         summary = run_mix(engine, others, mix, args.rounds)
         results["mix"] = summary
-        results["ratios"] = summary_table(summary["times"], figures, sizes)  # type: ignore[arg-type]
+        results["ratios"] = summary_table(summary["times"], figures, sizes)
         for other in others.values():
-            other.close()  # type: ignore[attr-defined]
+            other.close()
     if not args.no_repeat:
         results["repeat"] = run_repeats(engine, mix)
     engine.close()

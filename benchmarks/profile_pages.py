@@ -55,6 +55,7 @@ from make_corpus import corpus_path
 
 from corpus import read_sources
 from search.engine import Engine
+from search.request import SearchRequest
 from search.store import current_generation
 
 PAGES = ("rare relevance", "and2 relevance", "or3 relevance")
@@ -141,7 +142,7 @@ class StageTimer:
         return timed
 
 
-def time_pages(engine: Engine, requests: dict[str, object], repeat: int) -> None:
+def time_pages(engine: Engine, requests: dict[str, SearchRequest], repeat: int) -> None:
     """Print, per page, the median page time and each stage's mean time per page."""
     for label, request in requests.items():
         engine.search(request)  # warm: columns, mapped arrays, the OS's page cache
@@ -176,7 +177,7 @@ def time_pages(engine: Engine, requests: dict[str, object], repeat: int) -> None
             print("  not found (moved?): " + ", ".join(timer.missing))
 
 
-def profile_functions(engine: Engine, requests: dict[str, object], repeat: int,
+def profile_functions(engine: Engine, requests: dict[str, SearchRequest], repeat: int,
                       top: int) -> None:
     for label, request in requests.items():
         engine.search(request)

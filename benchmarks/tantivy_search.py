@@ -254,7 +254,7 @@ class TantivySearch:
                 else:
                     title_html = _whole(title, snippets[0].snippet_from_doc(doc))
                     summary_html = _whole(summary, snippets[1].snippet_from_doc(doc))
-                hits.append(TantivyHit(id=doc.get_first("id"), title_html=title_html,
+                hits.append(TantivyHit(id=str(doc.get_first("id")), title_html=title_html,
                                        summary_html=summary_html,
                                        score=score if by_relevance else None))
         years: dict[int, int] = {}
