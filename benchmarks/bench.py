@@ -280,7 +280,8 @@ def main() -> None:
     versions = f"SQLite {fts5.sqlite3.sqlite_version}"
     if with_tantivy:
         versions += f", {getattr(tantivy_search.tantivy, '__version__', 'tantivy')}"  # "tantivy v0.27.0, ..."
-    print(f"news-search vs SQLite FTS5 and tantivy, {args.items:,} synthetic items, "
+    print(f"news-search vs SQLite FTS5{' and tantivy' if with_tantivy else ''}, "
+          f"{args.items:,} synthetic items, "
           f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {versions}", flush=True)
     print(f"measuring {commit()}")
     if tantivy_search is None:
