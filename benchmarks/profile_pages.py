@@ -3,6 +3,7 @@
     python benchmarks/profile_pages.py --items 100000               # stages of three pages
     python benchmarks/profile_pages.py --items 100000 --functions   # + cProfile, per function
     python benchmarks/profile_pages.py --items 100000 --page "prefix relevance"
+    python benchmarks/profile_pages.py --items 100000 --in-mix --repeat 5  # as bench.py times
     python benchmarks/profile_pages.py --items 100000 --sizes       # bytes per file kind
     python benchmarks/profile_pages.py --items 100000 --build       # pyinstrument, one process
 
@@ -16,7 +17,9 @@ engine's caches are emptied before each repetition.
   highlighting inside `_hit`) are indented under their caller. The wrapped
   names are those of the commit profiled (`search/engine.py`, `search/query.py`,
   `search/fastpath.py` before the restructuring); a name that has moved is
-  reported as missing and left out.
+  reported as missing and left out. `--in-mix` times the pages where
+  `bench.py` does: in rounds of the whole mix, each page followed by the
+  other engines' (a page costs more there than run alone, in a row).
 - functions (`--functions`): cProfile over the same repetitions, the
   functions with the most time of their own and the most inclusive time.
   cProfile adds a cost to every Python call, so shares of many small calls
@@ -46,6 +49,7 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
@@ -61,6 +65,7 @@ from search.store import current_generation
 PAGES = ("rare relevance", "and2 relevance", "or3 relevance")
 # (module, attribute path, label, depth): the steps of Engine.search in order.
 STAGES = [
+    ("search.engine", "Engine._searcher", "searcher + index version check (CURRENT read)", 0),
     ("search.engine", "Engine._match", "match: parse, expand, mask, filters, kind counts", 0),
     ("search.engine", "parse_query", "parse_query (every call: match, respellings, suggest)", 1),
     ("search.engine", "check_expansion", "check_expansion", 1),
@@ -142,8 +147,26 @@ class StageTimer:
         return timed
 
 
+def _print_stages(label: str, total: int, plain: list[float], timer: StageTimer,
+                  wrapped: list[float]) -> None:
+    runs = len(wrapped)
+    whole = statistics.mean(wrapped)
+    print(f"\n{label}: {total:,} hits; page median {statistics.median(plain) * 1000:.2f}"
+          f" ms unwrapped, mean {whole * 1000:.2f} ms with the timers ({runs} runs)")
+    print(f"  {'stage':58} {'ms/page':>8} {'share':>6} {'calls/page':>10}")
+    for _, _, stage, depth in STAGES:
+        if stage not in timer.calls:
+            continue
+        per_page = timer.seconds[stage] / runs
+        print(f"  {'  ' * depth + stage:58} {per_page * 1000:8.3f} "
+              f"{per_page / whole:6.1%} {timer.calls[stage] / runs:10.1f}")
+    if timer.missing:
+        print("  not found (moved?): " + ", ".join(timer.missing))
+
+
 def time_pages(engine: Engine, requests: dict[str, SearchRequest], repeat: int) -> None:
-    """Print, per page, the median page time and each stage's mean time per page."""
+    """Print, per page, the median page time and each stage's mean time per page, the
+    page run `repeat` times in a row."""
     for label, request in requests.items():
         engine.search(request)  # warm: columns, mapped arrays, the OS's page cache
         plain = []
@@ -163,18 +186,47 @@ def time_pages(engine: Engine, requests: dict[str, SearchRequest], repeat: int) 
                 wrapped.append(time.perf_counter() - started)
         finally:
             timer.remove()
-        whole = statistics.mean(wrapped)
-        print(f"\n{label}: {page.total:,} hits; page median {statistics.median(plain) * 1000:.2f}"
-              f" ms unwrapped, mean {whole * 1000:.2f} ms with the timers ({repeat} runs)")
-        print(f"  {'stage':58} {'ms/page':>8} {'share':>6} {'calls/page':>10}")
-        for _, _, stage, depth in STAGES:
-            if stage not in timer.calls:
-                continue
-            per_page = timer.seconds[stage] / repeat
-            print(f"  {'  ' * depth + stage:58} {per_page * 1000:8.3f} "
-                  f"{per_page / whole:6.1%} {timer.calls[stage] / repeat:10.1f}")
-        if timer.missing:
-            print("  not found (moved?): " + ", ".join(timer.missing))
+        _print_stages(label, page.total, plain, timer, wrapped)
+
+
+def time_in_mix(engine: Engine, requests: dict[str, SearchRequest], rounds: int,
+                items: int) -> None:
+    """The same, with the pages timed where bench.py times them: inside rounds of the
+    whole mix, each page followed by FTS5's and tantivy's (when installed)."""
+    import fts5
+
+    others: list[Any] = [fts5.Fts5Search(OUT / f"fts5-{items}.sqlite")]
+    try:
+        import tantivy_search
+
+        others.append(tantivy_search.TantivySearch(OUT / f"tantivy-{items}"))
+    except ImportError:
+        print("tantivy not installed: the mix interleaves FTS5 only")
+    mix = [(label, request_of(params)) for label, params in query_mix(1)]
+    for _, request in mix:
+        for search in (engine.search, *(other.search for other in others)):
+            search(request)
+    for timed in (False, True):
+        times: dict[str, list[float]] = defaultdict(list)
+        timers = {label: StageTimer() for label in requests}
+        for _ in range(rounds):
+            for label, request in mix:
+                engine.clear_caches()
+                timer = timers.get(label) if timed else None
+                if timer is not None:
+                    timer.install()
+                started = time.perf_counter()
+                engine.search(request)
+                times[label].append(time.perf_counter() - started)
+                if timer is not None:
+                    timer.remove()
+                for other in others:
+                    other.search(request)
+        if not timed:
+            plain, totals = times, {label: engine.search(r).total for label, r in mix}
+    for label in requests:
+        _print_stages(f"{label} (in the mix)", totals[label], plain[label], timers[label],
+                      times[label])
 
 
 def profile_functions(engine: Engine, requests: dict[str, SearchRequest], repeat: int,
@@ -284,6 +336,9 @@ def main() -> None:
                         help=f"a page of the mix by its label (default: {', '.join(PAGES)})")
     parser.add_argument("--repeat", type=int, default=50, help="runs of each page")
     parser.add_argument("--functions", action="store_true", help="cProfile per function too")
+    parser.add_argument("--in-mix", action="store_true",
+                        help="time the pages inside rounds of the whole mix, interleaved with "
+                             "FTS5 and tantivy as bench.py does (--repeat rounds)")
     parser.add_argument("--top", type=int, default=25, help="functions listed by cProfile")
     parser.add_argument("--build", action="store_true", help="profile a build instead")
     parser.add_argument("--sizes", action="store_true", help="bytes per file kind")
@@ -306,7 +361,10 @@ def main() -> None:
     requests = {label: request_of(mix[label]) for label in labels}
     engine = Engine(index_dir)
     try:
-        time_pages(engine, requests, args.repeat)
+        if args.in_mix:
+            time_in_mix(engine, requests, args.repeat, args.items)
+        else:
+            time_pages(engine, requests, args.repeat)
         if args.functions:
             profile_functions(engine, requests, args.repeat, args.top)
     finally:
