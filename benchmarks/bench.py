@@ -54,10 +54,8 @@ from report import ms, per_page_table, summary_table, tree_bytes
 
 from corpus import read_sources
 from corpus.decoding import MAX_FILE_BYTES
-from search import build_index, parse_request
-from search.engine import Engine
-from search.request import InputError
-from search.store import current_generation
+from search import Engine, InputError, build_index, parse_request
+from search.build.store import current_generation
 
 try:
     import tantivy_search
@@ -156,6 +154,12 @@ def build_all(corpus: Path, items: int, reuse: bool,
 # -- the query mix -------------------------------------------------------------------
 
 
+def _kinds(page: Any) -> list[tuple[str, int]]:
+    """The kind counts of a page of any engine (news-search's as one of its facets)."""
+    counts = page.facet_counts("kind") if hasattr(page, "facet_counts") else page.kinds
+    return [tuple(pair) for pair in counts]
+
+
 def run_mix(engine: Engine, others: dict[str, Any], mix, rounds: int) -> dict[str, Any]:
     """Time every page of the mix on every engine, `rounds` times, interleaved."""
     requests = [(label, request_of(params)) for label, params in mix]
@@ -163,8 +167,7 @@ def run_mix(engine: Engine, others: dict[str, Any], mix, rounds: int) -> dict[st
     same = {name: 0 for name in engines if name != "fts"}
     for _, request in requests:  # warm-up (columns, lengths, the OS's page cache); agreement
         pages = {name: search(request) for name, search in engines.items()}
-        facets = {name: (page.total, [tuple(k) for k in page.kinds], page.months)
-                  for name, page in pages.items()}
+        facets = {name: (page.total, _kinds(page), page.months) for name, page in pages.items()}
         for name in same:
             same[name] += facets[name] == facets["fts"]
     print("same total and facets as FTS5: " + ", ".join(
@@ -279,7 +282,8 @@ def main() -> None:
     with_tantivy = tantivy_search is not None and not args.no_tantivy
     versions = f"SQLite {fts5.sqlite3.sqlite_version}"
     if with_tantivy:
-        versions += f", {getattr(tantivy_search.tantivy, '__version__', 'tantivy')}"  # "tantivy v0.27.0, ..."
+        # its __version__ reads "tantivy v0.27.0, index_format v7"
+        versions += f", {getattr(tantivy_search.tantivy, '__version__', 'tantivy')}"
     print(f"news-search vs SQLite FTS5{' and tantivy' if with_tantivy else ''}, "
           f"{args.items:,} synthetic items, "
           f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {versions}", flush=True)

@@ -29,9 +29,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from report import p95
 
-from search import parse_request
-from search.engine import Engine
-from search.request import InputError
+from search import Engine, InputError, parse_request
 
 
 def minimal_app(index_dir: str, page_cache: int):

@@ -58,30 +58,35 @@ from bench import OUT, query_mix, readable_parts, request_of
 from make_corpus import corpus_path
 
 from corpus import read_sources
-from search.engine import Engine
-from search.request import SearchRequest
-from search.store import current_generation
+from search import Engine, SearchRequest
+from search.build.store import current_generation
 
 PAGES = ("rare relevance", "and2 relevance", "or3 relevance")
-# (module, attribute path, label, depth): the steps of Engine.search in order.
+# (module, attribute path, label, depth): the steps of Engine.search in order, each
+# wrapped where it is looked up (a function imported into the module that calls it is
+# wrapped in that module). PROFILE.md was measured before search/ moved into
+# sub-packages, with the same steps under their old names (engine.py, query.py, ...).
 STAGES = [
-    ("search.engine", "Engine._searcher", "searcher + index version check (CURRENT read)", 0),
-    ("search.engine", "Engine._match", "match: parse, expand, mask, filters, kind counts", 0),
-    ("search.engine", "parse_query", "parse_query (every call: match, respellings, suggest)", 1),
-    ("search.engine", "check_expansion", "check_expansion", 1),
-    ("search.fastpath", "Evaluator.mask", "Evaluator.mask (outermost calls)", 1),
-    ("search.columns", "Columns.kind_counts", "kind counts", 1),
-    ("search.columns", "Columns.month_counts", "month counts", 0),
-    ("search.engine", "Engine._order", "order: BM25F scores and top 20, or date order", 0),
-    ("search.fastpath", "Evaluator.scores", "Evaluator.scores", 1),
-    ("search.engine", "Engine._marks", "terms to highlight (field_terms)", 0),
-    ("search.engine", "Engine._hit", "20 hits: stored fields + highlighting", 0),
+    ("search.engine.handle", "IndexHandle.view", "view: searcher + index version check", 0),
+    ("search.engine.core", "read_query", "read the query (once: parse, respell, expand)", 0),
+    ("search.query.parsing", "_parsed", "parse and check (Whoosh's parser)", 1),
+    ("search.query.parsing", "respell_unknown", "respelling checks (respell_unknown)", 1),
+    ("search.query.parsing", "expand", "expansion (joins, proximity, synonyms)", 1),
+    ("search.query.parsing", "check_expansion", "check_expansion", 1),
+    ("search.query.parsing", "respellings", "respellings (words searched respelt)", 1),
+    ("search.engine.core", "match", "match: mask, dates, facet counts", 0),
+    ("search.postings.evaluator", "Evaluator.mask", "Evaluator.mask (outermost calls)", 1),
+    ("search.postings.columns", "FacetColumn.counts", "facet counts", 1),
+    ("search.engine.pages", "marks_for", "terms to mark (field_terms)", 0),
+    ("search.engine.pages", "ranked", "order: BM25F scores and top 20, or date order", 0),
+    ("search.postings.evaluator", "Evaluator.scores", "Evaluator.scores", 1),
+    ("search.engine.pages", "make_hit", "20 hits: stored fields + spans", 0),
     ("whoosh.reading", "SegmentReader.stored_fields", "stored_fields (unpickle a document)", 1),
-    ("search.engine", "from_stored", "from_stored (Article from the fields)", 1),
-    ("search.engine", "Engine._highlight", "highlight title and summary", 1),
-    ("search.engine", "Engine._partial", "partial ('all but one word')", 0),
-    ("search.engine", "Engine._suggest", "suggest ('did you mean')", 0),
-    ("search.engine", "respellings", "respellings (words searched respelt)", 0),
+    ("search.engine.pages", "from_stored", "from_stored (Article from the fields)", 1),
+    ("search.engine.pages", "spans", "spans of the matched words, title and summary", 1),
+    ("search.postings.columns", "Columns.month_counts", "month counts", 0),
+    ("search.engine.pages", "partial", "partial ('all but one word')", 0),
+    ("search.engine.pages", "suggest", "suggest ('did you mean')", 0),
 ]
 
 
@@ -255,11 +260,11 @@ def profile_build(items: int) -> None:
     except ImportError:
         print("pyinstrument is not installed: pip install -r benchmarks/requirements.txt")
         return
-    from search import fastbuild, indexer
+    from search.build import indexer, parallel
 
     result = read_sources(readable_parts(corpus_path(items)))
     scratch = Path(tempfile.mkdtemp(prefix="profile-build-", dir=OUT))
-    original = fastbuild.write_index
+    original = parallel.write_index
     try:
         # One worker, so that the sampler sees the segments being written.
         indexer.write_index = functools.partial(original, procs=1)  # type: ignore[attr-defined]
@@ -305,7 +310,7 @@ def _arrays_parts(path: Path) -> dict[str, int]:
     postings (ids, weights, counts) and positions of each field, from its terms."""
     import numpy as np
 
-    from search import arrays
+    from search.postings import arrays
 
     with path.open("rb") as source:
         source.read(len(arrays.MAGIC))

@@ -51,9 +51,9 @@ from pathlib import Path
 import tantivy
 
 from corpus import Article
-from search.analysis import STOP_WORDS
-from search.request import SearchRequest
-from search.schema import day_number
+from search import SearchRequest
+from search.text.analysis import STOP_WORDS
+from search.text.schema import day_number
 
 TOKENIZER = "news"
 SEARCH_FIELDS = ("title", "summary", "kind")
@@ -207,7 +207,7 @@ class TantivySearch:
             days = Query.range_query(self.schema, "day", tantivy.FieldType.Integer, low, high)
             dated = Query.boolean_query([(Occur.Must, matched),
                                          (Occur.Must, Query.const_score_query(days, 0.0))])
-        wanted = sorted(set(request.kinds))
+        wanted = sorted(set(request.selected("kind")))
         final = dated
         if wanted:
             final = Query.boolean_query([

@@ -7,9 +7,13 @@ and `Problem` reports come out:
 - `dates`: the strict date forms that input files may use.
 - `decoding`: turning the bytes of a file into text, or saying why not.
 - `listing`: the numbered listing format of the ILO news pages.
+- `localdates`: dates as pages print them in English, French and Spanish.
+- `articletext`: one article saved as text; `.txt` files told apart from listings.
 - `jsonl`: JSON Lines, the canonical interchange format (read and write).
 - `csvfile`: CSV with a header row.
 - `sources`: read any mix of files and folders, merge and de-duplicate.
+- `web/`: saved web pages, RSS and Atom feeds, web archives (read from bytes).
+- `fetch/`: save feeds, sitemaps, listings and articles from the web, politely.
 """
 
 from corpus.model import Article, Problem, make_id

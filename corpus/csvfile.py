@@ -11,16 +11,23 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 from corpus.model import Article, Problem
-from corpus.records import FIELDS, MAX_FIELD_CHARS, article_from_fields
+from corpus.records import FIELDS, article_from_fields
+
+# Past any field's own limit (a body over its limit is cut, with a warning, by
+# article_from_fields); a cell longer than this is a runaway quote or not CSV.
+MAX_CELL_CHARS = 4_000_000
+# The columns `write_csv` writes: the web export's, then the full text and its language.
+CSV_COLUMNS = ("id", "date", "kind", "title", "summary", "url", "source", "body", "language")
 
 
 def read_csv(text: str, path: Path) -> Iterator[Article | Problem]:
     """Yield an Article per good row and a Problem per bad one."""
-    csv.field_size_limit(MAX_FIELD_CHARS + 1)
+    csv.field_size_limit(MAX_CELL_CHARS + 1)
     # The lines as the csv module counts them (\n, \r\n or \r), so numbers agree.
     lines = io.StringIO(text, newline="").readlines()
     # Comment lines before the header (a web export's provenance) are not data.
@@ -66,7 +73,7 @@ def _rows(lines: list[str], offset: int, header: list[str],
                 reason = (f"a quoted cell starting on this line runs to line "
                           f"{offset + reader.line_num} ({error})")
             elif "field limit" in str(error):
-                reason = f"a cell is over the {MAX_FIELD_CHARS:,}-character limit"
+                reason = f"a cell is over the {MAX_CELL_CHARS:,}-character limit"
             else:
                 reason = f"unreadable CSV row ({error})"
             if spanned or str(error) == "unexpected end of data":
@@ -87,3 +94,18 @@ def _rows(lines: list[str], offset: int, header: list[str],
                 if article is not None:
                     yield article
         start = offset + reader.line_num + 1
+
+
+def write_csv(articles: Iterable[Article], out: TextIO,
+              cell: Callable[[str], str] = str) -> int:
+    """Write a header row and one row per article (`read_csv` reads it back); return how
+    many rows were written. `cell` transforms each value (the web export neutralises
+    spreadsheet formulas with it). `out` should be opened with `newline=""`."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for article in articles:
+        record = article.to_dict()
+        writer.writerow([cell(record[column]) for column in CSV_COLUMNS])
+        count += 1
+    return count

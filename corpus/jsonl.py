@@ -1,7 +1,7 @@
 """JSON Lines: the canonical interchange format, one Article per line.
 
 Each line is a JSON object with `id`, `title`, `date` (ISO), `kind`, `summary`,
-`url` and `source`. `write_jsonl` writes what `read_jsonl` reads back unchanged.
+`url`, `source`, `body` and `language`. `write_jsonl` writes what `read_jsonl` reads back unchanged.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import TextIO
 from corpus.model import Article, Problem
 from corpus.records import article_from_fields
 
-MAX_LINE_CHARS = 1_000_000
+MAX_LINE_CHARS = 4_000_000  # room for a body of MAX_BODY_CHARS with its JSON escapes
 # The first line of a web export: where the items came from, not an item.
 PROVENANCE_KEY = "_provenance"
 

@@ -1,7 +1,10 @@
 """Turn one record of a structured file (a JSON object, a CSV row) into an Article.
 
 JSON Lines and CSV share the field names of the record: `title` and `date`
-are required; `kind`, `summary`, `url` and `id` are optional. An `id` that is
+are required; `kind`, `summary`, `url`, `id`, `body` (the full text) and
+`language` (a tag such as `en` or `fr-CH`) are optional. A body longer than
+`MAX_BODY_CHARS` is cut there, with a warning: the item is worth more than its
+last pages. An `id` that is
 given is kept (so a permalink survives an edited title); a malformed one is
 replaced by the derived id, with a warning.
 """
@@ -13,10 +16,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from corpus.dates import DateError, check_plausible, parse_strict_date
-from corpus.model import ID_PATTERN, Article, Problem
+from corpus.model import ID_PATTERN, Article, Problem, language_code
 
-FIELDS = ("id", "title", "date", "kind", "summary", "url")
+FIELDS = ("id", "title", "date", "kind", "summary", "url", "body", "language")
 MAX_FIELD_CHARS = 100_000
+MAX_BODY_CHARS = 1_000_000  # a long report's full text; the other fields are far shorter
 WEB_LINK = re.compile(r"^https?://[^\s\x00-\x1f\x7f]+$", re.IGNORECASE)
 MAX_TITLE_CHARS = 2_000  # a longer "title" is a summary or a whole page in the wrong place
 
@@ -37,7 +41,11 @@ def article_from_fields(fields: Mapping[str, object], path: Path,
             value = ""
         if not isinstance(value, str):
             return fail(f"field {name!r} must be text, not {type(value).__name__}")
-        if len(value) > MAX_FIELD_CHARS:
+        if name == "body" and len(value) > MAX_BODY_CHARS:
+            problems.append(Problem(str(path), line, f"body is {len(value):,} characters long; "
+                                    f"kept its first {MAX_BODY_CHARS:,}", fatal_in_strict=False))
+            value = value[:MAX_BODY_CHARS]
+        elif name != "body" and len(value) > MAX_FIELD_CHARS:
             return fail(f"field {name!r} is {len(value):,} characters long, over the "
                         f"{MAX_FIELD_CHARS:,} limit")
         values[name] = value
@@ -65,7 +73,13 @@ def article_from_fields(fields: Mapping[str, object], path: Path,
         problems.append(Problem(str(path), line, f"url {url[:80]!r} is not an http(s) link; "
                                 "item kept without it", fatal_in_strict=False))
         url = ""
+    language = values["language"].strip()
+    if language and not language_code(language):
+        problems.append(Problem(str(path), line, f"language {language[:40]!r} is not a language "
+                                "tag such as 'en' or 'fr-CH'; item kept without it",
+                                fatal_in_strict=False))
+        language = ""
     article = Article.create(id=given_id, title=values["title"], date=day, kind=values["kind"],
-                             summary=values["summary"], url=url,
-                             source=f"{path.name}, line {line}")
+                             summary=values["summary"], url=url, body=values["body"],
+                             language=language, source=f"{path.name}, line {line}")
     return article, problems

@@ -1,7 +1,9 @@
 """Read any mix of files and folders into one de-duplicated list of Articles.
 
-The format is chosen by the file's extension: `.txt` is a listing, `.jsonl`
-is JSON Lines, `.csv` is CSV. A folder is read recursively; files of other
+The format is chosen by the file's extension: `.txt` is a listing or an
+article text (told apart by content), `.jsonl` is JSON Lines, `.csv` is CSV,
+`.html`/`.htm` a saved web page, `.rss`/`.atom`/`.xml` a feed, `.warc`/`.warc.gz`
+a web archive (the web formats are read from bytes, see `corpus.web`). A folder is read recursively; files of other
 kinds in it are noted and passed over. Items with the same id (the same date
 and title, e.g. from two snapshots of one listing) are merged: the first one
 read is kept, and a field it lacks (kind, summary, url) is filled from the
@@ -15,17 +17,37 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
+from corpus.articletext import read_text_file
 from corpus.csvfile import read_csv
-from corpus.decoding import UnreadableFile, read_text
+from corpus.decoding import MAX_FILE_BYTES, UnreadableFile, read_text
 from corpus.jsonl import read_jsonl
-from corpus.listing import read_listing
 from corpus.model import Article, Problem
+from corpus.web import read_feed, read_html, read_warc
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "data" / "ilo-cooperatives-news.txt"
 
 Reader = Callable[[str, Path], Iterator[Article | Problem]]
-READERS: dict[str, Reader] = {".txt": read_listing, ".jsonl": read_jsonl, ".csv": read_csv}
+BytesReader = Callable[[bytes, Path], Iterator[Article | Problem]]
+StreamReader = Callable[[BinaryIO, Path], Iterator[Article | Problem]]
+READERS: dict[str, Reader] = {".txt": read_text_file, ".jsonl": read_jsonl, ".csv": read_csv}
+# Web formats decode themselves (a page's <meta charset>, a feed's XML declaration).
+BYTES_READERS: dict[str, BytesReader] = {".html": read_html, ".htm": read_html,
+                                         ".rss": read_feed, ".atom": read_feed,
+                                         ".xml": read_feed}
+# Archives can be far larger than any other file: read as a stream, record by record.
+STREAM_READERS: dict[str, StreamReader] = {".warc": read_warc, ".warc.gz": read_warc}
+FORMATS = ".txt (a listing or an article text), .jsonl, .csv, .html, .rss/.atom/.xml, .warc"
+
+
+def format_of(path: Path) -> str | None:
+    """The reader key of `path` ('.warc.gz', '.html', ...), None for an unknown format."""
+    name = path.name.lower()
+    for key in (*STREAM_READERS, *BYTES_READERS, *READERS):
+        if name.endswith(key):
+            return key
+    return None
 
 
 @dataclass
@@ -56,18 +78,17 @@ def iter_files(sources: Iterable[Path], result: ReadResult) -> Iterator[Path]:
             for path in sorted(p for p in source.rglob("*") if p.is_file()):
                 if any(part.startswith(".") for part in path.relative_to(source).parts):
                     continue
-                if path.suffix.lower() in READERS:
+                if format_of(path) is not None:
                     yield path
                 else:
-                    result.problems.append(Problem(str(path), None, "not a .txt listing, "
-                                                   ".jsonl or .csv file; passed over",
-                                                   fatal_in_strict=False))
+                    result.problems.append(Problem(str(path), None, f"not one of {FORMATS}; "
+                                                   "passed over", fatal_in_strict=False))
         elif source.is_file():
-            if source.suffix.lower() in READERS:
+            if format_of(source) is not None:
                 yield source
             else:
-                result.problems.append(Problem(str(source), None, "unknown format: name the "
-                                               "file .txt (a listing), .jsonl or .csv"))
+                result.problems.append(Problem(str(source), None, f"unknown format: name the "
+                                               f"file {FORMATS}"))
         else:
             result.problems.append(Problem(str(source), None, "no such file or folder"))
 
@@ -82,12 +103,11 @@ def read_sources(sources: Iterable[Path | str],
         if on_file is not None:
             on_file(path)
         try:
-            text, problems = read_text(path)
+            entries = _read(path, result)
         except UnreadableFile as error:
             result.problems.append(Problem(str(path), None, str(error)))
             continue
-        result.problems.extend(problems)
-        for entry in READERS[path.suffix.lower()](text, path):
+        for entry in entries:
             if isinstance(entry, Problem):
                 result.problems.append(entry)
                 result.items_read += entry.lost_item
@@ -109,6 +129,34 @@ def read_sources(sources: Iterable[Path | str],
     return result
 
 
+def _read(path: Path, result: ReadResult) -> Iterator[Article | Problem]:
+    """The entries of one file by its format's reader (raises UnreadableFile)."""
+    key = format_of(path)
+    if key in STREAM_READERS:
+        return _streamed(STREAM_READERS[key], path)
+    if key in BYTES_READERS:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise UnreadableFile(f"cannot read file: {error.strerror or error}") from None
+        if len(data) > MAX_FILE_BYTES:
+            raise UnreadableFile(f"file is {len(data) // 2**20} MiB, over the "
+                                 f"{MAX_FILE_BYTES // 2**20} MiB limit: split it")
+        return BYTES_READERS[key](data, path)
+    text, problems = read_text(path)
+    result.problems.extend(problems)
+    return READERS[key or ".txt"](text, path)
+
+
+def _streamed(reader: StreamReader, path: Path) -> Iterator[Article | Problem]:
+    try:
+        stream = path.open("rb")
+    except OSError as error:
+        raise UnreadableFile(f"cannot read file: {error.strerror or error}") from None
+    with stream:
+        yield from reader(stream, path)
+
+
 def _line_of(article: Article) -> int | None:
     """The line an article was read from, as its `source` records it ('a.jsonl, line 3')."""
     match = re.search(r", line (\d+)$", article.source)
@@ -116,7 +164,8 @@ def _line_of(article: Article) -> int | None:
 
 
 def _fill_gaps(kept: Article, other: Article) -> Article:
-    missing = {name: getattr(other, name) for name in ("kind", "summary", "url")
+    missing = {name: getattr(other, name) for name in ("kind", "summary", "url", "body",
+                                                       "language")
                if not getattr(kept, name) and getattr(other, name)}
     return dataclasses.replace(kept, **missing) if missing else kept
 

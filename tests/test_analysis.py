@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from search.analysis import analyze, british, news_analyzer, read_variants
-from search.synonyms import SynonymTable, read_synonyms
+from search.text.analysis import analyze, british, news_analyzer, read_variants
+from search.query.synonyms import SynonymTable, read_synonyms
 
 TWINS = [
     ("cooperative", "co-operative"), ("cooperative", "Co-operators"), ("cooperative", "co-op"),
