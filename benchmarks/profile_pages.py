@@ -14,10 +14,10 @@ engine's caches are emptied before each repetition.
 - stages: the engine's steps are wrapped with timers (at run time; nothing in
   `search/` changes) and each one's time per page is printed, inclusive, with
   its share of the whole page. Nested stages (the stored fields and the
-  highlighting inside `_hit`) are indented under their caller. The wrapped
-  names are those of the commit profiled (`search/engine.py`, `search/query.py`,
-  `search/fastpath.py` before the restructuring); a name that has moved is
-  reported as missing and left out. `--in-mix` times the pages where
+  spans inside `make_hit`) are indented under their caller. The wrapped
+  names are those of `search/` in sub-packages (PROFILE.md was measured on
+  the flat layout before it, the same steps under their old names); a name
+  that moves is reported as missing and left out. `--in-mix` times the pages where
   `bench.py` does: in rounds of the whole mix, each page followed by the
   other engines' (a page costs more there than run alone, in a row).
 - functions (`--functions`): cProfile over the same repetitions, the

@@ -45,10 +45,10 @@ import re
 import shutil
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import tantivy
+from fts5 import BaselineHit, BaselinePage
 
 from corpus import Article
 from search import SearchRequest
@@ -57,8 +57,8 @@ from search.text.schema import day_number
 
 TOKENIZER = "news"
 SEARCH_FIELDS = ("title", "summary", "kind")
-BOOSTS = {"title": 3.0, "summary": 1.0, "kind": 0.5}  # as FIELD_BOOSTS in search/query.py
-MAX_EXPANSION = 2_000  # words per prefix, as search/query.py bounds a prefix
+BOOSTS = {"title": 3.0, "summary": 1.0, "kind": 0.5}  # search/query/parsing.py FIELD_BOOSTS
+MAX_EXPANSION = 2_000  # words per prefix, as search/query/parsing.py
 # A `word*` outside quotes (what tantivy's parser would read as the word itself).
 PREFIX = re.compile(r'(?<![\w"])(?:(title|summary|kind):)?(\w+)\*')
 MARK_OPEN, MARK_CLOSE = '<mark class="hl">', "</mark>"
@@ -126,23 +126,6 @@ def garbage_collect(path: Path) -> None:
     writer.wait_merging_threads()
 
 
-@dataclass(frozen=True, slots=True)
-class TantivyHit:
-    id: str
-    title_html: str
-    summary_html: str
-    score: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class TantivyPage:
-    total: int
-    hits: list[TantivyHit]
-    years: list[tuple[str, int]]
-    months: list[tuple[str, int]]
-    kinds: list[tuple[str, int]]
-
-
 class TantivySearch:
     """Answer `SearchRequest`s from the index built by `build`."""
 
@@ -197,7 +180,7 @@ class TantivySearch:
 
     # -- a page ---------------------------------------------------------------------
 
-    def search(self, request: SearchRequest) -> TantivyPage:
+    def search(self, request: SearchRequest) -> BaselinePage:
         searcher, Occur, Query = self.searcher, tantivy.Occur, tantivy.Query
         matched = self.query(request.query) if request.query else Query.all_query()
         dated = matched
@@ -234,7 +217,7 @@ class TantivySearch:
                                     order_by_field="day", offset=request.offset,
                                     order=tantivy.Order.Asc if sort == "oldest"
                                     else tantivy.Order.Desc)
-        hits: list[TantivyHit] = []
+        hits: list[BaselineHit] = []
         if found.hits:
             snippets = None
             if request.query:
@@ -254,13 +237,13 @@ class TantivySearch:
                 else:
                     title_html = _whole(title, snippets[0].snippet_from_doc(doc))
                     summary_html = _whole(summary, snippets[1].snippet_from_doc(doc))
-                hits.append(TantivyHit(id=str(doc.get_first("id")), title_html=title_html,
+                hits.append(BaselineHit(id=str(doc.get_first("id")), title_html=title_html,
                                        summary_html=summary_html,
                                        score=score if by_relevance else None))
         years: dict[int, int] = {}
         for month, count in months.items():
             years[month // 100] = years.get(month // 100, 0) + count
-        return TantivyPage(
+        return BaselinePage(
             total=sum(months.values()), hits=hits,
             years=[(str(y), c) for y, c in sorted(years.items())],
             months=[(f"{m // 100}-{m % 100:02d}", c) for m, c in sorted(months.items())],
