@@ -60,7 +60,8 @@ class Engine:
         # The synonym table is part of a reading: one read again is a new table.
         key = (view.version, request.query, request.exact, table_key())
         return self._readings.get_or_make(
-            key, lambda: read_query(view.parser(request.exact), request.query, view.reader))
+            key, lambda: read_query(view.parser(request.exact), request.query, view.reader,
+                                    expand_words=not request.exact))
 
     # -- searching -------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from search.engine.highlighting import spans
 from search.engine.matching import Matches
 from search.engine.ranking import by_score, ranked
 from search.engine.results import Hit, ResultPage
+from search.engine.snippets import SCAN_CHARS, snippet
 from search.engine.spelling import suggest
 from search.facets import term_facets
 from search.postings.columns import years_of
@@ -24,14 +25,14 @@ from search.query.parsing import EXACT_FIELDS, field_terms
 from search.query.request import InputError, SearchRequest
 from search.text.schema import from_stored
 
-MARKED = ("title", "summary")
+MARKED = ("title", "summary", "body")
 # Per marked field: the index field whose analyzer finds the words, and the terms to mark.
 Marks = dict[str, tuple[str, frozenset[str]]]
 
 
 def marks_for(view: View, parsed: wq.Query | None, exact: bool) -> Marks:
-    """What to mark in titles and summaries; worked out once per page (a prefix expands
-    over the term list), not per hit."""
+    """What to mark in titles, summaries and bodies; worked out once per page (a prefix
+    expands over the term list), not per hit."""
     marks = {}
     for name in MARKED:
         field = EXACT_FIELDS[name] if exact else name
@@ -45,12 +46,18 @@ def make_hit(view: View, docnum: int, score: float | None, marks: Marks) -> Hit:
     article = from_stored(view.searcher.stored_fields(docnum))
     title_field, title_terms = marks["title"]
     summary_field, summary_terms = marks["summary"]
+    body_field, body_terms = marks["body"]
+    passage, passage_spans = "", ()
+    if article.body and body_terms:
+        passage, passage_spans = snippet(article.body, spans(
+            article.body[:SCAN_CHARS], body_terms, view.analyzer(body_field)))
     return Hit(article=article, score=score,
                title_spans=spans(article.title, title_terms, view.analyzer(title_field)),
                summary_spans=spans(article.summary, summary_terms,
                                    view.analyzer(summary_field)),
                facets={name: column.values_of(docnum)
-                       for name, column in view.columns.facets.items()})
+                       for name, column in view.columns.facets.items()},
+               snippet=passage, snippet_spans=passage_spans)
 
 
 def result_page(request: SearchRequest, matches: Matches) -> ResultPage:

@@ -7,7 +7,7 @@ here, not trusted: a query must ask for at least one word, may not be an
 that no single request can stall the server.
 
 Syntax (Whoosh's): words are ANDed; `OR`, `NOT`, `AND`; "exact phrases";
-`title:`, `summary:`, `kind:`; `word*` prefixes. Field weights rank a title
+`title:`, `summary:`, `kind:`, `body:`; `word*` prefixes. Field weights rank a title
 match above a summary-only match. Outside the "exact words" switch, the
 checked query is expanded (`query.expansion`): two-word variants closed up,
 acronyms and synonyms at a lower weight, and a bonus for plain words that
@@ -27,11 +27,13 @@ from whoosh.fields import Schema
 from search.query.expansion import Expansion, expand, quoted_terms, respell_unknown, respellings
 from search.query.request import MAX_QUERY_CHARS, InputError
 
-SEARCH_FIELDS = ("title", "summary", "kind")
-FIELD_BOOSTS = {"title": 3.0, "summary": 1.0, "kind": 0.5}
+SEARCH_FIELDS = ("title", "summary", "kind", "body")
+# The full text ranks below the title and the summary, which say what an item is about.
+FIELD_BOOSTS = {"title": 3.0, "summary": 1.0, "kind": 0.5, "body": 0.5}
 # The "exact words" switch searches literal copies of title and summary; the
 # user still writes `title:` and `summary:`.
-EXACT_FIELDS = {"title": "title_exact", "summary": "summary_exact", "kind": "kind"}
+EXACT_FIELDS = {"title": "title_exact", "summary": "summary_exact", "kind": "kind",
+                "body": "body_exact"}
 MAX_CLAUSES = 64
 MAX_DEPTH = 8
 MAX_EXPANSION = 2_000
@@ -49,7 +51,7 @@ def make_parser(schema: Schema, exact: bool = False) -> MultifieldParser:
     """The query parser: AND by default, title weighted above summary.
 
     With `exact`, words are matched literally (see `EXACT_FIELDS`). Only the
-    text fields can be named (`title:`, `summary:`, `kind:`): the parser sees a
+    text fields can be named (`title:`, `summary:`, `kind:`, `body:`): the parser sees a
     schema of those alone, so `day:2024` or `id:x` are read as plain words.
     """
     text_fields = (*SEARCH_FIELDS, *EXACT_FIELDS.values())
@@ -60,7 +62,7 @@ def make_parser(schema: Schema, exact: bool = False) -> MultifieldParser:
         boosts = {EXACT_FIELDS[name]: boost for name, boost in FIELD_BOOSTS.items()}
         parser = MultifieldParser(fields, schema, fieldboosts=boosts, group=AndGroup)
         parser.add_plugin(FieldAliasPlugin({EXACT_FIELDS[name]: [name] for name in
-                                            ("title", "summary")}))
+                                            ("title", "summary", "body")}))
     else:
         parser = MultifieldParser(list(SEARCH_FIELDS), schema, fieldboosts=FIELD_BOOSTS,
                                   group=AndGroup)
@@ -89,11 +91,11 @@ class Reading:
 
 def read_query(parser: MultifieldParser, text: str, reader: IndexReader | None = None,
                expand_words: bool = True) -> Reading:
-    """Parse, check and (unless `expand_words` is False or `parser` is the exact-words
-    one) expand `text`; with a `reader`, respell words that no item contains and refuse
-    prefixes that expand too far in this index. InputError says what to change."""
+    """Parse, check and (unless `expand_words` is False: the exact-words switch) expand
+    `text`; with a `reader`, respell words that no item contains and refuse prefixes
+    that expand too far in this index. InputError says what to change."""
     typed = _parsed(parser, text)
-    if not expand_words or EXACT_FIELDS["title"] in getattr(parser, "fieldnames", ()):
+    if not expand_words:
         if reader is not None:
             check_expansion(typed, reader)
         return Reading(text, typed, typed)

@@ -55,7 +55,7 @@ def help() -> str:
         ("kenya OR senegal", "items with either word"),
         ("cooperative NOT kenya", "the first word without the second"),
         ('"social and solidarity economy"', "the exact phrase"),
-        ("title:kenya", "the word in the title (also summary: and kind:)"),
+        ("title:kenya", "the word in the title (also summary:, kind: and body:, the full text)"),
         ("cooperat*", "words starting with cooperat (two letters at least before *)"),
         ("(kenya OR senegal) AND workshop", "brackets group alternatives"),
     ]
