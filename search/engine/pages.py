@@ -9,12 +9,13 @@ the words when the page has room (`partial`), and a 'did you mean'
 
 from __future__ import annotations
 
+import numpy as np
 from whoosh import query as wq
 
 from search.engine.handle import View
 from search.engine.highlighting import spans
 from search.engine.matching import Matches
-from search.engine.ranking import by_score, ranked
+from search.engine.ranking import by_score, ranked, top_scored
 from search.engine.results import Hit, ResultPage
 from search.engine.snippets import SCAN_CHARS, snippet
 from search.engine.spelling import suggest
@@ -98,15 +99,19 @@ def partial(request: SearchRequest, matches: Matches, shown: int) -> list[Hit]:
     if relaxed is None:
         return []
     view = matches.view
-    searcher = view.searcher
-    have = set(matches.array.tolist())
-    allowed = None
+    # The relaxed query's documents less those already shown, under the same filters.
+    others = matches.evaluator.mask(relaxed).copy()
+    others[matches.array] = False
     if matches.allowed is not None:
-        inside = matches.allowed
-        allowed = {d for d in searcher.docs_for_query(relaxed) if d not in have and inside[d]}
-        if not allowed:
-            return []
-    found = searcher.search(relaxed, filter=allowed, mask=have or None, limit=room + 10)
-    best = by_score(((hit.docnum, hit.score) for hit in found), view.columns)[:room]
+        others &= matches.allowed
+    docs = np.flatnonzero(others)
+    if not len(docs):
+        return []
+    best = top_scored(matches.evaluator, relaxed, docs, view.columns, room)
+    if best is None:  # a tree the evaluator does not score: Whoosh ranks it
+        searcher = view.searcher
+        found = searcher.search(relaxed, filter=set(docs.tolist()), limit=room + 10)
+        best = by_score(((hit.docnum, hit.score) for hit in found), view.columns)
     marks = marks_for(view, relaxed, request.exact)
+    best = best[:room]
     return [make_hit(view, docnum, score, marks) for docnum, score in best]
