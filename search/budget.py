@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, fields
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +77,9 @@ class Budget:
             if name not in values:
                 raise KeyError(name)
         values.update(changed)
-        return cls(**{f.name: float(values[f.name]) if "seconds" in f.name
-                      else int(values[f.name]) for f in fields(cls)})
+        typed: dict[str, Any] = {f.name: float(values[f.name]) if "seconds" in f.name
+                                 else int(values[f.name]) for f in fields(cls)}
+        return cls(**typed)
 
 
 DEFAULT_BUDGET = Budget.defaults()

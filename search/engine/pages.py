@@ -9,6 +9,8 @@ the words when the page has room (`partial`), and a 'did you mean'
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 from whoosh import query as wq
 
@@ -48,7 +50,7 @@ def make_hit(view: View, docnum: int, score: float | None, marks: Marks) -> Hit:
     title_field, title_terms = marks["title"]
     summary_field, summary_terms = marks["summary"]
     body_field, body_terms = marks["body"]
-    passage, passage_spans = "", ()
+    passage, passage_spans = "", cast(tuple[tuple[int, int], ...], ())
     if article.body and body_terms:
         passage, passage_spans = snippet(article.body, spans(
             article.body[:SCAN_CHARS], body_terms, view.analyzer(body_field)))

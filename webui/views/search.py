@@ -18,7 +18,7 @@ bp = Blueprint("search", __name__)
 
 
 @bp.get("/")
-def index() -> Response | tuple[str, int] | str:
+def index() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]] | str:
     """Search results for the parameters in the URL (browse everything without `q`)."""
     if has_empty_values(request.args):
         # A submitted form sends its empty fields: redirect to the short URL.
