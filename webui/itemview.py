@@ -35,6 +35,7 @@ class ItemView:
     citations: list[Citation]
     similar: list[Similar]
     page_title: str
+    paragraphs: list[str]  # the full text, paragraph by paragraph (none without one)
 
 
 def item_view(hit: Hit, similar: list[Article], *, search_base: str,
@@ -58,4 +59,5 @@ def item_view(hit: Hit, similar: list[Article], *, search_base: str,
         citations=citations(article, article.url or permalink, accessed),
         similar=[Similar(other.title, item_href(other.id), other.date.isoformat(),
                          long_date(other.date)) for other in similar],
-        page_title=f"{article.title} – {site}")
+        page_title=f"{article.title} – {site}",
+        paragraphs=[p.strip() for p in article.body.split("\n\n") if p.strip()])
