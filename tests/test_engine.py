@@ -209,3 +209,14 @@ def test_exact_words_switch_off_variants_synonyms_and_respelling(engine: Engine)
     respelt = engine.search(request(q="cooperatve"))
     assert respelt.respelt and respelt.total
     assert engine.search(request(q="cooperatve", exact="1")).respelt == []
+
+
+def test_words_of_an_or_are_respelt_only_when_no_item_has_them(engine: Engine) -> None:
+    # Whoosh flattens `a OR b` into one OR of every field's term: `kind:kenya` alone is
+    # in no item, yet the word is known. Each word is looked at as a whole.
+    page = engine.search(request(q="kenya OR cooperative"))
+    assert page.respelt == [] and page.total >= engine.search(request(q="kenya")).total
+    reading = engine.explain(request(q="kenya OR cooperative"))
+    assert not any("is in no item" in line for line in reading.lines + reading.notes)
+    respelt = engine.search(request(q="kenya OR cooperatve"))
+    assert [typed for typed, _ in respelt.respelt] == ["cooperatve"]

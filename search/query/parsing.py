@@ -16,6 +16,7 @@ stand together.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -143,8 +144,40 @@ def _parsed(parser: MultifieldParser, text: str, budget: Budget = DEFAULT_BUDGET
     if parsed is wq.NullQuery or isinstance(parsed, wq.NullQuery.__class__):
         raise InputError(f"the query '{text[:80]}' has no words to search for (only "
                          f"operators, brackets or very common words): {EMPTY_HELP}", "q")
+    parsed = regroup(parsed)
     _check_tree(parsed, text, budget)
     return parsed
+
+
+def regroup(node: wq.Query) -> wq.Query:
+    """Each word of an OR back in a group of its own: `normalize()` flattens `cocoa OR
+    sugar` into one OR of eight field terms, and then `kind:sugar` alone looks like a
+    word no item has (respelt, expanded on its own). The groups match and score as the
+    flat OR does (a sum of the same terms)."""
+    if isinstance(node, wq.Not):
+        return wq.Not(regroup(node.query), boost=node.boost)
+    if not isinstance(node, wq.CompoundQuery):
+        return node
+    children = [regroup(child) for child in node.subqueries]
+    if type(node) is wq.Or and not getattr(node, "minmatch", None):
+        grouped: list[wq.Query] = []
+        words: dict[object, list[wq.Term]] = {}
+        for child in children:
+            if type(child) is wq.Term:
+                group = words.get(child.text)
+                if group is None:
+                    group = words[child.text] = []
+                    grouped.append(wq.Or(group))  # filled in as its terms come
+                group.append(child)
+            else:
+                grouped.append(child)
+        children = [g.subqueries[0] if isinstance(g, wq.Or) and len(g.subqueries) == 1
+                    and type(g.subqueries[0]) is wq.Term else g for g in grouped]
+        if len(children) == 1:
+            return children[0]
+    rebuilt = copy.copy(node)
+    rebuilt.subqueries = children
+    return rebuilt
 
 
 def _check_tree(node: wq.Query, text: str, budget: Budget = DEFAULT_BUDGET) -> None:
