@@ -86,9 +86,7 @@ def test_item_text_and_original_link_are_escaped(odd_client):
     assert [s["type"] for s in inline] == ["application/ld+json"]
     assert "</" not in inline[0].string and json.loads(inline[0].string)["headline"]
     bibtex = item.select_one("pre#cite-bibtex").get_text()
-    assert ("title = {{\\textless{}script\\textgreater{}alert('x')\\textless{}/script"
-            "\\textgreater{} \\& \\textless{}b\\textgreater{}bold\\textless{}/b"
-            "\\textgreater{} cooperatives}}") in bibtex
+    assert "title = {{<script>alert('x')</script> \\& <b>bold</b> cooperatives}}" in bibtex
     assert "url = {https://example.org/odd}" in bibtex
     ris = item.select_one("pre#cite-ris").get_text()
     assert "UR  - https://example.org/odd" in ris

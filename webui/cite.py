@@ -26,7 +26,7 @@ from webui.publishers import Credit
 # Each LaTeX special character and the command that prints it.
 _LATEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&",
           "$": r"\$", "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}",
-          "~": r"\textasciitilde{}", "<": r"\textless{}", ">": r"\textgreater{}"}
+          "~": r"\textasciitilde{}"}
 _LATEX_SPECIAL = re.compile("[" + re.escape("".join(_LATEX)) + "]")
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 

@@ -89,6 +89,7 @@ class HitView:
     date_text: str
     kind: str
     number: int
+    original: str = ""  # where the item was published, when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,4 +371,4 @@ def _hit_view(hit: Hit, number: int, urls: Urls) -> HitView:
                    title_html=to_html(article.title, hit.title_spans),
                    summary_html=to_html(article.summary, hit.summary_spans),
                    date_iso=article.date.isoformat(), date_text=long_date(article.date),
-                   kind=article.kind, number=number)
+                   kind=article.kind, number=number, original=article.url)
