@@ -293,7 +293,7 @@ def search(query: str, date_from: str, date_to: str, sort: str | None,
     Either word:     kenya OR senegal
     Exclude:         cooperative NOT kenya
     Exact phrase:    "social and solidarity economy"
-    One field:       title:kenya  summary:workshop  kind:spotlight
+    One field:       title:kenya  summary:workshop  kind:spotlight  body:honey
     Prefix:          cooperat*
     """
     params = {"q": [query], "from": [date_from], "to": [date_to],
@@ -363,6 +363,10 @@ def _echo_hit(number: int, hit: Hit, summary: bool, colour: bool) -> None:
         spans = [span for span in hit.summary_spans if span[1] <= len(kept)] \
             if article.summary.startswith(kept) and len(wrapped) == len(text) else []
         click.echo(textwrap.indent(to_terminal(wrapped, spans, colour), "     "))
+    if summary and hit.snippet:
+        wrapped = textwrap.fill(hit.snippet, 75)
+        spans = list(hit.snippet_spans) if len(wrapped) == len(hit.snippet) else []
+        click.echo(textwrap.indent(to_terminal(wrapped, spans, colour), "     | "))
 
 
 @main.command()

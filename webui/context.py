@@ -85,6 +85,7 @@ class HitView:
     permalink: str
     title_html: Markup
     summary_html: Markup
+    snippet_html: Markup  # a passage of the full text around its matches, or empty
     date_iso: str
     date_text: str
     kind: str
@@ -370,5 +371,6 @@ def _hit_view(hit: Hit, number: int, urls: Urls) -> HitView:
     return HitView(id=article.id, href=href, permalink=urls.absolute(href),
                    title_html=to_html(article.title, hit.title_spans),
                    summary_html=to_html(article.summary, hit.summary_spans),
+                   snippet_html=to_html(hit.snippet, hit.snippet_spans),
                    date_iso=article.date.isoformat(), date_text=long_date(article.date),
                    kind=article.kind, number=number, original=article.url)

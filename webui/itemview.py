@@ -37,6 +37,7 @@ class ItemView:
     page_title: str
     publisher: str
     embedded: Embedded
+    paragraphs: list[str]  # the full text, paragraph by paragraph (none without one)
 
 
 def item_view(hit: Hit, similar: list[Article], cited: Cited, *, search_base: str,
@@ -59,4 +60,5 @@ def item_view(hit: Hit, similar: list[Article], cited: Cited, *, search_base: st
         similar=[Similar(other.title, item_href(other.id), other.date.isoformat(),
                          long_date(other.date)) for other in similar],
         page_title=f"{article.title} – {site}", publisher=cited.credit.publisher,
-        embedded=embedded(cited, api_href, site))
+        embedded=embedded(cited, api_href, site),
+        paragraphs=[p.strip() for p in article.body.split("\n\n") if p.strip()])

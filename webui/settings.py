@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from search import BUDGET_LIMITS, Budget
+
 
 class SettingError(ValueError):
     """A setting's value from the environment cannot be used."""
@@ -66,8 +68,8 @@ class Setting:
     default: Any
     env: str
     help: str
-    low: int = 1
-    high: int = 1_000
+    low: float = 1
+    high: float = 1_000
     parse: Callable[[str], Any] | None = None
 
 
@@ -104,21 +106,34 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PAGE_CACHE", int, 512, "NEWS_SEARCH_PAGE_CACHE",
             "How many recent result pages the server keeps for instant repeats "
             "(0 turns the cache off; 0-100000).", 0, 100_000),
+    # What one request may spend (search.budget): each limit of the cost model.
+    *(Setting(f"BUDGET_{limit.name.upper()}", float if "seconds" in limit.name else int,
+              limit.default if "seconds" in limit.name else int(limit.default),
+              f"NEWS_SEARCH_BUDGET_{limit.name.upper()}",
+              f"{limit.help} Default {limit.default:g}.", limit.low, limit.high)
+      for limit in BUDGET_LIMITS),
 )
+
+
+def budget_of(config: Mapping[str, Any]) -> Budget:
+    """The request budget the settings give."""
+    return Budget.defaults(**{limit.name: config[f"BUDGET_{limit.name.upper()}"]
+                              for limit in BUDGET_LIMITS})
 
 
 def _convert(setting: Setting, raw: str) -> Any:
     if setting.parse is not None:
         return setting.parse(raw)
-    if setting.type is int:
+    if setting.type in (int, float):
         try:
-            value = int(raw.strip())
+            value = setting.type(raw.strip())
         except ValueError:
-            raise SettingError(f"{setting.env}={raw!r}: must be a whole number from "
-                               f"{setting.low} to {setting.high}") from None
+            what = "a whole number" if setting.type is int else "a number"
+            raise SettingError(f"{setting.env}={raw!r}: must be {what} from "
+                               f"{setting.low:g} to {setting.high:g}") from None
         if not setting.low <= value <= setting.high:
-            raise SettingError(f"{setting.env}={value}: must be from {setting.low} to "
-                               f"{setting.high}")
+            raise SettingError(f"{setting.env}={value}: must be from {setting.low:g} to "
+                               f"{setting.high:g}")
         return value
     return raw.strip() or setting.default
 

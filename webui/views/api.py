@@ -34,6 +34,7 @@ def hit_json(hit: Hit) -> dict[str, object]:
     return {**hit.to_dict(),
             "title_html": str(to_html(article.title, hit.title_spans)),
             "summary_html": str(to_html(article.summary, hit.summary_spans)),
+            "snippet_html": str(to_html(hit.snippet, hit.snippet_spans)),
             "href": external_url("items.item", item_id=article.id)}
 
 
