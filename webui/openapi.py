@@ -104,6 +104,11 @@ def _schemas() -> dict[str, Any]:
                           "title_marks": {"type": "array", "items": span},
                           "summary_marks": {"type": "array", "items": span},
                           "title_html": {"type": "string"}, "summary_html": {"type": "string"},
+                          "snippet": {"type": "string", "description": "A passage of the "
+                                      "full text around the matches ('' when it matched "
+                                      "none)."},
+                          "snippet_marks": {"type": "array", "items": span},
+                          "snippet_html": {"type": "string"},
                           "href": link}}
     generation = {"type": "object", "required": ["id", "built_at", "items"],
                   "properties": {"id": {"type": "string"}, "built_at": {"type": "string"},
