@@ -153,6 +153,5 @@ def write_csv(articles: Iterable[Article], out: TextIO) -> int:
             count += 1
             yield [record[column] for column in CSV_COLUMNS]
 
-    for chunk in csv_lines(CSV_COLUMNS, rows()):
-        out.write(chunk)
+    out.writelines(csv_lines(CSV_COLUMNS, rows()))
     return count

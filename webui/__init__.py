@@ -22,10 +22,8 @@ from flask_compress import Compress
 from search import IndexMissing
 from search.build.store import Generation
 from webui.publishers import load_publishers
-from webui.settings import check_config, load_settings
-
 from webui.security import CSP  # noqa: F401  (kept importable from webui)
-
+from webui.settings import check_config, load_settings
 
 # Text answers are gzipped for clients that accept it (Flask-Compress), streamed exports
 # too; gzip alone, which every HTTP client reads (pandas, curl, feed readers, browsers).

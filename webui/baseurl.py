@@ -78,7 +78,7 @@ def wrap(app: Flask) -> None:
     if hops:
         wsgi = ProxyFix(wsgi, x_for=hops, x_proto=hops, x_host=hops, x_port=hops,
                         x_prefix=hops)
-    app.wsgi_app = wsgi  # type: ignore[method-assign]
+    app.wsgi_app = wsgi  # type: ignore[method-assign, assignment]
 
 
 def _local_host(host: str) -> bool:

@@ -17,15 +17,25 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from search import (GRANULARITIES, InputError, KwicLine, SearchRequest, Timeline, kwic,
-                    parse_request, period_bounds, term_facets, timeline)
+from search import (
+    GRANULARITIES,
+    InputError,
+    KwicLine,
+    SearchRequest,
+    Timeline,
+    kwic,
+    parse_request,
+    period_bounds,
+    term_facets,
+    timeline,
+)
 from search.research.kwic import DEFAULT_WIDTH, MAX_WIDTH
 from webui.compare import MEASURES, build_compare_chart
 from webui.context import FacetBoxes, make_form
+from webui.csvresponse import companion, csv_path, csv_response
 from webui.engine_ext import get_engine
 from webui.errors import WebError
 from webui.links import SearchParams
-from webui.csvresponse import companion, csv_path, csv_response
 from webui.provenance import provenance
 from webui.views.common import facet_values, setting
 
