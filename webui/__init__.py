@@ -9,6 +9,9 @@ context). Views build a ready context (`context.py`, `itemview.py`,
 `chart.py`, `compare.py`, `cite.py`, `links.py`, `marks.py`); templates under
 `templates/<blueprint>/` only print it. The search logic itself is the
 `search` package's: this package only reads parameters and renders answers.
+Around every answer: gzip (Flask-Compress), the security and CORS headers,
+and the site's address (`baseurl.py`: the base URL and declared proxies, as
+WSGI wrappers, so they work under any server).
 """
 
 from __future__ import annotations
