@@ -36,7 +36,7 @@ class WebError(Exception):
 
 def wants_json() -> bool:
     """JSON for the API and for clients that prefer it to HTML."""
-    if request.path.startswith("/api/") or request.path.endswith(".jsonl"):
+    if request.path.startswith("/api/") or request.path.endswith((".json", ".jsonl")):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json" and request.accept_mimetypes[best] > \
