@@ -1,7 +1,7 @@
 """Keyword in context: each match in the result set with the words around it.
 
 For every matching item (in the request's order, up to a limit), every place in
-its title and summary where the query matches gives one line: the `width`
+its title, summary and full text where the query matches gives one line: the `width`
 words before, the matched text as written, and the `width` words after. The
 places are the highlighter's (`engine.highlighting.spans`): the same analyzer
 that indexed the text finds them, so "Co-operators" is a match for
@@ -19,6 +19,7 @@ from datetime import date
 
 from search.engine.core import Engine
 from search.engine.highlighting import spans as spans_of
+from search.engine.snippets import SCAN_CHARS
 from search.query.parsing import EXACT_FIELDS, field_patterns
 from search.query.request import InputError, SearchRequest
 
@@ -64,13 +65,14 @@ def kwic(engine: Engine, request: SearchRequest, width: int = DEFAULT_WIDTH,
     schema = matches.view.searcher.schema
     lines: list[KwicLine] = []
     patterns = {}
-    for field in ("title", "summary"):
+    for field in ("title", "summary", "body"):
         index_field = EXACT_FIELDS[field] if request.exact else field
         patterns[field] = (schema[index_field].analyzer,
                            *field_patterns(matches.parsed, reader, index_field))
     for hit in engine.first_hits(matches, request, min(limit, matches.total)):
         article = hit.article
-        for field, text in (("title", article.title), ("summary", article.summary)):
+        for field, text in (("title", article.title), ("summary", article.summary),
+                            ("body", article.body[:SCAN_CHARS])):
             analyzer, terms, phrases = patterns[field]
             if not text or not (terms or phrases):
                 continue
