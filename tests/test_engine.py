@@ -133,7 +133,7 @@ def test_only_text_fields_can_be_named(engine: Engine, field: str) -> None:
             engine.search(request(q=f"{field}:kenya", exact=exact))
         assert error.value.param == "q"
         assert f"\u201c{field}:\u201d" in error.value.message
-        assert "title:, summary: and kind:" in error.value.message
+        assert "title:, summary:, kind: and body:" in error.value.message
     # A colon before a space is punctuation, as in a title pasted in.
     assert engine.search(request(q=f"{field}: kenya")).total == \
         engine.search(request(q=f"{field} kenya")).total

@@ -61,7 +61,7 @@ def test_an_unknown_field_names_the_fields_there_are(ilo_engine: Engine, query: 
     name = query.split()[-1].split(":")[0]
     assert error.value.param == "q"
     assert error.value.message.startswith(f"\u201c{name}:\u201d in \u201c{name}:")
-    assert "title:, summary: and kind:" in error.value.message
+    assert "title:, summary:, kind: and body:" in error.value.message
 
 
 def test_an_unclosed_quote_is_a_phrase_to_the_end_with_a_note(ilo_engine: Engine) -> None:

@@ -7,7 +7,7 @@ of that differently, silently. Before parsing, `prepare(text)`:
   (Whoosh would search the word itself); `+word` requires the word, which every
   word already is (the `+` is dropped). A `-` or `+` inside a word (`co-op`,
   `C++`) or standing alone is left alone.
-- `title:`, `summary:`, `kind:` (any case) need something right after them: a
+- `title:`, `summary:`, `kind:`, `body:` (any case) need something right after them: a
   space between is closed up (`title: kenya` is `title:kenya`); nothing after
   one is an `InputError` naming `q`.
 - An unknown field written against a word (`foo:bar`) is an `InputError` that
@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 from search.query.request import InputError
 
-FIELDS = ("title", "summary", "kind")
-_FIELD_LIST = "title:, summary: and kind:"
+FIELDS = ("title", "summary", "kind", "body")  # the fields a query can name
+_FIELD_LIST = "title:, summary:, kind: and body:"
 # A quoted stretch (possibly unclosed, to the end), a field name with its colon, or a
 # leading + or - (at the start, after a space or an opening bracket).
 _TOKENS = re.compile(r'"[^"]*"?|(?<![\w:])(?P<field>[A-Za-z_][\w]*):'

@@ -33,8 +33,9 @@ from search.text.analysis import exact_analyzer, news_analyzer
 
 # 3: the analyzer of the relevance work (spellings, joins); 4: day and kind_key
 # are columns only, no spelling fields (a third fewer postings to write); 5: the
-# full text (body, body_exact) and language.
-SCHEMA_VERSION = 5
+# full text (body, body_exact) and language; 6: people-words (co-operators) a family
+# apart from cooperatives, woman/women and child/children one word each (data/variants.txt).
+SCHEMA_VERSION = 6
 
 
 def build_schema() -> Schema:
