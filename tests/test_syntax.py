@@ -93,3 +93,14 @@ def test_exact_words_switch_off_variants_and_synonyms(ilo_engine: Engine) -> Non
     assert not any("also finds" in line or "also matches" in line for line in reading)
     # Synonyms are off: "young people" items that do not say "youth" stay out.
     assert ids(ilo_engine, "youth", exact=1) < ids(ilo_engine, "youth")
+
+
+def test_exact_co_op_is_the_literal_word_only(ilo_engine: Engine) -> None:
+    # No item writes "co-op" as such ("co-ops", "Co-operative" and "coops" do): with the
+    # switch nothing is found, and the page says so; without it the family is found.
+    page = ilo_engine.search(request(q="co-op", exact=1))
+    assert page.total == 0 and page.respelt == []
+    assert ilo_engine.search(request(q="co-op")).total > 5
+    notes = ilo_engine.explain(request(q="co-op", exact=1)).notes
+    assert notes == ["No item contains \u201cco-op\u201d written exactly so: check the "
+                     "spelling, or search without Exact words to find its other forms."]

@@ -58,6 +58,7 @@ def help() -> str:
         ("kenya cooperative", "items with both words (AND is the default)"),
         ("kenya OR senegal", "items with either word"),
         ("cooperative NOT kenya", "the first word without the second"),
+        ("cooperative -kenya", "the same, as web search engines write it (+word: must have)"),
         ('"social and solidarity economy"', "the exact phrase"),
         ("title:kenya", "the word in the title (also summary:, kind: and body:, the full text)"),
         ("cooperat*", "words starting with cooperat (two letters at least before *)"),
