@@ -55,7 +55,7 @@ DEPTH = 20
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from corpus import Article, read_sources  # noqa: E402
+from corpus import Article, read_sources
 
 Search = Callable[[str], list[str]]
 

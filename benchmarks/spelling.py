@@ -31,11 +31,11 @@ ROOT = HERE.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from search import open_engine  # noqa: E402
-from search._whoosh import terms_within  # noqa: E402
-from search.engine import spelling  # noqa: E402
-from search.query.lexicon import Lexicon  # noqa: E402
-from search.query.parsing import read_query  # noqa: E402
+from search import open_engine
+from search._whoosh import terms_within
+from search.engine import spelling
+from search.query.lexicon import Lexicon
+from search.query.parsing import read_query
 
 OUT = HERE / "out"
 # Misspellings of words the synthetic corpus has (its domain vocabulary), 4 to 13 letters.

@@ -364,6 +364,7 @@ def test_many_kinds_show_ten_then_more_without_javascript(browser, ilo_server):
 
 def test_no_kind_never_wraps(browser, tmp_path_factory):
     import json
+
     from waitress import create_server
 
     from corpus import read_sources

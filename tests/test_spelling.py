@@ -71,16 +71,16 @@ def test_a_compound_is_not_respelt_into_another_word(ilo_engine: Engine) -> None
     page = ilo_engine.search(request(q="self-help"))
     assert page.total == 0 and page.respelt == [] and page.suggestion is None
     notes = ilo_engine.explain(request(q="self-help")).notes
-    assert notes == ["No item contains \u201cself-help\u201d: check the spelling, or search "
-                     "its parts as separate words (self help)."]
+    assert notes == [("No item contains \u201cself-help\u201d: check the spelling, or search "
+                     "its parts as separate words (self help).")]
 
 
 def test_a_word_with_no_near_word_gets_one_note(ilo_engine: Engine) -> None:
     page = ilo_engine.search(request(q="zqxwv"))
     assert page.total == 0 and not page.respelt and page.suggestion is None
     explanation = ilo_engine.explain(request(q="zqxwv"))
-    assert explanation.notes == ["No item contains \u201czqxwv\u201d: check the spelling, or "
-                                 "try the start of the word with * (zqx*)."]
+    assert explanation.notes == [("No item contains \u201czqxwv\u201d: check the spelling, or "
+                                 "try the start of the word with * (zqx*).")]
 
 
 def test_respelt_words_are_described_where_they_stand_not_twice(ilo_engine: Engine) -> None:
@@ -111,8 +111,8 @@ def test_exact_words_are_not_respelt_but_get_a_suggestion(ilo_engine: Engine) ->
 def test_the_page_says_once_what_was_searched_instead(page_of, ilo_engine: Engine) -> None:
     soup = page_of("/?q=solidarty+economy")
     notes = [p.get_text() for p in soup.select("p.suggestion")]
-    assert notes == ["No item contains \u201csolidarty\u201d: showing results for "
-                     "\u201csolidarity economy\u201d."]
+    assert notes == [("No item contains \u201csolidarty\u201d: showing results for "
+                     "\u201csolidarity economy\u201d.")]
     total = ilo_engine.search(request(q="solidarity economy")).total
     assert soup.select_one("#total").get_text().startswith(
         f"{total} results for 'solidarity economy'")

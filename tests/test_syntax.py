@@ -68,9 +68,9 @@ def test_an_unclosed_quote_is_a_phrase_to_the_end_with_a_note(ilo_engine: Engine
     page = ilo_engine.search(request(q='"social and solidarity'))
     assert page.total == ilo_engine.search(request(q='"social and solidarity"')).total > 0
     notes = ilo_engine.explain(request(q='"social and solidarity')).notes
-    assert notes == ["The quote before \u201csocial and solidarity\u201d was not closed: it "
+    assert notes == [("The quote before \u201csocial and solidarity\u201d was not closed: it "
                      "was read as a phrase to the end of the query. Close the quote where "
-                     "the phrase ends."]
+                     "the phrase ends.")]
     assert ilo_engine.explain(request(q='kenya "')).notes == [
         "A quote at the end of the query closed nothing and was left out."]
 
@@ -102,5 +102,5 @@ def test_exact_co_op_is_the_literal_word_only(ilo_engine: Engine) -> None:
     assert page.total == 0 and page.respelt == []
     assert ilo_engine.search(request(q="co-op")).total > 5
     notes = ilo_engine.explain(request(q="co-op", exact=1)).notes
-    assert notes == ["No item contains \u201cco-op\u201d written exactly so: check the "
-                     "spelling, or search without Exact words to find its other forms."]
+    assert notes == [("No item contains \u201cco-op\u201d written exactly so: check the "
+                     "spelling, or search without Exact words to find its other forms.")]

@@ -17,8 +17,15 @@ from datetime import date
 
 from markupsafe import Markup
 
-from search import DEFAULT_PER_PAGE, PER_PAGE_CHOICES, TRUE_WORDS, Hit, ResultPage, facet
-from search import term_facets
+from search import (
+    DEFAULT_PER_PAGE,
+    PER_PAGE_CHOICES,
+    TRUE_WORDS,
+    Hit,
+    ResultPage,
+    facet,
+    term_facets,
+)
 from webui.chart import MONTH_NAMES, Chart, bucket_name, build_chart
 from webui.cite import Citation
 from webui.links import SearchParams
@@ -462,8 +469,8 @@ def _respelt_note(query: str, respelt: list[tuple[str, str]]) -> list[str]:
     if not respelt:
         return []
     typed = " or ".join(f"\u201c{word}\u201d" for word, _ in respelt)
-    return [f"No item contains {typed}: showing results for "
-            f"\u201c{respelt_query(query, respelt)}\u201d."]
+    return [(f"No item contains {typed}: showing results for "
+            f"\u201c{respelt_query(query, respelt)}\u201d.")]
 
 
 def _hit_view(hit: Hit, number: int, urls: Urls) -> HitView:

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 
 from whoosh.analysis import Analyzer, CompositeAnalyzer, RegexTokenizer
 
-from search.text.analysis import JoinFilter
 from search.cache import LRUCache
+from search.text.analysis import JoinFilter
 
 MAX_WORDS = 200_000  # remembered words per analyzer (then forgotten and relearnt)
 ANALYZERS = 8

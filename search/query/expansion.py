@@ -27,10 +27,10 @@ from itertools import combinations
 from whoosh import query as wq
 from whoosh.analysis import Analyzer
 
-from search.text.analysis import news_analyzer, read_variants
 from search.query.related import LONGEST, Added, Related
 from search.query.respelling import Respelling
 from search.query.synonyms import Key, default_table, expand_synonyms, in_fields, unit_of
+from search.text.analysis import news_analyzer, read_variants
 
 NEAR = 4
 # Proximity counts in titles and summaries: a kind is a label, and a body is long

@@ -20,17 +20,17 @@ import copy
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
+from whoosh.fields import Schema
 from whoosh.qparser import AndGroup, MultifieldParser
 from whoosh.qparser.plugins import BoostPlugin, FieldAliasPlugin, RangePlugin
 from whoosh.reading import IndexReader
-from whoosh.fields import Schema
 
 from search.budget import DEFAULT_BUDGET, Budget
 from search.query.expansion import Expansion, expand, quoted_terms, typed_words
 from search.query.lexicon import SPELL_FIELDS, Speller
 from search.query.related import Related
-from search.query.respelling import corrected, respell_unknown
 from search.query.request import MAX_QUERY_CHARS, InputError
+from search.query.respelling import corrected, respell_unknown
 from search.query.syntax import prepare
 
 SEARCH_FIELDS = ("title", "summary", "kind", "body")

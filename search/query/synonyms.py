@@ -164,9 +164,8 @@ def _expand_children(children: list[wq.Query], table: SynonymTable,
                 i += length
                 break
         else:
-            child = children[i]
-            out.append(_expand_run([child], [units[i]], table, used, more)
-                       if units[i] is not None
+            child, unit = children[i], units[i]
+            out.append(_expand_run([child], [unit], table, used, more) if unit is not None
                        else expand_synonyms(child, table, exact, used, more, longest))
             i += 1
     return out

@@ -134,7 +134,7 @@ def compare() -> tuple[str, int] | str:
 
 
 def _compare_markup() -> str:
-    form, chart, error, param = _compare_chart(request.args)
+    _, chart, error, param = _compare_chart(request.args)
     if error or chart is None:
         raise WebError(error or "give at least one query: /compare.svg?q=kenya&q=senegal", 400,
                        param=param or "q")
