@@ -40,7 +40,8 @@ def pages(client, engine) -> dict[str, str]:
             "/?q=kenia", "/?q=zebra", "/?q=kenya&from=nonsense", "/?q=kenya&gen=20000101T0-x",
             "/help", f"/items/{item}", "/items/no-such-item", "/no/such/page",
             "/compare", "/compare?q=kenya&q=sse&measure=share", "/compare?q=kenya&by=decade",
-            "/kwic", "/kwic?q=cooperative", "/kwic?q=kenya&width=99"]
+            "/kwic", "/kwic?q=cooperative", "/kwic?q=kenya&width=99",
+            "/?q=kenya&kind=Podcast", "/compare?q=kenya&kind=News", "/?q=solidarty+economy"]
     found = {}
     for url in urls:
         response = client.get(url)
