@@ -8,6 +8,7 @@ Screenshots go to `test-output/` (gitignored).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -40,21 +41,30 @@ def require_chromium() -> None:
                 "browser tests")
 
 
-@pytest.fixture(scope="module")
-def server(bundled_index: Path):
-    """The app under waitress on 127.0.0.1, on a free port, for this module."""
+@contextlib.contextmanager
+def serving(index: Path, threads: int = 4):
+    """The app over `index` under waitress on 127.0.0.1, on a free port: its base URL."""
     from waitress import create_server
 
     from webui import create_app
     require_chromium()
-    app = create_app({"INDEX_DIR": str(bundled_index)})
-    wsgi = create_server(app, host="127.0.0.1", port=0, threads=4)
+    app = create_app({"INDEX_DIR": str(index)})
+    wsgi = create_server(app, host="127.0.0.1", port=0, threads=threads)
     thread = threading.Thread(target=wsgi.run, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{wsgi.effective_port}"
-    wsgi.close()
-    wsgi.task_dispatcher.shutdown()
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{wsgi.effective_port}"
+    finally:
+        wsgi.close()
+        wsgi.task_dispatcher.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def server(bundled_index: Path):
+    """The app over the bundled corpus, for this module."""
+    with serving(bundled_index) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -304,19 +314,9 @@ def test_random_sample_and_exact_words_from_the_form(tab):
 
 @pytest.fixture(scope="module")
 def ilo_server(ilo_index: Path):
-    """The app over the ILO-like test corpus (eleven kinds), on a free port."""
-    from waitress import create_server
-
-    from webui import create_app
-    require_chromium()
-    app = create_app({"INDEX_DIR": str(ilo_index)})
-    wsgi = create_server(app, host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=wsgi.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{wsgi.effective_port}"
-    wsgi.close()
-    wsgi.task_dispatcher.shutdown()
-    thread.join(timeout=5)
+    """The app over the ILO-like test corpus (eleven kinds), for this module."""
+    with serving(ilo_index, threads=2) as url:
+        yield url
 
 
 PHONE = {"width": 390, "height": 844}
@@ -365,12 +365,8 @@ def test_many_kinds_show_ten_then_more_without_javascript(browser, ilo_server):
 def test_no_kind_never_wraps(browser, tmp_path_factory):
     import json
 
-    from waitress import create_server
-
     from corpus import read_sources
     from search import build_index
-    from webui import create_app
-    require_chromium()
     folder = tmp_path_factory.mktemp("nokind")
     items = [{"title": f"Cooperatives item {i}", "date": f"2020-01-{i + 1:02d}",
               "kind": "Countries in Focus on Statistics of Cooperatives" if i % 2 else ""}
@@ -378,24 +374,17 @@ def test_no_kind_never_wraps(browser, tmp_path_factory):
     (folder / "items.jsonl").write_text("".join(json.dumps(i) + "\n" for i in items),
                                         encoding="utf-8")
     build_index(read_sources([folder / "items.jsonl"]), folder / "index")
-    wsgi = create_server(create_app({"INDEX_DIR": str(folder / "index")}), host="127.0.0.1",
-                         port=0, threads=2)
-    thread = threading.Thread(target=wsgi.run, daemon=True)
-    thread.start()
-    context = browser.new_context(base_url=f"http://127.0.0.1:{wsgi.effective_port}",
-                                  viewport=PHONE)
-    page = context.new_page()
-    try:
-        page.goto("/?q=cooperatives")
-        entry = page.locator("#kind-facets .entry").first
-        label = entry.locator(".label")
-        assert label.inner_text() == "(no kind)"
-        line = page.evaluate("parseFloat(getComputedStyle(document.body).lineHeight) || 24")
-        assert label.bounding_box()["height"] < 1.5 * line  # one line
-        count = entry.locator(".count").bounding_box()
-        assert abs(count["y"] - label.bounding_box()["y"]) < 4  # beside it, not below
-    finally:
-        context.close()
-        wsgi.close()
-        wsgi.task_dispatcher.shutdown()
-        thread.join(timeout=5)
+    with serving(folder / "index", threads=2) as url:
+        context = browser.new_context(base_url=url, viewport=PHONE)
+        page = context.new_page()
+        try:
+            page.goto("/?q=cooperatives")
+            entry = page.locator("#kind-facets .entry").first
+            label = entry.locator(".label")
+            assert label.inner_text() == "(no kind)"
+            line = page.evaluate("parseFloat(getComputedStyle(document.body).lineHeight) || 24")
+            assert label.bounding_box()["height"] < 1.5 * line  # one line
+            count = entry.locator(".count").bounding_box()
+            assert abs(count["y"] - label.bounding_box()["y"]) < 4  # beside it, not below
+        finally:
+            context.close()

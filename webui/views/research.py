@@ -147,14 +147,19 @@ def compare_svg() -> Response:
     return svg_file(_compare_markup(), "news-search-compare")
 
 
+def _png(markup: str, name: str, svg: str) -> Response:
+    """The chart as PNG, or a 404 that points to its SVG where PNG cannot be made."""
+    made = png_file(markup, name)
+    if made is None:
+        raise WebError("PNG cannot be made on this server (the cairo library is missing): "
+                       f"download the SVG instead, {svg} with the same parameters", 404)
+    return made
+
+
 @bp.get("/compare.png")
 def compare_png() -> Response:
     """The compare chart as PNG (404 where PNG cannot be made: the SVG can)."""
-    made = png_file(_compare_markup(), "news-search-compare")
-    if made is None:
-        raise WebError("PNG cannot be made on this server (the cairo library is missing): "
-                       "download the SVG instead, /compare.svg with the same parameters", 404)
-    return made
+    return _png(_compare_markup(), "news-search-compare", "/compare.svg")
 
 
 def _results_markup() -> str:
@@ -175,11 +180,7 @@ def chart_svg() -> Response:
 @bp.get("/chart.png")
 def chart_png() -> Response:
     """The results-over-time chart as PNG (404 where PNG cannot be made)."""
-    made = png_file(_results_markup(), "news-search-chart")
-    if made is None:
-        raise WebError("PNG cannot be made on this server (the cairo library is missing): "
-                       "download the SVG instead, /chart.svg with the same parameters", 404)
-    return made
+    return _png(_results_markup(), "news-search-chart", "/chart.svg")
 
 
 def _compare_table() -> tuple[Timeline, list[tuple[str, str, str]]]:
