@@ -270,7 +270,8 @@ def _engine(index_dir: Path | None):
 @main.command(cls=FacetedCommand)
 @click.argument("query", default="")
 @click.option("--from", "date_from", default="", help="Earliest date: 2024-02-06, "
-              "'6 Feb 2024', 'Feb 2024', 2024-02 or 2023 (a partial date covers its period).")
+              "'6 Feb 2024', 'Feb 2024', 2024-02, 2023 or 20240206 (a partial date covers "
+              "its period).")
 @click.option("--to", "date_to", default="", help="Latest date, in the same forms "
               "('--to 2023' ends on 2023-12-31).")
 @click.option("--sort", type=click.Choice(SORTS), default=None,
