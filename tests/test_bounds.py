@@ -147,3 +147,15 @@ def test_every_accepted_form_of_a_month_reads_back_as_that_month(day: date) -> N
 def test_every_year_reads_back_as_that_year(year: int) -> None:
     found = read_period(str(year))
     assert (found.first, found.last) == (date(year, 1, 1), date(year, 12, 31))
+
+
+def test_the_command_line_prints_the_note(bundled_index) -> None:
+    from click.testing import CliRunner
+
+    from webui.cli import main
+
+    result = CliRunner().invoke(main, ["search", "", "--from", "20240206T0900+01:00",
+                                       "--index", str(bundled_index)])
+    assert result.exit_code == 0, result.output
+    assert "2024-02-06 to …" in result.output
+    assert "Note: from: '20240206T0900+01:00' was read as the day 2024-02-06" in result.output

@@ -333,6 +333,8 @@ def search(query: str, date_from: str, date_to: str, sort: str | None,
     what = f"for '{request.query}'" if request.query else "(all items)"
     click.echo(f"{result.total} result{'s' if result.total != 1 else ''} {what}{span}; "
                f"page {request.page} of {result.pages}, {result.elapsed_ms:.0f} ms")
+    for note in request.date_notes:
+        click.echo(f"Note: {note}.")
     if result.respelt:
         for typed, used in result.respelt:
             click.echo(f"No item contains '{typed}': searched for '{used}' instead.")
