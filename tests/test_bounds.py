@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests_support import request
 
 from search.query.bounds import BoundError, read_period
 from search.query.request import InputError
-from tests_support import request
 
 DAYS = st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 31))
 
@@ -81,10 +81,10 @@ def test_a_time_or_zone_ignored_is_said_in_the_request() -> None:
     searched = request(date_from="2024-02-06T10:00:00+05:00", date_to="2024-03-01 09:00")
     assert searched.date_from == date(2024, 2, 6) and searched.date_to == date(2024, 3, 1)
     assert searched.date_notes == (
-        "from: '2024-02-06T10:00:00+05:00' was read as the day 2024-02-06: dates are "
-        "compared by day, so its time and time zone were ignored",
-        "to: '2024-03-01 09:00' was read as the day 2024-03-01: dates are compared by day, "
-        "so its time was ignored")
+        ("from: '2024-02-06T10:00:00+05:00' was read as the day 2024-02-06: dates are "
+         "compared by day, so its time and time zone were ignored"),
+        ("to: '2024-03-01 09:00' was read as the day 2024-03-01: dates are compared by day, "
+         "so its time was ignored"))
     assert request(date_from="2024-02-06").date_notes == ()
 
 
