@@ -267,8 +267,8 @@ def test_headers_sent_too_slowly_are_cut_off(bundled_index: Path, tmp_path: Path
         served.stop()
 
 
-SPIN_APP = textwrap.dedent("""
-    import sys
+TEST_APP = textwrap.dedent("""
+    import json, sys, time
     from webui.accesslog import AccessLog
     from webui.server import ServeOptions, serve
 
@@ -276,18 +276,45 @@ SPIN_APP = textwrap.dedent("""
         if environ["PATH_INFO"] == "/spin":
             while True:  # a runaway request: pure Python, never returns
                 pass
+        if environ["PATH_INFO"] == "/sleep":
+            time.sleep(float(environ["QUERY_STRING"]))
         start_response("200 OK", [("Content-Type", "text/plain")])
         return [b"ok"]
 
-    serve(lambda: AccessLog(app), ServeOptions(port=0, workers=2, threads=2, timeout=2),
+    serve(lambda: AccessLog(app), ServeOptions(port=0, **json.loads(sys.argv[1])),
           ready=lambda url: print(f"Serving news-search on {url} ", file=sys.stderr,
                                   flush=True))
 """)
 
 
+def tiny_server(tmp_path: Path, **options: int) -> Served:
+    """A server of a tiny app with a runaway route (/spin) and a slow one (/sleep?SECONDS)."""
+    return Served([sys.executable, "-c", TEST_APP, json.dumps(options)],
+                  tmp_path / "server.log")
+
+
+@pytest.mark.slow
+def test_a_busy_worker_leaves_new_connections_to_a_free_one(tmp_path: Path) -> None:
+    served = tiny_server(tmp_path, workers=2, threads=1)
+    try:
+        served.workers(2)
+        sleeper = threading.Thread(target=served.get, args=("/sleep?6",))
+        sleeper.start()
+        time.sleep(0.5)  # the sleep is running in one worker, with its only thread
+        for n in range(8):  # each would have a fair chance to land behind it
+            assert served.get(f"/fine?{n}")[0] == 200
+            assert sleeper.is_alive(), f"request {n} waited for the sleeping one"
+        sleeper.join()
+        by = {path: pid for pid, path in re.findall(r'\[(\d+)\] \S+ "GET (/fine\?\d|/sleep\?6)"',
+                                                   served.log())}
+        assert len(by) == 9 and by["/sleep?6"] not in {by[f"/fine?{n}"] for n in range(8)}
+    finally:
+        served.stop()
+
+
 @pytest.mark.slow
 def test_a_runaway_request_is_stopped_and_its_worker_replaced(tmp_path: Path) -> None:
-    served = Served([sys.executable, "-c", SPIN_APP], tmp_path / "server.log")
+    served = tiny_server(tmp_path, workers=2, threads=2, timeout=2)
     try:
         before = served.workers(2)
         started = time.monotonic()

@@ -25,8 +25,13 @@ that would otherwise hold a thread:
   431 for headers too large, ...) carry the app's security headers and an
   access-log line, like the app's own answers.
 
+It also accepts a connection only while one of its threads is free, so that
+connections wait in the listen backlog for a worker that can start them, not
+behind the long requests of a busy one.
+
 These lean on gunicorn 27's threaded worker (`accept`, `pending_conns`,
-`handle`, `handle_request`): pinned in pyproject.toml, and each change has a
+`enqueue_req`, `finish_request`, `set_accept_enabled`, `handle`,
+`handle_request`): pinned in pyproject.toml, and each change has a
 test that fails when an upgrade breaks it.
 """
 
@@ -209,6 +214,7 @@ def _gunicorn_classes() -> tuple[type, type]:
             self.running: dict[int, tuple[float, Any, Any]] = {}
             self.served = threading.local()  # whether the app answered this thread's request
             self.restart_at: float | None = None
+            self.in_flight = 0  # connections handed to the threads and not finished
 
         def init_process(self) -> None:
             _raise_file_limit(self.cfg.worker_connections + 64)
@@ -235,6 +241,23 @@ def _gunicorn_classes() -> tuple[type, type]:
             self.pending_conns.append(conn)
             self.poller.register(client, selectors.EVENT_READ,
                                  partial(self.on_pending_socket_readable, conn))
+
+        # Accept only with a thread free: gunicorn accepts whatever arrives, so a worker
+        # busy with long requests kept taking connections that then waited behind them
+        # while other workers sat idle. Left in the listen backlog, they go to a worker
+        # that can start them. (Counted in the main loop, which alone runs these three.)
+        def enqueue_req(self, conn: Any) -> None:
+            self.in_flight += 1
+            if self.in_flight >= self.cfg.threads and self._accepting:
+                super().set_accept_enabled(False)
+            super().enqueue_req(conn)
+
+        def finish_request(self, conn: Any, fs: Any) -> None:
+            self.in_flight -= 1
+            super().finish_request(conn, fs)
+
+        def set_accept_enabled(self, enabled: bool) -> None:
+            super().set_accept_enabled(enabled and self.in_flight < self.cfg.threads)
 
         def handle(self, conn: Any) -> Any:
             me = threading.get_ident()
