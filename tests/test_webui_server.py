@@ -179,7 +179,8 @@ def test_a_forged_log_line_stays_on_its_own_line(server: Served) -> None:
     assert f'"GET /items/{tag}%0A2026-12-01%20127.0.0.1%20%22GET%20/admin%22%20200%20%1b[31m"' \
            ' 404' in lines[0]
     # Raw control bytes in the request line itself never reach the log either.
-    server.raw(f"GET /items/{tag}raw\x1b[2J\x07 HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    server.raw(f"GET /items/{tag}raw\x1b[2J\x07 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+               "\r\n".encode())
     assert "\x1b" not in server.log() and "\x07" not in server.log()
 
 
@@ -305,6 +306,7 @@ def test_a_busy_worker_leaves_new_connections_to_a_free_one(tmp_path: Path) -> N
             assert served.get(f"/fine?{n}")[0] == 200
             assert sleeper.is_alive(), f"request {n} waited for the sleeping one"
         sleeper.join()
+        wait_for_log(served, r'"GET /sleep\?6" 200')  # written just after its answer
         by = {path: pid for pid, path in re.findall(r'\[(\d+)\] \S+ "GET (/fine\?\d|/sleep\?6)"',
                                                    served.log())}
         assert len(by) == 9 and by["/sleep?6"] not in {by[f"/fine?{n}"] for n in range(8)}
