@@ -25,9 +25,10 @@ from pathlib import Path
 from urllib.error import HTTPError, URLError
 
 import pytest
+from test_reliability_load import index as build
+from test_reliability_load import write_items
 
 from corpus import BUNDLED_CORPUS
-from search.store import current_generation
 from webui.security import HEADERS
 
 READY = re.compile(r"Serving news-search on (http://\S+?)/? ")
@@ -97,29 +98,34 @@ def serve_command(index_dir: Path, *options: str) -> list[str]:
             *options]
 
 
-@pytest.fixture(scope="module")
-def gunicorn_server(bundled_index: Path, tmp_path_factory: pytest.TempPathFactory
-                    ) -> Iterator[Served]:
-    served = Served(serve_command(bundled_index, "--workers", "2", "--threads", "2"),
-                    tmp_path_factory.mktemp("gunicorn") / "server.log")
-    yield served
-    served.stop()
+# One server of each kind for the module's quick tests, over the bundled corpus.
+MODULE_SERVERS = {"gunicorn": ("--workers", "2", "--threads", "2"),
+                  "waitress": ("--server", "waitress", "--threads", "2")}
 
 
 @pytest.fixture(scope="module")
-def waitress_server(bundled_index: Path, tmp_path_factory: pytest.TempPathFactory
-                    ) -> Iterator[Served]:
-    served = Served(serve_command(bundled_index, "--server", "waitress", "--threads", "2"),
-                    tmp_path_factory.mktemp("waitress") / "server.log")
-    yield served
-    served.stop()
+def module_servers(bundled_index: Path, tmp_path_factory: pytest.TempPathFactory
+                   ) -> Iterator[dict[str, Served]]:
+    started: dict[str, Served] = {}
+    try:
+        for name, options in MODULE_SERVERS.items():
+            started[name] = Served(serve_command(bundled_index, *options),
+                                   tmp_path_factory.mktemp(name) / "server.log")
+            started[name].name = name
+        yield started
+    finally:
+        for served in started.values():
+            served.stop()
+
+
+@pytest.fixture
+def gunicorn_server(module_servers: dict[str, Served]) -> Served:
+    return module_servers["gunicorn"]
 
 
 @pytest.fixture(params=["gunicorn", "waitress"])
-def server(request: pytest.FixtureRequest) -> Served:
-    served = request.getfixturevalue(f"{request.param}_server")
-    served.name = request.param
-    return served
+def server(request: pytest.FixtureRequest, module_servers: dict[str, Served]) -> Served:
+    return module_servers[request.param]
 
 
 def head_of(answer: bytes) -> tuple[str, dict[str, str]]:
@@ -334,21 +340,6 @@ def test_a_runaway_request_is_stopped_and_its_worker_replaced(tmp_path: Path) ->
 
 
 # -- a rebuild reaches every worker -----------------------------------------------------
-
-
-def write_items(path: Path, prefix: str, count: int) -> Path:
-    path.write_text("".join(json.dumps({"title": f"{prefix} synthetic item {n}",
-                                        "date": f"2021-{n % 12 + 1:02d}-15", "kind": "News",
-                                        "summary": f"Synthetic {prefix.lower()} text."}) + "\n"
-                            for n in range(count)), encoding="utf-8")
-    return path
-
-
-def build(index_dir: Path, *args: str) -> str:
-    done = subprocess.run([sys.executable, "-m", "webui.cli", "index", *args, "--index",
-                           str(index_dir)], capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
-    return current_generation(index_dir).id
 
 
 @pytest.mark.slow
