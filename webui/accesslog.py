@@ -3,7 +3,7 @@
 `AccessLog` is a WSGI middleware: it logs when the response is finished, so a
 streamed export is logged once, with its status, bytes sent and the time it
 took. The server logs the requests it answers itself (a malformed request line,
-headers too large) in the same form (`webui/server.py`).
+headers too large) in the same form (`webui/gunicorn_worker.py`, `webui/server.py`).
 
 Whatever a client sends stays on one line and cannot pass for something else:
 `printable` escapes control characters (a `%0A` in a URL cannot forge a second
