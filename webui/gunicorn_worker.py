@@ -62,6 +62,7 @@ class Logger(glogging.Logger):  # type: ignore[misc]
         for handler in self.error_log.handlers:
             handler.setFormatter(SafeFormatter(self.error_fmt, self.datefmt))
 
+
 class Worker(ThreadWorker):  # type: ignore[misc]
     """gunicorn's threaded worker that idle, slow and runaway clients cannot hold."""
 
