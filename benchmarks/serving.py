@@ -203,7 +203,7 @@ def main() -> int:
     with log_path.open("w") as log:
         server = subprocess.Popen(news_search("serve", "--index", str(index_dir), "--port", "0",
                                               *options), stdout=subprocess.DEVNULL,
-                                  stderr=log, env=env)
+                                  stderr=log, env=env, start_new_session=True)
     try:
         deadline = time.monotonic() + 120
         while not (found := READY.search(log_path.read_text())):
@@ -245,7 +245,7 @@ def main() -> int:
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            server.kill()
+            os.killpg(server.pid, signal.SIGKILL)  # the master and any worker it left
             server.wait()
 
     errors = alone.errors + beside.errors + heavy.errors + with_idle.errors + warm.errors

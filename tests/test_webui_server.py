@@ -9,6 +9,7 @@ every worker (each answer is traced to the worker that gave it by its log line).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -42,8 +43,10 @@ class Served:
         self.name = ""
         self.log_path = log_path
         self.handle = log_path.open("w")
+        # Its own process group, so that stop() can end the workers too if the master
+        # has to be killed (a hung worker once outlived its killed master).
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=self.handle,
-                                        stdin=subprocess.DEVNULL)
+                                        stdin=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + 60
         while not (found := READY.search(self.log())):
             if self.process.poll() is not None or time.monotonic() > deadline:
@@ -87,10 +90,13 @@ class Served:
             try:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        returncode = self.process.returncode
+        with contextlib.suppress(ProcessLookupError):  # any worker left behind
+            os.killpg(self.process.pid, signal.SIGKILL)
         self.handle.close()
-        return self.process.returncode
+        return returncode
 
 
 def serve_command(index_dir: Path, *options: str) -> list[str]:
