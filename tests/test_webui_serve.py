@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from flask.cli import ScriptInfo
 
-from search import parse_request
+from search import Budget, parse_request
 from webui.accesslog import AccessLog, SafeFormatter, printable, request_target
 from webui.cli import main
 from webui.server import ServeOptions, usable_cores
@@ -34,7 +34,8 @@ def test_serve_builds_the_bundled_index_first_and_says_so(tmp_path: Path, monkey
     assert options.port == 8123 and options.host == "127.0.0.1"
     assert options.workers == usable_cores() and options.threads == 4
     assert (options.connections, options.timeout, options.keepalive,
-            options.header_timeout) == (1000, 120, 5, 10)
+            options.header_timeout) == (1000, 600, 5, 10)
+    assert "Note: --timeout" not in result.output
     assert served["server"] == "gunicorn"
     assert "Serving news-search on http://127.0.0.1:8123/ with gunicorn, " in result.output
     app = served["factory"]()  # what each worker builds for itself
@@ -44,9 +45,14 @@ def test_serve_builds_the_bundled_index_first_and_says_so(tmp_path: Path, monkey
                                       "--timeout", "9", "--keepalive", "2",
                                       "--header-timeout", "4"])
     assert again.exit_code == 0 and "building" not in again.output
+    assert "Note: --timeout 9 is not above the export budget" not in again.output  # waitress
     assert served["server"] == "waitress"
     assert served["options"] == ServeOptions(port=8000, workers=3, threads=7, connections=50,
                                              timeout=9, keepalive=2, header_timeout=4)
+    short = CliRunner().invoke(main, ["serve", "--index", str(index), "--timeout", "9"])
+    assert short.exit_code == 0
+    assert ("Note: --timeout 9 is not above the export budget (NEWS_SEARCH_BUDGET_EXPORT_SECONDS"
+            ", 300 s)") in short.output
 
 
 def test_gunicorn_is_refused_clearly_where_it_cannot_run(tmp_path: Path, monkeypatch):
@@ -185,7 +191,7 @@ def test_a_forked_worker_opens_its_own_engine(bundled_index: Path, monkeypatch) 
 
     from webui.engine_ext import EngineHolder
 
-    holder = EngineHolder(bundled_index, page_cache=0)
+    holder = EngineHolder(bundled_index, page_cache=0, budget=Budget.defaults())
     parents = holder.get()
     assert holder.get() is parents
     parent_pid = os.getpid()

@@ -434,7 +434,8 @@ def _check_can_listen(host: str, port: int) -> None:
 @click.option("--timeout", default=SERVE_DEFAULTS.timeout, show_default=True,
               type=click.IntRange(1, 86_400), help="Seconds a request may run (a streamed "
               "export included); past it, its worker is stopped and replaced, ending the "
-              "requests it was serving.")
+              "requests it was serving. A last resort: keep it above the export budget "
+              "(NEWS_SEARCH_BUDGET_EXPORT_SECONDS).")
 @click.option("--keepalive", default=SERVE_DEFAULTS.keepalive, show_default=True,
               type=click.IntRange(1, 3600), help="Seconds a connection may stay silent, "
               "before its first request or between two, before it is closed.")
@@ -492,6 +493,11 @@ def serve(host: str, port: int, index: Path | None, server_name: str, workers: i
             f"cannot listen on {host}:{port} ({error.strerror or error}): is another program "
             f"(another news-search?) using that port? Try --port {port + 1 if port < 65535 else 8000}"
             ", or check --host") from None
+    export_seconds = load_settings()["BUDGET_EXPORT_SECONDS"]
+    if chosen == "gunicorn" and timeout <= export_seconds:
+        click.echo(f"Note: --timeout {timeout} is not above the export budget "
+                   f"(NEWS_SEARCH_BUDGET_EXPORT_SECONDS, {export_seconds:g} s): a long export "
+                   "may be stopped by --timeout first.", err=True)
     workers_text = (f"{options.workers} worker{'s' if options.workers > 1 else ''} of "
                     f"{threads} threads" if chosen == "gunicorn" else f"{threads} threads")
 

@@ -33,6 +33,7 @@ SERVERS: tuple[str, ...] = ("auto", "gunicorn", "waitress")
 # query, percent-encoded, fits; beyond it gunicorn answers 414.
 MAX_REQUEST_LINE = 8190
 MAX_HEADER_BYTES = 65536  # waitress: request line and headers together (431 beyond)
+HEARTBEAT_SECONDS = 60  # a worker's main loop runs every second; booting takes a few
 
 
 def usable_cores() -> int:
@@ -51,7 +52,10 @@ class ServeOptions:
     workers: int = 2  # processes (gunicorn); waitress serves in one
     threads: int = 4  # per worker
     connections: int = 1000  # open connections per worker, idle ones included
-    timeout: int = 120  # seconds a request may run before its worker is replaced
+    # Seconds a request may run before its worker is replaced: a last resort, above the
+    # cost model's budgets (an export's matching may take 300 s, then it streams at the
+    # client's pace), for work no budget meters.
+    timeout: int = 600
     keepalive: int = 5  # seconds a connection may stay silent (before or between requests)
     header_timeout: int = 10  # seconds a client may take to send its request line and headers
 
@@ -126,9 +130,10 @@ def _serve_gunicorn(factory: Callable[[], WSGIApp], options: ServeOptions,
         "threads": options.threads,
         "worker_class": "webui.gunicorn_worker.Worker",
         "worker_connections": options.connections,
-        # The master kills a worker whose main loop stops answering for this long:
-        # a backstop for the per-request timeout Worker enforces itself.
-        "timeout": options.timeout,
+        # The master kills a worker whose main loop has not run for this long (a request
+        # holding the interpreter in C code, a deadlock): a backstop for the per-request
+        # timeout the worker enforces itself, which needs that loop.
+        "timeout": HEARTBEAT_SECONDS,
         "keepalive": options.keepalive,
         "limit_request_line": MAX_REQUEST_LINE,
         "logger_class": "webui.gunicorn_worker.Logger",
