@@ -201,3 +201,34 @@ def test_a_forked_worker_opens_its_own_engine(bundled_index: Path, monkeypatch) 
     assert child.search(parse_request({"q": ["cooperative"]})).total > 0
     parents.close()
     child.close()
+
+
+def test_the_address_and_proxy_settings_reach_every_workers_app(bundled_index: Path,
+                                                                 monkeypatch, caplog) -> None:
+    """`--base-url` and `--proxy-headers` are checked once in the master and given to the
+    app each worker builds; with a proxy trusted, the log names the client it passes on."""
+    from werkzeug.test import Client
+
+    served: dict = {}
+    monkeypatch.setattr("webui.server.serve",
+                        lambda factory, options, **kw: served.update(factory=factory))
+    monkeypatch.setattr("webui.cli._check_can_listen", lambda host, port: None)
+    result = CliRunner().invoke(main, ["serve", "--index", str(bundled_index), "--base-url",
+                                       "https://example.org/news", "--proxy-headers", "1"])
+    assert result.exit_code == 0, result.output
+    app = served["factory"]()
+    assert app.app.config["BASE_URL"] == "https://example.org/news"
+    with caplog.at_level(logging.INFO, logger="webui.access"):
+        Client(app).get("/?q=kenya", headers={"X-Forwarded-For": "203.0.113.7"},
+                        buffered=True)
+    (line,) = access_lines(caplog)
+    assert line.startswith('203.0.113.7 "GET /?q=kenya" 200')
+
+
+def test_a_bad_setting_stops_serve_before_any_worker_starts(bundled_index: Path,
+                                                             monkeypatch) -> None:
+    monkeypatch.setattr("webui.server.serve", lambda *a, **k: pytest.fail("served"))
+    monkeypatch.setenv("NEWS_SEARCH_BUDGET_SECONDS", "soon")
+    result = CliRunner().invoke(main, ["serve", "--index", str(bundled_index)])
+    assert result.exit_code == 1 and "NEWS_SEARCH_BUDGET_SECONDS" in result.output
+    assert "Traceback" not in result.output

@@ -477,7 +477,7 @@ def serve(host: str, port: int, index: Path | None, server_name: str, workers: i
         run_build((), index_dir)
     config = serve_config(index_dir, base_url, proxy_hops)
     try:  # the settings each worker's app will read, checked once here
-        load_settings()
+        settings = load_settings()
         check_config(config)
     except SettingError as error:
         raise click.ClickException(str(error)) from None
@@ -493,7 +493,7 @@ def serve(host: str, port: int, index: Path | None, server_name: str, workers: i
             f"cannot listen on {host}:{port} ({error.strerror or error}): is another program "
             f"(another news-search?) using that port? Try --port {port + 1 if port < 65535 else 8000}"
             ", or check --host") from None
-    export_seconds = load_settings()["BUDGET_EXPORT_SECONDS"]
+    export_seconds = settings["BUDGET_EXPORT_SECONDS"]
     if chosen == "gunicorn" and timeout <= export_seconds:
         click.echo(f"Note: --timeout {timeout} is not above the export budget "
                    f"(NEWS_SEARCH_BUDGET_EXPORT_SECONDS, {export_seconds:g} s): a long export "
