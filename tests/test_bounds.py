@@ -69,6 +69,9 @@ def test_forms_that_are_read(text: str, first: date, last: date) -> None:
     ("0999", "out of range"),
     ("yesterday", "not a date I can read"),
     ("2" * 50, "is not a date"),
+    ("-", "not a date I can read"),  # once a recursion without end
+    ("+-", "not a date I can read"),
+    ("", "an empty date"),
 ])
 def test_forms_that_are_refused_say_what_works(text: str, words: str) -> None:
     with pytest.raises(BoundError) as error:
@@ -159,3 +162,17 @@ def test_the_command_line_prints_the_note(bundled_index) -> None:
     assert result.exit_code == 0, result.output
     assert "2024-02-06 to …" in result.output
     assert "Note: from: '20240206T0900+01:00' was read as the day 2024-02-06" in result.output
+
+
+PIECES = st.sampled_from(list("0123456789-/.: TZtz+,") + ["Feb", "May", "Monday", "of", "1st",
+                                                          "\u0662", "\x00", "\u3000"])
+
+
+@given(st.one_of(st.text(max_size=45), st.lists(PIECES, max_size=14).map("".join)))
+def test_any_text_is_read_or_refused_with_a_bound_error(text: str) -> None:
+    try:
+        found = read_period(text)
+    except BoundError as error:
+        assert str(error)
+    else:
+        assert found.first <= found.last

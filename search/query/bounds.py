@@ -99,6 +99,8 @@ def parse_bound(text: str, *, end: bool) -> date:
 
 
 def _read(value: str) -> Period:
+    if not value:
+        raise BoundError(f"an empty date: try {FORMS}")
     if match := _YEAR.match(value):
         return _year(int(match.group(1)))
     if match := _YEAR_MONTH.match(value):
@@ -132,7 +134,7 @@ def _refuse(value: str) -> NoReturn:
     if len(words) > 1 and all(_readable(word) for word in words):
         raise BoundError(f"'{value}' is {len(words)} dates: a bound takes one; use from for "
                          f"the first ({words[0]}) and to for the last ({words[-1]})")
-    if value[:1] in "+-" and _readable(value[1:]):
+    if len(value) > 1 and value[0] in "+-" and _readable(value[1:]):
         raise BoundError(f"'{value}' has a sign: write the date alone, as in {FORMS}")
     raise BoundError(f"'{value}' is not a date I can read: try {FORMS}")
 
