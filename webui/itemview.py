@@ -1,4 +1,11 @@
-"""What an item page shows (`/items/<id>`), computed here: the template only prints it."""
+"""What an item page shows (`/items/<id>`), computed here: the template only prints it.
+
+Its places are the countries found in it at index time (the `country` facet),
+each with the words of the item that named it (`corpus.places.mentions`, over
+the text the page has: a country found only in a full text the index does not
+store says so) and the regions it belongs to, each a link to the search
+filtered to it.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from corpus import Article
-from search import Hit, term_facets
+from corpus.places import ILO_SCHEME, mentions, regions_of
+from search import Hit, facet, term_facets
 from webui.chart import bucket_name
 from webui.cite import Citation, citations
 from webui.context import Link, long_date
@@ -23,6 +31,17 @@ class Similar:
 
 
 @dataclass(frozen=True, slots=True)
+class PlaceView:
+    """One country an item is about: a link to it, the words that named it, its regions."""
+
+    name: str
+    code: str
+    href: str
+    evidence: str            # "Nairobi, Kenyan", or "" when the text shown does not name it
+    regions: list[Link]
+
+
+@dataclass(frozen=True, slots=True)
 class ItemView:
     """Everything `items/item.html` prints."""
 
@@ -35,6 +54,7 @@ class ItemView:
     citations: list[Citation]
     similar: list[Similar]
     page_title: str
+    places: list[PlaceView]
 
 
 def item_view(hit: Hit, similar: list[Article], *, search_base: str,
@@ -48,6 +68,8 @@ def item_view(hit: Hit, similar: list[Article], *, search_base: str,
     browse = [Link(bucket_name(month),
                    SearchParams(date_from=month, date_to=month).url(search_base))]
     for declared in term_facets():
+        if declared.derived:
+            continue  # regions: with their country, under places
         for value in hit.facets.get(declared.name, ()):
             browse.append(Link(f"all {declared.display(value)}",
                                SearchParams().with_values(declared.name, (value,))
@@ -58,4 +80,33 @@ def item_view(hit: Hit, similar: list[Article], *, search_base: str,
         citations=citations(article, article.url or permalink, accessed),
         similar=[Similar(other.title, item_href(other.id), other.date.isoformat(),
                          long_date(other.date)) for other in similar],
-        page_title=f"{article.title} – {site}")
+        page_title=f"{article.title} – {site}",
+        places=places_of(hit, search_base))
+
+
+def places_of(hit: Hit, search_base: str) -> list[PlaceView]:
+    """The item's countries, by name, each with its evidence and its regions (the finest
+    UN M49 region and the ILO region)."""
+    codes = hit.facets.get("country", ())
+    if not codes:
+        return []
+    article = hit.article
+    text = "\n".join(part for part in (article.title, article.summary, article.body) if part)
+    said: dict[str, list[str]] = {}
+    for mention in mentions(text):
+        words = said.setdefault(mention.code, [])
+        if mention.name not in words:
+            words.append(mention.name)
+    country = facet("country")
+    out = []
+    for code in codes:
+        found = regions_of(code)
+        m49 = [r for r in found if r.scheme != ILO_SCHEME][-1:]
+        ilo = [r for r in found if r.scheme == ILO_SCHEME]
+        out.append(PlaceView(
+            name=country.display(code), code=code,
+            href=SearchParams().with_values("country", (code,)).url(search_base),
+            evidence=", ".join(said.get(code, ())),
+            regions=[Link(r.label, SearchParams().with_values("region", (r.code,))
+                          .url(search_base)) for r in m49 + ilo]))
+    return sorted(out, key=lambda place: place.name)

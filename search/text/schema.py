@@ -7,7 +7,8 @@
   and their words, as written, are the lexicon of "did you mean".
 - `kind`: searchable text (`kind:spotlight`).
 - one column per facet (`search.facets`; the kind facet's is `kind_key`): the
-  item's values, not indexed, for filters and facet counts.
+  item's values, not indexed, for filters and facet counts (a derived facet,
+  such as the regions of the countries, has none).
 - `date`: the ISO date, stored. `day` (YYYYMMDD) is an integer column (not
   indexed): date filters, date order and year/month counts read it straight
   from per-document arrays (`postings.columns`) instead of running queries.
@@ -29,8 +30,9 @@ from search.postings.columns import SEPARATOR
 from search.text.analysis import exact_analyzer, news_analyzer
 
 # 3: the analyzer of the relevance work (spellings, joins); 4: day and kind_key
-# are columns only, no spelling fields (a third fewer postings to write).
-SCHEMA_VERSION = 4
+# are columns only, no spelling fields (a third fewer postings to write); 5: the country
+# column (places found at index time) and the term lists of `research.termlists`.
+SCHEMA_VERSION = 5
 
 
 def build_schema() -> Schema:
@@ -49,6 +51,8 @@ def build_schema() -> Schema:
         source=STORED(),
     )
     for facet in term_facets():
+        if facet.derived:
+            continue  # worked out from its source's column when the columns load
         # Few distinct kinds: a table of them and a reference per item. Other facets
         # may hold several values per item, joined.
         column = RefBytesColumn() if facet is KIND else VarBytesColumn()
@@ -69,7 +73,7 @@ def to_document(article: Article) -> dict[str, object]:
         "date": article.date.isoformat(), "day": day_number(article.date), "url": article.url,
         "source": article.source,
         **{facet.column: SEPARATOR.join(facet.item_values(article)).encode("utf-8")
-           for facet in term_facets()},
+           for facet in term_facets() if not facet.derived},
     }
 
 

@@ -148,6 +148,18 @@ class NewsFastAnalyzer(FastAnalyzer):
             self._finals[text] = term
         return term
 
+    def term_of(self, raw: str) -> str:
+        """The index term of one word on its own, as written ("Cooperatives" ->
+        "cooperative", "co-operators" -> "cooperative"): "" for a stop word or nothing.
+        Joins and a compound's extra parts are left out: they need the words around."""
+        term = self._plain.get(raw)
+        if term is not None:
+            return term
+        word = self._words[raw] if raw in self._words else self._word(raw)
+        if word is None or not word[0]:
+            return ""
+        return self.final(word[0])
+
     # -- a whole text ---------------------------------------------------------------------
 
     def positions(self, text: str) -> TermPositions:
