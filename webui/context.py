@@ -100,6 +100,9 @@ class Exports:
     csv: str
     jsonl: str
     feed: str
+    terms: str = ""          # the answer pages of the same search (views.answers)
+    cooccurrence: str = ""
+    map: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -143,9 +143,9 @@ def top_terms(engine: Engine, request: SearchRequest, limit: int = DEFAULT_LIMIT
     matches = engine.match(request)
     lists = term_lists(matches)
     docs = matches.array
-    live = _live_docs(matches)
-    words_in = _counts_in(lists, docs, live, "word")
-    pairs_in = _counts_in(lists, docs, live, "pair")
+    live = live_docs(matches)
+    words_in = counts_in(lists, docs, live, "word")
+    pairs_in = counts_in(lists, docs, live, "pair")
     return _ranked(lists, matches, docs, words_in, pairs_in, lists.word_df, lists.pair_df,
                    len(live), limit, min_items, "corpus")
 
@@ -161,13 +161,13 @@ def terms_by_period(engine: Engine, request: SearchRequest, by: str = "year",
     matches = engine.match(request)
     lists = term_lists(matches)
     docs = matches.array
-    live = _live_docs(matches)
+    live = live_docs(matches)
     whole = len(docs) == len(live)
     if whole:
         reference_words, reference_pairs = lists.word_df, lists.pair_df
     else:
-        reference_words = _counts_in(lists, docs, live, "word")
-        reference_pairs = _counts_in(lists, docs, live, "pair")
+        reference_words = counts_in(lists, docs, live, "word")
+        reference_pairs = counts_in(lists, docs, live, "pair")
     days = matches.view.columns.days[docs].astype(np.int64)
     keys = np.array([period_key(int(day), by) for day in np.unique(days)], np.int64)
     per_day = dict(zip(np.unique(days).tolist(), keys.tolist()))
@@ -203,11 +203,11 @@ def term_lists(matches: Matches) -> TermLists:
     return found
 
 
-def _live_docs(matches: Matches) -> np.ndarray:
+def live_docs(matches: Matches) -> np.ndarray:
     return np.flatnonzero(matches.view.evaluator().live_mask())
 
 
-def _counts_in(lists: TermLists, docs: np.ndarray, live: np.ndarray, kind: str) -> np.ndarray:
+def counts_in(lists: TermLists, docs: np.ndarray, live: np.ndarray, kind: str) -> np.ndarray:
     """How many of `docs` hold each word (or pair): counted over the smaller of the set
     and the rest of the live items (the corpus counts are stored)."""
     count = lists.word_counts if kind == "word" else lists.pair_counts

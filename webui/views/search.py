@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from search import InputError, parse_request
@@ -35,6 +36,11 @@ def index() -> Response | tuple[str, int] | str:
         view = error_view(params, values, error.message, error.param, site, urls())
         return render_template("search/index.html", view=view, page_title=view.page_title), 400
     view = search_view(params, page, values, urls(), site)
+    if view.exports is not None:
+        answered = params.for_export()
+        view.exports = replace(view.exports, terms=answered.url(url_for("answers.terms")),
+                               cooccurrence=answered.url(url_for("answers.cooccurrence_page")),
+                               map=answered.url(url_for("answers.map_page")))
     view.reading, view.reading_notes = reading.lines, reading.notes
     cited_id = request.args.get(GENERATION_PARAM, "")[:64]
     cited, current = engine.generation_since(cited_id, answered=page.generation)
