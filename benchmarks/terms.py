@@ -26,13 +26,13 @@ ROOT = HERE.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from corpus import read_sources  # noqa: E402
-from search import build_index, open_engine, parse_request  # noqa: E402
-from search.postings.termlists import GENERATION_FILE  # noqa: E402
-from search.research.cooccurrence import cooccurrence  # noqa: E402
-from search.research.terms import terms_by_period, top_terms  # noqa: E402
+from make_corpus import make_corpus
 
-from make_corpus import make_corpus  # noqa: E402
+from corpus import read_sources
+from search import build_index, open_engine, parse_request
+from search.postings.termlists import GENERATION_FILE
+from search.research.cooccurrence import cooccurrence
+from search.research.terms import terms_by_period, top_terms
 
 OUT = HERE / "out"
 BOUND_MS = 200.0
@@ -86,12 +86,12 @@ def main() -> None:
     worst = 0.0
     for label, params in SETS:
         request = parse_request(params)
-        top_median, top_max, result = timed(lambda: top_terms(engine, request), args.rounds,
+        top_median, top_max, result = timed(lambda request=request: top_terms(engine, request), args.rounds,
                                             engine)
-        year_median, year_max, _ = timed(lambda: terms_by_period(engine, request, "year"),
+        year_median, year_max, _ = timed(lambda request=request: terms_by_period(engine, request, "year"),
                                          args.rounds, engine)
         if request.query:
-            co_median, co_max, _ = timed(lambda: cooccurrence(engine, request), args.rounds,
+            co_median, co_max, _ = timed(lambda request=request: cooccurrence(engine, request), args.rounds,
                                          engine)
             co = f"{co_median:8.1f} / {co_max:6.1f}"
         else:

@@ -224,5 +224,13 @@ def collection_link(base: str, ids: list[str] | tuple[str, ...], **extra: str) -
     return f"{base}?{urlencode(pairs)}" if pairs else base
 
 
-__all__ = ["Link", "add_to_query", "collected", "collection_link", "co_view", "map_json",
-           "map_view", "terms_view"]
+__all__ = [
+    "Link",
+    "add_to_query",
+    "co_view",
+    "collected",
+    "collection_link",
+    "map_json",
+    "map_view",
+    "terms_view",
+]

@@ -91,7 +91,7 @@ class SegmentLists:
     def __init__(self, schema: Schema) -> None:
         analyzer = from_analyzer(schema["summary"].analyzer)
         if not isinstance(analyzer, NewsFastAnalyzer):
-            raise ValueError("term lists need the news analyzer of search.text.analysis")
+            raise TypeError("term lists need the news analyzer of search.text.analysis")
         self._analyzer = analyzer
         self.fields = tuple(name for name in FIELDS if name in schema)
         self._stop = stopwords()

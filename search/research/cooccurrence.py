@@ -29,7 +29,7 @@ import numpy as np
 from search.engine.core import Engine
 from search.query.parsing import field_terms
 from search.query.request import InputError, SearchRequest
-from search.research.terms import counts_in, live_docs, check_limit, term_lists
+from search.research.terms import check_limit, counts_in, live_docs, term_lists
 
 DEFAULT_LIMIT = 25
 DEFAULT_TABLE = 10   # co-occurring words in the table, besides the query's own

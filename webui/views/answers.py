@@ -9,6 +9,8 @@ Every page takes the search page's parameters (`q`, `from`, `to`, the facets,
 - `/cooccurrence`, `/api/cooccurrence`, `/cooccurrence.csv`: the words in the
   same items as the query's, and their table (`limit`, `table`);
 - `/map`, `/api/map`: items per country (and region) of the result set;
+- `/api/compare`, `/api/kwic`, `/api/explain`: the JSON of the compare and
+  keyword-in-context pages and of the search page's "Interpreted as";
 - `/collection?id=...&id=...` and its files `/collection.bib`, `.ris`,
   `/collection.csl.json`, `/collection.csv`, `/collection.jsonl`, and
   `/api/collection`: gathered items, with a search restricted to them (`q` and
@@ -27,11 +29,29 @@ from werkzeug.datastructures import MultiDict
 
 from corpus import Article
 from corpus.jsonl import PROVENANCE_KEY
-from search import (MAX_IDS, InputError, SearchRequest, clean_ids, collection, cooccurrence,
-                    parse_request, terms_by_period, top_terms, value_counts)
+from search import (
+    MAX_IDS,
+    InputError,
+    SearchRequest,
+    clean_ids,
+    collection,
+    cooccurrence,
+    parse_request,
+    term_facets,
+    terms_by_period,
+    top_terms,
+    value_counts,
+)
 from search.research.terms import DEFAULT_LIMIT, MAX_LIMIT
-from webui.answers import (add_to_query, co_view, collected, collection_link, map_json,
-                           map_view, terms_view)
+from webui.answers import (
+    add_to_query,
+    co_view,
+    collected,
+    collection_link,
+    map_json,
+    map_view,
+    terms_view,
+)
 from webui.bulkcite import bibtex_file, csl_json, ris_file
 from webui.context import make_form
 from webui.engine_ext import get_engine
@@ -39,7 +59,10 @@ from webui.errors import WebError
 from webui.links import SearchParams
 from webui.provenance import csv_comment, provenance
 from webui.views.common import facet_values, setting
-from webui.views.exports import neutralise
+from webui.views.exports import columns, neutralise
+from webui.views.research import _compare as research_compare
+from webui.views.research import _filters as research_filters
+from webui.views.research import _kwic as research_kwic
 
 bp = Blueprint("answers", __name__)
 
@@ -133,8 +156,6 @@ def terms_api() -> Response:
 
 
 def _echo(params: SearchParams) -> dict[str, object]:
-    from search import term_facets
-
     return {"q": params.q, "from": params.date_from, "to": params.date_to,
             **{f.api_key: list(params.selected(f.name)) for f in term_facets()},
             "exact": bool(params.exact)}
@@ -180,7 +201,7 @@ def cooccurrence_api() -> Response:
 @bp.get("/cooccurrence.csv")
 def cooccurrence_csv() -> Response:
     """The co-occurrence table as CSV: a row and a column per word, items holding both."""
-    params, found = _co(request.args)
+    _, found = _co(request.args)
     out = io.StringIO()
     out.write(csv_comment("co-occurrence", provenance(request.url, get_engine().generation)))
     writer = csv.writer(out, lineterminator="\r\n")
@@ -266,7 +287,7 @@ def collection_page() -> tuple[str, int]:
         ("BibTeX", "answers.collection_bib"), ("RIS", "answers.collection_ris"),
         ("CSL-JSON", "answers.collection_csl"), ("CSV", "answers.collection_csv"),
         ("JSON Lines", "answers.collection_jsonl"), ("JSON API", "answers.collection_api"))}
-    item_href = lambda item_id: url_for("items.item", item_id=item_id)  # noqa: E731
+    item_href = lambda item_id: url_for("items.item", item_id=item_id)
     return _page("answers/collection.html", "Collection", params, found=found,
                  items=collected(found.hits, item_href),
                  candidates=collected(candidates, item_href), adding=adding,
@@ -314,9 +335,7 @@ def collection_csl() -> Response:
 @bp.get("/collection.csv")
 def collection_csv() -> Response:
     """The collection's items as CSV, with the columns of the search export."""
-    from webui.views.exports import columns
-
-    ids, params, found = _collection(request.args)
+    _, _, found = _collection(request.args)
     names = columns()
     out = io.StringIO()
     out.write(csv_comment("collection", provenance(request.url, get_engine().generation)))
@@ -331,7 +350,7 @@ def collection_csv() -> Response:
 @bp.get("/collection.jsonl")
 def collection_jsonl() -> Response:
     """The collection's items as JSON Lines (readable back by `news-search index`)."""
-    ids, params, found = _collection(request.args)
+    ids, _, found = _collection(request.args)
     lines = [json.dumps({PROVENANCE_KEY: provenance(request.url, get_engine().generation,
                                                     {"ids": list(ids)})}, ensure_ascii=False)]
     lines += [json.dumps(hit.record(), ensure_ascii=False) for hit in found.hits]
@@ -350,3 +369,39 @@ def collection_api() -> Response:
 
 
 __all__ = ["add_to_query", "bp"]
+
+
+# -- JSON twins of the research pages and of "interpreted as" --------------------------------
+
+@bp.get("/api/compare")
+def compare_api() -> Response:
+    """The compare page's numbers as JSON (its parameters: `q` up to four times, or `each`,
+    `by`, the filters): periods, each series' counts and shares, the baseline."""
+    form, result, error, param = research_compare(request.args)
+    if error:
+        raise WebError(error, 400, param=param)
+    if result is None:
+        raise WebError("give at least one query (q=kenya&q=senegal) or a facet to compare "
+                       "(each=country)", 400, param="q")
+    return jsonify({"by": form.by, "each": form.each or None,
+                    "filters": _echo(_filters_of(request.args)), **result.to_dict()})
+
+
+def _filters_of(args: MultiDict[str, str]) -> SearchParams:
+    return research_filters(args)
+
+
+@bp.get("/api/kwic")
+def kwic_api() -> Response:
+    """Keyword in context as JSON (the page's parameters: q, width, order, the filters)."""
+    params, lines, total, order, width = research_kwic(request.args)
+    return jsonify({"request": _echo(params), "order": order, "width": width,
+                    "items": total, "lines": [line.to_dict() for line in lines]})
+
+
+@bp.get("/api/explain")
+def explain_api() -> Response:
+    """How the query is read ("Interpreted as" on the search page), as JSON."""
+    params = SearchParams.from_args(request.args)
+    reading = get_engine().explain(parse_request(params.raw()))
+    return jsonify({"request": _echo(params), **reading.to_dict()})

@@ -18,8 +18,9 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from search import (GRANULARITIES, InputError, KwicLine, SearchRequest, Timeline, kwic,
-                    parse_request, period_bounds, term_facets, timeline)
+from search import (GRANULARITIES, InputError, KwicLine, SearchRequest, Timeline, facet,
+                    kwic, parse_request, period_bounds, term_facets, timeline)
+from search.research.timeline import facet_timeline
 from search.research.kwic import DEFAULT_WIDTH, MAX_WIDTH
 from webui.compare import MEASURES, build_compare_chart
 from webui.context import FacetBoxes, make_form
@@ -45,6 +46,8 @@ class CompareForm:
     measure: str
     baseline: bool
     exact: bool
+    each: str = ""                       # a facet: one series per value, the query shared
+    eaches: tuple[tuple[str, str], ...] = ()  # (facet name, "each country") choices
 
 
 def _filters(args: MultiDict[str, str]) -> SearchParams:
@@ -75,20 +78,37 @@ def _compare(args: MultiDict[str, str]) -> tuple[CompareForm, Timeline | None, s
     params = _filters(args)
     baseline = (args.getlist("baseline") or ["1"])[-1] not in ("0", "off", "false", "no")
     boxes = make_form(params, facet_values(get_engine()), None).facets
+    each = (args.getlist("each") or [""])[-1].strip().lower()
     form = CompareForm(queries=(queries + ["", "", "", ""])[:max(4, len(queries))],
                        date_from=params.date_from, date_to=params.date_to,
                        facets=boxes, by="year", measure="count",
-                       baseline=baseline, exact=bool(params.exact))
+                       baseline=baseline, exact=bool(params.exact), each=each,
+                       eaches=tuple((f.name, f"each {f.label.lower()}")
+                                    for f in term_facets()))
     try:
         by = _choice(args, "by", GRANULARITIES, "year")
         measure = _choice(args, "measure", MEASURES, "count")
         form = replace(form, by=by, measure=measure)
+        if each:
+            # One series per value of a facet, the first query (if any) shared by all.
+            base = replace(_base_request(params), query=queries[0] if queries else "")
+            return form, facet_timeline(get_engine(), base, each, by), None, None
         if not queries:
             return form, None, None, None
         result = timeline(get_engine(), queries, _base_request(params), by)
     except InputError as error:
         return form, None, error.message, error.param
     return form, result, None, None
+
+
+def _each_values(form: CompareForm, result: Timeline | None) -> list[str]:
+    """The facet values behind the series of a compare-each chart."""
+    chosen = list(_filters(request.args).selected(form.each))
+    if chosen or result is None:
+        return chosen
+    declared = facet(form.each)
+    return [v for v in get_engine().values(form.each)
+            if declared.display(v) in {s.query for s in result.series}]
 
 
 @bp.get("/compare")
@@ -98,8 +118,16 @@ def compare() -> tuple[str, int] | str:
     params = _filters(request.args)
     base = url_for("search.index")
 
+    values = {facet(form.each).display(v): v for v in _each_values(form, result)} \
+        if form.each and result is not None else {}
+
     def href_for(query: str, period: str) -> str:
         start, end = period_bounds(period)
+        if form.each:  # a series is a facet value, under the shared query
+            shared = (form.queries or [""])[0]
+            return SearchParams(q=shared, date_from=start, date_to=end,
+                                filters=params.filters, exact=params.exact).with_values(
+                form.each, (values.get(query, query),)).url(base)
         return SearchParams(q=query, date_from=start, date_to=end, filters=params.filters,
                             exact=params.exact).url(base)
 

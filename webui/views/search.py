@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
-from werkzeug.wrappers import Response
-
 from dataclasses import replace
 from datetime import UTC, datetime
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
 
 from search import InputError, parse_request
 from webui.context import error_view, search_view
