@@ -77,6 +77,12 @@ def stopwords(path: Path = STOPWORDS_FILE) -> frozenset[str]:
     return frozenset(words)
 
 
+def _title_case(text: str) -> bool:
+    """True when most longer words are capitalised ("Coffee Cooperatives In Kenya")."""
+    longer = [word for word in text.split() if len(word) > 3 and word[:1].isalpha()]
+    return bool(longer) and sum(word[:1].isupper() for word in longer) * 3 > len(longer) * 2
+
+
 # -- writing: one segment ---------------------------------------------------------------------
 
 class SegmentLists:
@@ -146,7 +152,8 @@ class SegmentLists:
         for name, text in texts:
             if not text:
                 continue
-            inside = name != "title"  # titles capitalise every word: no evidence of case
+            # A Title Case title capitalises every word: no evidence of how a word is written.
+            inside = name != "title" or not _title_case(text)
             previous = previous_form = -1
             end = 0
             for match in TOKEN_PATTERN.finditer(text):

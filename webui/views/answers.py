@@ -338,7 +338,7 @@ def collection_csv() -> Response:
     _, _, found = _collection(request.args)
     names = columns()
     out = io.StringIO()
-    out.write(csv_comment("collection", provenance(request.url, get_engine().generation)))
+    out.write(csv_comment("export", provenance(request.url, get_engine().generation)))
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(names)
     for hit in found.hits:
