@@ -108,3 +108,12 @@ def test_cooccurrence_needs_words_and_keeps_filters(answers_engine) -> None:
                                                  date_to="2021"))
     assert found.scope_items == 4 and found.set_items == 4
     assert log_dice(np.array([3]), 3, np.array([3]))[0] == pytest.approx(14)
+
+
+def test_period_keys_are_the_timelines() -> None:
+    from search.research.terms import period_keys
+    from search.research.timeline import period_key
+
+    days = np.array([20210101, 20210331, 20210401, 20211231, 20240229])
+    for by in ("year", "quarter", "month"):
+        assert period_keys(days, by).tolist() == [period_key(int(d), by) for d in days]

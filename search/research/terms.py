@@ -40,7 +40,7 @@ from search.postings import termlists
 from search.postings.termlists import TermLists
 from search.query.parsing import field_terms
 from search.query.request import InputError, SearchRequest
-from search.research.timeline import GRANULARITIES, period_key, period_label
+from search.research.timeline import GRANULARITIES, period_label
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 200
@@ -168,10 +168,7 @@ def terms_by_period(engine: Engine, request: SearchRequest, by: str = "year",
     else:
         reference_words = counts_in(lists, docs, live, "word")
         reference_pairs = counts_in(lists, docs, live, "pair")
-    days = matches.view.columns.days[docs].astype(np.int64)
-    keys = np.array([period_key(int(day), by) for day in np.unique(days)], np.int64)
-    per_day = dict(zip(np.unique(days).tolist(), keys.tolist()))
-    periods = np.array([per_day[int(d)] for d in days], np.int64) if len(days) else days
+    periods = period_keys(matches.view.columns.days[docs].astype(np.int64), by)
     found = np.unique(periods)
     if len(found) > MAX_PERIODS:
         raise InputError(f"the results span {len(found)} {by}s; at most {MAX_PERIODS} are "
@@ -187,6 +184,16 @@ def terms_by_period(engine: Engine, request: SearchRequest, by: str = "year",
                         "corpus" if whole else "results")
         out.append(PeriodTerms(period_label(key, by), terms))
     return out
+
+
+def period_keys(days: np.ndarray, by: str) -> np.ndarray:
+    """`timeline.period_key` of each day (YYYYMMDD), for a whole array at once."""
+    year, month = days // 10000, days // 100 % 100
+    if by == "year":
+        return year
+    if by == "quarter":
+        return year * 10 + (month - 1) // 3 + 1
+    return year * 100 + month
 
 
 def term_lists(matches: Matches) -> TermLists:
