@@ -10,7 +10,8 @@ build writes one:
   Whoosh's file cleaning removes it with the segment), from the articles
   themselves, in the build's worker processes: the segment's lexicon (index
   terms, with the form most often written for each), its two-word lexicon
-  (pairs of word ids), and for each document the sorted ids of the words and
+  (pairs of word ids, with the pair of forms most often written), and for
+  each document the sorted ids of the words and
   of the pairs it holds, once each;
 - **per generation** (`termlists.nsl`), assembled once all segments are
   written (`assemble`): the segments' lexicons merged into one (sorted, so a
@@ -147,7 +148,8 @@ class SegmentLists:
         """Add one document from (field name, text) pairs."""
         words: set[int] = set()
         pairs: set[int] = set()
-        form_word, form_count = self._form_word, self._form_count
+        form_word, form_count, form_inside = self._form_word, self._form_count, self._form_inside
+        known, lookup = self._raw, self._form
         seen, seen_forms = self._pair_seen, self._pair_forms
         for name, text in texts:
             if not text:
@@ -156,27 +158,32 @@ class SegmentLists:
             inside = name != "title" or not _title_case(text)
             previous = previous_form = -1
             end = 0
+            # The hot loop of the build's term lists: a word's form is memoised, and the
+            # gap before it is tested with string methods (one space, nearly always).
             for match in TOKEN_PATTERN.finditer(text):
-                form = self._form(match.group())
-                gap = text[end:match.start()]
-                if form >= 0:
-                    word = form_word[form]
-                    words.add(word)
-                    form_count[form] += 1
-                    raw = match.group()
-                    if inside and end and not _SENTENCE_END.search(gap):
-                        self._form_inside[form] += 1
-                        if not raw.islower():
-                            self._form_cased[form][raw] += 1
-                    if previous >= 0 and _GAP_IN_PAIR.fullmatch(gap):
-                        key = previous << 32 | word
-                        pairs.add(key)
-                        seen.append(key)
-                        seen_forms.append(previous_form << 32 | form)
-                    previous, previous_form = word, form
-                else:
-                    previous = -1
-                end = match.end()
+                raw = match.group()
+                form = known.get(raw)
+                if form is None:
+                    form = lookup(raw)
+                start = match.start()
+                if form < 0:
+                    previous, end = -1, match.end()
+                    continue
+                gap = text[end:start]
+                spaces = gap == " " or not gap.strip(" \t")
+                word = form_word[form]
+                words.add(word)
+                form_count[form] += 1
+                if inside and end and (spaces or not _SENTENCE_END.search(gap)):
+                    form_inside[form] += 1
+                    if not raw.islower():
+                        self._form_cased[form][raw] += 1
+                if previous >= 0 and spaces:
+                    key = previous << 32 | word
+                    pairs.add(key)
+                    seen.append(key)
+                    seen_forms.append(previous_form << 32 | form)
+                previous, previous_form, end = word, form, match.end()
         self.word_ids.extend(sorted(words))
         self.word_offsets.append(len(self.word_ids))
         self.pair_keys.extend(sorted(pairs))
@@ -208,13 +215,19 @@ class SegmentLists:
         lexicon, pair_ids = np.unique(keys, return_inverse=True)
         seen = np.frombuffer(self._pair_seen, np.int64)
         seen_forms = np.frombuffer(self._pair_forms, np.int64)
-        both, times = np.unique(np.stack([seen, seen_forms], axis=1), axis=0,
-                                return_counts=True) if len(seen) else (
-            np.zeros((0, 2), np.int64), np.zeros(0, np.int64))
-        best = np.lexsort((-times, both[:, 0]))
-        heads = best[np.r_[True, both[best, 0][1:] != both[best, 0][:-1]]] if len(best) \
+        # Each pair's commonest pair of forms: sort by (pair, forms), count the runs, keep
+        # the longest run of each pair (both sorted by pair key, as `lexicon` is).
+        order = np.lexsort((seen_forms, seen))
+        keys, forms_of = seen[order], seen_forms[order]
+        run = np.r_[True, (keys[1:] != keys[:-1]) | (forms_of[1:] != forms_of[:-1])] \
+            if len(keys) else np.zeros(0, bool)
+        starts = np.flatnonzero(run)
+        times = np.diff(np.r_[starts, len(keys)])
+        run_keys, run_forms = keys[starts], forms_of[starts]
+        best = np.lexsort((-times, run_keys))
+        heads = best[np.r_[True, run_keys[best][1:] != run_keys[best][:-1]]] if len(best) \
             else best
-        pair_form = both[heads, 1]   # aligned with `lexicon` (both sorted by pair key)
+        pair_form = run_forms[heads]
         pair_times = np.bincount(np.searchsorted(lexicon, seen), minlength=len(lexicon))
         mask = (1 << 32) - 1
         _write(path, {"docs": len(self.word_offsets) - 1, "fields": list(self.fields)}, {
@@ -223,8 +236,9 @@ class SegmentLists:
             "occurrences": occurrences.astype(np.int64),
             "pairs": np.stack([lexicon >> 32, lexicon & mask], axis=1).astype(np.int32)
                        .reshape(-1),
-            "pair_displays": _strings(f"{forms[int(f >> 32)]} {forms[int(f & mask)]}"
-                                      for f in pair_form.tolist()),
+            "forms": _strings(forms),
+            "pair_forms": np.stack([pair_form >> 32, pair_form & mask], axis=1)
+                            .astype(np.int32).reshape(-1),
             "pair_occurrences": pair_times.astype(np.int64),
             "word_offsets": np.frombuffer(self.word_offsets, np.int64).copy(),
             "word_ids": np.frombuffer(self.word_ids, np.int32).copy(),
@@ -349,8 +363,13 @@ def _pair_displays(parts: list[tuple[str, _Mapped, np.ndarray]], lexicons: list[
         most[at[better]] = times[better]
         source[at[better], 0] = number
         source[at[better], 1] = np.flatnonzero(better)
-    shown = [_Strings(mapped.array("pair_displays")) for _, mapped, _ in parts]
-    return [shown[segment][local] for segment, local in source[kept].tolist()]
+    forms = [_Strings(mapped.array("forms")) for _, mapped, _ in parts]
+    pair_forms = [mapped.array("pair_forms").reshape(-1, 2) for _, mapped, _ in parts]
+    shown = []
+    for segment, local in source[kept].tolist():
+        first, second = pair_forms[segment][local].tolist()
+        shown.append(f"{forms[segment][first]} {forms[segment][second]}")
+    return shown
 
 
 def _offsets(lengths: np.ndarray) -> np.ndarray:

@@ -34,6 +34,7 @@ the caller uses Whoosh's own `field.index`. Whoosh internals relied on (2.7.x):
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
@@ -261,9 +262,27 @@ def _tokenizer(tokenizer: RegexTokenizer) -> Callable[[str], list[str]] | None:
     return _SHARED[expression]
 
 
+_FAST: dict[int, FastAnalyzer | None] = {}  # id(analyzer) -> its fast form, while it lives
+
+
 def from_analyzer(analyzer: object) -> FastAnalyzer | None:
     """A FastAnalyzer equivalent to `analyzer` in index mode, or None if it is not one of
-    the two chains of `search.analysis`."""
+    the two chains of `search.analysis`. The same analyzer object gets the same one, so
+    the fields that share an analyzer (title, summary) and the build's term lists share
+    its memo of words already analysed."""
+    key = id(analyzer)
+    if key in _FAST:
+        return _FAST[key]
+    fast = _from_analyzer(analyzer)
+    try:
+        weakref.finalize(analyzer, _FAST.pop, key, None)
+    except TypeError:  # an object that takes no weak reference: not memoised
+        return fast
+    _FAST[key] = fast
+    return fast
+
+
+def _from_analyzer(analyzer: object) -> FastAnalyzer | None:
     if not isinstance(analyzer, CompositeAnalyzer):
         return None
     items = analyzer.items
