@@ -7,11 +7,11 @@ import io
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from answers_support import ITEMS
 from bs4 import BeautifulSoup
-
-from answers_support import ITEMS, answers_client, answers_engine, answers_index  # noqa: F401
-from search import top_terms, value_counts
 from tests_support import request
+
+from search import top_terms, value_counts
 
 
 def _soup(client, url: str, status: int = 200) -> BeautifulSoup:  # type: ignore[no-untyped-def]

@@ -8,11 +8,13 @@ Screenshots go to `test-output/` (gitignored).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -40,21 +42,30 @@ def require_chromium() -> None:
                 "browser tests")
 
 
-@pytest.fixture(scope="module")
-def server(bundled_index: Path):
-    """The app under waitress on 127.0.0.1, on a free port, for this module."""
+@contextlib.contextmanager
+def serving(index: Path) -> Iterator[str]:
+    """The app over `index` under waitress on 127.0.0.1, on a free port: its base URL."""
     from waitress import create_server
 
     from webui import create_app
     require_chromium()
-    app = create_app({"INDEX_DIR": str(bundled_index)})
+    app = create_app({"INDEX_DIR": str(index)})
     wsgi = create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=wsgi.run, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{wsgi.effective_port}"
-    wsgi.close()
-    wsgi.task_dispatcher.shutdown()
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{wsgi.effective_port}"
+    finally:
+        wsgi.close()
+        wsgi.task_dispatcher.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def server(bundled_index: Path):
+    """The app under waitress on 127.0.0.1, on a free port, for this module."""
+    with serving(bundled_index) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -7,15 +7,12 @@ on one page; follow the map from a search and click a country to see the filtere
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import bibtexparser
 import pytest
-
-from answers_support import answers_engine, answers_index  # noqa: F401
-from test_browser import ARGS, CHROMIUM, OUTPUT, require_chromium
+from test_browser import ARGS, CHROMIUM, OUTPUT, serving
 from tests_support import request
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -24,18 +21,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def answers_server(answers_index: Path):
     """The app over the answers corpus under waitress on a free port of 127.0.0.1."""
-    from waitress import create_server
-
-    from webui import create_app
-    require_chromium()
-    wsgi = create_server(create_app({"INDEX_DIR": str(answers_index)}), host="127.0.0.1",
-                         port=0, threads=4)
-    thread = threading.Thread(target=wsgi.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{wsgi.effective_port}"
-    wsgi.close()
-    wsgi.task_dispatcher.shutdown()
-    thread.join(timeout=5)
+    with serving(answers_index) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

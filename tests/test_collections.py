@@ -9,12 +9,12 @@ from pathlib import Path
 
 import bibtexparser
 import pytest
+from answers_support import ITEMS
 from bs4 import BeautifulSoup
+from tests_support import request, split_export
 
-from answers_support import ITEMS, answers_client, answers_engine, answers_index  # noqa: F401
 from corpus import read_sources
 from search import MAX_IDS, InputError, clean_ids, collection
-from tests_support import request, split_export
 
 
 def _ids(engine, count: int) -> list[str]:  # type: ignore[no-untyped-def]

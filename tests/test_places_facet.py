@@ -14,15 +14,15 @@ import json
 from datetime import date
 
 import pytest
+from answers_support import ITEMS
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
+from tests_support import request, split_export
 
-from answers_support import ITEMS, answers_client, answers_engine, answers_index  # noqa: F401
 from corpus import Article
 from corpus.places import places, region_countries
 from search import InputError
 from search.facets import COUNTRY, REGION
-from tests_support import request, split_export
 
 
 def _expected_countries() -> dict[str, int]:

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from answers_support import ITEMS, write_corpus
+from tests_support import request
 
-from answers_support import ITEMS, answers_engine, answers_index, write_corpus  # noqa: F401
 from corpus import Article, ReadResult, read_sources
 from corpus.model import fold
 from search import build_index, open_engine
@@ -25,7 +26,6 @@ from search.postings import termlists
 from search.research.terms import term_lists, top_terms
 from search.text.analysis import TOKEN_PATTERN
 from search.text.schema import build_schema
-from tests_support import request
 
 ANALYZER = build_schema()["summary"].analyzer
 STOP = termlists.stopwords()

@@ -6,12 +6,12 @@ import math
 
 import numpy as np
 import pytest
+from answers_support import ITEMS
+from tests_support import request
 
-from answers_support import ITEMS, answers_engine, answers_index  # noqa: F401
 from search import InputError, cooccurrence, terms_by_period, top_terms
 from search.research.cooccurrence import log_dice
 from search.research.terms import g2_scores, log_ratios
-from tests_support import request
 
 
 def _g2(a: int, s: int, b: int, r: int) -> float:

@@ -19,9 +19,8 @@ from flask import Flask
 
 from search import IndexMissing
 from search.build.store import Generation
-from webui.settings import load_settings
-
 from webui.security import CSP  # noqa: F401  (kept importable from webui)
+from webui.settings import load_settings
 
 
 def _generation() -> Generation | None:

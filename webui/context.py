@@ -16,8 +16,15 @@ from datetime import date
 
 from markupsafe import Markup
 
-from search import DEFAULT_PER_PAGE, PER_PAGE_CHOICES, TRUE_WORDS, Hit, ResultPage, facet
-from search import term_facets
+from search import (
+    DEFAULT_PER_PAGE,
+    PER_PAGE_CHOICES,
+    TRUE_WORDS,
+    Hit,
+    ResultPage,
+    facet,
+    term_facets,
+)
 from webui.chart import MONTH_NAMES, Chart, bucket_name, build_chart
 from webui.cite import Citation
 from webui.links import SearchParams

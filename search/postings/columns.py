@@ -183,15 +183,15 @@ def _derive_facet(facet: Facet, source: FacetColumn, count: int) -> FacetColumn:
     names: list[str] = []
     derived: list[list[int]] = []  # source code -> derived codes
     for name in source.names:
-        codes = []
+        these: list[int] = []
         for value in facet.derive(name) if name else ():
             key = facet.key(value)
             if key not in by_key:
                 by_key[key] = len(names)
                 names.append(value)
-            if by_key[key] not in codes:
-                codes.append(by_key[key])
-        derived.append(codes)
+            if by_key[key] not in these:
+                these.append(by_key[key])
+        derived.append(these)
     if source.single is not None:
         pair_docs, pair_codes = np.arange(count, dtype=np.int64), source.single.astype(np.int64)
     else:

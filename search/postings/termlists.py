@@ -35,11 +35,7 @@ lists are made from the stored fields when the generation is assembled.
 from __future__ import annotations
 
 import functools
-import mmap
-import os
-import pickle
 import re
-import struct
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -54,13 +50,13 @@ from whoosh.reading import SegmentReader
 from corpus import Article
 from corpus.model import fold
 from search.cache import LRUCache
+from search.postings import mapped as mapfile
 from search.text.analysis import DATA_DIR, TOKEN_PATTERN
 from search.text.wordwise import NewsFastAnalyzer, from_analyzer
 
 MAGIC = b"NSL1"
 SEGMENT_SUFFIX = ".nsf"
 GENERATION_FILE = "termlists.nsl"
-ALIGN = 8
 FIELDS = ("title", "summary", "body")  # those of them the schema has
 STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
 MIN_PAIR_ITEMS = 2
@@ -390,23 +386,7 @@ def _strings(values: Iterable[str]) -> np.ndarray:
 
 
 def _write(path: Path, header: dict, arrays: dict[str, np.ndarray]) -> None:
-    layout: dict[str, tuple[int, int, str]] = {}
-    offset = 0
-    for name, values in arrays.items():
-        layout[name] = (offset, len(values), values.dtype.str)
-        offset += -(-values.nbytes // ALIGN) * ALIGN
-    head = pickle.dumps({**header, "layout": layout}, protocol=pickle.HIGHEST_PROTOCOL)
-    start = -(-(len(MAGIC) + 8 + len(head)) // ALIGN) * ALIGN
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as out:
-        out.write(MAGIC + struct.pack("<Q", len(head)) + head)
-        out.write(bytes(start - out.tell()))
-        for values in arrays.values():
-            out.write(values.tobytes())
-            out.write(bytes(-values.nbytes % ALIGN))
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, path)
+    mapfile.write(path, MAGIC, header, arrays.items())
 
 
 class _Strings(Sequence[str]):
@@ -416,7 +396,7 @@ class _Strings(Sequence[str]):
         count = int(values[0]) if len(values) else 0
         self._count = count
         self._offsets = values[1:count + 2]
-        self._blob = memoryview(values[count + 2:]).cast("B")
+        self._blob = values[count + 2:].view(np.uint8)
 
     def __len__(self) -> int:
         return self._count
@@ -428,7 +408,7 @@ class _Strings(Sequence[str]):
             raise IndexError(index)
         index %= self._count
         start, end = int(self._offsets[index]), int(self._offsets[index + 1])
-        return bytes(self._blob[start:end]).decode("utf-8")
+        return self._blob[start:end].tobytes().decode("utf-8")
 
     def find(self, text: str) -> int | None:
         """The position of `text` in strings sorted by their UTF-8 bytes, or None."""
@@ -437,7 +417,7 @@ class _Strings(Sequence[str]):
         while low < high:
             middle = (low + high) // 2
             start, end = int(self._offsets[middle]), int(self._offsets[middle + 1])
-            if bytes(self._blob[start:end]) < wanted:
+            if self._blob[start:end].tobytes() < wanted:
                 low = middle + 1
             else:
                 high = middle
@@ -446,34 +426,11 @@ class _Strings(Sequence[str]):
         return None
 
 
-@dataclass(frozen=True)
-class _Mapped:
-    header: dict
-    views: dict[str, np.ndarray]
-
-    def array(self, name: str) -> np.ndarray:
-        return self.views[name]
+_Mapped = mapfile.Mapped
 
 
 def _map(path: Path) -> _Mapped | None:
-    try:
-        with open(path, "rb") as source:
-            mapped = mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError):
-        return None
-    try:
-        if mapped[:len(MAGIC)] != MAGIC:
-            return None
-        (size,) = struct.unpack_from("<Q", mapped, len(MAGIC))
-        begin = len(MAGIC) + 8
-        header = pickle.loads(mapped[begin:begin + size])
-        start = -(-(begin + size) // ALIGN) * ALIGN
-        views = {name: np.frombuffer(mapped, dtype=np.dtype(kind), count=count,
-                                     offset=start + offset)
-                 for name, (offset, count, kind) in header["layout"].items()}
-        return _Mapped(header, views)
-    except Exception:  # noqa: BLE001 - a damaged file is no term lists, not a crash
-        return None
+    return mapfile.read(path, MAGIC)
 
 
 # -- reading: a generation's lists ------------------------------------------------------------

@@ -22,8 +22,8 @@ from typing import Literal
 
 from search.engine.core import Engine, Matches
 from search.facets import Facet, term_facets
-from search.text.schema import day_number
 from search.query.request import InputError, SearchRequest
+from search.text.schema import day_number
 
 Granularity = Literal["year", "quarter", "month"]
 GRANULARITIES: tuple[str, ...] = ("year", "quarter", "month")

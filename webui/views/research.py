@@ -18,10 +18,21 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from search import (GRANULARITIES, InputError, KwicLine, SearchRequest, Timeline, facet,
-                    kwic, parse_request, period_bounds, term_facets, timeline)
-from search.research.timeline import facet_timeline
+from search import (
+    GRANULARITIES,
+    InputError,
+    KwicLine,
+    SearchRequest,
+    Timeline,
+    facet,
+    kwic,
+    parse_request,
+    period_bounds,
+    term_facets,
+    timeline,
+)
 from search.research.kwic import DEFAULT_WIDTH, MAX_WIDTH
+from search.research.timeline import facet_timeline
 from webui.compare import MEASURES, build_compare_chart
 from webui.context import FacetBoxes, make_form
 from webui.engine_ext import get_engine
