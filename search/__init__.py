@@ -30,6 +30,7 @@ from search.query.request import (DEFAULT_PER_PAGE, MAX_PER_PAGE, PER_PAGE_CHOIC
 from search.research.collection import MAX_IDS, Collection, clean_ids, collection
 from search.research.cooccurrence import Cooccurrence, CoTerm, cooccurrence
 from search.research.counts import ValueCounts, value_counts
+from search.research.evidence import place_evidence
 from search.research.kwic import KwicLine, kwic
 from search.research.terms import KeyTerm, PeriodTerms, TopTerms, terms_by_period, top_terms
 from search.research.timeline import GRANULARITIES, Series, Timeline, period_bounds, timeline
@@ -45,5 +46,5 @@ __all__ = [
     "MAX_IDS", "Collection", "clean_ids", "collection",
     "Cooccurrence", "CoTerm", "cooccurrence",
     "KeyTerm", "PeriodTerms", "TopTerms", "terms_by_period", "top_terms",
-    "ValueCounts", "value_counts", "KwicLine", "kwic", "GRANULARITIES", "Series", "Timeline", "period_bounds", "timeline",
+    "ValueCounts", "value_counts", "place_evidence", "KwicLine", "kwic", "GRANULARITIES", "Series", "Timeline", "period_bounds", "timeline",
 ]

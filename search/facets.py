@@ -37,6 +37,7 @@ to have values (until then, every item has none).
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -133,10 +134,32 @@ KIND = Facet(
 
 
 
+@functools.lru_cache(maxsize=4)
+def _mentions(text: str) -> tuple[geo.Mention, ...]:
+    # The facet's values and the evidence stored beside them read the same text, one
+    # after the other, when an item is indexed: the gazetteer runs once.
+    return tuple(geo.mentions(text))
+
+
+def _place_text(article: Article) -> str:
+    return "\n".join(part for part in (article.title, article.summary, article.body) if part)
+
+
 def _item_places(article: Article) -> tuple[str, ...]:
     """The countries an item is about, from its title, summary and full text."""
-    text = "\n".join(part for part in (article.title, article.summary, article.body) if part)
-    return tuple(sorted(geo.places(text)))
+    return tuple(sorted({m.code for m in _mentions(_place_text(article))}))
+
+
+def place_evidence(article: Article) -> dict[str, list[str]]:
+    """For each country of the item, the words of its text that named it, in order
+    ({"KE": ["Kenya", "Nairobi"]}): stored at index time, so that an item page can say
+    why without loading the gazetteer."""
+    said: dict[str, list[str]] = {}
+    for mention in _mentions(_place_text(article)):
+        words = said.setdefault(mention.code, [])
+        if mention.name not in words:
+            words.append(mention.name)
+    return said
 
 
 def _load_places() -> None:

@@ -144,3 +144,18 @@ def test_the_declarations() -> None:
     assert COUNTRY.check is not None and COUNTRY.check("ke") is None
     assert COUNTRY.display("KE") == "Kenya" and REGION.display("ilo-africa") == \
         "Africa (ILO region)"
+
+
+def test_the_form_shows_names_and_keeps_long_lists_to_the_chosen() -> None:
+    from corpus.places import all_countries
+    from webui.context import make_form
+    from webui.links import SearchParams
+
+    codes = sorted(all_countries())[:40]
+    params = SearchParams(filters=(("country", (codes[3],)),))
+    boxes = {g.name: g.boxes for g in make_form(params, {"country": codes}, None).facets}
+    assert [(b.value, b.checked) for b in boxes["country"]] == [(codes[3], True)]
+    assert boxes["country"][0].label == all_countries()[codes[3]].name
+    every = {g.name: g.boxes for g in make_form(params, {"country": codes}, None,
+                                                  max_boxes=None).facets}
+    assert len(every["country"]) == 40

@@ -1,10 +1,9 @@
 """What an item page shows (`/items/<id>`), computed here: the template only prints it.
 
 Its places are the countries found in it at index time (the `country` facet),
-each with the words of the item that named it (`corpus.places.mentions`, over
-the text the page has: a country found only in a full text the index does not
-store says so) and the regions it belongs to, each a link to the search
-filtered to it.
+each with the words of the item that named it (stored beside them at index
+time, `search.place_evidence`) and the regions it belongs to, each a link to
+the search filtered to it.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from corpus import Article
-from corpus.places import ILO_SCHEME, mentions, regions_of
+from corpus.places import ILO_SCHEME, regions_of
 from search import Hit, facet, term_facets
 from webui.chart import bucket_name
 from webui.cite import Citation, citations
@@ -59,7 +58,8 @@ class ItemView:
 
 def item_view(hit: Hit, similar: list[Article], *, search_base: str,
               item_href: Callable[[str], str], api_href: str, external_root: str,
-              accessed: date, site: str) -> ItemView:
+              accessed: date, site: str,
+              evidence: dict[str, list[str]] | None = None) -> ItemView:
     """The item page: details, links to its month and its facet values, citations,
     similar items."""
     article = hit.article
@@ -81,22 +81,15 @@ def item_view(hit: Hit, similar: list[Article], *, search_base: str,
         similar=[Similar(other.title, item_href(other.id), other.date.isoformat(),
                          long_date(other.date)) for other in similar],
         page_title=f"{article.title} – {site}",
-        places=places_of(hit, search_base))
+        places=places_of(hit, search_base, evidence or {}))
 
 
-def places_of(hit: Hit, search_base: str) -> list[PlaceView]:
-    """The item's countries, by name, each with its evidence and its regions (the finest
-    UN M49 region and the ILO region)."""
+def places_of(hit: Hit, search_base: str, evidence: dict[str, list[str]]) -> list[PlaceView]:
+    """The item's countries, by name, each with the words that named it (`evidence`) and
+    its regions (the finest UN M49 region and the ILO region)."""
     codes = hit.facets.get("country", ())
     if not codes:
         return []
-    article = hit.article
-    text = "\n".join(part for part in (article.title, article.summary, article.body) if part)
-    said: dict[str, list[str]] = {}
-    for mention in mentions(text):
-        words = said.setdefault(mention.code, [])
-        if mention.name not in words:
-            words.append(mention.name)
     country = facet("country")
     out = []
     for code in codes:
@@ -106,7 +99,7 @@ def places_of(hit: Hit, search_base: str) -> list[PlaceView]:
         out.append(PlaceView(
             name=country.display(code), code=code,
             href=SearchParams().with_values("country", (code,)).url(search_base),
-            evidence=", ".join(said.get(code, ())),
+            evidence=", ".join(evidence.get(code, ())),
             regions=[Link(r.label, SearchParams().with_values("region", (r.code,))
                           .url(search_base)) for r in m49 + ilo]))
     return sorted(out, key=lambda place: place.name)

@@ -364,8 +364,17 @@ def _pair_displays(parts: list[tuple[str, _Mapped, np.ndarray]], lexicons: list[
     shown = []
     for segment, local in source[kept].tolist():
         first, second = pair_forms[segment][local].tolist()
-        shown.append(f"{forms[segment][first]} {forms[segment][second]}")
+        shown.append(_pair_text(forms[segment][first], forms[segment][second]))
     return shown
+
+
+def _pair_text(first: str, second: str) -> str:
+    """Two words as a phrase: a capital the second word has from its use in names
+    ("International Labour Office") is dropped after a word in lower case ("forced
+    labour"); acronyms and names of two capitalised words keep theirs."""
+    if first.islower() and second[:1].isupper() and not second.isupper():
+        second = second.lower()
+    return f"{first} {second}"
 
 
 def _offsets(lengths: np.ndarray) -> np.ndarray:

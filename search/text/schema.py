@@ -13,6 +13,8 @@
   indexed): date filters, date order and year/month counts read it straight
   from per-document arrays (`postings.columns`) instead of running queries.
 - `id`: the stable public id (unique); `url`, `source`: stored only.
+- `places`: stored only: for each country of the item, the words that named it
+  (`facets.place_evidence`), for the item page.
 
 Ranking weights (title above summary) are set at query time in `query.parsing`.
 """
@@ -25,7 +27,7 @@ from whoosh.columns import NumericColumn, RefBytesColumn, VarBytesColumn
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 
 from corpus import Article
-from search.facets import KIND, term_facets
+from search.facets import KIND, place_evidence, term_facets
 from search.postings.columns import SEPARATOR
 from search.text.analysis import exact_analyzer, news_analyzer
 
@@ -49,6 +51,7 @@ def build_schema() -> Schema:
         day=COLUMN(NumericColumn("I")),
         url=STORED(),
         source=STORED(),
+        places=STORED(),
     )
     for facet in term_facets():
         if facet.derived:
@@ -71,7 +74,7 @@ def to_document(article: Article) -> dict[str, object]:
         "id": article.id, "title": article.title, "summary": article.summary,
         "kind": article.kind, "title_exact": article.title, "summary_exact": article.summary,
         "date": article.date.isoformat(), "day": day_number(article.date), "url": article.url,
-        "source": article.source,
+        "source": article.source, "places": place_evidence(article),
         **{facet.column: SEPARATOR.join(facet.item_values(article)).encode("utf-8")
            for facet in term_facets() if not facet.derived},
     }

@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, render_template, request, url_for
 
 from corpus import Article
-from search import Hit
+from search import Hit, place_evidence
 from webui.engine_ext import get_engine
 from webui.errors import WebError
 from webui.itemview import item_view
@@ -44,5 +44,6 @@ def item(item_id: str) -> str:
                      item_href=lambda other: url_for("items.item", item_id=other),
                      api_href=url_for("api.item", item_id=article.id),
                      external_root=request.host_url.rstrip("/"), accessed=date.today(),
-                     site=str(setting("SITE_TITLE")))
+                     site=str(setting("SITE_TITLE")),
+                     evidence=place_evidence(get_engine(), article.id))
     return render_template("items/item.html", item=view, page_title=view.page_title)

@@ -88,7 +88,7 @@ def _compare(args: MultiDict[str, str]) -> tuple[CompareForm, Timeline | None, s
     queries = [q.strip() for q in args.getlist("q") if q.strip()]
     params = _filters(args)
     baseline = (args.getlist("baseline") or ["1"])[-1] not in ("0", "off", "false", "no")
-    boxes = make_form(params, facet_values(get_engine()), None).facets
+    boxes = make_form(params, facet_values(get_engine()), None, max_boxes=None).facets
     each = (args.getlist("each") or [""])[-1].strip().lower()
     form = CompareForm(queries=(queries + ["", "", "", ""])[:max(4, len(queries))],
                        date_from=params.date_from, date_to=params.date_to,
