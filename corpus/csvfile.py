@@ -1,5 +1,15 @@
 """CSV with a header row naming the record's fields (`title` and `date` required).
 
+One set of rules for every CSV news-search writes and reads (`write_csv`, the
+web exports and tables): a header row first, CRLF line ends, and cells a
+spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or
+a carriage return) given a leading apostrophe (`spreadsheet_safe`). Reading
+undoes exactly that (`restore_cell`): a cell of apostrophes followed by a
+formula character loses one apostrophe, and the writer quotes such cells too,
+so every value survives the round trip. A `source` column is kept as the
+item's source (where it was first read); without one the source is this file
+and line.
+
 Rows are parsed strictly: a stray quote is reported with its line rather than
 silently glued to the text. A quote that opens a cell and is never closed (or
 is closed lines later by an unrelated quote) would swallow the rows after it;
@@ -11,7 +21,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Generator, Iterable, Iterator
+import re
+from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -23,11 +34,27 @@ from corpus.records import FIELDS, article_from_fields
 MAX_CELL_CHARS = 4_000_000
 # The columns `write_csv` writes: the web export's, then the full text and its language.
 CSV_COLUMNS = ("id", "date", "kind", "title", "summary", "url", "source", "body", "language")
+# What a spreadsheet runs as a formula, behind any apostrophes already there.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula: a leading apostrophe
+    before `=`, `+`, `-`, `@`, tab or CR (and before apostrophes that precede one, so
+    `restore_cell` can tell them apart)."""
+    return "'" + cell if _FORMULA.match(cell) else cell
+
+
+def restore_cell(cell: str) -> str:
+    """The value `spreadsheet_safe` was given: one leading apostrophe removed from a cell
+    that starts with apostrophes and then a formula character."""
+    return cell[1:] if cell.startswith("'") and _FORMULA.match(cell) else cell
 
 
 def read_csv(text: str, path: Path) -> Iterator[Article | Problem]:
     """Yield an Article per good row and a Problem per bad one."""
     csv.field_size_limit(MAX_CELL_CHARS + 1)
+    text = text.removeprefix("\ufeff")  # a byte-order mark a spreadsheet wrote
     # The lines as the csv module counts them (\n, \r\n or \r), so numbers agree.
     lines = io.StringIO(text, newline="").readlines()
     # Comment lines before the header (a web export's provenance) are not data.
@@ -89,23 +116,42 @@ def _rows(lines: list[str], offset: int, header: list[str],
                 yield Problem(str(path), start, f"row has {len(row)} cells but the header names "
                               f"{len(header)} columns; row skipped", lost_item=True)
             else:
-                article, problems = article_from_fields(dict(zip(header, row)), path, start)
+                fields = {name: restore_cell(cell) for name, cell in zip(header, row)}
+                article, problems = article_from_fields(fields, path, start)
                 yield from problems
                 if article is not None:
                     yield article
         start = offset + reader.line_num + 1
 
 
-def write_csv(articles: Iterable[Article], out: TextIO,
-              cell: Callable[[str], str] = str) -> int:
-    """Write a header row and one row per article (`read_csv` reads it back); return how
-    many rows were written. `cell` transforms each value (the web export neutralises
-    spreadsheet formulas with it). `out` should be opened with `newline=""`."""
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+def csv_lines(header: Iterable[object], rows: Iterable[Iterable[object]],
+              every: int = 200) -> Iterator[str]:
+    """The CSV text of a header row and rows by the shared rules (CRLF, every cell through
+    `spreadsheet_safe`), in chunks of `every` rows, for streaming."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([spreadsheet_safe(str(cell)) for cell in header])
+    for number, row in enumerate(rows, start=1):
+        writer.writerow([spreadsheet_safe(str(cell)) for cell in row])
+        if number % every == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def write_csv(articles: Iterable[Article], out: TextIO) -> int:
+    """Write a header row and one row per article (`read_csv` reads it back, sources and
+    formula-like cells included); return how many rows were written. `out` should be
+    opened with `newline=""`."""
     count = 0
-    for article in articles:
-        record = article.to_dict()
-        writer.writerow([cell(record[column]) for column in CSV_COLUMNS])
-        count += 1
+
+    def rows() -> Iterator[list[str]]:
+        nonlocal count
+        for article in articles:
+            record = article.to_dict()
+            count += 1
+            yield [record[column] for column in CSV_COLUMNS]
+
+    out.writelines(csv_lines(CSV_COLUMNS, rows()))
     return count

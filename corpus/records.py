@@ -1,8 +1,10 @@
 """Turn one record of a structured file (a JSON object, a CSV row) into an Article.
 
 JSON Lines and CSV share the field names of the record: `title` and `date`
-are required; `kind`, `summary`, `url`, `id`, `body` (the full text) and
-`language` (a tag such as `en` or `fr-CH`) are optional. A body longer than
+are required; `kind`, `summary`, `url`, `id`, `body` (the full text),
+`language` (a tag such as `en` or `fr-CH`) and `source` (where the item was
+first read, as news-search's exports write it: kept through a round trip) are
+optional. A body longer than
 `MAX_BODY_CHARS` is cut there, with a warning: the item is worth more than its
 last pages. An `id` that is
 given is kept (so a permalink survives an edited title); a malformed one is
@@ -18,10 +20,11 @@ from pathlib import Path
 from corpus.dates import DateError, check_plausible, parse_strict_date
 from corpus.model import ID_PATTERN, Article, Problem, language_code
 
-FIELDS = ("id", "title", "date", "kind", "summary", "url", "body", "language")
+FIELDS = ("id", "title", "date", "kind", "summary", "url", "body", "language", "source")
 MAX_FIELD_CHARS = 100_000
 MAX_BODY_CHARS = 1_000_000  # a long report's full text; the other fields are far shorter
 WEB_LINK = re.compile(r"^https?://[^\s\x00-\x1f\x7f]+$", re.IGNORECASE)
+MAX_SOURCE_CHARS = 500
 MAX_TITLE_CHARS = 2_000  # a longer "title" is a summary or a whole page in the wrong place
 
 
@@ -81,5 +84,7 @@ def article_from_fields(fields: Mapping[str, object], path: Path,
         language = ""
     article = Article.create(id=given_id, title=values["title"], date=day, kind=values["kind"],
                              summary=values["summary"], url=url, body=values["body"],
-                             language=language, source=f"{path.name}, line {line}")
+                             language=language,
+                             source=" ".join(values["source"].split())[:MAX_SOURCE_CHARS]
+                             or f"{path.name}, line {line}")
     return article, problems

@@ -11,12 +11,13 @@ Front ends (`webui`) import from here only. The package, by job:
 - `build/`: where the index lives, and building or updating it;
 - `research/`: over a result set: keyword in context, timelines, top terms,
   co-occurrence, and collections of items named by id;
-- `facets`: the facets, each declared once;
+- `facets`: the facets, each declared once; `budget`: what one request may spend;
 - `cache`: the one LRU cache shape; `_whoosh`: every use of Whoosh's private parts.
 
 `docs/architecture.md` maps the build and query flows file by file.
 """
 
+from search.budget import BUDGET_LIMITS, DEFAULT_BUDGET, Budget, OverBudget
 from search.build.indexer import BuildFailed, BuildReport, build_index
 from search.build.store import (Generation, IndexBusy, IndexMissing, IndexOutdated,
                                 resolve_index_dir)
@@ -36,6 +37,7 @@ from search.research.terms import KeyTerm, PeriodTerms, TopTerms, terms_by_perio
 from search.research.timeline import GRANULARITIES, Series, Timeline, period_bounds, timeline
 
 __all__ = [
+    "BUDGET_LIMITS", "DEFAULT_BUDGET", "Budget", "OverBudget",
     "BuildFailed", "BuildReport", "build_index",
     "Generation", "IndexBusy", "IndexMissing", "IndexOutdated", "resolve_index_dir",
     "Engine", "Matches", "open_engine", "Hit", "ResultPage", "Span",

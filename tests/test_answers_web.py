@@ -72,9 +72,9 @@ def test_cooccurrence_page_table_and_csv(answers_client) -> None:
     assert "cooperatives" in words
     header = [th.get_text() for th in soup.select("#cotable thead th")][1:]
     assert header[0] == "coffee"
-    text = answers_client.get("/cooccurrence.csv?q=coffee").get_data(as_text=True)
-    assert text.startswith("# news-search co-occurrence: ")
-    rows = list(csv.reader(io.StringIO(text.split("\n", 1)[1])))
+    response = answers_client.get("/cooccurrence.csv?q=coffee")
+    assert response.headers["X-Index-Generation"] and "describedby" in response.headers["Link"]
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0] == ["word", *header]
     assert rows[1][0] == "coffee" and rows[1][1] == "4"
     body = answers_client.get("/api/cooccurrence?q=coffee").get_json()

@@ -65,11 +65,15 @@ def test_tick_three_open_the_collection_and_download_its_bibtex(chromium, answer
             page.click("a.collection-file[data-format=BibTeX]")
         path = download.value.path()
         assert download.value.suggested_filename.endswith(".bib")
-        entries = bibtexparser.loads(Path(path).read_text(encoding="utf-8")).entries
-        assert [entry["ID"] for entry in entries] == ticked
+        library = bibtexparser.parse_string(Path(path).read_text(encoding="utf-8"))
+        assert not library.failed_blocks
+        entries = {entry.key: {f.key: f.value for f in entry.fields}
+                   for entry in library.entries}
+        assert list(entries) == ticked
         titles = {hit.article.id: hit.article.title
                   for hit in answers_engine.search(request(per_page=50)).hits}
-        assert [entry["title"].strip("{}") for entry in entries] == [titles[i] for i in ticked]
+        assert [fields["title"].strip("{}") for fields in entries.values()] == \
+            [titles[i] for i in ticked]
         assert not errors, errors
     finally:
         context.close()

@@ -11,7 +11,7 @@ import bibtexparser
 import pytest
 from answers_support import ITEMS
 from bs4 import BeautifulSoup
-from tests_support import request, split_export
+from tests_support import request
 
 from corpus import read_sources
 from search import MAX_IDS, InputError, clean_ids, collection
@@ -78,11 +78,13 @@ def test_bulk_citations_parse(answers_client, answers_engine) -> None:
     query = "&".join(f"id={i}" for i in ids)
     bib = answers_client.get(f"/collection.bib?{query}")
     assert bib.status_code == 200 and "attachment" in bib.headers["Content-Disposition"]
-    entries = bibtexparser.loads(bib.get_data(as_text=True)).entries
-    assert [e["ID"] for e in entries] == ids
+    library = bibtexparser.parse_string(bib.get_data(as_text=True))
+    assert not library.failed_blocks
+    entries = {entry.key: {f.key: f.value for f in entry.fields} for entry in library.entries}
+    assert list(entries) == ids
     titles = {hit.article.id: hit.article.title for hit in answers_engine.search(
         request(per_page=50)).hits}
-    assert all(e["title"].strip("{}") == titles[e["ID"]] for e in entries)
+    assert all(fields["title"].strip("{}") == titles[key] for key, fields in entries.items())
     ris = answers_client.get(f"/collection.ris?{query}").get_data(as_text=True)
     assert ris.count("TY  - NEWS") == 3 and ris.count("ER  - ") == 3
     csl = json.loads(answers_client.get(f"/collection.csl.json?{query}").data)
@@ -94,9 +96,13 @@ def test_bulk_citations_parse(answers_client, answers_engine) -> None:
 def test_collection_exports_read_back(answers_client, answers_engine, tmp_path: Path) -> None:
     ids = _ids(answers_engine, 5)
     query = "&".join(f"id={i}" for i in ids)
-    _, text = split_export(answers_client.get(f"/collection.csv?{query}").get_data(
-        as_text=True), "csv")
-    assert [row["id"] for row in csv.DictReader(io.StringIO(text))] == ids
+    response = answers_client.get(f"/collection.csv?{query}")
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [row["id"] for row in rows] == ids
+    assert all(row["permalink"].endswith(f"/items/{row['id']}") for row in rows)
+    described = answers_client.get(f"/collection.csv.json?{query}").get_json()
+    assert described["dc:provenance"]["ids"] == ids
+    assert [c["titles"] for c in described["tableSchema"]["columns"]][:2] == ["id", "date"]
     jsonl = answers_client.get(f"/collection.jsonl?{query}").get_data(as_text=True)
     (tmp_path / "back.jsonl").write_text(jsonl, encoding="utf-8")
     assert [a.id for a in read_sources([tmp_path / "back.jsonl"]).articles] == ids

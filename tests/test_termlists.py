@@ -39,10 +39,13 @@ def _term(raw: str) -> str:
     return tokens[0] if tokens else ""
 
 
+FIELDS = [name for name in termlists.FIELDS if name in build_schema()]
+
+
 def _read(article: dict[str, str]) -> tuple[set[str], set[tuple[str, str]]]:
     """An item's words and pairs, read again from its text."""
     words, pairs = set(), set()
-    for name in ("title", "summary"):  # the fields this schema searches
+    for name in FIELDS:  # the fields this schema searches
         text = article.get(name, "")
         previous, end = "", 0
         for match in TOKEN_PATTERN.finditer(text):
@@ -66,8 +69,10 @@ def test_each_items_words_and_pairs_are_its_own(answers_engine) -> None:
     pair_items: Counter[tuple[str, str]] = Counter()
     word_items: Counter[str] = Counter()
     for docnum in matches.array.tolist():
-        title = matches.view.searcher.stored_fields(docnum)["title"]
-        words, pairs = _read(by_title[title])
+        stored = matches.view.searcher.stored_fields(docnum)
+        title = stored["title"]
+        assert title in by_title
+        words, pairs = _read({name: str(stored.get(name) or "") for name in FIELDS})
         word_items.update(words)
         pair_items.update(pairs)
         held = {lists.terms[i] for i in lists.words_of(np.array([docnum])).tolist()}
@@ -79,6 +84,9 @@ def test_each_items_words_and_pairs_are_its_own(answers_engine) -> None:
               for (a, b), n in zip(lists.pair_words.tolist(), lists.pair_df)}
     assert stored == kept
     assert ("coffe", "cooperative") in stored or ("coffee", "cooperative") in stored
+    if "body" in FIELDS:  # the full text counts too: Lebanon is named in a body only
+        lebanon = lists.word_id(_term("Lebanon"))
+        assert lebanon is not None and lists.word_df[lebanon] == 1
 
 
 def test_words_are_shown_as_items_write_them(answers_engine) -> None:

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 from corpus import Article
 from corpus.places import ILO_SCHEME, regions_of
 from search import Hit, facet, term_facets
 from webui.chart import bucket_name
-from webui.cite import Citation, citations
+from webui.cite import Citation, Cited, citations
 from webui.context import Link, long_date
 from webui.links import SearchParams
+from webui.metadata import Embedded, embedded
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,17 +53,19 @@ class ItemView:
     citations: list[Citation]
     similar: list[Similar]
     page_title: str
+    publisher: str
+    embedded: Embedded
+    paragraphs: list[str]  # the full text, paragraph by paragraph (none without one)
     places: list[PlaceView]
 
 
-def item_view(hit: Hit, similar: list[Article], *, search_base: str,
-              item_href: Callable[[str], str], api_href: str, external_root: str,
-              accessed: date, site: str,
+def item_view(hit: Hit, similar: list[Article], cited: Cited, *, search_base: str,
+              item_href: Callable[[str], str], api_href: str, site: str,
               evidence: dict[str, list[str]] | None = None) -> ItemView:
-    """The item page: details, links to its month and its facet values, citations,
-    similar items."""
+    """The item page: details, links to its month and its facet values and places
+    (`evidence`: the words that named each country), citations, the metadata its head
+    embeds, similar items."""
     article = hit.article
-    permalink = external_root + item_href(article.id)
     month = article.date.strftime("%Y-%m")
     browse = [Link(bucket_name(month),
                    SearchParams(date_from=month, date_to=month).url(search_base))]
@@ -76,11 +78,13 @@ def item_view(hit: Hit, similar: list[Article], *, search_base: str,
                                .url(search_base)))
     return ItemView(
         article=article, date_iso=article.date.isoformat(), date_text=long_date(article.date),
-        permalink=permalink, api_href=api_href, browse=browse,
-        citations=citations(article, article.url or permalink, accessed),
+        permalink=cited.permalink, api_href=api_href, browse=browse,
+        citations=citations(cited),
         similar=[Similar(other.title, item_href(other.id), other.date.isoformat(),
                          long_date(other.date)) for other in similar],
-        page_title=f"{article.title} – {site}",
+        page_title=f"{article.title} – {site}", publisher=cited.credit.publisher,
+        embedded=embedded(cited, api_href, site),
+        paragraphs=[p.strip() for p in article.body.split("\n\n") if p.strip()],
         places=places_of(hit, search_base, evidence or {}))
 
 

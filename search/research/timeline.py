@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from search.budget import Meter
 from search.engine.core import Engine, Matches
 from search.facets import Facet, term_facets
 from search.query.request import InputError, SearchRequest
@@ -101,7 +102,7 @@ def timeline(engine: Engine, queries: list[str], base: SearchRequest,
     if len(queries) > MAX_SERIES:
         raise InputError(f"compare at most {MAX_SERIES} queries at once", "q")
     return _timeline(engine, [(query, replace(base, query=query)) for query in queries],
-                     replace(base, query=""), granularity)
+                     replace(base, query=""), granularity, Meter(engine.budget))
 
 
 def facet_timeline(engine: Engine, base: SearchRequest, facet: str,
@@ -119,8 +120,9 @@ def facet_timeline(engine: Engine, base: SearchRequest, facet: str,
                          f"'{facet[:20]}'", "each")
     values = base.selected(facet)
     others = base.with_filter(facet, ())
+    meter = Meter(engine.budget)  # one budget for the whole comparison
     if not values:
-        matches = engine.match(others)
+        matches = engine.match(others, meter)
         column = matches.view.columns.facets[facet]
         found = column.counts(matches.array, matches.view.columns.doc_count_all)
         values = tuple(column.names[code] for code, _ in sorted(
@@ -130,17 +132,18 @@ def facet_timeline(engine: Engine, base: SearchRequest, facet: str,
         raise InputError(f"compare at most {MAX_SERIES} {declared.heading.lower()} at once",
                          facet)
     series = [(declared.display(value), others.with_filter(facet, (value,))) for value in values]
-    return _timeline(engine, series, replace(others, query=""), granularity)
+    return _timeline(engine, series, replace(others, query=""), granularity, meter)
 
 
 def _timeline(engine: Engine, series: list[tuple[str, SearchRequest]], everything: SearchRequest,
-              granularity: str) -> Timeline:
-    """Counts per period of each (label, request), and of `everything` as the baseline."""
+              granularity: str, meter: Meter) -> Timeline:
+    """Counts per period of each (label, request), and of `everything` as the baseline, all
+    within one budget (`meter`)."""
     base = everything
-    baseline = _periods(engine.match(everything), granularity)
+    baseline = _periods(engine.match(everything, meter), granularity)
     counted: list[tuple[str, Counter[int]]] = []
     for label, request in series:
-        counted.append((label, _periods(engine.match(request), granularity)))
+        counted.append((label, _periods(engine.match(request, meter), granularity)))
     low = period_key(day_number(base.date_from), granularity) if base.date_from else min(
         baseline, default=None)
     high = period_key(day_number(base.date_to), granularity) if base.date_to else max(

@@ -19,10 +19,7 @@ Every page takes the search page's parameters (`q`, `from`, `to`, the facets,
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from datetime import date
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
@@ -52,14 +49,18 @@ from webui.answers import (
     map_view,
     terms_view,
 )
+from webui.baseurl import absolute, external_url
 from webui.bulkcite import bibtex_file, csl_json, ris_file
+from webui.conditional import conditional
 from webui.context import make_form
+from webui.csvresponse import companion, csv_path, csv_response
 from webui.engine_ext import get_engine
 from webui.errors import WebError
 from webui.links import SearchParams
-from webui.provenance import csv_comment, provenance
+from webui.provenance import provenance
 from webui.views.common import facet_values, setting
-from webui.views.exports import columns, neutralise
+from webui.views.exports import columns, export_columns
+from webui.views.items import cited
 from webui.views.research import _compare as research_compare
 from webui.views.research import _filters as research_filters
 from webui.views.research import _kwic as research_kwic
@@ -144,6 +145,7 @@ def terms() -> tuple[str, int]:
 
 
 @bp.get("/api/terms")
+@conditional
 def terms_api() -> Response:
     """Top terms as JSON (with `periods` when `by` is given)."""
     params, found, periods, by = _terms(request.args)
@@ -151,7 +153,7 @@ def terms_api() -> Response:
     if by:
         body["by"] = by
         body["periods"] = [p.to_dict() for p in periods or ()]
-    body["links"] = {"html": params.url(url_for("answers.terms", _external=True))}
+    body["links"] = {"html": params.url(external_url("answers.terms"))}
     return jsonify(body)
 
 
@@ -190,28 +192,41 @@ def cooccurrence_page() -> tuple[str, int]:
 
 
 @bp.get("/api/cooccurrence")
+@conditional
 def cooccurrence_api() -> Response:
     """Co-occurrence as JSON: the words, and the table as labels and counts."""
     params, found = _co(request.args)
     return jsonify({"request": _echo(params), **found.to_dict(),
-                    "links": {"html": params.url(url_for("answers.cooccurrence_page",
-                                                         _external=True))}})
+                    "links": {"html": params.url(external_url("answers.cooccurrence_page"))}})
+
+
+CO_COLUMNS = (("word", "string", "a word: the query's own first, then those co-occurring"),)
+
+
+def _co_columns(labels: list[str]) -> list[tuple[str, str, str]]:
+    return [*CO_COLUMNS, *((label, "integer",
+                            f"items of the set holding both the row's word and '{label}'")
+                           for label in labels)]
 
 
 @bp.get("/cooccurrence.csv")
+@conditional
 def cooccurrence_csv() -> Response:
     """The co-occurrence table as CSV: a row and a column per word, items holding both."""
     _, found = _co(request.args)
-    out = io.StringIO()
-    out.write(csv_comment("co-occurrence", provenance(request.url, get_engine().generation)))
-    writer = csv.writer(out, lineterminator="\r\n")
-    labels = [neutralise(label) for label in found.labels]
-    writer.writerow(["word", *labels])
-    for label, row in zip(labels, found.counts):
-        writer.writerow([label, *row])
-    return Response(out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": 'attachment; filename="news-search-cooccurrence.csv"',
-        "X-Index-Generation": get_engine().generation.id})
+    rows = ([label, *row] for label, row in zip(found.labels, found.counts))
+    return csv_response("co-occurrence", [name for name, _, _ in _co_columns(found.labels)],
+                        rows, provenance(csv_path(), get_engine().generation),
+                        "news-search-cooccurrence.csv")
+
+
+@bp.get("/cooccurrence.csv.json")
+@conditional
+def cooccurrence_csv_metadata() -> Response:
+    """The co-occurrence table's columns and provenance (CSVW metadata)."""
+    _, found = _co(request.args)
+    return companion("Co-occurrence", _co_columns(found.labels),
+                     provenance(csv_path(), get_engine().generation))
 
 
 # -- the map ----------------------------------------------------------------------------------
@@ -238,10 +253,11 @@ def map_page() -> tuple[str, int]:
 
 
 @bp.get("/api/map")
+@conditional
 def map_api() -> Response:
     """The map's numbers as JSON: items per country and per region of the result set."""
     params, countries, region_counts = _map_counts(request.args)
-    base = url_for("search.index", _external=True)
+    base = external_url("search.index")
     return jsonify({"request": _echo(params), **map_json(
         countries, region_counts,
         lambda code: params.with_values("country", (code,)).url(base),
@@ -258,10 +274,6 @@ def _collection(args: MultiDict[str, str]):  # type: ignore[no-untyped-def]
     ids = _ids(args)
     params, search_request = _searched(args)
     return ids, params, collection(get_engine(), ids, search_request)
-
-
-def _link_of(article: Article) -> str:
-    return article.url or url_for("items.item", item_id=article.id, _external=True)
 
 
 @bp.get("/collection")
@@ -292,7 +304,7 @@ def collection_page() -> tuple[str, int]:
                  items=collected(found.hits, item_href),
                  candidates=collected(candidates, item_href), adding=adding,
                  ids=list(ids), files=files, error=None, invalid=None, max_ids=MAX_IDS,
-                 share=request.host_url.rstrip("/") + collection_link(base, ids),
+                 share=absolute(collection_link(base, ids)),
                  without_missing=collection_link(
                      base, [i for i in ids if i not in set(found.missing)]))
 
@@ -312,59 +324,79 @@ def _articles(args: MultiDict[str, str]) -> list[Article]:
 
 
 @bp.get("/collection.bib")
+@conditional
 def collection_bib() -> Response:
     """The collection's items as BibTeX entries."""
-    return _file(bibtex_file(_articles(request.args), _link_of, date.today()),
+    return _file(bibtex_file(cited(a) for a in _articles(request.args)),
                  "application/x-bibtex", "news-search-collection.bib")
 
 
 @bp.get("/collection.ris")
+@conditional
 def collection_ris() -> Response:
     """The collection's items as RIS records."""
-    return _file(ris_file(_articles(request.args), _link_of, date.today()),
+    return _file(ris_file(cited(a) for a in _articles(request.args)),
                  "application/x-research-info-systems", "news-search-collection.ris")
 
 
 @bp.get("/collection.csl.json")
+@conditional
 def collection_csl() -> Response:
     """The collection's items as CSL-JSON (Zotero, Pandoc, citeproc)."""
-    return _file(csl_json(_articles(request.args), _link_of, date.today()),
+    return _file(csl_json(cited(a) for a in _articles(request.args)),
                  "application/vnd.citationstyles.csl+json", "news-search-collection.json")
 
 
+def _collection_record(ids: tuple[str, ...]) -> dict[str, object]:
+    return provenance(csv_path(), get_engine().generation, {"ids": list(ids)})
+
+
 @bp.get("/collection.csv")
+@conditional
 def collection_csv() -> Response:
     """The collection's items as CSV, with the columns of the search export."""
-    _, _, found = _collection(request.args)
+    ids, _, found = _collection(request.args)
     names = columns()
-    out = io.StringIO()
-    out.write(csv_comment("export", provenance(request.url, get_engine().generation)))
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(names)
+
+    rows = []  # made now: the body is streamed after the request context has gone
     for hit in found.hits:
         fields = hit.record()
-        writer.writerow([neutralise(str(fields[column])) for column in names])
-    return _file(out.getvalue(), "text/csv", "news-search-collection.csv")
+        fields["permalink"] = absolute(url_for("items.item", item_id=hit.article.id))
+        rows.append([fields[column] for column in names])
+    return csv_response("export", names, rows, _collection_record(ids),
+                        "news-search-collection.csv")
+
+
+@bp.get("/collection.csv.json")
+@conditional
+def collection_csv_metadata() -> Response:
+    """The collection CSV's columns and provenance (CSVW metadata)."""
+    ids, _, _ = _collection(request.args)
+    return companion(f"{setting('SITE_TITLE')} collection of {len(ids)} items",
+                     export_columns(), _collection_record(ids))
 
 
 @bp.get("/collection.jsonl")
+@conditional
 def collection_jsonl() -> Response:
     """The collection's items as JSON Lines (readable back by `news-search index`)."""
     ids, _, found = _collection(request.args)
-    lines = [json.dumps({PROVENANCE_KEY: provenance(request.url, get_engine().generation,
-                                                    {"ids": list(ids)})}, ensure_ascii=False)]
+    lines = [json.dumps({PROVENANCE_KEY: provenance(
+        absolute(collection_link(url_for("answers.collection_page"), ids)),
+        get_engine().generation, {"ids": list(ids)})}, ensure_ascii=False)]
     lines += [json.dumps(hit.record(), ensure_ascii=False) for hit in found.hits]
     return _file("\n".join(lines) + "\n", "application/jsonl", "news-search-collection.jsonl")
 
 
 @bp.get("/api/collection")
+@conditional
 def collection_api() -> Response:
     """The collection as JSON: the items found (or those matching the search), the ids
     missing from the index."""
     ids, params, found = _collection(request.args)
     body = {"request": _echo(params), **found.to_dict()}
-    body["links"] = {"html": request.host_url.rstrip("/") + collection_link(
-        url_for("answers.collection_page"), ids)}
+    body["links"] = {"html": absolute(collection_link(url_for("answers.collection_page"),
+                                                      ids))}
     return jsonify(body)
 
 
@@ -374,6 +406,7 @@ __all__ = ["add_to_query", "bp"]
 # -- JSON twins of the research pages and of "interpreted as" --------------------------------
 
 @bp.get("/api/compare")
+@conditional
 def compare_api() -> Response:
     """The compare page's numbers as JSON (its parameters: `q` up to four times, or `each`,
     `by`, the filters): periods, each series' counts and shares, the baseline."""
@@ -392,6 +425,7 @@ def _filters_of(args: MultiDict[str, str]) -> SearchParams:
 
 
 @bp.get("/api/kwic")
+@conditional
 def kwic_api() -> Response:
     """Keyword in context as JSON (the page's parameters: q, width, order, the filters)."""
     params, lines, total, order, width = research_kwic(request.args)
@@ -400,6 +434,7 @@ def kwic_api() -> Response:
 
 
 @bp.get("/api/explain")
+@conditional
 def explain_api() -> Response:
     """How the query is read ("Interpreted as" on the search page), as JSON."""
     params = SearchParams.from_args(request.args)
