@@ -220,3 +220,9 @@ def test_words_of_an_or_are_respelt_only_when_no_item_has_them(engine: Engine) -
     assert not any("is in no item" in line for line in reading.lines + reading.notes)
     respelt = engine.search(request(q="kenya OR cooperatve"))
     assert [typed for typed, _ in respelt.respelt] == ["cooperatve"]
+
+
+def test_a_date_time_bound_is_read_by_its_day_and_the_reading_says_so(engine: Engine) -> None:
+    reading = engine.explain(request(date_from="2024-02-06T10:00:00+05:00"))
+    assert any(line.startswith("Dated from 2024-02-06") for line in reading.lines)
+    assert any("time and time zone were ignored" in note for note in reading.notes)

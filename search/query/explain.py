@@ -161,6 +161,7 @@ def explain(request: SearchRequest, reading: Reading | None, reader: IndexReader
         start = request.date_from.isoformat() if request.date_from else "the first item"
         end = request.date_to.isoformat() if request.date_to else "the last item"
         out.lines.append(f"Dated from {start} to {end}, inclusive.")
+    out.notes.extend(note[:1].upper() + note[1:] for note in request.date_notes)
     for name, values in request.filters:
         facet = facet_named(name)
         out.lines.append(f"Of {facet.label.lower()}: "
