@@ -111,3 +111,7 @@ def odd_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def odd_client(odd_index: Path):
     from webui import create_app
     return create_app({"INDEX_DIR": str(odd_index), "TESTING": True}).test_client()
+
+
+# -- the answers' corpus (places, top terms, co-occurrence, collections) -------------
+from answers_support import answers_client, answers_engine, answers_index  # noqa: F401

@@ -14,6 +14,7 @@ import io
 import json
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -42,7 +43,7 @@ def require_chromium() -> None:
 
 
 @contextlib.contextmanager
-def serving(index: Path, threads: int = 4):
+def serving(index: Path, threads: int = 4) -> Iterator[str]:
     """The app over `index` under waitress on 127.0.0.1, on a free port: its base URL."""
     from waitress import create_server
 

@@ -36,6 +36,7 @@ SORT_OPTIONS = (("", "Best first"), ("relevance", "Relevance"),
                 ("random", "Random sample"))
 PAGER_RADIUS = 2
 TOP_VALUES = 10  # facet values shown before "more"
+FORM_MAX_BOXES = 30  # a facet with more values shows only those chosen in the form
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,7 @@ class Checkbox:
     value: str
     dom_id: str
     checked: bool
+    label: str = ""  # what the page shows: the facet's display of the value ("Kenya")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +120,9 @@ class Exports:
     csv: str
     jsonl: str
     feed: str
+    terms: str = ""          # the answer pages of the same search (views.answers)
+    cooccurrence: str = ""
+    map: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,20 +252,29 @@ def _filters_said(params: SearchParams) -> str:
         + "".join(f", {part}" for part in said[1:])
 
 
-def _facet_boxes(params: SearchParams, name: str, values: list[str]) -> FacetBoxes:
+def _facet_boxes(params: SearchParams, name: str, values: list[str],
+                 max_boxes: int | None = FORM_MAX_BOXES) -> FacetBoxes:
     declared = facet(name)
     key = declared.key
     wanted = {key(v) for v in params.selected(name)}
     have = {key(v) for v in values}
     known = list(values) + [v for v in params.selected(name) if key(v) not in have]
-    boxes = [Checkbox(value=v, dom_id=f"{name}-{i}", checked=key(v) in wanted)
+    if max_boxes is not None and len(known) > max_boxes:
+        # Too many to tick through (countries, regions): the form keeps the ones chosen,
+        # so they can be unticked; the side panel offers the others, with counts.
+        known = [v for v in known if key(v) in wanted]
+    boxes = [Checkbox(value=v, dom_id=f"{name}-{i}", checked=key(v) in wanted,
+                      label=declared.display(v))
              for i, v in enumerate(known)]
     return FacetBoxes(name, declared.heading, declared.api_key, boxes)
 
 
-def make_form(params: SearchParams, values: dict[str, list[str]], invalid: str | None) -> Form:
-    """The form as filled in; `values` gives each facet's values in the index."""
-    boxes = [_facet_boxes(params, f.name, values.get(f.name, [])) for f in term_facets()]
+def make_form(params: SearchParams, values: dict[str, list[str]], invalid: str | None,
+              max_boxes: int | None = FORM_MAX_BOXES) -> Form:
+    """The form as filled in; `values` gives each facet's values in the index. A facet
+    with more than `max_boxes` values (None: no limit) gets boxes for those chosen only."""
+    boxes = [_facet_boxes(params, f.name, values.get(f.name, []), max_boxes)
+             for f in term_facets()]
     sorts = [Option(v, label, params.sort == v) for v, label in SORT_OPTIONS]
     if params.sort and params.sort not in {v for v, _ in SORT_OPTIONS}:
         sorts.append(Option(params.sort, params.sort, True))

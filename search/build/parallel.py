@@ -6,11 +6,14 @@ with a Whoosh index of the articles (the caller publishes it, see `build.indexer
 1. `whoosh.index.create_in` writes the schema (TOC generation 0);
 2. the articles are cut into chunks of at most CHUNK_ITEMS, each written as
    one segment by `build.segment.SegmentBuilder` (memory per worker is bounded by
-   the chunk: about 330 MB for 50,000 synthetic items);
+   the chunk: about 330 MB for 50,000 synthetic items), with the segment's term
+   lists (`postings.termlists`: the words of each item, for top terms);
 3. the TOC of generation 1 names the segments in item order (so document
    numbers follow the input order, as with one writer), and Whoosh's
    `clean_files` removes the generation-0 TOC.
 
+Before any worker forks, each facet's `prepare` runs (the places gazetteer, about
+a second and 120 MB), so the workers share it instead of each building its own.
 Small builds run in this process. Bigger ones fork up to MAX_PROCS workers
 (one per core; fork, so the workers see the articles without pickling them).
 The parent hands out chunks one at a time, gathers progress and the finished
@@ -43,6 +46,8 @@ from whoosh import index as whoosh_index
 
 from corpus import Article
 from search._whoosh import write_toc
+from search.facets import term_facets
+from search.postings import termlists
 from search.text.schema import build_schema
 from search.build.segment import SegmentBuilder
 
@@ -89,6 +94,9 @@ def write_index(building: Path, articles: Sequence[Article], to_document: ToDocu
     to remove)."""
     schema = build_schema()
     storage = whoosh_index.create_in(str(building), schema).storage
+    for declared in term_facets():
+        if declared.prepare is not None:
+            declared.prepare()  # before the fork: the workers share what it loads
     procs = max(1, min(procs or cpu_count(), MAX_PROCS))
     chunks = plan_chunks(len(articles), procs)
     tally = _Tally(chunks, progress)
@@ -108,7 +116,9 @@ def _write_segment(storage: Any, articles: Sequence[Article], start: int, end: i
                    to_document: ToDocument,
                    report: Callable[[int, int, int], None]) -> Any:
     """One chunk as one segment; `report(items analysed, postings written, postings)`."""
-    builder = SegmentBuilder(storage, build_schema(), INDEX_NAME)
+    schema = build_schema()
+    builder = SegmentBuilder(storage, schema, INDEX_NAME)
+    lists = termlists.SegmentLists(schema)
     written = total = 0
 
     def wrote(postings: int) -> None:
@@ -118,11 +128,14 @@ def _write_segment(storage: Any, articles: Sequence[Article], start: int, end: i
     try:
         for done, number in enumerate(range(start, end), start=1):
             builder.add(to_document(articles[number]))
+            lists.add(articles[number])
             if done % REPORT_EVERY == 0:
                 report(done, 0, 0)
         total = builder.postings_count()
         report(end - start, 0, total)
-        return builder.finish(wrote)
+        segment = builder.finish(wrote)
+        lists.write(termlists.segment_path(Path(storage.folder), segment.segment_id()))
+        return segment
     except BaseException:
         builder.cancel()
         raise

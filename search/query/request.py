@@ -143,6 +143,11 @@ def parse_request(params: Mapping[str, Sequence[str]]) -> SearchRequest:
         if len(values) > MAX_SELECTED:
             raise InputError(f"at most {MAX_SELECTED} {facet.heading.lower()} at once",
                              facet.name)
+        check = facet.check  # a closed vocabulary: ISO codes, region codes
+        problems = [check(value) for value in values] if check is not None else []
+        problem = next((p for p in problems if p), None)
+        if problem:
+            raise InputError(problem, facet.name)
         if values:
             filters.append((facet.name, values))
     exact_text = _one(params, "exact").strip().lower()

@@ -23,6 +23,7 @@ from search import (
     KwicLine,
     SearchRequest,
     Timeline,
+    facet,
     kwic,
     parse_request,
     period_bounds,
@@ -30,6 +31,7 @@ from search import (
     timeline,
 )
 from search.research.kwic import DEFAULT_WIDTH, MAX_WIDTH
+from search.research.timeline import facet_timeline
 from webui.chartfiles import png_available, png_file, svg_file
 from webui.compare import MEASURES, CompareChart, build_compare_chart
 from webui.context import FacetBoxes, make_form, results_chart
@@ -55,6 +57,8 @@ class CompareForm:
     measure: str
     baseline: bool
     exact: bool
+    each: str = ""                       # a facet: one series per value, the query shared
+    eaches: tuple[tuple[str, str], ...] = ()  # (facet name, "each country") choices
 
 
 def _filters(args: MultiDict[str, str]) -> SearchParams:
@@ -85,15 +89,22 @@ def _compare(args: MultiDict[str, str]) -> tuple[CompareForm, Timeline | None, s
     queries = [q.strip() for q in args.getlist("q") if q.strip()]
     params = _filters(args)
     baseline = (args.getlist("baseline") or ["1"])[-1] not in ("0", "off", "false", "no")
-    boxes = make_form(params, facet_values(get_engine()), None).facets
+    boxes = make_form(params, facet_values(get_engine()), None, max_boxes=None).facets
+    each = (args.getlist("each") or [""])[-1].strip().lower()
     form = CompareForm(queries=(queries + ["", "", "", ""])[:max(4, len(queries))],
                        date_from=params.date_from, date_to=params.date_to,
                        facets=boxes, by="year", measure="count",
-                       baseline=baseline, exact=bool(params.exact))
+                       baseline=baseline, exact=bool(params.exact), each=each,
+                       eaches=tuple((f.name, f"each {f.label.lower()}")
+                                    for f in term_facets()))
     try:
         by = _choice(args, "by", GRANULARITIES, "year")
         measure = _choice(args, "measure", MEASURES, "count")
         form = replace(form, by=by, measure=measure)
+        if each:
+            # One series per value of a facet, the first query (if any) shared by all.
+            base = replace(_base_request(params), query=queries[0] if queries else "")
+            return form, facet_timeline(get_engine(), base, each, by), None, None
         if not queries:
             return form, None, None, None
         result = timeline(get_engine(), queries, _base_request(params), by)
@@ -102,14 +113,32 @@ def _compare(args: MultiDict[str, str]) -> tuple[CompareForm, Timeline | None, s
     return form, result, None, None
 
 
+def _each_values(form: CompareForm, result: Timeline | None) -> list[str]:
+    """The facet values behind the series of a compare-each chart."""
+    chosen = list(_filters(request.args).selected(form.each))
+    if chosen or result is None:
+        return chosen
+    declared = facet(form.each)
+    return [v for v in get_engine().values(form.each)
+            if declared.display(v) in {s.query for s in result.series}]
+
+
 def _compare_chart(args: MultiDict[str, str]) -> tuple[CompareForm, CompareChart | None,
                                                     str | None, str | None]:
     form, result, error, param = _compare(args)
     params = _filters(args)
     base = url_for("search.index")
 
+    values = {facet(form.each).display(v): v for v in _each_values(form, result)} \
+        if form.each and result is not None else {}
+
     def href_for(query: str, period: str) -> str:
         start, end = period_bounds(period)
+        if form.each:  # a series is a facet value, under the shared query
+            shared = (form.queries or [""])[0]
+            return SearchParams(q=shared, date_from=start, date_to=end,
+                                filters=params.filters, exact=params.exact).with_values(
+                form.each, (values.get(query, query),)).url(base)
         return SearchParams(q=query, date_from=start, date_to=end, filters=params.filters,
                             exact=params.exact).url(base)
 
