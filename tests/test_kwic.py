@@ -20,10 +20,10 @@ def test_a_phrase_gives_one_line_where_it_stands(ilo_engine: Engine) -> None:
 
 
 def test_compounds_and_variant_forms_are_found(ilo_engine: Engine) -> None:
-    matches = {line.match for line in kwic(ilo_engine, request(q="youth"))[0]}
+    matches = {line.match for line in kwic(ilo_engine, request(q="youth")).lines}
     assert {"Youth-led", "Youth", "youth"} <= matches
     assert "young people" in matches  # a synonym's form, as one line
-    matches = {line.match for line in kwic(ilo_engine, request(q="cooperative"))[0]}
+    matches = {line.match for line in kwic(ilo_engine, request(q="cooperative")).lines}
     assert {"co-ops", "Co-operative", "Coops", "cooperatives"} <= matches
 
 

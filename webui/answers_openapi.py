@@ -97,6 +97,7 @@ def schemas() -> dict[str, Any]:
         "series": {"type": "array", "items": series}})
     kwic = _object(["items", "lines"], {
         "request": request, "order": {"type": "string"}, "width": count, "items": count,
+        "note": {"type": ["string", "null"]},
         "lines": {"type": "array", "items": _object(["id", "left", "match", "right"], {
             name: {"type": "string"} for name in
             ("id", "title", "date", "field", "left", "match", "right")})}})

@@ -428,9 +428,10 @@ def _filters_of(args: MultiDict[str, str]) -> SearchParams:
 @conditional
 def kwic_api() -> Response:
     """Keyword in context as JSON (the page's parameters: q, width, order, the filters)."""
-    params, lines, total, order, width = research_kwic(request.args)
+    params, lines, total, order, width, note = research_kwic(request.args)
     return jsonify({"request": _echo(params), "order": order, "width": width,
-                    "items": total, "lines": [line.to_dict() for line in lines]})
+                    "items": total, "lines": [line.to_dict() for line in lines],
+                    "note": note or None})
 
 
 @bp.get("/api/explain")

@@ -262,7 +262,8 @@ class KwicRow:
     date: str
 
 
-def _kwic(args: MultiDict[str, str]) -> tuple[SearchParams, list[KwicLine], int, str, int]:
+def _kwic(args: MultiDict[str, str]) -> tuple[SearchParams, list[KwicLine], int, str, int,
+                                              str]:
     params = SearchParams.from_args(args)
     search_request = parse_request(params.raw())
     width = args.get("width", "").strip()
@@ -272,8 +273,8 @@ def _kwic(args: MultiDict[str, str]) -> tuple[SearchParams, list[KwicLine], int,
         raise InputError(f"width must be a whole number of words from 1 to {MAX_WIDTH}",
                          "width") from None
     order = _choice(args, "order", tuple(o for o, _ in ORDERS), "item")
-    lines, total = kwic(get_engine(), search_request, width=width_value, order=order)
-    return params, lines, total, order, width_value
+    found = kwic(get_engine(), search_request, width=width_value, order=order)
+    return params, found.lines, found.total, order, width_value, found.note
 
 
 @bp.get("/kwic")
@@ -285,9 +286,10 @@ def kwic_page() -> tuple[str, int] | str:
     order = request.args.get("order", "item")
     width = request.args.get("width", str(DEFAULT_WIDTH))
     params = SearchParams.from_args(request.args)
+    note = ""
     if params.q:
         try:
-            params, lines, total, order, width_value = _kwic(request.args)
+            params, lines, total, order, width_value, note = _kwic(request.args)
             width = str(width_value)
             rows = [KwicRow(line.left, line.match, line.right, line.field,
                             url_for("items.item", item_id=line.item_id), line.title,
@@ -302,7 +304,7 @@ def kwic_page() -> tuple[str, int] | str:
         pairs.append(("order", value))
         return url_for("research.kwic_page") + "?" + urlencode(pairs)
 
-    page = render_template("research/kwic.html", params=params, rows=rows, total=total,
+    page = render_template("research/kwic.html", params=params, rows=rows, total=total, note=note,
                            order=order, width=width, error=error, invalid=param,
                            orders=[(value, label, sorted_by(value)) for value, label in ORDERS],
                            csv_href=csv_href, search_href=params.url(url_for("search.index")),
@@ -327,7 +329,7 @@ def _kwic_checked() -> None:
 def kwic_csv() -> Response:
     """The keyword-in-context lines as CSV, in the page's order."""
     _kwic_checked()
-    _, lines, _, _, _ = _kwic(request.args)
+    _, lines, _, _, _, _ = _kwic(request.args)
     rows = ([line.item_id, line.date.isoformat(), line.field, line.left, line.match,
              line.right, line.title] for line in lines)
     return csv_response("keyword in context", [name for name, _, _ in KWIC_COLUMNS], rows,
