@@ -25,6 +25,9 @@ from search.query.request import SearchRequest
 
 DENSE_SHARE = 20  # date order by walking the cached order when >= 1/20 of items match
 SPARE = 10  # extra hits fetched from Whoosh so that a tie across the page edge orders right
+# Past this many matches for each place on the page, the bonus of words standing
+# together is checked only where it can matter (`_best_with_bonus`).
+PRUNE_FROM = 4
 
 Ranked = list[tuple[int, float | None]]
 
@@ -87,16 +90,65 @@ def top_scored(evaluator: Evaluator, parsed: wq.Query, docs: np.ndarray, columns
     as Whoosh would."""
     if not (evaluator.scorable(parsed) and isinstance(evaluator.searcher.weighting, BM25F)):
         return None
-    inside = np.zeros(columns.doc_count_all, bool)
-    inside[docs] = True
-    scores = evaluator.scores(parsed, inside)[docs]
-    if len(docs) > wanted:
-        # Everything tied with the last place, so ties order by date.
-        cut = np.partition(scores, len(scores) - wanted)[len(scores) - wanted]
-        keep = scores >= cut
-        docs, scores = docs[keep], scores[keep]
+    bound = _bonus_bound(parsed)
+    if bound is not None and len(docs) > PRUNE_FROM * wanted:
+        docs, scores = _best_with_bonus(evaluator, parsed, bound, docs, wanted)
+    else:
+        scores = evaluator.scores_of(parsed, docs)
+        if len(docs) > wanted:
+            # Everything tied with the last place, so ties order by date.
+            cut = np.partition(scores, len(scores) - wanted)[len(scores) - wanted]
+            keep = scores >= cut
+            docs, scores = docs[keep], scores[keep]
     order = best_first(docs, scores, columns)
     return list(zip(docs[order].tolist(), scores[order].tolist()))
+
+
+def _bonus_bound(parsed: wq.Query) -> wq.Query | None:
+    """For words with a bonus where they stand together (`a ANDMAYBE phrases`, see
+    `query.expansion.add_proximity`): a query whose score is at least the bonus of every
+    document. A phrase scores the sum of its words' scores where it matches, so the
+    words' scores wherever they are all in its field bound it; phrases of the same words
+    in the same field (near, and next to each other) are bounded together, by the sum of
+    their boosts, a little more for rounding."""
+    if not isinstance(parsed, wq.AndMaybe):
+        return None
+    phrases = list(parsed.b.subqueries) if type(parsed.b) is wq.Or else [parsed.b]
+    if not phrases or not all(type(p) is wq.Phrase and p.words for p in phrases):
+        return None
+    boosts: dict[tuple[str, tuple[str, ...]], float] = {}
+    for phrase in phrases:
+        key = (phrase.fieldname, tuple(phrase.words))
+        boosts[key] = boosts.get(key, 0.0) + phrase.boost
+    return wq.Or([wq.And([wq.Term(field, w) for w in words], boost=boost * (1 + 1e-9))
+                  for (field, words), boost in boosts.items()])
+
+
+def _best_with_bonus(evaluator: Evaluator, parsed: wq.AndMaybe, bound: wq.Query,
+                     docs: np.ndarray, wanted: int) -> tuple[np.ndarray, np.ndarray]:
+    """The documents whose exact score reaches the `wanted`-th best, and those scores,
+    with the phrases checked only where they can matter.
+
+    Every document gets its words' score (`a`) and a bound on its bonus; the bonus
+    itself (the phrases, positions compared) is worked out for the documents whose
+    bound reaches the `wanted`-th best exact score found so far, until no other can.
+    The answer is the one scoring every document would give."""
+    base = evaluator.scores_of(parsed.a, docs)
+    best_possible = base + evaluator.scores_of(bound, docs)
+    exact = np.full(len(docs), -np.inf)
+    done = np.zeros(len(docs), bool)
+    cut = np.partition(best_possible, len(docs) - wanted)[len(docs) - wanted]
+    while True:
+        todo = np.flatnonzero(~done & (best_possible >= cut))
+        if not len(todo):
+            break
+        exact[todo] = base[todo] + evaluator.scores_of(parsed.b, docs[todo])
+        done[todo] = True
+        known = exact[done]
+        cut = np.partition(known, len(known) - wanted)[len(known) - wanted] \
+            if len(known) >= wanted else -np.inf
+    keep = done & (exact >= cut)
+    return docs[keep], exact[keep]
 
 
 def _by_relevance(matches: Matches, wanted: int) -> Ranked:

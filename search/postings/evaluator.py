@@ -46,6 +46,8 @@ from search.postings.termcache import LENGTH_OF_BYTE, TermCache
 
 POSITION_BITS = 32  # (document << 32) | position: one sortable key per occurrence
 MAX_SLOP = 2**31  # a wider slop would reach into the next document's keys
+LENGTHS = np.array(LENGTH_OF_BYTE, np.float64)
+FEW = 16  # candidates this many times fewer than a term's postings are looked up one by one  # a length byte's length, as Whoosh reads it
 
 Postings = tuple[np.ndarray, np.ndarray]  # global document numbers (ascending), weights
 
@@ -62,9 +64,13 @@ class Evaluator:
         self.size = searcher.doc_count_all()
         self._live_mask: np.ndarray | None = None
         self._leaves: list[tuple[Any, int, arrays.SegmentArrays | None]] | None = None
-        self._masks: dict[wq.Query, np.ndarray] = {}
+        self._masks: dict[object, np.ndarray] = {}
         self._read: dict[tuple[str, bytes], Postings] = {}
-        self._keys: dict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = {}
+        self._keys: dict[tuple[str, bytes, int], np.ndarray] = {}
+        self._values: dict[tuple[str, bytes], Postings] = {}
+        # The documents being scored, and where each document number is among them.
+        self._docs = np.zeros(0, np.int64)
+        self._slot = np.zeros(0, np.int64)
 
     # -- posting lists -------------------------------------------------------------
 
@@ -131,26 +137,61 @@ class Evaluator:
         self.meter.read(len(found[0]))
         return found
 
-    def _occurrences(self, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
-        """Sorted (document << 32 | position) keys of every occurrence of a term,
-        and the document of each."""
-        key = (field, btext)
-        found = self._keys.get(key)
-        if found is not None:
-            return found
-        docs_parts, pos_parts = [], []
+    def _occurrences(self, field: str, btext: bytes,
+                     candidates: np.ndarray) -> np.ndarray:
+        """Sorted (document << 32 | position) keys of the occurrences of a term in the
+        documents of `candidates` (a mask): only their positions are read, so a phrase
+        checked in twenty documents reads twenty documents' positions."""
+        parts = []
+        wanted: np.ndarray | None = None
         for reader, offset, mapped in self.leaves():
             if mapped is not None:
                 ids, counts, positions = mapped.positions_of(field, btext)
-                docs_parts.append(np.repeat(ids.astype(np.int64) + offset, counts))
-                pos_parts.append(positions.astype(np.int64))
+                if not len(ids):
+                    continue
+                if wanted is None:
+                    wanted = np.flatnonzero(candidates)
+                if len(wanted) * FEW < len(ids):
+                    # Few candidates: look each one up in the posting list.
+                    local = wanted[(wanted >= offset) & (wanted < offset + mapped.docs)]
+                    local = (local - offset).astype(ids.dtype)
+                    at = np.searchsorted(ids, local)
+                    at = at[at < len(ids)]  # (local is ascending: those past the end last)
+                    chosen = at[ids[at] == local[:len(at)]]
+                    docs = None
+                else:
+                    docs = ids.astype(np.int64) + offset
+                    chosen = np.flatnonzero(candidates[docs])
+                if not len(chosen):
+                    continue
+                if docs is None:
+                    docs = np.zeros(len(ids), np.int64)
+                    docs[chosen] = ids[chosen].astype(np.int64) + offset
+                if len(chosen) == len(ids):  # every posting: every position, in order
+                    keys = (np.repeat(docs, counts) << POSITION_BITS) | positions
+                else:
+                    starts = self._starts(field, btext, offset, counts)
+                    sizes = counts[chosen].astype(np.int64)
+                    ends = np.cumsum(sizes)
+                    # Position i of the chosen postings is at starts[posting] + (i - its
+                    # first place among them).
+                    at = np.repeat(starts[chosen] - (ends - sizes), sizes) + np.arange(ends[-1])
+                    keys = (np.repeat(docs[chosen], sizes) << POSITION_BITS) | positions[at]
+                parts.append(keys.astype(np.int64, copy=False))
             elif (field, btext) in reader:
                 docs, positions = _whoosh_positions(reader, field, btext, offset)
-                docs_parts.append(docs)
-                pos_parts.append(positions)
-        docs = np.concatenate(docs_parts) if docs_parts else np.zeros(0, np.int64)
-        positions = np.concatenate(pos_parts) if pos_parts else np.zeros(0, np.int64)
-        found = self._keys[key] = ((docs << POSITION_BITS) | positions, docs)
+                keep = candidates[docs]
+                parts.append((docs[keep] << POSITION_BITS) | positions[keep])
+        return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
+    def _starts(self, field: str, btext: bytes, offset: int, counts: np.ndarray) -> np.ndarray:
+        """Where each posting's positions start among a term's positions in one segment."""
+        key = (field, btext, offset)
+        found = self._keys.get(key)
+        if found is None:
+            found = np.cumsum(counts, dtype=np.int64)
+            found -= counts
+            self._keys[key] = found
         return found
 
     def live_mask(self) -> np.ndarray:
@@ -173,9 +214,11 @@ class Evaluator:
 
     def mask(self, node: wq.Query) -> np.ndarray:
         """A boolean mask over document numbers: True where `node` matches (do not change it)."""
-        found = self._masks.get(node)  # equal queries match the same documents
+        # Equal queries match the same documents; so do terms whatever their boost.
+        key = ("term", node.fieldname, node.text) if type(node) is wq.Term else node
+        found = self._masks.get(key)
         if found is None:
-            found = self._masks[node] = self._match(node)
+            found = self._masks[key] = self._match(node)
         return found
 
     def _match(self, node: wq.Query) -> np.ndarray:
@@ -205,14 +248,13 @@ class Evaluator:
             return np.zeros(self.size, bool)
         candidates = self.live_mask().copy() if within is None else within.copy()
         for btext in btexts:
-            candidates &= self._mask_of(self.postings(field, btext)[0])
+            candidates &= self.mask(wq.Term(field, btext))
         if len(btexts) == 1 or not candidates.any():
             return candidates
         slop = min(int(node.slop), MAX_SLOP)
         ends = None
         for btext in btexts:
-            keys, docs = self._occurrences(field, btext)
-            keys = keys[candidates[docs]]
+            keys = self._occurrences(field, btext, candidates)
             self.meter.compare(len(keys))
             if ends is None:
                 ends = keys
@@ -235,6 +277,11 @@ class Evaluator:
         return result
 
     # -- scoring ----------------------------------------------------------------------
+    #
+    # Scores are computed in the space of the documents being scored (`docs`, the
+    # matched ones, ascending), not over every document number: a vector per term is
+    # as long as the set scored, so a rare word's 146 matches cost 146 floats, not
+    # 100,000. `_slot` maps a document number to its place in `docs` (-1: not there).
 
     def scorable(self, node: wq.Query) -> bool:
         """Whether `scores` reproduces Whoosh's ranking for this tree."""
@@ -246,11 +293,41 @@ class Evaluator:
     def scores(self, node: wq.Query, wanted: np.ndarray) -> np.ndarray:
         """BM25F scores of every document (0 outside `wanted`, a boolean mask of
         documents that all match `node`)."""
-        return self._score(node, wanted)[0]
+        docs = np.flatnonzero(wanted)
+        out = np.zeros(self.size)
+        out[docs] = self.scores_of(node, docs)
+        return out
+
+    def scores_of(self, node: wq.Query, docs: np.ndarray) -> np.ndarray:
+        """BM25F scores of `docs` (ascending document numbers that all match `node`), in
+        the order of `docs`."""
+        saved = self._docs, self._slot
+        self._docs = docs
+        slot = np.full(self.size, -1, np.int64)
+        slot[docs] = np.arange(len(docs))
+        self._slot = slot
+        try:
+            return self._score(node, np.ones(len(docs), bool))[0]
+        finally:
+            self._docs, self._slot = saved
+
+    def in_space(self, mask: np.ndarray) -> np.ndarray:
+        """A mask over every document number, read for the documents being scored."""
+        return mask[self._docs]
+
+    def from_space(self, wanted: np.ndarray) -> np.ndarray:
+        """A mask over every document number of the scored documents `wanted` holds."""
+        full = np.zeros(self.size, bool)
+        full[self._docs[wanted]] = True
+        return full
+
+    def zeros(self) -> tuple[np.ndarray, np.ndarray]:
+        """Empty (scores, mask) in the space being scored."""
+        return np.zeros(len(self._docs)), np.zeros(len(self._docs), bool)
 
     def _score(self, node: wq.Query, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(scores, mask) of the documents of `wanted` that match `node`; scores
-        are 0 outside the mask."""
+        """(scores, mask) of the scored documents of `wanted` (a mask in the space being
+        scored) that match `node`; scores are 0 outside the mask."""
         self.meter.check_time()
         operator = operator_for(node)
         assert operator is not None and operator.score is not None, node
@@ -261,8 +338,7 @@ class Evaluator:
 
     def _sum(self, parts: Iterator[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
         """The children's scores added in order, and the union of their masks. Every
-        score vector is made fresh for its caller, so the sums are done in place (at a
-        million items each vector is 8 MB)."""
+        score vector is made fresh for its caller, so the sums are done in place."""
         scores = mask = None
         for part, matched in parts:
             if scores is None or mask is None:
@@ -271,41 +347,53 @@ class Evaluator:
                 scores += part
                 mask |= matched
         if scores is None or mask is None:
-            return np.zeros(self.size), np.zeros(self.size, bool)
+            return self.zeros()
         return scores, mask
 
     def term_scores(self, node: wq.Term, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(scores, mask) of one term for the documents of `wanted`: Whoosh's BM25F."""
-        field = node.fieldname
-        scores, mask = np.zeros(self.size), np.zeros(self.size, bool)
-        ids, weights = self.postings(field, node.text)
-        keep = wanted[ids]
-        ids, weights = ids[keep], weights[keep]
+        """(scores, mask) of one term for the scored documents of `wanted`: Whoosh's BM25F."""
+        scores, mask = self.zeros()
+        ids, values = self._term_values(node.fieldname, node.text)
         if not len(ids):
             return scores, mask
+        at = self._slot[ids]
+        keep = at >= 0
+        at, values = at[keep], values[keep]
+        if not wanted.all():
+            inside = wanted[at]
+            at, values = at[inside], values[inside]
+        scores[at] = values * node.boost if node.boost != 1.0 else values
+        mask[at] = True
+        return scores, mask
+
+    def _term_values(self, field: str, text: str | bytes) -> Postings:
+        """(documents, unboosted BM25F score in each) of a term, worked out once per
+        request for all its postings (a query scores the same term several times: its
+        words, the bound on their bonus, the phrases)."""
+        key = (field, text if isinstance(text, bytes) else text.encode("utf-8"))
+        found = self._values.get(key)
+        if found is not None:
+            return found
+        ids, weights = self.postings(field, text)
+        if not len(ids):
+            found = self._values[key] = (ids, np.zeros(0))
+            return found
         searcher = self.searcher
-        btext = searcher.schema[field].to_bytes(node.text)
+        btext = searcher.schema[field].to_bytes(text)
         # What BM25FScorer.__init__ takes, without its setup(): that reads every
         # segment's term info for a block-quality bound this path never uses.
         weighting = searcher.weighting
         idf = searcher.idf(field, btext)  # cached per searcher
         avgfl = searcher.avg_field_length(field) or 1
         big_b, k1 = bm25_field_b(weighting, field), weighting.K1
-        boost = node.boost
-        # Whoosh's bm25(): idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))).
-        # The score depends only on (frequency, encoded length): a table of those,
-        # each entry the same Python float expression Whoosh evaluates.
-        part = [k1 * ((1 - big_b) + big_b * fl / avgfl) for fl in LENGTH_OF_BYTE]
-        distinct, slot = np.unique(weights, return_inverse=True)
-        table = []
-        for tf in distinct.tolist():
-            for length_part in part:
-                value = idf * ((tf * (k1 + 1)) / (tf + length_part))
-                table.append(value * boost if boost != 1.0 else value)
-        lengths = np.frombuffer(self.cache.lengths(searcher, field), np.uint8)
-        scores[ids] = np.array(table)[slot.reshape(-1) * 256 + lengths[ids]]
-        mask[ids] = True
-        return scores, mask
+        # Whoosh's bm25(): idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))),
+        # as vectors: the same operations in the same order on doubles, so the same
+        # values; the boost multiplies them afterwards, as Whoosh's scorer does.
+        fl = LENGTHS[np.frombuffer(self.cache.lengths(searcher, field), np.uint8)[ids]]
+        tf = weights.astype(np.float64)
+        values = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - big_b) + big_b * fl / avgfl)))
+        found = self._values[key] = (ids, values)
+        return found
 
 
 def _whoosh_positions(reader: Any, field: str, btext: bytes,

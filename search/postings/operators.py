@@ -103,12 +103,15 @@ def _score_phrase(ev: Evaluator, node: wq.Phrase, wanted: np.ndarray) -> Scored:
     # Whoosh scores a phrase match (SpanNear2) as the sum of its words' scores.
     words = wq.And([wq.Term(node.fieldname, word) for word in node.words])
     known = ev._masks.get(node)
-    inside = wanted & known if known is not None else ev._phrase(node, wanted)
+    if known is not None:
+        inside = wanted & ev.in_space(known)
+    else:  # only where the scored documents could hold it
+        inside = ev.in_space(ev._phrase(node, ev.from_space(wanted)))
     return ev._score(words, inside)
 
 
 def _score_and(ev: Evaluator, node: wq.And, wanted: np.ndarray) -> Scored:
-    mask = wanted & ev.mask(node)
+    mask = wanted & ev.in_space(ev.mask(node))
     return ev._sum(ev._score(child, mask) for child in node.subqueries)[0], mask
 
 
