@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from search.analysis import analyze, british, news_analyzer, read_variants
+from corpus.variants import british, read_variants
+from search.analysis import analyze, news_analyzer
 from search.synonyms import SynonymTable, read_synonyms
 
 TWINS = [
