@@ -68,9 +68,9 @@ def _word(token: str) -> str:
 def words_key(text: str) -> list[str]:
     """The words of `text` as items are compared: folded, joined, respelt, variants to
     their canonical word ('Co-operators' -> 'cooperative', 'Viet Nam' -> 'vietnam')."""
-    joins = read_variants().joins
-    found = [_word(token) for token in _WORD.findall(fold(text).lower())]
-    if not joins:
+    found = list(map(_word, _WORD.findall(fold(text).lower())))
+    joins, firsts = _joins()
+    if firsts.isdisjoint(found):  # the usual case, and a quick one
         return found
     joined: list[str] = []
     for word in found:
@@ -81,6 +81,12 @@ def words_key(text: str) -> list[str]:
     return joined
 
 
+@lru_cache(maxsize=1)
+def _joins() -> tuple[dict[tuple[str, str], str], frozenset[str]]:
+    joins = read_variants().joins
+    return joins, frozenset(first for first, _ in joins)
+
+
 def kind_key(kind: str) -> str:
     """The key under which near-duplicate kinds are one kind ('' for no kind)."""
     return " ".join(words_key(kind))
@@ -88,8 +94,11 @@ def kind_key(kind: str) -> str:
 
 def title_key(title: str) -> str:
     """The key under which near-duplicate titles of one day are one item."""
+    found = words_key(title)
     ignored = read_title_words()
-    return " ".join(word for word in words_key(title) if word not in ignored)
+    if ignored.isdisjoint(found):
+        return " ".join(found)
+    return " ".join(word for word in found if word not in ignored)
 
 
 def is_derived(article: Article) -> bool:

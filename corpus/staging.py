@@ -2,10 +2,10 @@
 item (`sameitem`) and hand the records out again in reading order, in bounded memory.
 
 Whether a record has a copy is known only once everything is read, and a
-copy may lie gigabytes after the first: so each record is appended to an
-unnamed temporary file (pickled), and three integers per record go into a
-temporary SQLite table: its place in the file, a hash of its date and title
-key, a hash of its id. Once reading ends, SQLite finds the hashes that occur
+copy may lie gigabytes after the first: so the records are appended to an
+unnamed temporary file (pickled, BLOCK at a time), and three integers per
+record go into a temporary SQLite table: its number, a hash of its date and
+title key, a hash of its id. Once reading ends, SQLite finds the hashes that occur
 more than once (the only records that can have copies); those groups are
 loaded one at a time, resolved, and the merged records written aside. Handing
 out is one sequential pass over the file beside the (ordered) plan of merges.
@@ -29,13 +29,15 @@ import sqlite3
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, Any
 
 from corpus.model import Article, Problem
 from corpus.sameitem import Member, Outcome, kind_forms, resolve, title_key
 
 BATCH = 10_000
+BLOCK = 512  # records pickled together: one load per block, not per record
 CACHE_KIB = 16 * 1024
+FIELDS = tuple(spec.name for spec in dataclasses.fields(Article))
 
 
 class Stage:
@@ -57,10 +59,13 @@ class Stage:
         for pragma in ("journal_mode = OFF", "synchronous = OFF", f"cache_size = -{CACHE_KIB}",
                        "temp_store = FILE"):
             self._db.execute(f"PRAGMA {pragma}")
-        self._db.execute("CREATE TABLE keys (seq INTEGER PRIMARY KEY, pos INTEGER, g INTEGER, "
-                         "i INTEGER)")
+        self._db.execute("CREATE TABLE keys (seq INTEGER PRIMARY KEY, g INTEGER, i INTEGER)")
         self._db.execute("CREATE TABLE plan (seq INTEGER PRIMARY KEY, pos INTEGER)")
-        self._batch: list[tuple[int, int, int, int]] = []
+        self._batch: list[tuple[int, int, int]] = []
+        self._block: list[tuple[object, ...]] = []
+        self._blocks: list[int] = []  # where each block of records starts in the file
+        self._names: list[str] = []   # the inputs read, each once
+        self._last_name: str | None = None
         self._kinds: Counter[str] = Counter()
         self._forms: dict[str, str] = {}
         self.count = 0
@@ -75,20 +80,28 @@ class Stage:
 
     def add(self, article: Article, name: str) -> None:
         """Stage one record, read from the input named `name`."""
-        position = self._records.tell()
-        pickle.dump((article, name), self._records, protocol=pickle.HIGHEST_PROTOCOL)
+        if name != self._last_name:
+            self._names.append(name)
+            self._last_name = name
+        self._block.append((len(self._names) - 1, *[getattr(article, f) for f in FIELDS]))
         # Python's hash is fixed within a process, which is all a stage lives for;
         # a collision only makes a group to check, never a merge (resolve checks keys).
-        self._batch.append((self.count, position,
-                            hash((article.date.toordinal(), title_key(article.title))),
-                            hash(article.id)))
+        self._batch.append((self.count, hash((article.date.toordinal(),
+                                              title_key(article.title))), hash(article.id)))
         self._kinds[article.kind] += 1
         self.count += 1
+        if len(self._block) >= BLOCK:
+            self._write_block()
         if len(self._batch) >= BATCH:
             self._flush()
 
+    def _write_block(self) -> None:
+        self._blocks.append(self._records.tell())
+        pickle.dump(self._block, self._records, protocol=pickle.HIGHEST_PROTOCOL)
+        self._block = []
+
     def _flush(self) -> None:
-        self._db.executemany("INSERT INTO keys VALUES (?, ?, ?, ?)", self._batch)
+        self._db.executemany("INSERT INTO keys VALUES (?, ?, ?)", self._batch)
         self._batch = []
 
     # -- merging ---------------------------------------------------------------------------
@@ -96,6 +109,8 @@ class Stage:
     def finish(self) -> list[Problem]:
         """Merge the copies of each item; return one problem (a note) per merge."""
         self._flush()
+        if self._block:
+            self._write_block()
         self._records.flush()
         self._forms = kind_forms(self._kinds.items())
         self.finished = True
@@ -111,20 +126,20 @@ class Stage:
         # Before reading keys: SQLite cannot index a table a statement is reading.
         db.execute("CREATE INDEX keys_i ON keys (i)")
         rows = db.execute(
-            "SELECT COALESCE(c.root, k.g), k.seq, k.pos FROM keys k "
+            "SELECT COALESCE(c.root, k.g), k.seq FROM keys k "
             "LEFT JOIN comp c ON c.g = k.g "
             "WHERE k.g IN (SELECT g FROM dg) OR k.g IN (SELECT g FROM comp) "
             "ORDER BY 1, k.seq")
-        group: list[tuple[int, int]] = []
+        group: list[int] = []
         group_key = None
         reader = _Reader(self._records)
         plan: list[tuple[int, int]] = []
-        for key, seq, position in rows:
+        for key, seq in rows:
             if key != group_key and group:
                 plan.extend(self._resolve(group, reader, problems))
                 group = []
             group_key = key
-            group.append((seq, position))
+            group.append(seq)
             if len(plan) >= BATCH:
                 self._plan(plan)
                 plan = []
@@ -162,11 +177,16 @@ class Stage:
         db.executemany("INSERT OR REPLACE INTO comp VALUES (?, ?)",
                        [(g, root(g)) for g in parent])
 
-    def _resolve(self, group: list[tuple[int, int]], reader: _Reader,
+    def _record(self, seq: int, reader: _Reader) -> tuple[Article, str]:
+        block = reader.load(self._blocks[seq // BLOCK])
+        values = block[seq % BLOCK]
+        return Article(*values[1:]), self._names[values[0]]
+
+    def _resolve(self, group: list[int], reader: _Reader,
                  problems: list[Problem]) -> list[tuple[int, int]]:
         members: list[Member] = []
-        for seq, position in group:
-            article, name = reader.load(position)
+        for seq in group:
+            article, name = self._record(seq, reader)
             members.append((seq, article, name))
         outcomes = resolve(members, self._taken)
         plan = []
@@ -198,9 +218,9 @@ class Stage:
                                   f"as id {kept.id}", "kept apart"))
 
     def _taken(self, candidate: str) -> bool:
-        rows = self._db.execute("SELECT pos FROM keys WHERE i = ?", (hash(candidate),))
+        rows = self._db.execute("SELECT seq FROM keys WHERE i = ?", (hash(candidate),))
         reader = _Reader(self._records)
-        return any(reader.load(position)[0].id == candidate for (position,) in rows.fetchall())
+        return any(self._record(seq, reader)[0].id == candidate for (seq,) in rows.fetchall())
 
     def _plan(self, plan: list[tuple[int, int]]) -> None:
         self._db.executemany("INSERT INTO plan VALUES (?, ?)", plan)
@@ -221,17 +241,21 @@ class Stage:
         steps = iter(plan)
         step = next(steps, None)
         forms = self._forms
-        for seq in range(self.count):
-            article, _ = records.next()
-            if step is not None and step[0] == seq:
-                position = step[1]
-                step = next(steps, None)
-                if position < 0:
-                    continue
-                article = merged.load(position)
-            if forms and article.kind in forms:
-                article = dataclasses.replace(article, kind=forms[article.kind])
-            yield article
+        seq = 0
+        for _ in self._blocks:
+            for values in records.next():
+                article = Article(*values[1:])
+                if step is not None and step[0] == seq:
+                    position = step[1]
+                    step = next(steps, None)
+                    if position < 0:
+                        seq += 1
+                        continue
+                    article = merged.load(position)
+                seq += 1
+                if forms and article.kind in forms:
+                    article = dataclasses.replace(article, kind=forms[article.kind])
+                yield article
 
     def close(self) -> None:
         self._records.close()
@@ -259,10 +283,10 @@ class _Reader:
         self._fd = file.fileno()
         self._stream = io.BufferedReader(_PositionalFile(self._fd), buffer_size=1 << 20)
 
-    def next(self) -> tuple[Article, str]:
-        return pickle.load(self._stream)  # type: ignore[no-any-return]
+    def next(self) -> Any:
+        return pickle.load(self._stream)
 
-    def load(self, position: int):  # type: ignore[no-untyped-def]
+    def load(self, position: int) -> Any:
         self._stream.seek(position)
         return pickle.load(self._stream)
 
