@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import itertools
 import json
 import os
 import resource
@@ -48,7 +47,6 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from corpus import read_sources  # noqa: E402
-from corpus.decoding import MAX_FILE_BYTES  # noqa: E402
 from search import build_index, parse_request  # noqa: E402
 from search.engine import Engine  # noqa: E402
 from search.request import InputError  # noqa: E402
@@ -95,31 +93,12 @@ def ms(seconds: float) -> str:
 # -- building ------------------------------------------------------------------------
 
 
-def readable_parts(corpus: Path, lines_per_part: int = 200_000) -> list[Path]:
-    """The corpus as files news-search reads (one file is read whole, so files over
-    `MAX_FILE_BYTES` are refused): itself, or parts of it written beside it."""
-    if corpus.stat().st_size <= MAX_FILE_BYTES:
-        return [corpus]
-    parts: list[Path] = []
-    with corpus.open(encoding="utf-8") as source:
-        while True:
-            lines = list(itertools.islice(source, lines_per_part))
-            if not lines:
-                break
-            part = corpus.with_name(f"{corpus.stem}.part-{len(parts) + 1:02d}.jsonl")
-            if not part.exists() or part.stat().st_size != sum(map(len, lines)):
-                part.write_text("".join(lines), encoding="utf-8")
-            parts.append(part)
-    return parts
-
-
 def build_both(corpus: Path, items: int, reuse: bool) -> tuple[Path, Path, dict[str, float]]:
     index_dir, database = OUT / f"index-{items}", OUT / f"fts5-{items}.sqlite"
-    parts = readable_parts(corpus)
     started = time.perf_counter()
-    result = read_sources(parts)
+    result = read_sources([corpus])  # read whole: the 512 MiB per-file limit is gone
     read_seconds = time.perf_counter() - started
-    print(f"read {len(result.articles):,} items from {len(parts)} file(s) in {read_seconds:.1f} s "
+    print(f"read {len(result.articles):,} items in {read_seconds:.1f} s "
           f"({len(result.problems)} problems)", flush=True)
     figures = {"read_seconds": read_seconds}
     if reuse and (index_dir / "CURRENT").exists():

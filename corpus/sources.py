@@ -56,6 +56,7 @@ class ReadResult:
     kept_apart: int = 0       # items of one date and title kept apart by their kinds
     merged_pairs: list[tuple[Article, Article]] = field(default_factory=list)  # (kept, copy)
     problem_counts: Counter[str] = field(default_factory=Counter)  # kind -> how many
+    lost_reasons: Counter[str] = field(default_factory=Counter)  # why items were skipped
     strict_failure_count: int = 0
 
     def add_problem(self, problem: Problem) -> None:
@@ -64,6 +65,8 @@ class ReadResult:
         self.problem_counts[kind] += 1
         if problem.fatal_in_strict:
             self.strict_failure_count += 1
+        if problem.lost_item:
+            self.lost_reasons[problem.message.split(":")[-1].split(";")[0].strip()[:60]] += 1
         if self.problem_counts[kind] <= MAX_KEPT_PER_KIND:
             self.problems.append(problem)
 
@@ -117,28 +120,39 @@ def read_sources(sources: Iterable[Path | str],
 
 
 def _read_one(source: Source, result: ReadResult, stage: Stage) -> None:
-    read = READERS[source.extension].read
+    """Read one input into the stage. What goes wrong in reading it is reported and ends
+    that input only; what goes wrong in staging (a full disk) is raised."""
+    entries = READERS[source.extension].read(source)
     try:
-        for entry in read(source):
+        while True:
+            try:
+                entry = next(entries)
+            except StopIteration:
+                break
+            except UnreadableFile as error:
+                result.add_problem(Problem(source.name, None, str(error)))
+                break
+            except DAMAGED as error:
+                where = f" after line {source.line}" if source.line else ""
+                reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
+                result.add_problem(Problem(source.name, None, f"cannot read on{where}: {reason} "
+                                           "(a damaged or cut-off file?); the items before it "
+                                           "are kept"))
+                break
+            except Exception as error:  # noqa: BLE001 - one input's failure must not lose others
+                result.add_problem(Problem(
+                    source.name, source.line or None, f"the reader stopped here: "
+                    f"{type(error).__name__}: {error} (a bug in news-search: please report it "
+                    "with this file); the items before it are kept"))
+                break
             if isinstance(entry, Problem):
                 result.add_problem(entry)
                 result.items_read += entry.lost_item
                 continue
             result.items_read += 1
             stage.add(entry, source.name)
-    except UnreadableFile as error:
-        result.add_problem(Problem(source.name, None, str(error)))
-    except DAMAGED as error:
-        where = f" after line {source.line}" if source.line else ""
-        reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
-        result.add_problem(Problem(source.name, None, f"cannot read on{where}: {reason} (a "
-                                   "damaged or cut-off file?); the items before it are kept"))
-    except Exception as error:  # noqa: BLE001 - one input's failure must not lose the others
-        result.add_problem(Problem(source.name, source.line or None, "the reader stopped here: "
-                                   f"{type(error).__name__}: {error} (a bug in news-search: "
-                                   "please report it with this file); the items before it are "
-                                   "kept"))
     finally:
+        entries.close()  # type: ignore[attr-defined]
         for problem in source.problems:
             result.add_problem(problem)
         source.close()
