@@ -25,7 +25,7 @@ from __future__ import annotations
 import codecs
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from corpus.model import Problem
@@ -59,9 +59,12 @@ class TextLines:
         self._first_nul: int | None = None
 
     def __iter__(self) -> Iterator[tuple[int, str]]:
-        head = _read_head(self._stream)
+        head, error = _read_head(self._stream)
+        if error is not None and not head:
+            raise error
         encoding = self._choose_encoding(head)
-        buffered = io.BufferedReader(_Prefixed(head, self._stream), buffer_size=1 << 20)
+        buffered = io.BufferedReader(_Prefixed(head, self._stream, error),
+                                     buffer_size=1 << 20)
         if encoding.startswith("utf-16"):
             lines = self._utf16_lines(buffered, encoding)
         else:
@@ -177,16 +180,22 @@ class TextLines:
             self._nul_lines = 0
 
 
-def _read_head(stream: BinaryIO) -> bytes:
+def _read_head(stream: BinaryIO) -> tuple[bytes, Exception | None]:
+    """The first SNIFF_BYTES, and the error that cut them short, if any (a damaged or
+    cut-off compressed file): the lines before it are still read."""
     chunks = []
     size = 0
-    while size < SNIFF_BYTES:
-        chunk = stream.read(SNIFF_BYTES - size)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-    return b"".join(chunks)
+    read = _partial_reader(stream)
+    try:
+        while size < SNIFF_BYTES:
+            chunk = read(SNIFF_BYTES - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except Exception as error:  # noqa: BLE001 - raised again once the head is read
+        return b"".join(chunks), error
+    return b"".join(chunks), None
 
 
 def _skip_line(buffered: io.BufferedReader) -> int:
@@ -202,9 +211,11 @@ def _skip_line(buffered: io.BufferedReader) -> int:
 class _Prefixed(io.RawIOBase):
     """The sniffed head, then the rest of the stream, as one raw stream."""
 
-    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+    def __init__(self, head: bytes, rest: BinaryIO, error: Exception | None = None) -> None:
         self._head = memoryview(head)
         self._rest = rest
+        self._error = error  # raised when the head is used up
+        self._read = _partial_reader(rest)
 
     def readable(self) -> bool:
         return True
@@ -215,9 +226,17 @@ class _Prefixed(io.RawIOBase):
             buffer[:count] = self._head[:count]
             self._head = self._head[count:]
             return count
-        data = self._rest.read(len(buffer))
+        if self._error is not None:
+            raise self._error
+        data = self._read(len(buffer))
         buffer[:len(data)] = data
         return len(data)
+
+
+def _partial_reader(stream: BinaryIO) -> Callable[[int], bytes]:
+    """`read1` where the stream has it: a decompressing stream that fails at a cut-off end
+    then loses only its last piece, not a whole buffer of good lines before it."""
+    return getattr(stream, "read1", stream.read)
 
 
 def _utf16_without_mark(data: bytes) -> str | None:

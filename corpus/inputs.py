@@ -144,8 +144,11 @@ class _Layers(io.RawIOBase):
     def read(self, size: int = -1) -> bytes:
         return self._streams[-1].read(size)
 
+    def read1(self, size: int = -1) -> bytes:
+        return self._streams[-1].read1(size)  # type: ignore[attr-defined]
+
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self._streams[-1].read(len(buffer))
+        data = self._streams[-1].read1(len(buffer))  # type: ignore[attr-defined]
         buffer[:len(data)] = data
         return len(data)
 
@@ -268,6 +271,7 @@ def _zip_sources(name: str, opener: Callable[[], BinaryIO], report: Report,
         report(Problem(name, None, f"a zip nested more than {MAX_ZIP_DEPTH} deep; "
                                 "not read"))
         return
+    stream = None
     try:
         stream = opener()
         if spool:  # a compressed zip (.zip.gz): zipfile must seek, so copy it aside
@@ -278,6 +282,8 @@ def _zip_sources(name: str, opener: Callable[[], BinaryIO], report: Report,
             stream = spooled  # type: ignore[assignment]
         archive = zipfile.ZipFile(stream)
     except DAMAGED as error:
+        if stream is not None:
+            stream.close()
         report(Problem(name, None, f"not a readable zip archive ({error}); not read"))
         return
     with stream, archive:

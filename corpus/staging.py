@@ -233,6 +233,9 @@ class Stage:
     def __iter__(self) -> Iterator[Article]:
         if not self.finished:
             raise RuntimeError("Stage.finish() must come before reading the records back")
+        if self._records.closed:
+            raise RuntimeError("the staged records are gone: read them inside the "
+                               "stream_sources() block (or use read_sources for a list)")
         self._merged.flush()
         records = _Reader(self._records)
         merged = _Reader(self._merged)
