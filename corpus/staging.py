@@ -36,6 +36,7 @@ from corpus.sameitem import Member, Outcome, kind_forms, resolve, title_key
 
 BATCH = 10_000
 BLOCK = 512  # records pickled together: one load per block, not per record
+CACHED_BLOCKS = 16  # blocks kept while merging (copies tend to lie in step)
 CACHE_KIB = 16 * 1024
 FIELDS = tuple(spec.name for spec in dataclasses.fields(Article))
 
@@ -65,6 +66,7 @@ class Stage:
         self._block: list[tuple[object, ...]] = []
         self._blocks: list[int] = []  # where each block of records starts in the file
         self._names: list[str] = []   # the inputs read, each once
+        self._cache: dict[int, list[tuple[object, ...]]] = {}  # blocks loaded to merge
         self._last_name: str | None = None
         self._kinds: Counter[str] = Counter()
         self._forms: dict[str, str] = {}
@@ -125,11 +127,14 @@ class Stage:
         self._link_across_titles()
         # Before reading keys: SQLite cannot index a table a statement is reading.
         db.execute("CREATE INDEX keys_i ON keys (i)")
+        # Groups in the order of their first record, so that the records loaded for one
+        # group lie near those of the next (see _record's cache of blocks).
         rows = db.execute(
-            "SELECT COALESCE(c.root, k.g), k.seq FROM keys k "
+            "SELECT root, seq FROM (SELECT COALESCE(c.root, k.g) AS root, k.seq AS seq, "
+            "MIN(k.seq) OVER (PARTITION BY COALESCE(c.root, k.g)) AS first FROM keys k "
             "LEFT JOIN comp c ON c.g = k.g "
-            "WHERE k.g IN (SELECT g FROM dg) OR k.g IN (SELECT g FROM comp) "
-            "ORDER BY 1, k.seq")
+            "WHERE k.g IN (SELECT g FROM dg) OR k.g IN (SELECT g FROM comp)) "
+            "ORDER BY first, seq")
         group: list[int] = []
         group_key = None
         reader = _Reader(self._records)
@@ -178,7 +183,13 @@ class Stage:
                        [(g, root(g)) for g in parent])
 
     def _record(self, seq: int, reader: _Reader) -> tuple[Article, str]:
-        block = reader.load(self._blocks[seq // BLOCK])
+        number = seq // BLOCK
+        block = self._cache.pop(number, None)
+        if block is None:
+            block = reader.load(self._blocks[number])
+            if len(self._cache) >= CACHED_BLOCKS:
+                del self._cache[next(iter(self._cache))]  # the least recently used
+        self._cache[number] = block
         values = block[seq % BLOCK]
         return Article(*values[1:]), self._names[values[0]]
 
@@ -239,9 +250,8 @@ class Stage:
         self._merged.flush()
         records = _Reader(self._records)
         merged = _Reader(self._merged)
-        plan = self._db.execute("SELECT seq, pos FROM plan ORDER BY seq").fetchall() \
-            if self.duplicates or self.near_duplicates or self.kept_apart else []
-        steps = iter(plan)
+        # A cursor of its own, read as the records go by: the plan is never all in memory.
+        steps = iter(self._db.cursor().execute("SELECT seq, pos FROM plan ORDER BY seq"))
         step = next(steps, None)
         forms = self._forms
         seq = 0
