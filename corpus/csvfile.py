@@ -6,14 +6,17 @@ is closed lines later by an unrelated quote) would swallow the rows after it;
 the row is reported and reading resumes on the line after it, so one bad
 quote costs one row, not every row that follows. Only the lines of the row
 being read are held (a runaway quote stops at the cell size limit), so a CSV
-file of any size is read in bounded memory.
+file of any size is read in bounded memory. `write_csv` writes what
+`read_csv` reads back (every field of `Article.to_dict`, `collection` and
+`date_end` among them).
 """
 
 from __future__ import annotations
 
 import csv
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import TextIO
 
 from corpus.inputs import Source
 from corpus.model import Article, Problem
@@ -114,3 +117,17 @@ def _bad_row(name: str, start: int, error: csv.Error, spanned: bool, last: int) 
         reason += " (a stray \" or a file cut short?)"
     reason += "; row skipped" + (", reading resumes on the next line" if spanned else "")
     return Problem(name, start, reason, lost_item=True)
+
+
+def write_csv(articles: Iterable[Article], out: TextIO) -> int:
+    """Write a header row and one row per article (the JSON Lines fields, in that order);
+    return how many rows were written. `out` should be opened with newline=""."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    count = 0
+    for article in articles:
+        record = article.to_dict()
+        if count == 0:
+            writer.writerow(record)
+        writer.writerow(record.values())
+        count += 1
+    return count

@@ -100,7 +100,8 @@ class TextLines:
             raise UnreadableFile(BINARY.format(why=why))
         return "utf-8"
 
-    def _utf8_lines(self, buffered: io.BufferedReader, skip_bom: bool) -> Iterator[tuple[int, str]]:
+    def _utf8_lines(self, buffered: io.BufferedIOBase,
+                    skip_bom: bool) -> Iterator[tuple[int, str]]:
         number = 0
         while True:
             raw = buffered.readline(MAX_LINE_BYTES + 1)
@@ -129,8 +130,10 @@ class TextLines:
                 number += 1
                 yield number, self._without_nul(number, piece)
 
-    def _utf16_lines(self, buffered: io.BufferedReader, encoding: str) -> Iterator[tuple[int, str]]:
-        text = io.TextIOWrapper(buffered, encoding=encoding, errors="strict", newline="")
+    def _utf16_lines(self, buffered: io.BufferedIOBase,
+                     encoding: str) -> Iterator[tuple[int, str]]:
+        text = io.TextIOWrapper(buffered, encoding=encoding, errors="strict",  # type: ignore[type-var]
+                                newline="")
         number = 0
         limit = MAX_LINE_BYTES // 2
         try:
@@ -198,7 +201,7 @@ def _read_head(stream: BinaryIO) -> tuple[bytes, Exception | None]:
     return b"".join(chunks), None
 
 
-def _skip_line(buffered: io.BufferedReader) -> int:
+def _skip_line(buffered: io.BufferedIOBase) -> int:
     """Read past the rest of an over-long line; return how many bytes it had."""
     skipped = 0
     while chunk := buffered.readline(1 << 20):

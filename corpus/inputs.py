@@ -40,9 +40,9 @@ from corpus.decoding import TextLines
 from corpus.model import Problem
 
 COMPRESSED: dict[str, Callable[[BinaryIO], BinaryIO]] = {
-    ".gz": lambda raw: gzip.GzipFile(fileobj=raw, mode="rb"),  # type: ignore[dict-item]
-    ".bz2": lambda raw: bz2.BZ2File(raw, mode="rb"),  # type: ignore[dict-item]
-    ".xz": lambda raw: lzma.LZMAFile(raw, mode="rb"),  # type: ignore[dict-item]
+    ".gz": lambda raw: gzip.GzipFile(fileobj=raw, mode="rb"),  # type: ignore[dict-item,return-value]
+    ".bz2": lambda raw: bz2.BZ2File(raw, mode="rb"),  # type: ignore[dict-item,return-value]
+    ".xz": lambda raw: lzma.LZMAFile(raw, mode="rb"),  # type: ignore[dict-item,return-value]  # noqa: SIM115
 }
 Report = Callable[[Problem], None]
 ARCHIVE = ".zip"
@@ -127,7 +127,7 @@ def _opener(open_raw: Callable[[], BinaryIO], layers: list[str]) -> Callable[[],
         streams = [stream]
         for suffix in layers:
             streams.append(COMPRESSED[suffix](streams[-1]))
-        return _Layers(streams)  # type: ignore[return-value]
+        return _Layers(streams)  # type: ignore[dict-item,return-value]
     return open_stream
 
 
@@ -299,7 +299,7 @@ def _zip_sources(name: str, opener: Callable[[], BinaryIO], report: Report,
                 continue
 
             def open_member(info: zipfile.ZipInfo = info) -> BinaryIO:
-                return archive.open(info)  # type: ignore[return-value]
+                return archive.open(info)  # type: ignore[dict-item,return-value]
             member_opener = _opener(open_member, layers)
             if extension == ARCHIVE:
                 yield from _zip_sources(member, member_opener, report, known, describe,

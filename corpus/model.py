@@ -87,7 +87,7 @@ class Article:
     url: str = ""
     source: str = ""
     collection: str = ""
-    date_end: date | None = None
+    date_end: dt.date | None = None
 
     @classmethod
     def create(cls, *, title: str, date: dt.date, kind: str = "", summary: str = "",

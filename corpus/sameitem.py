@@ -50,7 +50,7 @@ _POSSESSIVE = re.compile(rf"[{_APOSTROPHES}]s$")
 @lru_cache(maxsize=4)
 def read_title_words(path: Path = TITLE_WORDS_FILE) -> frozenset[str]:
     """The words of `path` that titles are compared without (see the file's comments)."""
-    found = set()
+    found: set[str] = set()
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0]
         found.update(word.strip(".").lower() for word in re.split(r"[,\s]+", line) if word)

@@ -164,7 +164,7 @@ def report_lines(result: ReadResult, per_kind: int = 5) -> list[str]:
     by_kind: dict[str, list[Problem]] = {}
     for problem in result.problems:
         by_kind.setdefault(problem_kind(problem), []).append(problem)
-    lines = []
+    lines: list[str] = []
     for kind, problems in by_kind.items():
         total = result.problem_counts[kind]
         if total <= per_kind:

@@ -191,7 +191,7 @@ class Stage:
                 del self._cache[next(iter(self._cache))]  # the least recently used
         self._cache[number] = block
         values = block[seq % BLOCK]
-        return Article(*values[1:]), self._names[values[0]]
+        return Article(*values[1:]), self._names[values[0]]  # type: ignore[index]
 
     def _resolve(self, group: list[int], reader: _Reader,
                  problems: list[Problem]) -> list[tuple[int, int]]:
@@ -240,6 +240,13 @@ class Stage:
 
     def __len__(self) -> int:
         return self.kept
+
+    def __contains__(self, item: object) -> bool:
+        """Whether an item with the id of `item` (an Article or an id) is staged."""
+        wanted = item.id if isinstance(item, Article) else item
+        if not isinstance(wanted, str):
+            return False
+        return self._taken(wanted)
 
     def __iter__(self) -> Iterator[Article]:
         if not self.finished:

@@ -36,10 +36,10 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import itertools
 import multiprocessing
 import os
 import signal
-import itertools
 from collections.abc import Callable, Collection, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -200,8 +200,9 @@ def _in_workers(storage: Any, stream: Iterator[Article], chunks: list[tuple[int,
                 signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
             theirs.close()
             workers[ours] = process
-            assigned[ours] = pending.pop()
-            ours.send((assigned[ours], _take(stream, *chunks[assigned[ours]])))
+            chunk = pending.pop()
+            assigned[ours] = chunk
+            ours.send((chunk, _take(stream, *chunks[chunk])))
         while any(segment is None for segment in segments):
             busy = [conn for conn in workers if assigned[conn] is not None]
             for ready in wait(busy, timeout=5.0):
@@ -228,10 +229,10 @@ def _handle(conn: Connection, process: Any, assigned: dict[Connection, int | Non
         tally.update(*message[1:])
     elif kind == "segment":
         segments[message[1]] = message[2]
-        assigned[conn] = pending.pop() if pending else None
+        chunk = pending.pop() if pending else None
+        assigned[conn] = chunk
         # None: no more work, the worker ends.
-        conn.send(None if assigned[conn] is None else
-                  (assigned[conn], _take(stream, *chunks[assigned[conn]])))
+        conn.send(None if chunk is None else (chunk, _take(stream, *chunks[chunk])))
     else:  # "error": the worker's exception, raised here as if it were ours
         raise message[1]
 

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from corpus import Article, make_id, read_sources
-from corpus import sameitem
+from corpus import Article, make_id, read_sources, sameitem
 from corpus.sameitem import kind_key, title_key
 from webui.cli import main
 
@@ -231,7 +230,7 @@ def test_records_are_compared_by_content_not_by_reading_order() -> None:
                          source="b.txt, item 4", summary="Longer text.")
     results = [sameitem.resolve([(0, x, "x"), (1, y, "y")], lambda _: False)
                for x, y in ((one, two), (two, one))]
-    assert [r[0].article for r in results][0] == [r[0].article for r in results][1]
+    assert results[0][0].article == results[1][0].article
     kept = results[0][0].article
     assert kept.id == min(one.id, two.id)
     assert (kept.kind, kept.summary) == ("Interview", "Longer text.")

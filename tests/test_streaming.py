@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tests_support import request
 
-from corpus import Article, Source, read_sources, stream_sources
-from corpus import decoding
+from corpus import Article, Source, decoding, read_sources, stream_sources
+from corpus.csvfile import write_csv
 from corpus.jsonl import read_jsonl, write_jsonl
 from search import build_index, open_engine
-from tests_support import request
 from webui.cli import main
 
 
@@ -157,6 +157,12 @@ def test_collection_and_end_date_round_trip_through_jsonl_and_csv(tmp_path: Path
     read = read_sources([table]).articles
     assert [(a.collection, a.date_end) for a in read] == [
         ("Projects on cooperatives", date(2019, 12, 31)), ("", None)]
+    written = tmp_path / "written.csv"
+    with written.open("w", encoding="utf-8", newline="") as out:
+        assert write_csv([original, read[1]], out) == 2
+    again = read_sources([written]).articles
+    assert [(a.id, a.title, a.date, a.collection, a.date_end) for a in again] == [
+        (a.id, a.title, a.date, a.collection, a.date_end) for a in [original, read[1]]]
 
 
 @pytest.mark.parametrize("end, says", [("2017-01-01", "before the date"),

@@ -20,6 +20,7 @@ import click
 from corpus import BUNDLED_CORPUS, ReadResult, report_lines, stream_sources
 from search import (
     BuildFailed,
+    BuildReport,
     IndexBusy,
     IndexMissing,
     Hit,
