@@ -40,6 +40,14 @@ BINARY = ("binary file ({why}), not text: give a .txt listing, .jsonl or .csv fi
           "saved as UTF-8")
 
 
+MARKED = {
+    "latin": ("not valid UTF-8{many}; read those lines as Windows-1252 (Latin-1): check "
+              "accented letters, or save the file as UTF-8"),
+    "nul": ("NUL bytes in the text{many}, removed: the file may be damaged (a crash while "
+            "writing, a bad export); check those records"),
+}
+
+
 class UnreadableFile(Exception):
     """The input cannot be read as text at all; the message says why and what to do."""
 
@@ -53,10 +61,7 @@ class TextLines:
         self.problems: list[Problem] = []
         self.line = 0  # the number of the last line handed out
         self._stream = stream
-        self._latin_lines = 0
-        self._first_latin: int | None = None
-        self._nul_lines = 0
-        self._first_nul: int | None = None
+        self._marks: dict[str, tuple[int, int]] = {}  # kind -> (lines, the first of them)
 
     def __iter__(self) -> Iterator[tuple[int, str]]:
         head, error = _read_head(self._stream)
@@ -119,9 +124,7 @@ class TextLines:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError:
                 text = raw.decode("cp1252", errors="replace")
-                self._latin_lines += 1
-                if self._first_latin is None:
-                    self._first_latin = number + 1
+                self._mark("latin", number + 1)
             if "\r" in text and _LONE_CR.search(text):
                 pieces = [piece for piece in _LONE_CR.split(text) if piece]
             else:
@@ -155,9 +158,7 @@ class TextLines:
     def _without_nul(self, number: int, line: str) -> str:
         if "\x00" not in line:
             return line
-        self._nul_lines += 1
-        if self._first_nul is None:
-            self._first_nul = number
+        self._mark("nul", number)
         return line.replace("\x00", "")
 
     def _too_long(self, number: int, size: int) -> None:
@@ -166,21 +167,16 @@ class TextLines:
                                      "(a file without line breaks?); line skipped",
                                      lost_item=True))
 
+    def _mark(self, kind: str, number: int) -> None:
+        count, first = self._marks.get(kind, (0, number))
+        self._marks[kind] = (count + 1, first)
+
     def _finish(self) -> None:
-        if self._latin_lines:
-            many = (f" ({self._latin_lines:,} lines, the first here)"
-                    if self._latin_lines > 1 else "")
-            self.problems.append(Problem(
-                self.name, self._first_latin, f"not valid UTF-8{many}; read those lines as "
-                "Windows-1252 (Latin-1): check accented letters, or save the file as UTF-8"))
-            self._latin_lines = 0
-        if self._nul_lines:
-            many = (f" ({self._nul_lines:,} lines, the first here)"
-                    if self._nul_lines > 1 else "")
-            self.problems.append(Problem(
-                self.name, self._first_nul, f"NUL bytes in the text{many}, removed: the file "
-                "may be damaged (a crash while writing, a bad export); check those records"))
-            self._nul_lines = 0
+        """One problem per kind of line marked, naming the first and counting the rest."""
+        for kind, (count, first) in self._marks.items():
+            many = f" ({count:,} lines, the first here)" if count > 1 else ""
+            self.problems.append(Problem(self.name, first, MARKED[kind].format(many=many)))
+        self._marks.clear()
 
 
 def _read_head(stream: BinaryIO) -> tuple[bytes, Exception | None]:

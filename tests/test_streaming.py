@@ -174,3 +174,23 @@ def test_a_bad_end_date_is_dropped_with_a_warning_and_the_item_kept(tmp_path: Pa
     result = read_sources([path])
     assert [(a.title, a.date_end) for a in result.articles] == [("Kept", None)]
     assert says in result.problems[0].message and not result.problems[0].fatal_in_strict
+
+
+def test_repeated_problems_are_counted_not_kept(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from corpus import report_lines, sources
+
+    monkeypatch.setattr(sources, "MAX_KEPT_PER_KIND", 4)
+    path = tmp_path / "bad.jsonl"
+    path.write_text("".join("{broken\n" for _ in range(30)) + record("Good") + "\n" +
+                    '{"title": "No date"}\n', encoding="utf-8")
+    result = read_sources([path])
+    assert [a.title for a in result.articles] == ["Good"]
+    assert len(result.problems) == 5  # four of the 30 alike, and the other one
+    assert sum(result.problem_counts.values()) == 31 and result.strict_failure_count == 31
+    assert result.items_read == 32 and result.skipped == 31
+    lines = report_lines(result)
+    assert lines[:3] == [f"{path}:{n}: not valid JSON (Expecting property name enclosed in "
+                         f"double quotes at column 2); record skipped" for n in (1, 2, 3)]
+    assert lines[3].startswith("... and 27 more of this kind")
+    assert lines[4] == f"{path}:32: missing date (write it as '2024-02-21'); record skipped"
