@@ -48,8 +48,8 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from corpus import read_sources  # noqa: E402
 from search import build_index, parse_request  # noqa: E402
-from search.engine import Engine  # noqa: E402
-from search.request import InputError  # noqa: E402
+from search.engine.core import Engine  # noqa: E402
+from search.query.request import InputError  # noqa: E402
 
 import fts5  # noqa: E402
 from make_corpus import DOMAIN, Generator, make_corpus  # noqa: E402

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus import Article
-from search.request import SearchRequest
-from search.schema import day_number
+from search.query.request import SearchRequest
+from search.text.schema import day_number
 
 SCHEMA = """
 CREATE TABLE items (
@@ -134,9 +134,10 @@ class Fts5Search:
             params += [day_number(request.date_from) if request.date_from else 0,
                        day_number(request.date_to) if request.date_to else 99999999]
         kind_rows = run(f"SELECT i.kind, count(*) {source} GROUP BY i.kind", params).fetchall()
-        if request.kinds:
-            source += f" AND i.kind IN ({', '.join('?' * len(request.kinds))})"
-            params += list(request.kinds)
+        kinds = request.selected("kind")
+        if kinds:
+            source += f" AND i.kind IN ({', '.join('?' * len(kinds))})"
+            params += list(kinds)
         month_rows = run(f"SELECT i.ym, count(*) {source} GROUP BY i.ym ORDER BY i.ym",
                          params).fetchall()
         total = sum(count for _, count in month_rows)

@@ -126,7 +126,7 @@ def engine_search(articles: dict[str, Article], workdir: Path,
     items with all the words, then those with all but one when the first fill
     less than the page; with `all_words_only`, the first list alone)."""
     from search import build_index, open_engine, parse_request
-    from search.request import InputError
+    from search.query.request import InputError
 
     path = workdir / ("engine-strict" if all_words_only else "engine-index")
     build_index(read_sources(list(CORPUS_FILES)), path)

@@ -9,12 +9,16 @@ and `Problem` reports come out:
 - `decoding`: turning a stream of bytes into numbered text lines, or saying why not.
 - `readers`: the registry of readers, one per format (text or binary).
 - `layout`, `listing`: the listing pages of the ILO site, in each layout it uses.
+- `localdates`: dates as pages print them in English, French and Spanish.
+- `articletext`: one article saved as text; `.txt` files told apart from listings.
 - `jsonl`: JSON Lines, the canonical interchange format (read and write).
 - `csvfile`: CSV with a header row.
 - `variants`: the spelling-variant data shared with the search side.
 - `sameitem`: when two records are one item, and what the merged record is.
 - `staging`: records held on disk while the copies of each item are merged.
 - `sources`: read any mix of sources, merged, streamed, with an account of problems.
+- `web/`: saved web pages, RSS and Atom feeds, web archives (read from bytes).
+- `fetch/`: save feeds, sitemaps, listings and articles from the web, politely.
 """
 
 from corpus.inputs import Source

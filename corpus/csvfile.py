@@ -7,20 +7,27 @@ the row is reported and reading resumes on the line after it, so one bad
 quote costs one row, not every row that follows. Only the lines of the row
 being read are held (a runaway quote stops at the cell size limit), so a CSV
 file of any size is read in bounded memory. `write_csv` writes what
-`read_csv` reads back (every field of `Article.to_dict`, `collection` and
-`date_end` among them).
+`read_csv` reads back (CSV_COLUMNS, `collection` and `date_end` among them).
 """
 
 from __future__ import annotations
 
 import csv
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
 from corpus.inputs import Source
 from corpus.model import Article, Problem
-from corpus.records import FIELDS, MAX_FIELD_CHARS, article_from_fields
+from corpus.records import FIELDS, article_from_fields
+
+# Past any field's own limit (a body over its limit is cut, with a warning, by
+# article_from_fields); a cell longer than this is a runaway quote or not CSV.
+MAX_CELL_CHARS = 4_000_000
+# The columns `write_csv` writes: the web export's, then the full text and its language,
+# then the section it was listed in and the end of its date range.
+CSV_COLUMNS = ("id", "date", "kind", "title", "summary", "url", "source", "body", "language",
+               "collection", "date_end")
 
 
 class _Lines:
@@ -51,7 +58,7 @@ class _Lines:
 
 def read_csv(source: Source) -> Iterator[Article | Problem]:
     """Yield an Article per good row and a Problem per bad one."""
-    csv.field_size_limit(MAX_FIELD_CHARS + 1)
+    csv.field_size_limit(MAX_CELL_CHARS + 1)
     name = source.name
     numbered = iter(source.lines())
     # Comment lines before the header (a web export's provenance) are not data.
@@ -110,7 +117,7 @@ def _bad_row(name: str, start: int, error: csv.Error, spanned: bool, last: int) 
     elif spanned:
         reason = f"a quoted cell starting on this line runs to line {last} ({error})"
     elif "field limit" in message:
-        reason = f"a cell is over the {MAX_FIELD_CHARS:,}-character limit"
+        reason = f"a cell is over the {MAX_CELL_CHARS:,}-character limit"
     else:
         reason = f"unreadable CSV row ({error})"
     if spanned or message == "unexpected end of data":
@@ -119,15 +126,16 @@ def _bad_row(name: str, start: int, error: csv.Error, spanned: bool, last: int) 
     return Problem(name, start, reason, lost_item=True)
 
 
-def write_csv(articles: Iterable[Article], out: TextIO) -> int:
-    """Write a header row and one row per article (the JSON Lines fields, in that order);
-    return how many rows were written. `out` should be opened with newline=""."""
+def write_csv(articles: Iterable[Article], out: TextIO,
+              cell: Callable[[str], str] = str) -> int:
+    """Write a header row and one row per article (`read_csv` reads it back); return how
+    many rows were written. `cell` transforms each value (the web export neutralises
+    spreadsheet formulas with it). `out` should be opened with `newline=""`."""
     writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
     count = 0
     for article in articles:
         record = article.to_dict()
-        if count == 0:
-            writer.writerow(record)
-        writer.writerow(record.values())
+        writer.writerow([cell(record[column]) for column in CSV_COLUMNS])
         count += 1
     return count

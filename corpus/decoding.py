@@ -26,7 +26,7 @@ import codecs
 import io
 import re
 from collections.abc import Callable, Iterator
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from corpus.model import Problem
 
@@ -135,8 +135,8 @@ class TextLines:
 
     def _utf16_lines(self, buffered: io.BufferedIOBase,
                      encoding: str) -> Iterator[tuple[int, str]]:
-        text = io.TextIOWrapper(buffered, encoding=encoding, errors="strict",  # type: ignore[type-var]
-                                newline="")
+        raw = cast(BinaryIO, buffered)  # a BufferedIOBase is all TextIOWrapper needs
+        text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
         number = 0
         limit = MAX_LINE_BYTES // 2
         try:

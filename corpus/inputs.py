@@ -32,17 +32,18 @@ import stat
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from corpus.decoding import TextLines
 from corpus.model import Problem
 
+# Each opens a decompressing stream over a raw one (closed by `_Layers`).
 COMPRESSED: dict[str, Callable[[BinaryIO], BinaryIO]] = {
-    ".gz": lambda raw: gzip.GzipFile(fileobj=raw, mode="rb"),  # type: ignore[dict-item,return-value]
-    ".bz2": lambda raw: bz2.BZ2File(raw, mode="rb"),  # type: ignore[dict-item,return-value]
-    ".xz": lambda raw: lzma.LZMAFile(raw, mode="rb"),  # type: ignore[dict-item,return-value]  # noqa: SIM115
+    ".gz": lambda raw: cast(BinaryIO, gzip.GzipFile(fileobj=raw, mode="rb")),
+    ".bz2": lambda raw: cast(BinaryIO, bz2.BZ2File(raw, mode="rb")),
+    ".xz": lambda raw: cast(BinaryIO, lzma.LZMAFile(raw, mode="rb")),  # noqa: SIM115
 }
 Report = Callable[[Problem], None]
 ARCHIVE = ".zip"
@@ -108,15 +109,22 @@ class Source:
             self._stream = None
 
 
-def format_of(name: str) -> tuple[str, list[str]]:
+def format_of(name: str, known: Collection[str] = ()) -> tuple[str, list[str]]:
     """The reader's extension of a file name and the compression suffixes to undo, outermost
-    first: 'a.jsonl.gz' -> ('.jsonl', ['.gz'])."""
-    path = PurePosixPath(name.lower())
-    layers = []
-    while path.suffix in COMPRESSED:
-        layers.append(path.suffix)
-        path = path.with_suffix("")
-    return path.suffix, layers
+    first: 'a.jsonl.gz' -> ('.jsonl', ['.gz']). An extension of `known` that itself ends in
+    a compression suffix is taken whole: 'a.warc.gz' -> ('.warc.gz', [])."""
+    lower = name.lower()
+    whole = [extension for extension in known if "." in extension[1:]]
+    layers: list[str] = []
+    while True:
+        for extension in whole:
+            if lower.endswith(extension):
+                return extension, layers
+        suffix = PurePosixPath(lower).suffix
+        if suffix not in COMPRESSED:
+            return suffix, layers
+        layers.append(suffix)
+        lower = lower[:-len(suffix)]
 
 
 def _opener(open_raw: Callable[[], BinaryIO], layers: list[str]) -> Callable[[], BinaryIO]:
@@ -160,21 +168,21 @@ class _Layers(io.RawIOBase):
 
 
 def iter_sources(paths: Iterable[Path], report: Report,
-                 known: Container[str], describe: str) -> Iterator[Source]:
+                 known: Collection[str], describe: str) -> Iterator[Source]:
     """The inputs named by `paths` whose extension is in `known` (see the module docstring);
-    `describe` names the known formats in messages ('a .txt listing, .jsonl or .csv')."""
+    `describe` names the known formats in messages ('.txt, .jsonl, .csv')."""
     seen_folders: set[tuple[int, int]] = set()
     for path in paths:
         kind = _kind_of(path)
         if kind == "folder":
             yield from _walk(path, report, known, describe, seen_folders)
         elif kind == "file":
-            extension, _ = format_of(path.name)
+            extension, _ = format_of(path.name, known)
             if extension in known or extension == ARCHIVE:
                 yield from _file_sources(path, report, known, describe)
             else:
-                report(Problem(str(path), None, f"unknown format: name the file as "
-                                        f"{describe} (also .gz, .bz2, .xz, or inside a .zip)"))
+                report(Problem(str(path), None, f"unknown format: name the file {describe} "
+                                        "(also .gz, .bz2 or .xz of them, or inside a .zip)"))
         else:
             report(Problem(str(path), None, kind))
 
@@ -204,7 +212,7 @@ def _kind_of(path: Path) -> str:
     return "a device, not a file; not read"
 
 
-def _walk(folder: Path, report: Report, known: Container[str], describe: str,
+def _walk(folder: Path, report: Report, known: Collection[str], describe: str,
           seen: set[tuple[int, int]]) -> Iterator[Source]:
     """Walk `folder` depth first in sorted order, without recursion (a deep tree is fine)."""
     info = os.stat(folder)
@@ -241,11 +249,11 @@ def _walk(folder: Path, report: Report, known: Container[str], describe: str,
                     seen.add(key)
                     folders.append((path, above | {key}))
             elif kind == "file":
-                extension, _ = format_of(entry.name)
+                extension, _ = format_of(entry.name, known)
                 if extension in known or extension == ARCHIVE:
                     yield from _file_sources(path, report, known, describe)
                 else:
-                    report(Problem(str(path), None, f"not {describe} file; passed over",
+                    report(Problem(str(path), None, f"not one of {describe}; passed over",
                                             fatal_in_strict=False))
             else:
                 report(Problem(str(path), None, kind + "; passed over",
@@ -253,9 +261,9 @@ def _walk(folder: Path, report: Report, known: Container[str], describe: str,
         stack.extend(reversed(folders))  # popped in sorted order
 
 
-def _file_sources(path: Path, report: Report, known: Container[str],
+def _file_sources(path: Path, report: Report, known: Collection[str],
                   describe: str) -> Iterator[Source]:
-    extension, layers = format_of(path.name)
+    extension, layers = format_of(path.name, known)
     opener = _opener(lambda: open(path, "rb"), layers)  # noqa: SIM115 - the Source closes it
     if extension != ARCHIVE:
         yield Source(str(path), path.name, extension, opener)
@@ -265,7 +273,7 @@ def _file_sources(path: Path, report: Report, known: Container[str],
 
 
 def _zip_sources(name: str, opener: Callable[[], BinaryIO], report: Report,
-                 known: Container[str], describe: str, depth: int,
+                 known: Collection[str], describe: str, depth: int,
                  spool: bool = False) -> Iterator[Source]:
     if depth > MAX_ZIP_DEPTH:
         report(Problem(name, None, f"a zip nested more than {MAX_ZIP_DEPTH} deep; "
@@ -293,7 +301,7 @@ def _zip_sources(name: str, opener: Callable[[], BinaryIO], report: Report,
             if info.is_dir() or any(part.startswith(".") or part == "__MACOSX" for part in parts):
                 continue
             member = f"{name}!/{info.filename}"
-            extension, layers = format_of(info.filename)
+            extension, layers = format_of(info.filename, known)
             if info.flag_bits & 0x1:
                 report(Problem(member, None, "encrypted in the zip archive; not read"))
                 continue
@@ -308,5 +316,5 @@ def _zip_sources(name: str, opener: Callable[[], BinaryIO], report: Report,
                 yield Source(member, PurePosixPath(info.filename).name, extension,
                              member_opener)
             else:
-                report(Problem(member, None, f"not {describe} file; passed over",
+                report(Problem(member, None, f"not one of {describe}; passed over",
                                         fatal_in_strict=False))

@@ -1,8 +1,8 @@
 """JSON Lines: the canonical interchange format, one Article per line, streamed.
 
 Each line is a JSON object with `id`, `title`, `date` (ISO), `kind`, `summary`,
-`url`, `source`, `collection` and `date_end` (ISO, or empty). `write_jsonl`
-writes what `read_jsonl` reads back unchanged.
+`url`, `source`, `body`, `language`, `collection` and `date_end` (ISO, or
+empty). `write_jsonl` writes what `read_jsonl` reads back unchanged.
 
 Lines are split on line ends only (`decoding.TextLines`), so a record holding
 U+2028, U+2029 or U+0085 inside a string is one record, as JSON means it. A
@@ -20,7 +20,7 @@ from corpus.inputs import Source
 from corpus.model import Article, Problem
 from corpus.records import article_from_fields
 
-MAX_LINE_CHARS = 1_000_000
+MAX_LINE_CHARS = 4_000_000  # room for a body of MAX_BODY_CHARS with its JSON escapes
 # The first line of a web export: where the items came from, not an item.
 PROVENANCE_KEY = "_provenance"
 

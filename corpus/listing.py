@@ -24,12 +24,12 @@ starts, and skipped; every other item is kept. A page with no items at all
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from corpus.dates import DateError, check_plausible, looks_like_date_line, parse_date_line
 from corpus.inputs import Source
-from corpus.layout import Block, Page, split_page
+from corpus.layout import CREDIT, Block, Page, split_page
 from corpus.model import Article, Problem
 from corpus.records import MAX_FIELD_CHARS, MAX_TITLE_CHARS
 from corpus.sameitem import kind_key
@@ -43,14 +43,25 @@ USUAL_KINDS = ("News", "Publication", "Event", "Article", "Note", "Project", "St
 STRAY_DATES_SHOWN = 3
 
 
+__all__ = ["CREDIT", "NO_ITEMS", "Page", "page_shape", "read_listing", "read_listing_lines"]
+NO_ITEMS = "no items"  # the code of the problem of a page without any
+
+
 def read_listing(source: Source) -> Iterator[Article | Problem]:
     """Yield an Article per readable item and a Problem per unreadable one, in file order."""
-    page = Page()
+    return read_listing_lines(source.lines(), source)
+
+
+def read_listing_lines(lines: Iterable[tuple[int, str]], source: Source,
+                       page: Page | None = None) -> Iterator[Article | Problem]:
+    """`read_listing` over lines already (partly) read from `source`; `page` (filled in as
+    the lines go by) says what else the page held."""
+    page = page if page is not None else Page()
     kinds = set(_usual_kinds())  # grows with the kinds this page uses
-    for block in split_page(source.lines(), page):
+    for block in split_page(lines, page):
         yield _read_item(block, source, page.heading, kinds)
     if page.items == 0:
-        yield Problem(source.name, None, _no_items(page))
+        yield Problem(source.name, None, _no_items(page), code=NO_ITEMS)
     elif page.stray_dates:
         shown = ", ".join(f"line {number} ({text})"
                           for number, text in page.stray_dates[:STRAY_DATES_SHOWN])
@@ -67,18 +78,27 @@ def _usual_kinds() -> frozenset[str]:
 
 
 def _no_items(page: Page) -> str:
+    # The reason last, after the last colon, where the build summary reads it.
+    shape = page_shape(page)
+    return (f"a listing has numbered items ('1. News') or '-' items{', and ' if shape else ''}"
+            f"{shape}: no items; nothing read")
+
+
+def page_shape(page: Page) -> str:
+    """What is telling about a page without items, for a message (no colon in it), or "":
+    'it is one line of 331 characters (a breadcrumb trail, ...); it mentions 26 April 2018
+    (...)'."""
+    parts = []
     if page.lines == 1 and len(page.first_line) > 80:
-        shape = (f"it is one line of {len(page.first_line):,} characters (a breadcrumb trail, "
-                 "or a page saved without its line breaks)")
-    else:
-        shape = f"its {page.lines} line(s) hold no item"
+        parts.append(f"it is one line of {len(page.first_line):,} characters (a breadcrumb "
+                     "trail, or a page saved without its line breaks)")
     dated = next((text for _, text in page.stray_dates), "")
     if not dated and page.lines == 1:
         dated = _date_inside(page.first_line)
-    hint = (f"; it mentions {dated}: if that is an item, save the page again with its line "
-            "breaks") if dated else ""
-    return (f"no items: a listing has numbered items ('1. News') or '-' items, and {shape}"
-            f"{hint}; nothing read")
+    if dated:
+        parts.append(f"it mentions {dated} (if that is an item, save the page again with its "
+                     "line breaks)")
+    return "; ".join(parts)
 
 
 def _date_inside(text: str) -> str:

@@ -5,7 +5,7 @@ of the title (`2024-02-06-ilo-joins-discussion-on-cooperative-economy`). The
 same item read from another file, or from a later snapshot of the same
 listing, gets the same id, so a permalink survives any rebuild or merge.
 
-A title whose slug is longer than `SLUG_WORDS_MAX` characters is cut at a word
+A title whose slug is longer than `SLUG_MAX` characters is cut at a word
 boundary and given a short suffix: six hex digits of a hash of the whole slug.
 Two long titles that share their first words therefore never collide, and the
 suffix depends only on the item itself, never on which other items happen to
@@ -67,16 +67,35 @@ def clean_text(text: str) -> str:
     return " ".join(text.split())
 
 
+LANGUAGE_TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*$")
+
+
+def language_code(tag: str) -> str:
+    """The primary language subtag of a BCP 47 tag, lower-case ('en-GB' -> 'en'); '' when
+    `tag` is not a language tag. One code per language keeps a language facet whole."""
+    match = LANGUAGE_TAG.match(tag.strip())
+    return match.group(1).lower() if match else ""
+
+
+def clean_body(text: str) -> str:
+    """Full text as paragraphs: white space inside each collapsed, paragraphs (split at
+    line breaks) separated by one blank line, empty ones dropped."""
+    return "\n\n".join(line for line in (clean_text(part) for part in text.splitlines())
+                       if line)
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """One news item.
 
     `source` says where it was read: the file name and the item's number or
-    line in it. `url` links to the original when the input gave one.
-    `collection` is the section the item was listed in (a listing page's
-    heading, e.g. "Publications and tools on cooperatives"); `date_end` ends
-    an item dated by a range (a project's `1 April 2018 - 31 December 2019`),
-    whose `date` is the start.
+    line in it. `url` links to the original when the input gave one. `body` is
+    the full text when the source carries it (paragraphs separated by a blank
+    line); `language` is the primary language subtag (`en`, `fr`) when the
+    source states it, never guessed from the words. `collection` is the section
+    the item was listed in (a listing page's heading, e.g. "Publications and
+    tools on cooperatives"); `date_end` ends an item dated by a range (a
+    project's `1 April 2018 - 31 December 2019`), whose `date` is the start.
     """
 
     id: str
@@ -86,24 +105,29 @@ class Article:
     summary: str = ""
     url: str = ""
     source: str = ""
+    body: str = ""
+    language: str = ""
     collection: str = ""
     date_end: dt.date | None = None
 
     @classmethod
     def create(cls, *, title: str, date: dt.date, kind: str = "", summary: str = "",
-               url: str = "", source: str = "", id: str = "", collection: str = "",
+               url: str = "", source: str = "", id: str = "", body: str = "",
+               language: str = "", collection: str = "",
                date_end: dt.date | None = None) -> Article:
         """Build an Article from raw fields, cleaning white space and deriving the id."""
         title = clean_text(title)
         return cls(id=id or make_id(date, title), title=title, date=date,
                    kind=clean_text(kind), summary=clean_text(summary), url=url.strip(),
-                   source=source, collection=clean_text(collection), date_end=date_end)
+                   source=source, body=clean_body(body), language=language_code(language),
+                   collection=clean_text(collection), date_end=date_end)
 
     def to_dict(self) -> dict[str, str]:
         """The record as JSON-ready strings (the JSON Lines form; `date_end` "" when none)."""
         return {"id": self.id, "title": self.title, "date": self.date.isoformat(),
                 "kind": self.kind, "summary": self.summary, "url": self.url,
-                "source": self.source, "collection": self.collection,
+                "source": self.source, "body": self.body, "language": self.language,
+                "collection": self.collection,
                 "date_end": self.date_end.isoformat() if self.date_end else ""}
 
 

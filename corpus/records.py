@@ -1,11 +1,14 @@
 """Turn one record of a structured file (a JSON object, a CSV row) into an Article.
 
 JSON Lines and CSV share the field names of the record: `title` and `date`
-are required; `kind`, `summary`, `url`, `id`, `collection` and `date_end` are
-optional. An `id` that is given is kept (so a permalink survives an edited
-title); a malformed one is replaced by the derived id, with a warning.
-`date_end` (ISO) ends an item dated by a range; one that is unreadable or
-before `date` is dropped with a warning, the item kept.
+are required; `kind`, `summary`, `url`, `id`, `body` (the full text),
+`language` (a tag such as `en` or `fr-CH`), `collection` and `date_end` are
+optional. A body longer than `MAX_BODY_CHARS` is cut there, with a warning: the
+item is worth more than its last pages. An `id` that is given is kept (so a
+permalink survives an edited title); a malformed one is replaced by the
+derived id, with a warning. `date_end` (ISO) ends an item dated by a range;
+one that is unreadable or before `date` is dropped with a warning, the item
+kept.
 """
 
 from __future__ import annotations
@@ -15,13 +18,15 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from corpus.dates import DateError, check_plausible, parse_strict_date
-from corpus.model import ID_PATTERN, Article, Problem
+from corpus.model import ID_PATTERN, Article, Problem, language_code
 
 if TYPE_CHECKING:
     from corpus.inputs import Source
 
-FIELDS = ("id", "title", "date", "kind", "summary", "url", "collection", "date_end")
+FIELDS = ("id", "title", "date", "kind", "summary", "url", "body", "language", "collection",
+          "date_end")
 MAX_FIELD_CHARS = 100_000
+MAX_BODY_CHARS = 1_000_000  # a long report's full text; the other fields are far shorter
 WEB_LINK = re.compile(r"^https?://[^\s\x00-\x1f\x7f]+$", re.IGNORECASE)
 MAX_TITLE_CHARS = 2_000  # a longer "title" is a summary or a whole page in the wrong place
 
@@ -43,7 +48,11 @@ def article_from_fields(fields: Mapping[str, object], source: Source,
             value = ""
         if not isinstance(value, str):
             return fail(f"field {name!r} must be text, not {type(value).__name__}")
-        if len(value) > MAX_FIELD_CHARS:
+        if name == "body" and len(value) > MAX_BODY_CHARS:
+            problems.append(Problem(str(path), line, f"body is {len(value):,} characters long; "
+                                    f"kept its first {MAX_BODY_CHARS:,}", fatal_in_strict=False))
+            value = value[:MAX_BODY_CHARS]
+        elif name != "body" and len(value) > MAX_FIELD_CHARS:
             return fail(f"field {name!r} is {len(value):,} characters long, over the "
                         f"{MAX_FIELD_CHARS:,} limit")
         values[name] = value
@@ -71,6 +80,12 @@ def article_from_fields(fields: Mapping[str, object], source: Source,
         problems.append(Problem(path, line, f"url {url[:80]!r} is not an http(s) link; "
                                 "item kept without it", fatal_in_strict=False))
         url = ""
+    language = values["language"].strip()
+    if language and not language_code(language):
+        problems.append(Problem(path, line, f"language {language[:40]!r} is not a language "
+                                "tag such as 'en' or 'fr-CH'; item kept without it",
+                                fatal_in_strict=False))
+        language = ""
     end = None
     if values["date_end"].strip():
         try:
@@ -83,7 +98,7 @@ def article_from_fields(fields: Mapping[str, object], source: Source,
                                     fatal_in_strict=False))
             end = None
     article = Article.create(id=given_id, title=values["title"], date=day, kind=values["kind"],
-                             summary=values["summary"], url=url,
-                             source=f"{source.label}, line {line}",
+                             summary=values["summary"], url=url, body=values["body"],
+                             language=language, source=f"{source.label}, line {line}",
                              collection=values["collection"], date_end=end)
     return article, problems

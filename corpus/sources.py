@@ -6,9 +6,12 @@ manager giving a `ReadResult` whose `articles` are staged on disk
 bounded memory. `read_sources(paths)` is the same read into a list, for
 small corpora and tests.
 
-The format is chosen by the file's extension (`readers.READERS`; compressed
-files and zip members by the name inside, see `inputs`). A folder is read
-recursively; files of other kinds in it are noted and passed over. Copies of
+The format is chosen by the file's extension (`readers.READERS`: `.txt` a
+listing or an article text, told apart by content; `.jsonl`; `.csv`;
+`.html`/`.htm` a saved web page; `.rss`/`.atom`/`.xml` a feed; `.warc` and
+`.warc.gz` a web archive; compressed files and zip members by the name
+inside, see `inputs`). A folder is read recursively; files of other kinds in
+it are noted and passed over. Copies of
 one item (the same id, or the same date and near-identical title, see
 `sameitem`) are merged into one record, never duplicated and never losing
 text. Every problem met is counted by kind (`Problem.code`, else its

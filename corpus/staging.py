@@ -224,7 +224,8 @@ class Stage:
                                   "near-duplicate"))
         if outcome.apart_from:
             self.kept_apart += 1
-            problems.append(_note(kept, outcome.name, f"the same date and title as item {outcome.apart_from}"
+            problems.append(_note(kept, outcome.name, "the same date and title as item "
+                                  f"{outcome.apart_from}"
                                   f" but another kind ({kept.kind!r}): a different item, kept "
                                   f"as id {kept.id}", "kept apart"))
 

@@ -1,22 +1,41 @@
-"""Search over the corpus with Whoosh: schema, index building, queries and results.
+"""Search over the corpus with Whoosh: the public API of news-search's engine.
 
-- `analysis`: how text becomes terms (variants, accents, compounds, stems).
-- `schema`: the fields of the index and the Article <-> document mapping.
-- `store`: where the index lives and how a new one replaces the old one whole.
-- `indexer`: build or update an index from Articles.
-- `bounds`, `request`: reading what users type into a typed `SearchRequest`.
-- `query`: the query parser and the checks that refuse junk and runaway queries.
-- `columns`: per-document arrays for fast facets, filters and date sorting.
-- `engine`: `Engine.search(SearchRequest) -> ResultPage`, items, stats.
-- `results`: `ResultPage` and `Hit`.
+Front ends (`webui`) import from here only. The package, by job:
+
+- `text/`: how text becomes index terms (analyzers, the build's word-by-word
+  analysis) and the schema;
+- `query/`: what users type, made into what is searched: the request and its
+  date bounds, parsing and its checks, expansion, synonyms, the explanation;
+- `engine/`: the engine answering a request with a page of results;
+- `postings/`: posting lists and columns as arrays, and the numpy evaluator;
+- `build/`: where the index lives, and building or updating it;
+- `research/`: keyword in context and timelines over a result set;
+- `facets`: the facets, each declared once;
+- `cache`: the one LRU cache shape; `_whoosh`: every use of Whoosh's private parts.
+
+`docs/architecture.md` maps the build and query flows file by file.
 """
 
-from search.engine import Engine, open_engine
-from search.indexer import BuildFailed, BuildReport, build_index
-from search.request import InputError, SearchRequest, parse_request
-from search.results import Hit, ResultPage
-from search.store import IndexBusy, IndexMissing, resolve_index_dir
+from search.build.indexer import BuildFailed, BuildReport, build_index
+from search.build.store import (Generation, IndexBusy, IndexMissing, IndexOutdated,
+                                resolve_index_dir)
+from search.engine import Engine, Matches, open_engine
+from search.engine.results import Hit, ResultPage, Span
+from search.facets import DATES, Facet, facet, register, registered, term_facets
+from search.query.bounds import BoundError, parse_bound
+from search.query.explain import Explanation
+from search.query.request import (DEFAULT_PER_PAGE, MAX_PER_PAGE, PER_PAGE_CHOICES, SORTS,
+                                  TRUE_WORDS, InputError, SearchRequest, parse_request)
+from search.research.kwic import KwicLine, kwic
+from search.research.timeline import GRANULARITIES, Series, Timeline, period_bounds, timeline
 
-__all__ = ["Engine", "open_engine", "BuildFailed", "BuildReport", "build_index", "InputError",
-           "SearchRequest", "parse_request", "Hit", "ResultPage", "IndexBusy", "IndexMissing",
-           "resolve_index_dir"]
+__all__ = [
+    "BuildFailed", "BuildReport", "build_index",
+    "Generation", "IndexBusy", "IndexMissing", "IndexOutdated", "resolve_index_dir",
+    "Engine", "Matches", "open_engine", "Hit", "ResultPage", "Span",
+    "DATES", "Facet", "facet", "register", "registered", "term_facets",
+    "BoundError", "parse_bound", "Explanation",
+    "DEFAULT_PER_PAGE", "MAX_PER_PAGE", "PER_PAGE_CHOICES", "SORTS", "TRUE_WORDS",
+    "InputError", "SearchRequest", "parse_request",
+    "KwicLine", "kwic", "GRANULARITIES", "Series", "Timeline", "period_bounds", "timeline",
+]

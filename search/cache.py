@@ -1,14 +1,17 @@
-"""A bounded LRU of recent result pages, keyed by request and index version.
+"""A bounded, thread-safe LRU map: the one cache shape news-search uses.
 
-Researchers page through results, click a facet and come back, share a link
-that others open: the same `SearchRequest` on the same index version comes
-back often and always has the same answer. The key is (generation path,
-Whoosh reader generation, `request.cache_key()`), so a rebuild (new generation)
-or an `--update` (new reader generation) can never serve a stale page: the old
-entries are simply never asked for again and age out.
+It keeps recent result pages (keyed by request and index version), parsed
+queries, decoded posting lists (`postings.termcache`, bounded by postings as
+well as entries), mapped arrays files and highlighter memos.
 
-Pages are immutable (`ResultPage` and `Hit` are frozen), so one cached page
-can be handed to any number of threads.
+Result pages are the reason it exists: researchers page through results,
+click a facet and come back, share a link that others open, so the same
+`SearchRequest` on the same index version comes back often and always has the
+same answer. Their key is (generation path, Whoosh reader generation,
+`request.cache_key()`), so a rebuild (new generation) or an `--update` (new
+reader generation) can never serve a stale page: the old entries are simply
+never asked for again and age out. Cached values are immutable (`ResultPage`
+and `Hit` are frozen), so one value can be handed to any number of threads.
 """
 
 from __future__ import annotations
@@ -24,14 +27,22 @@ V = TypeVar("V")
 
 
 class LRUCache(Generic[V]):
-    """A thread-safe least-recently-used map of at most `size` entries (0 = off)."""
+    """A thread-safe least-recently-used map of at most `size` entries (0 = off).
 
-    def __init__(self, size: int = DEFAULT_PAGES) -> None:
+    With `weigh` and `max_weight`, also at most `max_weight` in all, each value
+    weighing `weigh(value)`; a value heavier than a quarter of that is not kept.
+    """
+
+    def __init__(self, size: int = DEFAULT_PAGES, *, max_weight: int | None = None,
+                 weigh: Callable[[V], int] | None = None) -> None:
         if size < 0:
             raise ValueError("cache size must be 0 (off) or more")
         self.size = size
         self.hits = 0
         self.misses = 0
+        self.max_weight = max_weight
+        self._weigh = weigh
+        self._weight = 0
         self._items: OrderedDict[Hashable, V] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -45,14 +56,25 @@ class LRUCache(Generic[V]):
             self.hits += 1
             return value
 
+    def _weight_of(self, value: V) -> int:
+        return self._weigh(value) if self._weigh is not None else 0
+
     def put(self, key: Hashable, value: V) -> None:
         if not self.size:
             return
+        weight = self._weight_of(value)
+        if self.max_weight is not None and weight > self.max_weight // 4:
+            return
         with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._weight -= self._weight_of(old)
             self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            self._weight += weight
+            while len(self._items) > self.size or (
+                    self.max_weight is not None and self._weight > self.max_weight):
+                _, dropped = self._items.popitem(last=False)
+                self._weight -= self._weight_of(dropped)
 
     def get_or_make(self, key: Hashable, make: Callable[[], V | None]) -> V | None:
         """The value for `key`, made (and kept, unless None) when missing."""
@@ -66,6 +88,7 @@ class LRUCache(Generic[V]):
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._weight = 0
 
     def __len__(self) -> int:
         return len(self._items)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from corpus.variants import british, read_variants
-from search.analysis import analyze, news_analyzer
-from search.synonyms import SynonymTable, read_synonyms
+from search.query.synonyms import SynonymTable, read_synonyms
+from search.text.analysis import analyze, news_analyzer
 
 TWINS = [
     ("cooperative", "co-operative"), ("cooperative", "Co-operators"), ("cooperative", "co-op"),

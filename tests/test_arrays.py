@@ -15,10 +15,11 @@ import pytest
 from whoosh import index as whoosh_index
 
 from corpus import BUNDLED_CORPUS, read_sources
-from search import arrays, build_index
-from search.engine import Engine
-from search.fastpath import Evaluator
-from search.postings import TermCache
+from search import build_index
+from search.postings import arrays
+from search.engine.core import Engine
+from search.postings.evaluator import Evaluator
+from search.postings.termcache import TermCache
 from tests_support import request
 
 from test_perf_equivalence import _make_corpus_module
@@ -77,7 +78,7 @@ def _answers(index_dir: Path) -> list[tuple[object, ...]]:
               "coffee OR cocoa", "fin*", "kenya"]:
         page = engine.search(request(q=q, per_page=50))
         found.append((page.total, [(h.article.id, round(h.score or 0, 9)) for h in page.hits],
-                      page.months, page.kinds))
+                      page.months, page.facet_counts("kind")))
     engine.close()
     return found
 
@@ -100,7 +101,7 @@ def test_a_damaged_arrays_file_is_ignored(built: Path, tmp_path: Path, damage: s
         build_index(read_sources([BUNDLED_CORPUS]), other)
         path.write_bytes(next(_generation(other).glob("*" + arrays.SUFFIX)).read_bytes())
     engine = Engine(copy, page_cache=0)
-    _, searcher = engine._searcher()
+    searcher = engine.handle.view().searcher
     assert [leaf[2] for leaf in Evaluator(searcher, TermCache()).leaves()] == [None]
     engine.close()
     assert _answers(copy) == expected

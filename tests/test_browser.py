@@ -23,7 +23,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 OUTPUT = Path(__file__).resolve().parent.parent / "test-output"
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def in_ci() -> bool:
@@ -159,7 +159,7 @@ def test_open_an_item_and_come_back(tab, engine):
 
 def test_export_downloads_the_whole_result_set(tab, engine):
     from tests_support import request, split_export
-    expected = [a.id for a in engine.iter_articles(request(q="cooperative"))]
+    expected = [h.article.id for h in engine.export(request(q="cooperative"))[1]]
     tab.goto("/?q=cooperative&per_page=2")
     with tab.expect_download() as info:
         tab.click("text=Export all as CSV")

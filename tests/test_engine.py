@@ -9,7 +9,7 @@ import pytest
 
 from corpus import read_sources
 from search import Engine, InputError, build_index, open_engine
-from tests_support import request
+from tests_support import request, summary_html, title_html
 
 
 def ids(page) -> list[str]:
@@ -40,7 +40,7 @@ def test_facets_without_filter(engine: Engine) -> None:
     assert page.total == 10
     assert page.years == [("2023", 1), ("2024", 9)]
     assert page.months == [("2023-12", 1), ("2024-01", 4), ("2024-02", 5)]
-    assert page.kinds == [("News", 9), ("Spotlight Interviews with Co-operators", 1)]
+    assert page.facet_counts("kind") == [("News", 9), ("Spotlight Interviews with Co-operators", 1)]
 
 
 @pytest.mark.parametrize("bounds, expected", [
@@ -66,7 +66,7 @@ def test_kind_filter_keeps_other_kinds_in_the_facet(engine: Engine) -> None:
     page = engine.search(request(kind="spotlight interviews with co-operators"))
     assert page.total == 1
     assert page.hits[0].article.kind == "Spotlight Interviews with Co-operators"
-    assert dict(page.kinds)["News"] == 9
+    assert dict(page.facet_counts("kind"))["News"] == 9
     assert page.years == [("2023", 1)]
 
 
@@ -99,7 +99,7 @@ def test_query_syntax(engine: Engine) -> None:
 
 def test_highlights_mark_matches(engine: Engine) -> None:
     hit = engine.search(request(q="kenya", sort="oldest")).hits[1]
-    assert '<mark class="hl t0">Kenya</mark>' in hit.title_html
+    assert '<mark class="hl t0">Kenya</mark>' in title_html(hit)
 
 
 def test_highlighting_escapes_html_in_the_data(tmp_path: Path) -> None:
@@ -111,10 +111,10 @@ def test_highlighting_escapes_html_in_the_data(tmp_path: Path) -> None:
     engine = open_engine(tmp_path / "ix")
     for query in ("kenya", "", "bold"):
         hit = engine.search(request(q=query)).hits[0]
-        for html in (hit.title_html, hit.summary_html):
+        for html in (title_html(hit), summary_html(hit)):
             assert "<script" not in html and "<img" not in html and "<b>" not in html
-        assert "&lt;script&gt;" in hit.title_html
-        assert "&amp; co" in hit.title_html
+        assert "&lt;script&gt;" in title_html(hit)
+        assert "&amp; co" in title_html(hit)
 
 
 def test_spelling_suggestion(engine: Engine) -> None:
@@ -183,8 +183,8 @@ def test_exact_words_switch_matches_literally(engine: Engine) -> None:
     assert literal.total == 4  # not "Co-op", "cooperatives" only, "co-operators"
     assert engine.search(request(q="co-operators", exact=1)).total == 1
     hit = engine.search(request(q="title:cooperatives", exact=1, sort="oldest")).hits[0]
-    assert hit.title_html.startswith("COOPERATIVE IS BEAUTIFUL")  # the singular is not marked
-    assert '<mark class="hl t0">cooperatives</mark>' in hit.title_html
+    assert title_html(hit).startswith("COOPERATIVE IS BEAUTIFUL")  # the singular is not marked
+    assert '<mark class="hl t0">cooperatives</mark>' in title_html(hit)
 
 
 def test_random_sample_is_reproducible_for_a_seed(engine: Engine) -> None:

@@ -17,9 +17,11 @@ from hypothesis import strategies as st
 from tests_support import make_synthetic
 
 from corpus import BUNDLED_CORPUS, read_sources
-from search.analysis import STOP_WORDS, exact_analyzer, news_analyzer, read_variants
-from search.fastanalysis import ExactFastAnalyzer, NewsFastAnalyzer, TermPositions, from_analyzer
-from search.schema import build_schema
+from search.text.analysis import STOP_WORDS, exact_analyzer, news_analyzer, read_variants
+from search.text.wordwise import ExactFastAnalyzer, NewsFastAnalyzer, TermPositions, from_analyzer
+from search.text.schema import build_schema
+
+pytestmark = pytest.mark.slow  # the quick loop (pytest -m "not slow") skips this module
 
 RELEVANCE = Path(__file__).resolve().parent / "relevance"
 NEWS = news_analyzer()

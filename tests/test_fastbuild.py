@@ -32,11 +32,15 @@ from whoosh.formats import Positions
 from whoosh.index import TOC, clean_files
 
 from corpus import BUNDLED_CORPUS, Article, ReadResult, read_sources
-from search import arrays, build_index, fastbuild, open_engine
-from search.engine import Engine
-from search.schema import build_schema, to_document
-from search.segwriter import SegmentBuilder
-from search.store import current_generation
+from search import build_index, open_engine
+from search.postings import arrays
+from search.build import parallel as fastbuild
+from search.engine.core import Engine
+from search.text.schema import build_schema, to_document
+from search.build.segment import SegmentBuilder
+from search.build.store import current_generation
+
+pytestmark = pytest.mark.slow  # the quick loop (pytest -m "not slow") skips this module
 
 RELEVANCE = Path(__file__).resolve().parent / "relevance"
 
@@ -246,7 +250,7 @@ def test_a_fast_index_can_be_updated_and_searched(corpora, tmp_path: Path,
 
 # -- a parallel build interrupted -------------------------------------------------------------
 
-PARALLEL_CLI = ("import sys; import search.fastbuild as f; f.PARALLEL_MIN_ITEMS = 0; "
+PARALLEL_CLI = ("import sys; import search.build.parallel as f; f.PARALLEL_MIN_ITEMS = 0; "
                 "f.SEGMENT_MIN_ITEMS = 0; f.CHUNK_ITEMS = 500; from webui.cli import main; "
                 "sys.argv[0] = 'news-search'; main()")
 

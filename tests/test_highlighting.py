@@ -1,4 +1,4 @@
-"""The memoized highlighter marks exactly what Whoosh's `highlight` marks.
+"""The memoized highlighter's spans, rendered by the web UI, are what Whoosh's `highlight` marks.
 
 Every title and summary of the bundled corpus, the relevance corpora and a
 synthetic corpus is highlighted both ways, for terms drawn from the text
@@ -15,8 +15,9 @@ import pytest
 from whoosh.highlight import HtmlFormatter, WholeFragmenter, highlight
 
 from corpus import BUNDLED_CORPUS, read_sources
-from search.analysis import analyze, exact_analyzer, news_analyzer
-from search.highlighting import mark
+from search.text.analysis import analyze, exact_analyzer, news_analyzer
+from search.engine.highlighting import spans
+from webui.marks import to_html
 
 from test_perf_equivalence import _make_corpus_module
 
@@ -56,6 +57,6 @@ def test_marks_equal_whoosh_highlight(tmp_path_factory: pytest.TempPathFactory,
         own = sorted({t.text for t in analyzer(text, mode="query")})
         for terms in (frozenset(chooser.sample(own, min(3, len(own)))), fixed, frozenset()):
             expected = _whoosh(text, terms, analyzer)
-            assert mark(text, terms, analyzer) == expected, (text, terms)
+            assert to_html(text, spans(text, terms, analyzer)) == expected, (text, terms)
             marked += "<mark" in expected
     assert marked > 500

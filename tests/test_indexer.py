@@ -8,7 +8,7 @@ import pytest
 
 from corpus import BUNDLED_CORPUS, read_sources
 from search import BuildFailed, build_index, open_engine
-from search.store import CURRENT, current_generation
+from search.build.store import CURRENT, current_generation
 from tests_support import request
 
 
@@ -105,12 +105,12 @@ def test_an_export_names_the_generation_its_items_come_from(tmp_path: Path) -> N
     first = build_index(read_sources([write_jsonl(tmp_path / "a.jsonl", "Alpha one",
                                                   "Alpha two")]), index_dir)
     engine = open_engine(index_dir)
-    generation, articles = engine.export(request(q="alpha"))
+    generation, hits = engine.export(request(q="alpha"))
     second = build_index(read_sources([write_jsonl(tmp_path / "b.jsonl", "Alpha three")]),
                          index_dir)
     assert second.generation != first.generation
     assert generation.id == first.generation
-    assert sorted(a.title for a in articles) == ["Alpha one", "Alpha two"]
+    assert sorted(h.article.title for h in hits) == ["Alpha one", "Alpha two"]
     assert engine.export(request(q="alpha"))[0].id == second.generation
     engine.close()
 
@@ -125,7 +125,7 @@ def test_a_build_in_another_process_holds_the_lock_until_it_dies(tmp_path: Path)
     index_dir = tmp_path / "ix"
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys, time; from pathlib import Path; "
-         "from search.store import writer_lock\n"
+         "from search.build.store import writer_lock\n"
          "with writer_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)",
          str(index_dir)], stdout=subprocess.PIPE, text=True)
     try:

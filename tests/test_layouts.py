@@ -356,7 +356,7 @@ def test_home_page_sub_headings_at_the_margin_end_items_and_name_no_collection()
     assert len(problems) == 1 and "no date line" in problems[0].message  # the timeline
 
 
-def test_a_page_of_one_breadcrumb_line_says_so_in_one_line() -> None:
+def test_a_page_of_one_breadcrumb_line_says_so_in_one_line(tmp_path: Path) -> None:
     crumb = ("ILO homeTopicsCooperativesResources on cooperatives Resources on cooperatives "
              "ILO opens a cooperative congress in a capital 26 April 2018 The congress met for "
              "two days and heard from many cooperative leaders from the region.")
@@ -364,8 +364,16 @@ def test_a_page_of_one_breadcrumb_line_says_so_in_one_line() -> None:
     assert articles == []
     assert len(problems) == 1
     message = str(problems[0])
-    assert message.startswith("crumb.txt: no items:")
+    assert message.startswith("crumb.txt: a listing has numbered items")
+    assert message.endswith(": no items; nothing read")
     assert "breadcrumb" in message and "26 April 2018" in message
+    # As a .txt file, it is neither a listing nor an article text, and the message says so.
+    path = tmp_path / "crumb.txt"
+    path.write_text(crumb + "\n", encoding="utf-8")
+    [problem] = read_sources([path]).problems
+    assert str(problem).startswith(f"{path}: neither a dated article text")
+    assert "breadcrumb" in problem.message and "26 April 2018" in problem.message
+    assert problem.message.endswith(": no date line, no numbered items; file passed over")
 
 
 def test_a_date_outside_any_item_is_reported() -> None:

@@ -20,14 +20,18 @@ from pathlib import Path
 import pytest
 
 from corpus import read_sources
-from search import arrays, build_index, fastbuild
+from search import build_index
+from search.postings import arrays
+from search.build import parallel as fastbuild
 from search.cache import LRUCache
-from search.engine import Engine
-from search.fastpath import Evaluator
-from search.postings import TermCache
-from search.query import parse_query
-from search.schema import day_number, from_stored
+from search.engine.core import Engine
+from search.postings.evaluator import Evaluator
+from search.postings.termcache import TermCache
+from search.query.parsing import parse_query
+from search.text.schema import day_number, from_stored
 from tests_support import request
+
+pytestmark = pytest.mark.slow  # the quick loop (pytest -m "not slow") skips this module
 
 ROOT = Path(__file__).resolve().parent.parent
 ITEMS = 1_500
@@ -83,7 +87,7 @@ def engine_and_searcher(request: pytest.FixtureRequest, tmp_path_factory: pytest
         for path in index_dir.glob("gen-*/*" + arrays.SUFFIX):
             path.unlink()
     engine = Engine(index_dir, page_cache=0)
-    _, searcher = engine._searcher()
+    searcher = engine.handle.view().searcher
     if request.param == "parallel-segments":
         assert len(searcher.leaf_searchers()) == 4
     evaluator = Evaluator(searcher, TermCache())
@@ -98,7 +102,7 @@ def _naive(engine: Engine, searcher, params: dict[str, object]):
     """Total, facets, and the full ordering, the plain Whoosh way: every match scored
     by `searcher.search(limit=None)`, filtered and counted from its stored fields."""
     req = request(**params)
-    opened = engine._open()
+    opened = engine.handle.open()
     parsed = parse_query(opened.parser, req.query)
     low = day_number(req.date_from) if req.date_from else 0
     high = day_number(req.date_to) if req.date_to else 99_999_999
@@ -107,7 +111,7 @@ def _naive(engine: Engine, searcher, params: dict[str, object]):
     in_dates = {docnum: (score, article) for docnum, (score, article) in stored.items()
                 if low <= day_number(article.date) <= high}
     kinds = Counter(article.kind for _, article in in_dates.values())
-    wanted = set(req.kinds)
+    wanted = set(req.selected("kind"))
     kept = {docnum: (score, article) for docnum, (score, article) in in_dates.items()
             if not wanted or article.kind in wanted}
     months = Counter(article.date.strftime("%Y-%m") for _, article in kept.values())
@@ -126,12 +130,12 @@ def test_matches_totals_and_facets_equal_whoosh(engine_and_searcher, query: str,
     engine, searcher = engine_and_searcher
     params = {"q": query, **filters}
     req, parsed, scored, _, facets = _naive(engine, searcher, params)
-    assert {d for d, _ in scored} == set(engine.match(req).docs)
+    assert {d for d, _ in scored} == set(engine.match(req).array.tolist())
     page = engine.search(req)
     assert page.total == len(scored)
     assert dict(page.years) == facets["years"]
     assert dict(page.months) == facets["months"]
-    assert dict(page.kinds) == facets["kinds"]
+    assert dict(page.facet_counts("kind")) == facets["kinds"]
     assert sum(count for _, count in page.months) == page.total
 
 
@@ -171,7 +175,7 @@ def test_date_order_equals_stored_dates(engine_and_searcher, query: str, sort: s
     params = {"q": query, "sort": sort, "date_from": "2010", "per_page": 50}
     req = request(**params)
     if query:
-        parsed = parse_query(engine._open().parser, query)
+        parsed = parse_query(engine.handle.open().parser, query)
         docs = set(searcher.docs_for_query(parsed))
     else:
         docs = set(searcher.reader().all_doc_ids())  # deleted ones left out
@@ -230,22 +234,22 @@ def test_term_cache_does_not_change_answers(engine_and_searcher) -> None:
     cold = engine.search(req)
     warm = engine.search(req)  # posting lists now come from the cache
     assert [h.article.id for h in warm.hits] == [h.article.id for h in cold.hits]
-    assert (warm.total, warm.kinds, warm.months) == (cold.total, cold.kinds, cold.months)
+    assert (warm.total, warm.facet_counts("kind"), warm.months) == (cold.total, cold.facet_counts("kind"), cold.months)
 
 
 def test_kind_counts_come_before_the_kind_filter(engine_and_searcher) -> None:
     engine, searcher = engine_and_searcher
     page = engine.search(request(q="cooperative", kind="Statement"))
     unfiltered = engine.search(request(q="cooperative"))
-    assert dict(page.kinds) == dict(unfiltered.kinds)
-    assert page.total == dict(unfiltered.kinds)["Statement"]
+    assert dict(page.facet_counts("kind")) == dict(unfiltered.facet_counts("kind"))
+    assert page.total == dict(unfiltered.facet_counts("kind"))["Statement"]
     assert Counter(h.article.kind for h in page.hits) == Counter({"Statement": len(page.hits)})
 
 
 def test_term_cache_is_bounded_by_postings() -> None:
     from array import array
 
-    from search.postings import TermCache
+    from search.postings.termcache import TermCache
 
     cache = TermCache(size=10, postings=100)
     for number in range(6):

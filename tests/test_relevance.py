@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests_support import request
+from tests_support import request, summary_html, title_html
 
 from corpus import read_sources
 from search import Engine, build_index, open_engine
@@ -222,16 +222,16 @@ def test_kind_is_searchable(ranking_engine: Engine, judged_engine: Engine) -> No
 def test_highlight_marks_the_variant_that_matched(engine: Engine) -> None:
     page = engine.search(request(q="cooperative"))
     interview = next(h for h in page.hits if "Epperson" in h.article.title)
-    assert "Co-op" in marked(interview.title_html)
-    assert {"Co-operators", "co-operators"} <= set(marked(interview.summary_html))
+    assert "Co-op" in marked(title_html(interview))
+    assert {"Co-operators", "co-operators"} <= set(marked(summary_html(interview)))
 
 
 def test_highlight_marks_joined_and_accented_forms(judged_engine: Engine) -> None:
     page = judged_engine.search(request(q="Vietnam Sanliurfa OR Vietnam", per_page=50))
-    marks = {m for hit in page.hits for m in marked(hit.title_html) + marked(hit.summary_html)}
+    marks = {m for hit in page.hits for m in marked(title_html(hit)) + marked(summary_html(hit))}
     assert {"Viet Nam", "Vietnam's"} <= marks
     page = judged_engine.search(request(q="Sanliurfa"))
-    marks = {m for hit in page.hits for m in marked(hit.title_html) + marked(hit.summary_html)}
+    marks = {m for hit in page.hits for m in marked(title_html(hit)) + marked(summary_html(hit))}
     assert {"Şanlıurfa", "Sanliurfa"} <= marks
 
 
@@ -283,8 +283,8 @@ def test_not_excludes_the_literal_word_only(judged_engine: Engine) -> None:
 
 def test_bad_synonyms_file_is_a_clear_error_not_a_crash(
         judged_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from search import synonyms
-    from search.request import InputError
+    from search.query import synonyms
+    from search.query.request import InputError
 
     bad = tmp_path / "synonyms.txt"
     bad.write_text("SSE = social and solidarity economy\nOSH\n", encoding="utf-8")
@@ -348,7 +348,7 @@ PIECES = ["SSE", "Viet", "Nam", "self", "help", '"', "“", "”", "(", ")", "AN
        exact=st.sampled_from(["", "1"]))
 def test_odd_queries_answer_or_say_why(judged_engine: Engine, words: list[str],
                                        exact: str) -> None:
-    from search.request import InputError
+    from search.query.request import InputError
 
     text = " ".join(words)
     try:

@@ -24,13 +24,15 @@ import pytest
 from click.testing import CliRunner
 from whoosh.filedb.filestore import FileStorage
 
-import search.indexer
-import search.store
+import search.build.indexer
+import search.build.store
 from corpus import BUNDLED_CORPUS, read_sources
 from search import Engine, build_index, open_engine
-from search.store import CURRENT, current_generation, remove_stale
+from search.build.store import CURRENT, current_generation, remove_stale
 from tests_support import request
 from webui.cli import main
+
+pytestmark = pytest.mark.slow  # the quick loop (pytest -m "not slow") skips this module
 
 
 def snapshot(index_dir: Path) -> dict[str, str]:
@@ -131,12 +133,12 @@ DISK_FULL_AT = {
         FileStorage.create_file, 1, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))),
     "third index file": lambda mp: mp.setattr(FileStorage, "create_file", fail_on_call(
         FileStorage.create_file, 3, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))),
-    "adding documents": lambda mp: mp.setattr(search.indexer, "to_document", fail_on_call(
-        search.indexer.to_document, 7, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))),
-    "meta.json": lambda mp: mp.setattr(search.store.os, "replace", fail_on_call(
+    "adding documents": lambda mp: mp.setattr(search.build.indexer, "to_document", fail_on_call(
+        search.build.indexer.to_document, 7, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))),
+    "meta.json": lambda mp: mp.setattr(search.build.store.os, "replace", fail_on_call(
         os.replace, 1, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)),
         when=lambda src, dst: str(dst).endswith("meta.json"))),
-    "the CURRENT pointer": lambda mp: mp.setattr(search.store.os, "fsync", enospc),
+    "the CURRENT pointer": lambda mp: mp.setattr(search.build.store.os, "fsync", enospc),
 }
 
 
@@ -165,8 +167,8 @@ def test_ctrl_c_during_a_build_leaves_the_index_as_it_was(live, tmp_path: Path, 
                                                           update: bool) -> None:
     index_dir, engine, files, before = live
     source = write_items(tmp_path / "new.jsonl", 30)
-    monkeypatch.setattr(search.indexer, "to_document", fail_on_call(
-        search.indexer.to_document, 12, KeyboardInterrupt()))
+    monkeypatch.setattr(search.build.indexer, "to_document", fail_on_call(
+        search.build.indexer.to_document, 12, KeyboardInterrupt()))
     args = ["index", str(source), "--index", str(index_dir)] + (["--update"] if update else [])
     code, output = invoke(*args)
     assert code == 130
@@ -308,7 +310,7 @@ def test_an_update_is_a_new_generation_and_leaves_the_old_one_byte_for_byte(live
     old = current_generation(index_dir)
     old_files = {name: digest for name, digest in files.items()
                  if name.startswith(old.path.name + "/")}
-    searcher = engine._searcher()[1]  # a searcher open on the old generation
+    searcher = engine.handle.view().searcher  # a searcher open on the old generation
     source = write_items(tmp_path / "more.jsonl", 5)
     code, output = invoke("index", str(source), "--update", "--index", str(index_dir))
     assert code == 0, output
@@ -328,7 +330,7 @@ def test_a_search_between_commit_and_publish_sees_the_old_index_whole(live, tmp_
     index_dir, engine, files, before = live
     old = current_generation(index_dir)
     seen: list[tuple[str, int]] = []
-    real_write_meta = search.indexer.write_meta
+    real_write_meta = search.build.indexer.write_meta
 
     def search_meanwhile(*args: object, **kwargs: object) -> object:
         def probe() -> None:  # a fresh thread: a fresh searcher
@@ -339,7 +341,7 @@ def test_a_search_between_commit_and_publish_sees_the_old_index_whole(live, tmp_
         thread.join()
         return real_write_meta(*args, **kwargs)
 
-    monkeypatch.setattr(search.indexer, "write_meta", search_meanwhile)
+    monkeypatch.setattr(search.build.indexer, "write_meta", search_meanwhile)
     source = write_items(tmp_path / "more.jsonl", 5)
     build_index(read_sources([source]), index_dir, update=update)
     assert seen == [(old.id, old.items)]

@@ -23,7 +23,7 @@ from click.testing import CliRunner
 
 from corpus import read_sources
 from search import open_engine
-from search.store import current_generation
+from search.build.store import current_generation
 from tests_support import request
 from webui.cli import main
 
@@ -337,7 +337,8 @@ def test_a_folder_with_unrelated_files_indexes_what_it_can_read(tmp_path: Path) 
     code, output = invoke("index", str(folder), "--index", str(index_dir), "--strict")
     assert code == 0, output
     for name in ("README.md", "notes.docx", "2023/images/logo.png"):
-        assert f"{folder / name}: not a .txt listing, .jsonl or .csv file; passed over" in output
+        assert f"{folder / name}: not one of .txt (a listing or an article text), .jsonl, " \
+            ".csv, .html" in output
     assert ".git" not in output and ".DS_Store" not in output
     assert summary_counts(output) == (3, 3, 0)
     titles = {hit.article.title for hit in open_engine(index_dir).search(request()).hits}

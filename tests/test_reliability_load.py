@@ -23,8 +23,10 @@ import waitress
 from waitress import wasyncore
 
 from corpus import BUNDLED_CORPUS
-from search.store import current_generation
+from search.build.store import current_generation
 from webui import create_app
+
+pytestmark = pytest.mark.slow  # the quick loop (pytest -m "not slow") skips this module
 
 CLIENTS = 4
 SETTLE_SECONDS = 30  # the longest a new generation may take to show (it takes milliseconds)

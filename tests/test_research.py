@@ -9,8 +9,8 @@ import pytest
 
 from corpus import BUNDLED_CORPUS, read_sources
 from search import Engine, InputError, build_index, open_engine
-from search.kwic import kwic
-from search.timeline import timeline
+from search.research.kwic import kwic
+from search.research.timeline import timeline
 from tests_support import request
 
 

@@ -121,7 +121,7 @@ def test_stream_sources_hands_out_records_from_disk(tmp_path: Path) -> None:
 
 def test_a_build_from_a_stream_is_the_build_from_a_list(tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from search import fastbuild
+    from search.build import parallel as fastbuild
 
     monkeypatch.setattr(fastbuild, "PARALLEL_MIN_ITEMS", 0)
     monkeypatch.setattr(fastbuild, "SEGMENT_MIN_ITEMS", 0)

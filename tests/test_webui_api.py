@@ -47,7 +47,7 @@ def test_search_api_suggests_a_spelling(client, engine):
 
 
 def test_search_api_with_filters(client, engine):
-    kind = engine.kinds()[0]
+    kind = engine.values("kind")[0]
     body = client.get(f"/api/search?from=2024-01&to=2024-01&kind={kind}").get_json()
     assert body["from"] == "2024-01-01" and body["to"] == "2024-01-31"
     assert body["kinds"] == [kind]

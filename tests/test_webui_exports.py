@@ -17,7 +17,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def all_ids(engine, **params) -> list[str]:
-    return [a.id for a in engine.iter_articles(request(**params))]
+    return [h.article.id for h in engine.export(request(**params))[1]]
 
 
 def test_csv_export_is_the_whole_result_set_in_order(client, engine):
@@ -54,7 +54,7 @@ def test_jsonl_export_reads_back_as_a_corpus(client, engine, tmp_path: Path):
 
 
 def test_exports_follow_the_filters(client, engine):
-    kind = engine.kinds()[0]
+    kind = engine.values("kind")[0]
     raw = client.get(f"/export.jsonl?from=2024-01&to=2024-01&kind={kind}").get_data(as_text=True)
     provenance, body = split_export(raw, "jsonl")
     assert provenance["from"] == "2024-01" and provenance["kinds"] == [kind]
@@ -121,5 +121,5 @@ def test_feed_size_setting(bundled_index):
 def test_engine_checks_an_export_before_streaming_it(engine):
     from search import InputError
     with pytest.raises(InputError) as error:
-        engine.iter_articles(request(kind="Podcast"))  # raises on the call, not on next()
+        engine.export(request(kind="Podcast"))  # raises on the call, not on next()
     assert error.value.param == "kind"

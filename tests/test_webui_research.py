@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import io
 
 import pytest
@@ -73,8 +74,10 @@ def test_compare_csv_has_provenance_and_the_numbers(client, engine: Engine) -> N
     assert response.status_code == 200 and response.mimetype == "text/csv"
     lines = response.get_data(as_text=True).splitlines()
     assert lines[0].startswith("# news-search compare: ")
-    assert f"index generation {engine.generation.id}" in lines[1]
-    rows = list(csv.reader(io.StringIO("\n".join(lines[2:]))))
+    provenance = json.loads(lines[0].partition(": ")[2])
+    assert provenance["generation"] == engine.generation.id and provenance["retrieved"]
+    assert provenance["search_url"].endswith("/compare.csv?q=kenya&q=sse&measure=share")
+    rows = list(csv.reader(io.StringIO("\n".join(lines[1:]))))
     assert rows[0] == ["period", "all_items", "kenya", "kenya (share)", "sse", "sse (share)"]
     assert rows[1][:3] == ["2023", "1", "0"] and rows[2][:4] == ["2024", "9", "2", "0.222222"]
     assert response.headers["X-Index-Generation"] == engine.generation.id
@@ -101,8 +104,8 @@ def test_kwic_page_aligns_matches_and_sorts(page) -> None:
 def test_kwic_csv_and_errors(client, page) -> None:
     response = client.get("/kwic.csv?q=kenya")
     lines = response.get_data(as_text=True).splitlines()
-    assert lines[0].startswith("# news-search keyword in context")
-    rows = list(csv.reader(io.StringIO("\n".join(lines[2:]))))
+    assert lines[0].startswith("# news-search keyword in context: {")
+    rows = list(csv.reader(io.StringIO("\n".join(lines[1:]))))
     assert rows[0] == ["id", "date", "field", "left", "match", "right", "title"]
     assert len(rows) == 6 and all(row[4] == "Kenya" for row in rows[1:])
     assert client.get("/kwic.csv").status_code == 400

@@ -29,6 +29,8 @@ def test_serve_builds_the_bundled_index_first_and_says_so(tmp_path: Path, monkey
     served: dict = {}
     monkeypatch.setattr("waitress.create_server",
                         lambda app, **options: FakeServer(served, app, options))
+    # Nothing listens: no port of this machine is probed or bound (8123, 8000).
+    monkeypatch.setattr("webui.cli._check_can_listen", lambda host, port: None)
     index = tmp_path / "index"
     result = CliRunner().invoke(main, ["serve", "--index", str(index), "--port", "8123"])
     assert result.exit_code == 0, result.output

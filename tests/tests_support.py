@@ -49,3 +49,17 @@ def make_synthetic(items: int, seed: int, path: Path) -> Path:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.make_corpus(items, seed=seed, path=path)
+
+
+def title_html(hit) -> str:  # type: ignore[no-untyped-def]
+    """A hit's title with its matched words marked, as the web UI shows it."""
+    from webui.marks import to_html
+
+    return str(to_html(hit.article.title, hit.title_spans))
+
+
+def summary_html(hit) -> str:  # type: ignore[no-untyped-def]
+    """A hit's summary with its matched words marked, as the web UI shows it."""
+    from webui.marks import to_html
+
+    return str(to_html(hit.article.summary, hit.summary_spans))

@@ -2,10 +2,13 @@
 
 `create_app(config)` builds the app: settings (`settings.py`, each with a
 default and an environment variable), the shared engine (`engine_ext.py`), the
-one error handler (`errors.py`) and four blueprints in `views/`: the search
-page and help, item permalinks, the JSON API, and exports with the Atom feed.
-Views build a ready context (`context.py`, `chart.py`, `cite.py`, `links.py`);
-templates under `templates/<blueprint>/` only print it.
+one error handler (`errors.py`), the security headers (`security.py`) and five
+blueprints in `views/`: the search page and help, item permalinks, the JSON
+API, exports with the Atom feed, and the research pages (compare, keyword in
+context). Views build a ready context (`context.py`, `itemview.py`,
+`chart.py`, `compare.py`, `cite.py`, `links.py`, `marks.py`); templates under
+`templates/<blueprint>/` only print it. The search logic itself is the
+`search` package's: this package only reads parameters and renders answers.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 from flask import Flask
 
 from search import IndexMissing
-from search.store import Generation
+from search.build.store import Generation
 from webui.settings import load_settings
 
 from webui.security import CSP  # noqa: F401  (kept importable from webui)

@@ -1,4 +1,4 @@
-"""The `news-search` command line: index, search, stats and serve.
+"""The `news-search` command line: fetch, index, search, stats and serve.
 
 A thin front end over the `corpus` and `search` packages, like the web UI.
 User errors become `click.ClickException`s that say what to do next.
@@ -19,28 +19,46 @@ import click
 
 from corpus import BUNDLED_CORPUS, ReadResult, report_lines, stream_sources
 from search import (
+    SORTS,
     BuildFailed,
     BuildReport,
+    Hit,
     IndexBusy,
     IndexMissing,
-    Hit,
+    IndexOutdated,
     InputError,
     build_index,
+    facet,
     open_engine,
     parse_request,
     resolve_index_dir,
+    term_facets,
 )
-from search.request import SORTS
-from search.store import IndexOutdated
+from webui.marks import to_html, to_terminal
 
 INDEX_HELP = ("Index directory (default: $NEWS_SEARCH_INDEX, else "
               "~/.local/share/news-search/index).")
+SUMMARY_CHARS = 300
 
 
-def _strip_marks(html_text: str) -> str:
-    import html
-    import re
-    return html.unescape(re.sub(r"</?mark[^>]*>", "", html_text))
+class FacetedCommand(click.Command):
+    """A command with a `--<facet>` option (repeatable) for each declared facet, read from
+    the registry when the command runs (`search.facets`); their values reach the callback
+    as `facets={name: values}`."""
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        options: list[click.Parameter] = [
+            click.Option([f"--{declared.name.replace('_', '-')}", f"facet_{declared.name}"],
+                         multiple=True, help=declared.help or f"Only items with this "
+                         f"{declared.label.lower()} (repeatable: any of them).")
+            for declared in term_facets()]
+        return [*super().get_params(ctx)[:-1], *options, super().get_params(ctx)[-1]]
+
+    def invoke(self, ctx: click.Context) -> object:
+        chosen = {name[len("facet_"):]: ctx.params.pop(name)
+                  for name in list(ctx.params) if name.startswith("facet_")}
+        ctx.params["facets"] = chosen
+        return super().invoke(ctx)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -110,7 +128,7 @@ def _build(result: ReadResult, index_dir: Path, *, update: bool, strict: bool,
               "instead of building a new one.")
 @click.option("--strict", is_flag=True, help="Fail, indexing nothing, if any record is bad.")
 def index(sources: tuple[Path, ...], index: Path | None, update: bool, strict: bool) -> None:
-    """Build the index from SOURCES (files or folders: .txt listings, .jsonl, .csv).
+    """Build the index from SOURCES (files or folders: .txt, .jsonl, .csv, .html, feeds, .warc).
 
     With no SOURCES, indexes the bundled ILO cooperatives corpus. The new index
     is built aside and swapped in whole: searches keep working meanwhile, and a
@@ -123,6 +141,71 @@ def index(sources: tuple[Path, ...], index: Path | None, update: bool, strict: b
             click.echo("\nInterrupted: the build was abandoned and its files removed; the "
                        "existing index, if any, is unchanged.", err=True)
             sys.exit(130)
+
+
+@main.command()
+@click.argument("urls", nargs=-1, required=True)
+@click.option("--into", "into", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder to save into (created if need be); `news-search index` reads it.")
+@click.option("--limit", default=500, show_default=True, type=click.IntRange(1, 1_000_000),
+              help="Most pages to request in this run; the rest wait for the next run.")
+@click.option("--delay", default=1.0, show_default=True, type=click.FloatRange(0, 3600),
+              help="Seconds between two requests to one site (robots.txt's Crawl-delay, "
+              "if longer, wins).")
+@click.option("--retries", default=3, show_default=True, type=click.IntRange(0, 10),
+              help="Tries again after no answer, 429 or 5xx, waiting twice as long each time.")
+@click.option("--backoff", default=2.0, show_default=True, type=click.FloatRange(0, 600),
+              help="Seconds before the first retry.")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 600),
+              help="Seconds to wait for a server's answer.")
+@click.option("--no-follow", is_flag=True, help="Save only the URLs named, not the pages "
+              "their feeds, sitemaps and listings link to.")
+def fetch(urls: tuple[str, ...], into: Path, limit: int, delay: float, retries: int,
+          backoff: float, timeout: float, no_follow: bool) -> None:
+    """Save URLS (feeds, sitemaps, listing pages, article pages) into a folder to index.
+
+    \b
+    A feed gives its entries (and their pages when it has no full text), a
+    sitemap its pages, a listing page its items and its next pages. Run it
+    again to fetch only what is new: the URLs named are asked again (an
+    unchanged one costs a "304 Not Modified"), pages saved before never are.
+    It obeys robots.txt, asks one site at a time, --delay apart, and names
+    news-search in its User-Agent. Then: news-search index FOLDER
+    """
+    from corpus.fetch import ClientOptions, FetchEvent, FetchOptions
+    from corpus.fetch import fetch as run_fetch
+
+    options = FetchOptions(limit=limit, follow=not no_follow, client=ClientOptions(
+        delay=delay, timeout=timeout, retries=retries, backoff=backoff))
+
+    def show(event: FetchEvent) -> None:
+        status = f"{event.status} " if event.status else ""
+        if event.action in {"saved", "read"}:
+            target = f" -> {event.file}" if event.file else f" ({event.kind})"
+            click.echo(f"  {event.action:<9} {status}{event.url}{target}", err=True)
+        elif event.action == "pending":
+            click.echo(f"  {event.message}", err=True)
+        elif event.action == "failed":
+            click.echo(f"  failed    {event.url}: {status and 'HTTP ' + status}"
+                       f"{event.message}", err=True)
+        else:
+            click.echo(f"  {event.action:<9} {status}{event.url}: {event.message}", err=True)
+
+    click.echo(f"Fetching into {into} ...", err=True)
+    try:
+        report = run_fetch(urls, into, options, on_event=show)
+    except OSError as error:
+        raise click.ClickException(f"cannot write into {into}: {error.strerror or error} "
+                                   "(choose another --into)")
+    click.echo(f"Done: {report.requests} requests; saved {report.saved}, unchanged "
+               f"{report.unchanged}, failed {report.failed}, skipped {report.skipped}, "
+               f"{report.already} fetched before, {report.pending} left for the next run.",
+               err=True)
+    if report.saved:
+        click.echo(f"Next: news-search index {into}   (or --update to add to the index)",
+                   err=True)
+    if report.failed and not report.saved and not report.unchanged:
+        sys.exit(1)
 
 
 @contextlib.contextmanager
@@ -150,13 +233,12 @@ def _engine(index_dir: Path | None):
         raise click.ClickException(str(error))
 
 
-@main.command()
+@main.command(cls=FacetedCommand)
 @click.argument("query", default="")
 @click.option("--from", "date_from", default="", help="Earliest date: 2024-02-06, "
               "'6 Feb 2024', 'Feb 2024', 2024-02 or 2023 (a partial date covers its period).")
 @click.option("--to", "date_to", default="", help="Latest date, in the same forms "
               "('--to 2023' ends on 2023-12-31).")
-@click.option("--kind", "kinds", multiple=True, help="Only items of this kind (repeatable).")
 @click.option("--sort", type=click.Choice(SORTS), default=None,
               help="Order (default: relevance with a query, newest without).")
 @click.option("--seed", default="", help="With --sort random: the sample's seed (same seed, "
@@ -167,9 +249,9 @@ def _engine(index_dir: Path | None):
 @click.option("--limit", default="10", help="Results per page (1-100).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result page as JSON.")
 @click.option("--index", "index", type=click.Path(path_type=Path), help=INDEX_HELP)
-def search(query: str, date_from: str, date_to: str, kinds: tuple[str, ...], sort: str | None,
+def search(query: str, date_from: str, date_to: str, sort: str | None,
            seed: str, exact: bool, page: str, limit: str, as_json: bool,
-           index: Path | None) -> None:
+           index: Path | None, facets: dict[str, tuple[str, ...]]) -> None:
     """Search the index for QUERY (Whoosh syntax; empty browses everything, newest first).
 
     \b
@@ -180,7 +262,8 @@ def search(query: str, date_from: str, date_to: str, kinds: tuple[str, ...], sor
     One field:       title:kenya  summary:workshop  kind:spotlight
     Prefix:          cooperat*
     """
-    params = {"q": [query], "from": [date_from], "to": [date_to], "kind": list(kinds),
+    params = {"q": [query], "from": [date_from], "to": [date_to],
+              **{name: list(values) for name, values in facets.items()},
               "sort": [sort or ""], "page": [page], "per_page": [limit], "seed": [seed],
               "exact": ["1" if exact else ""]}
     engine = _engine(index)
@@ -192,13 +275,23 @@ def search(query: str, date_from: str, date_to: str, kinds: tuple[str, ...], sor
             message = message.replace("per_page", "--limit")
         raise click.ClickException(message)
     if as_json:
-        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        body = result.to_dict()
+        for key, hits in (("hits", result.hits), ("partial", result.partial)):
+            body[key] = [{**found.to_dict(),
+                          "title_html": str(to_html(found.article.title, found.title_spans)),
+                          "summary_html": str(to_html(found.article.summary,
+                                                      found.summary_spans))}
+                         for found in hits]
+        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
         return
     request = result.request
     span = ""
     if request.date_from or request.date_to:
         span = (f", {request.date_from.isoformat() if request.date_from else '…'} to "
                 f"{request.date_to.isoformat() if request.date_to else '…'}")
+    for name, values in request.filters:
+        declared = facet(name)
+        span += f", {declared.label.lower()} {' or '.join(map(declared.display, values))}"
     what = f"for '{request.query}'" if request.query else "(all items)"
     click.echo(f"{result.total} result{'s' if result.total != 1 else ''} {what}{span}; "
                f"page {request.page} of {result.pages}, {result.elapsed_ms:.0f} ms")
@@ -207,25 +300,32 @@ def search(query: str, date_from: str, date_to: str, kinds: tuple[str, ...], sor
             click.echo(f"No item contains '{typed}': searched for '{used}' instead.")
     elif result.suggestion:
         click.echo(f"Did you mean: {result.suggestion}")
+    colour = sys.stdout.isatty()
     for number, hit in enumerate(result.hits, start=result.first):
-        _echo_hit(number, hit, summary=True)
+        _echo_hit(number, hit, summary=True, colour=colour)
     if result.partial:
         click.echo(f"\nWith all but one of the words ({len(result.partial)}):")
     for number, hit in enumerate(result.partial, start=result.last + 1):
-        _echo_hit(number, hit, summary=False)
+        _echo_hit(number, hit, summary=False, colour=colour)
     if result.total == 0 and not result.partial:
         click.echo("Nothing matched. Try fewer words, OR between words, a wider date range, "
                    "or no --kind filter.")
 
 
-def _echo_hit(number: int, hit: Hit, summary: bool) -> None:
+def _echo_hit(number: int, hit: Hit, summary: bool, colour: bool) -> None:
     article = hit.article
     kind = f" [{article.kind}]" if article.kind else ""
-    click.echo(f"\n{number:>3}. {_strip_marks(hit.title_html)}")
+    click.echo(f"\n{number:>3}. {to_terminal(article.title, hit.title_spans, colour)}")
     click.echo(f"     {article.date.isoformat()}{kind}  id: {article.id}")
     if summary and article.summary:
-        text = textwrap.shorten(_strip_marks(hit.summary_html), 300, placeholder=" …")
-        click.echo(textwrap.indent(textwrap.fill(text, 75), "     "))
+        text = textwrap.shorten(article.summary, SUMMARY_CHARS, placeholder=" …")
+        kept = text.removesuffix(" …")
+        wrapped = textwrap.fill(text, 75)
+        # Mark the words still shown, where the cut and the wrapping kept every offset
+        # (wrapping replaces spaces with line breaks; a break after a hyphen adds one).
+        spans = [span for span in hit.summary_spans if span[1] <= len(kept)] \
+            if article.summary.startswith(kept) and len(wrapped) == len(text) else []
+        click.echo(textwrap.indent(to_terminal(wrapped, spans, colour), "     "))
 
 
 @main.command()
@@ -245,9 +345,10 @@ def stats(index: Path | None, as_json: bool) -> None:
     click.echo("Per year:")
     for year, count in info["years"].items():
         click.echo(f"  {year}  {count:>7}")
-    click.echo("Per kind:")
-    for kind, count in info["kinds"].items():
-        click.echo(f"  {count:>7}  {kind or '(no kind)'}")
+    for declared in term_facets():
+        click.echo(f"Per {declared.label.lower()}:")
+        for value, count in info[declared.api_key].items():  # type: ignore[attr-defined]
+            click.echo(f"  {count:>7}  {declared.display(value) if value else declared.empty_label}")
 
 
 def _check_can_listen(host: str, port: int) -> None:

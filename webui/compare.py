@@ -1,17 +1,18 @@
 """The compare page's context: up to four queries over time, as a line chart and a table.
 
-`compare_view()` turns a `search.timeline.Timeline` into what the template
+`build_compare_chart()` turns a `search.Timeline` into what the template
 prints: one line per query (counts, or shares of everything published in the
-period), the whole corpus as faint bars on their own scale (so a gap in
-coverage is not mistaken for a fall in attention), every point a link to that
-query's results in that period, and the same numbers as a table.
+period), the whole corpus as faint bars scaled to its busiest period (so a gap
+in coverage is not mistaken for a fall in attention; the bars have no axis of
+their own, the table gives their numbers), every point a link to that query's
+results in that period, and the same numbers as a table.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from search.timeline import Timeline
+from search.research.timeline import Timeline
 
 WIDTH = 640
 LEFT = 48

@@ -1,11 +1,11 @@
 """What the search page shows, computed from a `ResultPage`: the templates only print it.
 
 `search_view()` turns the raw parameters, the engine's answer (or the error)
-and the list of kinds into a `SearchView`: the form as typed, the total line,
-hits with their safe highlighted HTML, date and kind facets, removable chips,
-the chart, pagination and the links to the same search elsewhere (API,
-exports, feed). Every link is built from `SearchParams`, so it keeps the rest
-of the search.
+and each facet's values into a `SearchView`: the form as typed, the total line,
+hits with their matched words marked (`marks`), the date facet and one panel
+per declared facet (`search.facets`), removable chips, the chart, pagination
+and the links to the same search elsewhere (API, exports, feed). Every link is
+built from `SearchParams`, so it keeps the rest of the search.
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ from datetime import date
 
 from markupsafe import Markup
 
-from search import Hit, ResultPage
-from search.request import DEFAULT_PER_PAGE, PER_PAGE_CHOICES, TRUE_WORDS
-from webui.cite import Citation
+from search import DEFAULT_PER_PAGE, PER_PAGE_CHOICES, TRUE_WORDS, Hit, ResultPage, facet
+from search import term_facets
 from webui.chart import MONTH_NAMES, Chart, bucket_name, build_chart
+from webui.cite import Citation
 from webui.links import SearchParams
+from webui.marks import to_html
 
 SORT_OPTIONS = (("", "Best first"), ("relevance", "Relevance"),
                 ("newest", "Newest first"), ("oldest", "Oldest first"),
@@ -43,13 +44,23 @@ class Checkbox:
 
 
 @dataclass(frozen=True, slots=True)
+class FacetBoxes:
+    """One facet's values as checkboxes in the form."""
+
+    name: str       # the parameter
+    heading: str
+    css: str        # the fieldset's class
+    boxes: list[Checkbox]
+
+
+@dataclass(frozen=True, slots=True)
 class Form:
     """The search form as the user filled it in."""
 
     q: str
     date_from: str
     date_to: str
-    kinds: list[Checkbox]
+    facets: list[FacetBoxes]
     sorts: list[Option]
     per_pages: list[Option]
     exact: bool
@@ -91,6 +102,15 @@ class Exports:
     feed: str
 
 
+@dataclass(frozen=True, slots=True)
+class FacetPanel:
+    """One facet's counts in the side panel: each value a link that adds or removes it."""
+
+    name: str
+    heading: str
+    links: list[Link]
+
+
 @dataclass(slots=True)
 class SearchView:
     """Everything `search/index.html` prints."""
@@ -103,7 +123,7 @@ class SearchView:
     date_unit: str = "year"
     date_heading: str = "Years"
     date_facets: list[Link] = field(default_factory=list)
-    kind_facets: list[Link] = field(default_factory=list)
+    facet_panels: list[FacetPanel] = field(default_factory=list)
     chips: list[Link] = field(default_factory=list)
     clear_href: str = ""
     chart: Chart | None = None
@@ -166,12 +186,20 @@ def _span(page: ResultPage) -> str:
     return f"{MONTH_NAMES[int(first[5:]) - 1]}–{bucket_name(last)}"
 
 
-def make_form(params: SearchParams, kinds: list[str], invalid: str | None) -> Form:
-    wanted = {k.lower() for k in params.kinds}
-    lower = {k.lower() for k in kinds}
-    known = list(kinds) + [k for k in params.kinds if k.lower() not in lower]
-    boxes = [Checkbox(value=k, dom_id=f"kind-{i}", checked=k.lower() in wanted)
-             for i, k in enumerate(known)]
+def _facet_boxes(params: SearchParams, name: str, values: list[str]) -> FacetBoxes:
+    declared = facet(name)
+    key = declared.key
+    wanted = {key(v) for v in params.selected(name)}
+    have = {key(v) for v in values}
+    known = list(values) + [v for v in params.selected(name) if key(v) not in have]
+    boxes = [Checkbox(value=v, dom_id=f"{name}-{i}", checked=key(v) in wanted)
+             for i, v in enumerate(known)]
+    return FacetBoxes(name, declared.heading, declared.api_key, boxes)
+
+
+def make_form(params: SearchParams, values: dict[str, list[str]], invalid: str | None) -> Form:
+    """The form as filled in; `values` gives each facet's values in the index."""
+    boxes = [_facet_boxes(params, f.name, values.get(f.name, [])) for f in term_facets()]
     sorts = [Option(v, label, params.sort == v) for v, label in SORT_OPTIONS]
     if params.sort and params.sort not in {v for v, _ in SORT_OPTIONS}:
         sorts.append(Option(params.sort, params.sort, True))
@@ -180,7 +208,8 @@ def make_form(params: SearchParams, kinds: list[str], invalid: str | None) -> Fo
                   for n in PER_PAGE_CHOICES if n != DEFAULT_PER_PAGE]
     if params.per_page and params.per_page not in {o.value for o in per_pages}:
         per_pages.append(Option(params.per_page, params.per_page, True))
-    return Form(q=params.q, date_from=params.date_from, date_to=params.date_to, kinds=boxes,
+    return Form(q=params.q, date_from=params.date_from, date_to=params.date_to,
+                facets=[b for b in boxes if b.boxes],
                 sorts=sorts, per_pages=per_pages, exact=params.exact.lower() in TRUE_WORDS,
                 seed=params.seed, invalid=invalid)
 
@@ -201,8 +230,11 @@ def _chips(params: SearchParams, urls: Urls) -> list[Link]:
         if params.date_to:
             chips.append(Link(f"To: {params.date_to}",
                               params.with_dates(params.date_from, "").url(urls.search)))
-    for kind in params.kinds:
-        chips.append(Link(f"Kind: {kind}", params.removing_kind(kind).url(urls.search)))
+    for name, values in params.filters:
+        declared = facet(name)
+        for value in values:
+            chips.append(Link(f"{declared.label}: {declared.display(value)}",
+                              params.removing(name, value).url(urls.search)))
     return chips
 
 
@@ -226,8 +258,9 @@ def _empty_tips(params: SearchParams, urls: Urls) -> list[Link]:
     tips = []
     if params.date_from or params.date_to:
         tips.append(Link("Search all dates", params.with_dates("", "").url(urls.search)))
-    if params.kinds:
-        tips.append(Link("Search all kinds", params.with_kinds(()).url(urls.search)))
+    for name, _ in params.filters:
+        tips.append(Link(f"Search all {facet(name).heading.lower()}",
+                         params.with_values(name, ()).url(urls.search)))
     # Lower-case and/or/not were read as (common) words, not operators: leave them out.
     words = [w for w in params.q.split() if w not in ("and", "or", "not")]
     if len(words) > 1 and not {"OR", "AND", "NOT"} & set(words) and '"' not in params.q:
@@ -241,8 +274,8 @@ def _empty_tips(params: SearchParams, urls: Urls) -> list[Link]:
     return tips
 
 
-def error_view(params: SearchParams, kinds: list[str], message: str, param: str | None,
-               site: str, urls: Urls) -> SearchView:
+def error_view(params: SearchParams, values: dict[str, list[str]], message: str,
+               param: str | None, site: str, urls: Urls) -> SearchView:
     """The page re-rendered with the input kept, the message shown and a way out."""
     fixes = {
         "page": [Link("Go to the first page", params.first_page().url(urls.search))],
@@ -250,18 +283,34 @@ def error_view(params: SearchParams, kinds: list[str], message: str, param: str 
                           replace(params, per_page="", page="").url(urls.search))],
         "from": [Link("Search all dates", params.with_dates("", "").url(urls.search))],
         "to": [Link("Search all dates", params.with_dates("", "").url(urls.search))],
-        "kind": [Link("Search all kinds", params.with_kinds(()).url(urls.search))],
+        **{f.name: [Link(f"Search all {f.heading.lower()}",
+                         params.with_values(f.name, ()).url(urls.search))]
+           for f in term_facets()},
         "sort": [Link("Use the default order", replace(params, sort="", page="").url(urls.search))],
         "exact": [Link("Match word forms too", replace(params, exact="", page="").url(urls.search))],
         "seed": [Link("Use the default seed", replace(params, seed="", page="").url(urls.search))],
         "q": [Link("See the query syntax", urls.help)],
     }
-    return SearchView(form=make_form(params, kinds, param), error=sentence(message),
+    return SearchView(form=make_form(params, values, param), error=sentence(message),
                       empty=fixes.get(param or "", []), page_title=f"Search error – {site}")
 
 
-def search_view(params: SearchParams, page: ResultPage, kinds: list[str], urls: Urls,
-                site: str) -> SearchView:
+def _facet_panel(params: SearchParams, page: ResultPage, name: str, urls: Urls) -> FacetPanel:
+    declared = facet(name)
+    key = declared.key
+    chosen = {key(v) for v in params.selected(name)}
+    links = []
+    for value, count in page.facet_counts(name):
+        active = key(value) in chosen
+        href = "" if not value else (params.removing(name, value) if active
+                                     else params.adding(name, value)).url(urls.search)
+        links.append(Link(declared.display(value) if value else declared.empty_label, href,
+                          count, active))
+    return FacetPanel(name, declared.heading, links)
+
+
+def search_view(params: SearchParams, page: ResultPage, values: dict[str, list[str]],
+                urls: Urls, site: str) -> SearchView:
     """The full context of a results page."""
     request = page.request
     what = f"results for '{request.query}'" if request.query else "items"
@@ -281,12 +330,7 @@ def search_view(params: SearchParams, page: ResultPage, kinds: list[str], urls: 
     date_facets = [Link(bucket_name(key), bucket_href(key), count,
                         active=params.date_from == key and params.date_to == key)
                    for key, count in buckets]
-    kind_facets = []
-    for kind, count in page.kinds:
-        active = any(k.lower() == kind.lower() for k in request.kinds)
-        href = "" if not kind else (params.removing_kind(kind) if active
-                                    else params.adding_kind(kind)).url(urls.search)
-        kind_facets.append(Link(kind or "(no kind)", href, count, active))
+    panels = [_facet_panel(params, page, f.name, urls) for f in term_facets()]
     suggestion = None
     if page.suggestion and not page.respelt:
         suggestion = Link(page.suggestion, params.with_query(page.suggestion).url(urls.search))
@@ -299,9 +343,9 @@ def search_view(params: SearchParams, page: ResultPage, kinds: list[str], urls: 
                       jsonl=urls.jsonl + export_suffix, feed=urls.feed + export_suffix)
     title = f"{request.query} – {site}" if request.query else f"Browse – {site}"
     return SearchView(
-        form=make_form(params, kinds, None), summary=summary, elapsed=elapsed, hits=hits,
+        form=make_form(params, values, None), summary=summary, elapsed=elapsed, hits=hits,
         date_unit=unit, date_heading="Months" if unit == "month" else "Years",
-        date_facets=date_facets, kind_facets=kind_facets, chips=chips,
+        date_facets=date_facets, facet_panels=[p for p in panels if p.links], chips=chips,
         clear_href=SearchParams(sort=params.sort, per_page=params.per_page,
                                 seed=params.seed).url(urls.search)
         if chips else "",
@@ -322,8 +366,8 @@ def search_view(params: SearchParams, page: ResultPage, kinds: list[str], urls: 
 def _hit_view(hit: Hit, number: int, urls: Urls) -> HitView:
     article = hit.article
     href = urls.item(article.id)
-    # The engine escapes the text and adds only <mark> tags: safe as it is.
     return HitView(id=article.id, href=href, permalink=urls.external_root + href,
-                   title_html=Markup(hit.title_html), summary_html=Markup(hit.summary_html),
+                   title_html=to_html(article.title, hit.title_spans),
+                   summary_html=to_html(article.summary, hit.summary_spans),
                    date_iso=article.date.isoformat(), date_text=long_date(article.date),
                    kind=article.kind, number=number)

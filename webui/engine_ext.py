@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from search import Engine, IndexMissing, open_engine, resolve_index_dir
-from search.store import IndexOutdated
+from search.build.store import IndexOutdated
 from webui.errors import WebError
 
 KEY = "news_search"

@@ -1,6 +1,7 @@
 """The one error type users see, and the one handler that renders it as HTML or JSON.
 
-Views raise `WebError(message, status, param=...)`; HTTP errors from Flask
+Views raise `WebError(message, status, param=...)`; an `InputError` from the
+engine (a bad parameter) is a 400 naming the parameter; HTTP errors from Flask
 (unknown URL, wrong method) and anything unexpected are turned into one too,
 so every error page looks the same and none shows a traceback. The API
 (`/api/...`) and clients asking for JSON get `{"error": ..., "param": ...}`.
@@ -13,7 +14,7 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from search import IndexMissing
+from search import IndexMissing, InputError
 
 log = logging.getLogger("webui")
 
@@ -68,6 +69,10 @@ def _from_http(exc: HTTPException) -> Response:
     return response
 
 
+def _bad_input(exc: InputError) -> Response:
+    return render_error(WebError(exc.message, 400, param=exc.param))
+
+
 def _index_gone(exc: Exception) -> Response:
     # The index was removed or replaced by an incompatible one while the site ran.
     log.warning("index unavailable: %s", exc)
@@ -85,6 +90,7 @@ def _unexpected(exc: Exception) -> Response:
 def init_app(app: Flask) -> None:
     """Register the handlers."""
     app.register_error_handler(WebError, render_error)
+    app.register_error_handler(InputError, _bad_input)
     app.register_error_handler(HTTPException, _from_http)
     app.register_error_handler(IndexMissing, _index_gone)
     app.register_error_handler(Exception, _unexpected)

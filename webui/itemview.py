@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from corpus import Article
+from search import Hit, term_facets
 from webui.chart import bucket_name
 from webui.cite import Citation, citations
 from webui.context import Link, long_date
@@ -36,17 +37,21 @@ class ItemView:
     page_title: str
 
 
-def item_view(article: Article, similar: list[Article], *, search_base: str,
+def item_view(hit: Hit, similar: list[Article], *, search_base: str,
               item_href: Callable[[str], str], api_href: str, external_root: str,
               accessed: date, site: str) -> ItemView:
-    """The item page: details, links to its month and kind, citations, similar items."""
+    """The item page: details, links to its month and its facet values, citations,
+    similar items."""
+    article = hit.article
     permalink = external_root + item_href(article.id)
     month = article.date.strftime("%Y-%m")
     browse = [Link(bucket_name(month),
                    SearchParams(date_from=month, date_to=month).url(search_base))]
-    if article.kind:
-        browse.append(Link(f"all {article.kind}",
-                           SearchParams(kinds=(article.kind,)).url(search_base)))
+    for declared in term_facets():
+        for value in hit.facets.get(declared.name, ()):
+            browse.append(Link(f"all {declared.display(value)}",
+                               SearchParams().with_values(declared.name, (value,))
+                               .url(search_base)))
     return ItemView(
         article=article, date_iso=article.date.isoformat(), date_text=long_date(article.date),
         permalink=permalink, api_href=api_href, browse=browse,

@@ -2,8 +2,10 @@
 
 `SearchParams` holds the raw parameters of the current URL (as typed, in a
 fixed order) and makes links that change one thing and keep the rest: a page,
-a date bucket, a kind added or removed. Changing a filter goes back to page 1.
-Empty parameters are dropped, so URLs stay short enough to read and cite.
+a date bucket, a facet value added or removed. Changing a filter goes back to
+page 1. Empty parameters are dropped, so URLs stay short enough to read and
+cite. The facets' parameters come from their declarations (`search.facets`),
+each after the dates, in declaration order.
 """
 
 from __future__ import annotations
@@ -14,17 +16,33 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
-ORDER = ("q", "exact", "from", "to", "kind", "sort", "seed", "per_page", "page")
+from search import facet, term_facets
+
+BEFORE = ("q", "exact", "from", "to")
+AFTER = ("sort", "seed", "per_page", "page")
+
+
+def param_names() -> tuple[str, ...]:
+    """Every search parameter, in the order URLs write them."""
+    return (*BEFORE, *(f.name for f in term_facets()), *AFTER)
+
+
+def _key(name: str, value: str) -> str:
+    return facet(name).key(value)
 
 
 @dataclass(frozen=True, slots=True)
 class SearchParams:
-    """The raw search parameters of a URL, as the user gave them."""
+    """The raw search parameters of a URL, as the user gave them.
+
+    `filters` holds (facet name, values) for each facet with values given, in
+    declaration order.
+    """
 
     q: str = ""
     date_from: str = ""
     date_to: str = ""
-    kinds: tuple[str, ...] = ()
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
     sort: str = ""
     per_page: str = ""
     page: str = ""
@@ -36,27 +54,38 @@ class SearchParams:
         def last(name: str) -> str:
             values = args.getlist(name)
             return values[-1].strip() if values else ""
-        kinds = tuple(dict.fromkeys(k.strip() for k in args.getlist("kind") if k.strip()))
-        return cls(q=last("q"), date_from=last("from"), date_to=last("to"), kinds=kinds,
-                   sort=last("sort"), per_page=last("per_page"), page=last("page"),
-                   exact=last("exact"), seed=last("seed"))
+        filters = []
+        for declared in term_facets():
+            values = tuple(dict.fromkeys(v.strip() for v in args.getlist(declared.name)
+                                         if v.strip()))
+            if values:
+                filters.append((declared.name, values))
+        return cls(q=last("q"), date_from=last("from"), date_to=last("to"),
+                   filters=tuple(filters), sort=last("sort"), per_page=last("per_page"),
+                   page=last("page"), exact=last("exact"), seed=last("seed"))
+
+    def selected(self, name: str) -> tuple[str, ...]:
+        """The values given for the facet `name`."""
+        return next((values for facet_name, values in self.filters if facet_name == name), ())
 
     def raw(self) -> dict[str, list[str]]:
         """The parameters as `search.parse_request` takes them."""
         return {"q": [self.q], "from": [self.date_from], "to": [self.date_to],
-                "kind": list(self.kinds), "sort": [self.sort], "per_page": [self.per_page],
-                "page": [self.page], "exact": [self.exact], "seed": [self.seed]}
+                **{name: list(values) for name, values in self.filters},
+                "sort": [self.sort], "per_page": [self.per_page], "page": [self.page],
+                "exact": [self.exact], "seed": [self.seed]}
 
     def pairs(self) -> list[tuple[str, str]]:
         """Non-empty parameters in a fixed order, for a query string."""
-        pairs: list[tuple[str, str]] = []
         values = {"q": self.q, "exact": self.exact, "from": self.date_from,
                   "to": self.date_to, "sort": self.sort, "seed": self.seed,
                   "per_page": self.per_page, "page": "" if self.page == "1" else self.page}
-        for name in ORDER:
-            if name == "kind":
-                pairs.extend(("kind", kind) for kind in self.kinds)
-            elif values[name]:
+        chosen = dict(self.filters)
+        pairs: list[tuple[str, str]] = []
+        for name in param_names():
+            if name in chosen:
+                pairs.extend((name, value) for value in chosen[name])
+            elif values.get(name):
                 pairs.append((name, values[name]))
         return pairs
 
@@ -81,17 +110,27 @@ class SearchParams:
     def with_query(self, q: str) -> SearchParams:
         return replace(self, q=q, page="")
 
-    def with_kinds(self, kinds: Iterable[str]) -> SearchParams:
-        return replace(self, kinds=tuple(kinds), page="")
+    def with_values(self, name: str, values: Iterable[str]) -> SearchParams:
+        """The facet `name`'s values replaced (none: the filter removed)."""
+        chosen = dict(self.filters)
+        chosen[name] = tuple(values)
+        order = [f.name for f in term_facets()]
+        filters = tuple((n, chosen[n]) for n in order if chosen.get(n))
+        return replace(self, filters=filters, page="")
 
-    def adding_kind(self, kind: str) -> SearchParams:
-        """Kinds match without regard to case, as the engine reads them."""
-        if kind.lower() in {k.lower() for k in self.kinds}:
+    def without_filters(self) -> SearchParams:
+        return replace(self, filters=(), page="")
+
+    def adding(self, name: str, value: str) -> SearchParams:
+        """A value added to a facet's filter (values that are the same to the engine, such
+        as kinds differing in case, are not repeated)."""
+        if _key(name, value) in {_key(name, v) for v in self.selected(name)}:
             return self
-        return self.with_kinds((*self.kinds, kind))
+        return self.with_values(name, (*self.selected(name), value))
 
-    def removing_kind(self, kind: str) -> SearchParams:
-        return self.with_kinds(k for k in self.kinds if k.lower() != kind.lower())
+    def removing(self, name: str, value: str) -> SearchParams:
+        return self.with_values(name, (v for v in self.selected(name)
+                                       if _key(name, v) != _key(name, value)))
 
     def for_export(self) -> SearchParams:
         """The same search without paging: exports and feeds cover the whole set."""
@@ -100,4 +139,5 @@ class SearchParams:
 
 def has_empty_values(args: MultiDict[str, str]) -> bool:
     """True when a submitted form left fields empty (worth a redirect to a clean URL)."""
-    return any(name in ORDER and not value.strip() for name, value in args.items(multi=True))
+    names = param_names()
+    return any(name in names and not value.strip() for name, value in args.items(multi=True))

@@ -1,18 +1,22 @@
-"""Reproducible citations of a search, and what changed since a cited index generation.
+"""Reproducible citations of a search, provenance of exports, and what changed since.
 
 A search is cited by its URL with the generation it ran on (`gen=<id>`), the
 number of hits and the time it was retrieved. When someone opens a cited URL
 after the index has been rebuilt or updated, `change_notice` says so and by
-how much, so a reader knows whether the results still match the paper.
+how much, so a reader knows whether the results still match the paper. Every
+file a search produces (exports, the compare and keyword-in-context tables)
+starts with the same provenance (`provenance`, written by `csv_comment` in
+CSV): the search, the index generation and the time it was retrieved.
 """
 
 from __future__ import annotations
 
+import json
 import zlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from search.store import Generation
+from search.build.store import Generation
 from webui.cite import Citation, bibtex_escape
 
 GENERATION_PARAM = "gen"
@@ -50,6 +54,21 @@ class SearchCitation:
         return [Citation("Plain text", plain, "cite-search-plain"),
                 Citation("BibTeX", bib, "cite-search-bibtex"),
                 Citation("RIS", ris, "cite-search-ris")]
+
+
+def provenance(search_url: str, generation: Generation,
+               search: dict[str, object] | None = None) -> dict[str, object]:
+    """What a researcher needs to cite a file made from a search: the search (its
+    parameters and URL), the index generation its items come from, the time."""
+    return {**(search or {}), "search_url": search_url, "generation": generation.id,
+            "generation_built_at": generation.built_at, "generation_items": generation.items,
+            "retrieved": datetime.now(UTC).isoformat(timespec="seconds")}
+
+
+def csv_comment(what: str, record: dict[str, object]) -> str:
+    """The provenance as the first line of a CSV file (news-search's CSV reader skips it)."""
+    text = json.dumps(record, ensure_ascii=False).replace("\r", " ").replace("\n", " ")
+    return f"# news-search {what}: {text}\r\n"
 
 
 def change_notice(cited_id: str, cited: Generation | None, current: Generation) -> str | None:

@@ -1,9 +1,10 @@
-"""Helpers the views share: the URL bases of a view, and the app's settings."""
+"""Helpers the views share: the URL bases of a view, the app's settings, facet values."""
 
 from __future__ import annotations
 
 from flask import current_app, request, url_for
 
+from search import Engine, term_facets
 from webui.context import Urls
 
 
@@ -18,3 +19,8 @@ def urls() -> Urls:
 
 def setting(name: str) -> object:
     return current_app.config[name]
+
+
+def facet_values(engine: Engine) -> dict[str, list[str]]:
+    """Each facet's values in the index, for the forms."""
+    return {declared.name: engine.values(declared.name) for declared in term_facets()}

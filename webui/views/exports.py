@@ -22,19 +22,21 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from corpus import Article
 from corpus.jsonl import PROVENANCE_KEY
-from search import InputError, SearchRequest, parse_request
-from search.store import Generation
-from webui.context import long_date
+from search import Generation, Hit, SearchRequest, parse_request, term_facets
 from webui.engine_ext import get_engine
-from webui.errors import WebError
 from webui.links import SearchParams
+from webui.provenance import csv_comment, provenance
 from webui.views.common import setting
 
 bp = Blueprint("exports", __name__)
 
-COLUMNS = ("id", "date", "kind", "title", "summary", "url", "source")
+RECORD_COLUMNS = ("id", "date", "kind", "title", "summary", "url", "source")
+
+
+def columns() -> tuple[str, ...]:
+    """The export's columns: the record's, then each derived facet's."""
+    return (*RECORD_COLUMNS, *(f.export for f in term_facets() if f.export))
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Characters XML 1.0 does not allow, whatever the escaping.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -47,30 +49,23 @@ def neutralise(cell: str) -> str:
 
 def _checked(params: SearchParams) -> tuple[SearchParams, SearchRequest]:
     params = params.for_export()
-    try:
-        return params, parse_request(params.raw())
-    except InputError as error:
-        raise WebError(error.message, 400, param=error.param) from None
+    return params, parse_request(params.raw())
 
 
-def _articles(search_request: SearchRequest) -> tuple[Generation, Iterator[Article]]:
+def _hits(search_request: SearchRequest) -> tuple[Generation, Iterator[Hit]]:
     """The whole result set in order, and the generation it comes from; the request is
-    checked now, before streaming starts."""
-    try:
-        return get_engine().export(search_request)
-    except InputError as error:
-        raise WebError(error.message, 400, param=error.param) from None
+    checked now (InputError), before streaming starts."""
+    return get_engine().export(search_request)
 
 
 def _provenance(params: SearchParams, generation: Generation) -> dict[str, object]:
-    """What a researcher needs to cite an export: the search, the index generation (the
-    one the items come from), the time."""
-    return {"query": params.q, "from": params.date_from, "to": params.date_to,
-            "kinds": list(params.kinds), "exact": bool(params.exact), "sort": params.sort,
-            "search_url": params.url(url_for("search.index", _external=True)),
-            "generation": generation.id, "generation_built_at": generation.built_at,
-            "generation_items": generation.items,
-            "retrieved": datetime.now(UTC).isoformat(timespec="seconds")}
+    """The export's provenance: the search, the index generation its items come from,
+    the time."""
+    search = {"query": params.q, "from": params.date_from, "to": params.date_to,
+              **{f.api_key: list(params.selected(f.name)) for f in term_facets()},
+              "exact": bool(params.exact), "sort": params.sort}
+    return provenance(params.url(url_for("search.index", _external=True)), generation,
+                      search)
 
 
 def _provenance_headers(provenance: dict[str, object]) -> dict[str, str]:
@@ -87,19 +82,18 @@ def _filename(params: SearchParams, extension: str) -> str:
 def csv_export() -> Response:
     """Every matching item as CSV (UTF-8, a header row, the columns of the JSON Lines form)."""
     params, search_request = _checked(SearchParams.from_args(request.args))
-    generation, articles = _articles(search_request)
-    provenance = _provenance(params, generation)
+    generation, hits = _hits(search_request)
+    record = _provenance(params, generation)
+    names = columns()
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()
-        # One comment line of provenance (news-search's CSV reader skips it).
-        buffer.write("# news-search export: " + json.dumps(provenance, ensure_ascii=False)
-                     .replace("\r", " ").replace("\n", " ") + "\r\n")
+        buffer.write(csv_comment("export", record))
         writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(COLUMNS)
-        for number, article in enumerate(articles, start=1):
-            record = article.to_dict()
-            writer.writerow([neutralise(record[column]) for column in COLUMNS])
+        writer.writerow(names)
+        for number, hit in enumerate(hits, start=1):
+            fields = hit.record()
+            writer.writerow([neutralise(str(fields[column])) for column in names])
             if number % 200 == 0:
                 yield buffer.getvalue()
                 buffer.seek(0)
@@ -108,25 +102,25 @@ def csv_export() -> Response:
 
     return Response(rows(), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{_filename(params, "csv")}"',
-        **_provenance_headers(provenance)})
+        **_provenance_headers(record)})
 
 
 @bp.get("/export.jsonl")
 def jsonl() -> Response:
     """Every matching item as JSON Lines (readable back by `news-search index`)."""
     params, search_request = _checked(SearchParams.from_args(request.args))
-    generation, articles = _articles(search_request)
-    provenance = _provenance(params, generation)
+    generation, hits = _hits(search_request)
+    record = _provenance(params, generation)
 
     def lines() -> Iterator[str]:
         # A first line of provenance (news-search's JSON Lines reader skips it).
-        yield json.dumps({PROVENANCE_KEY: provenance}, ensure_ascii=False) + "\n"
-        for article in articles:
-            yield json.dumps(article.to_dict(), ensure_ascii=False) + "\n"
+        yield json.dumps({PROVENANCE_KEY: record}, ensure_ascii=False) + "\n"
+        for hit in hits:
+            yield json.dumps(hit.record(), ensure_ascii=False) + "\n"
 
     return Response(lines(), mimetype="application/jsonl", headers={
         "Content-Disposition": f'attachment; filename="{_filename(params, "jsonl")}"',
-        **_provenance_headers(provenance)})
+        **_provenance_headers(record)})
 
 
 def _xml_text(text: str) -> str:
@@ -139,14 +133,11 @@ def feed() -> Response:
     params = SearchParams.from_args(request.args).for_export()
     raw = params.raw()
     raw["sort"], raw["per_page"] = ["newest"], [str(setting("FEED_SIZE"))]
-    try:
-        page = get_engine().search(parse_request(raw))
-    except InputError as error:
-        raise WebError(error.message, 400, param=error.param) from None
+    page = get_engine().search(parse_request(raw))
     site = str(setting("SITE_TITLE"))
     what = f"'{params.q}'" if params.q else "all items"
     entries = [{"title": _xml_text(hit.article.title), "summary": _xml_text(hit.article.summary),
-                "kind": _xml_text(hit.article.kind), "date_text": long_date(hit.article.date),
+                "kind": _xml_text(hit.article.kind),
                 "updated": f"{hit.article.date.isoformat()}T00:00:00Z",
                 "href": url_for("items.item", item_id=hit.article.id, _external=True),
                 "original": hit.article.url}

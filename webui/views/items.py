@@ -7,6 +7,7 @@ from datetime import date
 from flask import Blueprint, render_template, request, url_for
 
 from corpus import Article
+from search import Hit
 from webui.engine_ext import get_engine
 from webui.errors import WebError
 from webui.itemview import item_view
@@ -23,21 +24,23 @@ def unknown_item(item_id: str) -> WebError:
                     "the index; search for its title instead.", 404, param="id")
 
 
-def find_item(item_id: str) -> tuple[Article, list[Article]]:
-    """The item with this id and the items most like it; WebError 404 when there is none."""
+def find_item(item_id: str) -> tuple[Hit, list[Article]]:
+    """The item with this id (with its facet values) and the items most like it;
+    WebError 404 when there is none."""
     engine = get_engine()
-    article = engine.get(item_id) if len(item_id) <= MAX_ID else None
-    if article is None:
+    hit = engine.item(item_id) if len(item_id) <= MAX_ID else None
+    if hit is None:
         raise unknown_item(item_id)
     limit = int(setting("MORE_LIKE_THIS"))  # type: ignore[call-overload]
-    return article, engine.more_like_this(article.id, limit=limit)
+    return hit, engine.more_like_this(hit.article.id, limit=limit)
 
 
 @bp.get("/<item_id>")
 def item(item_id: str) -> str:
     """One item: title, date, kind, summary, source, original link, citations, more like it."""
-    article, similar = find_item(item_id)
-    view = item_view(article, similar, search_base=url_for("search.index"),
+    hit, similar = find_item(item_id)
+    article = hit.article
+    view = item_view(hit, similar, search_base=url_for("search.index"),
                      item_href=lambda other: url_for("items.item", item_id=other),
                      api_href=url_for("api.item", item_id=article.id),
                      external_root=request.host_url.rstrip("/"), accessed=date.today(),

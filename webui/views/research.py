@@ -13,25 +13,25 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from search import InputError, SearchRequest, parse_request
-from search.kwic import DEFAULT_WIDTH, KwicLine, kwic
-from search.timeline import GRANULARITIES, Timeline, timeline
+from search import (GRANULARITIES, InputError, KwicLine, SearchRequest, Timeline, kwic,
+                    parse_request, period_bounds, term_facets, timeline)
+from search.research.kwic import DEFAULT_WIDTH, MAX_WIDTH
 from webui.compare import MEASURES, build_compare_chart
+from webui.context import FacetBoxes, make_form
 from webui.engine_ext import get_engine
 from webui.errors import WebError
 from webui.links import SearchParams
-from webui.views.common import setting
+from webui.provenance import csv_comment, provenance
+from webui.views.common import facet_values, setting
 from webui.views.exports import neutralise
 
 bp = Blueprint("research", __name__)
 
-MAX_WIDTH = 20
 ORDERS = (("item", "Item order"), ("left", "Left context"), ("right", "Right context"))
 
 
@@ -40,7 +40,7 @@ class CompareForm:
     queries: list[str]   # always four boxes
     date_from: str
     date_to: str
-    kinds: list[str]
+    facets: list[FacetBoxes]
     by: str
     measure: str
     baseline: bool
@@ -49,8 +49,9 @@ class CompareForm:
 
 def _filters(args: MultiDict[str, str]) -> SearchParams:
     """The shared filters of a research page, as the search page reads them."""
+    shared = {"from", "to", "exact", *(f.name for f in term_facets())}
     return SearchParams.from_args(MultiDict([(k, v) for k, v in args.items(multi=True)
-                                             if k in ("from", "to", "kind", "exact")]))
+                                             if k in shared]))
 
 
 def _base_request(params: SearchParams) -> SearchRequest:
@@ -64,12 +65,8 @@ def _choice(args: MultiDict[str, str], name: str, choices: tuple[str, ...], defa
     return value
 
 
-def _provenance(what: str) -> list[str]:
-    engine = get_engine()
-    generation = engine.generation
-    return [f"# news-search {what}: {request.url}",
-            f"# index generation {generation.id}, built {generation.built_at}; "
-            f"retrieved {datetime.now(UTC).isoformat(timespec='seconds')}"]
+def _provenance_line(what: str) -> str:
+    return csv_comment(what, provenance(request.url, get_engine().generation))
 
 
 def _compare(args: MultiDict[str, str]) -> tuple[CompareForm, Timeline | None, str | None,
@@ -77,9 +74,10 @@ def _compare(args: MultiDict[str, str]) -> tuple[CompareForm, Timeline | None, s
     queries = [q.strip() for q in args.getlist("q") if q.strip()]
     params = _filters(args)
     baseline = (args.getlist("baseline") or ["1"])[-1] not in ("0", "off", "false", "no")
+    boxes = make_form(params, facet_values(get_engine()), None).facets
     form = CompareForm(queries=(queries + ["", "", "", ""])[:max(4, len(queries))],
                        date_from=params.date_from, date_to=params.date_to,
-                       kinds=list(params.kinds), by="year", measure="count",
+                       facets=boxes, by="year", measure="count",
                        baseline=baseline, exact=bool(params.exact))
     try:
         by = _choice(args, "by", GRANULARITIES, "year")
@@ -101,8 +99,8 @@ def compare() -> tuple[str, int] | str:
     base = url_for("search.index")
 
     def href_for(query: str, period: str) -> str:
-        start, end = _period_bounds(period)
-        return SearchParams(q=query, date_from=start, date_to=end, kinds=params.kinds,
+        start, end = period_bounds(period)
+        return SearchParams(q=query, date_from=start, date_to=end, filters=params.filters,
                             exact=params.exact).url(base)
 
     chart = build_compare_chart(result, form.measure, form.baseline, href_for) \
@@ -110,19 +108,10 @@ def compare() -> tuple[str, int] | str:
     csv_href = url_for("research.compare_csv") + "?" + request.query_string.decode(
         "utf-8", "replace") if result is not None else ""
     page = render_template("research/compare.html", form=form, chart=chart, error=error,
-                           invalid=param, csv_href=csv_href, kinds=get_engine().kinds(),
+                           invalid=param, csv_href=csv_href,
                            granularities=GRANULARITIES, measures=MEASURES,
                            page_title=f"Compare over time – {setting('SITE_TITLE')}")
     return (page, 400) if error else page
-
-
-def _period_bounds(period: str) -> tuple[str, str]:
-    """The from/to values of a period: '2024' -> 2024..2024, '2024-Q2' -> 2024-04..2024-06."""
-    if "-Q" in period:
-        year, quarter = period.split("-Q")
-        first = (int(quarter) - 1) * 3 + 1
-        return f"{year}-{first:02d}", f"{year}-{first + 2:02d}"
-    return period, period
 
 
 @bp.get("/compare.csv")
@@ -133,7 +122,7 @@ def compare_csv() -> Response:
         raise WebError(error or "give at least one query: /compare.csv?q=kenya&q=senegal", 400,
                        param=param or "q")
     out = io.StringIO()
-    out.write("\r\n".join(_provenance("compare")) + "\r\n")
+    out.write(_provenance_line("compare"))
     writer = csv.writer(out, lineterminator="\r\n")
     header = ["period", "all_items"]
     for series in result.series:
@@ -165,22 +154,13 @@ def _kwic(args: MultiDict[str, str]) -> tuple[SearchParams, list[KwicLine], int,
     params = SearchParams.from_args(args)
     search_request = parse_request(params.raw())
     width = args.get("width", "").strip()
-    if width:
-        try:
-            width_value = int(width)
-        except ValueError:
-            raise InputError(f"width must be a whole number of words from 1 to {MAX_WIDTH}",
-                             "width") from None
-        if not 1 <= width_value <= MAX_WIDTH:
-            raise InputError(f"width must be from 1 to {MAX_WIDTH} words", "width")
-    else:
-        width_value = DEFAULT_WIDTH
+    try:
+        width_value = int(width) if width else DEFAULT_WIDTH
+    except ValueError:
+        raise InputError(f"width must be a whole number of words from 1 to {MAX_WIDTH}",
+                         "width") from None
     order = _choice(args, "order", tuple(o for o, _ in ORDERS), "item")
-    lines, total = kwic(get_engine(), search_request, width=width_value)
-    if order == "left":
-        lines.sort(key=lambda line: [w.lower() for w in reversed(line.left.split())])
-    elif order == "right":
-        lines.sort(key=lambda line: [w.lower() for w in line.right.split()])
+    lines, total = kwic(get_engine(), search_request, width=width_value, order=order)
     return params, lines, total, order, width_value
 
 
@@ -223,12 +203,9 @@ def kwic_csv() -> Response:
     """The keyword-in-context lines as CSV, in the page's order."""
     if not SearchParams.from_args(request.args).q:
         raise WebError("keyword in context needs a query: add ?q=...", 400, param="q")
-    try:
-        _, lines, _, _, _ = _kwic(request.args)
-    except InputError as error:
-        raise WebError(error.message, 400, param=error.param) from None
+    _, lines, _, _, _ = _kwic(request.args)
     out = io.StringIO()
-    out.write("\r\n".join(_provenance("keyword in context")) + "\r\n")
+    out.write(_provenance_line("keyword in context"))
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["id", "date", "field", "left", "match", "right", "title"])
     for line in lines:

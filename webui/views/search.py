@@ -12,7 +12,7 @@ from webui.context import error_view, search_view
 from webui.engine_ext import get_engine
 from webui.links import SearchParams, has_empty_values
 from webui.provenance import GENERATION_PARAM, SearchCitation, change_notice
-from webui.views.common import setting, urls
+from webui.views.common import facet_values, setting, urls
 
 bp = Blueprint("search", __name__)
 
@@ -25,16 +25,16 @@ def index() -> Response | tuple[str, int] | str:
         return redirect(SearchParams.from_args(request.args).url(url_for("search.index")))
     params = SearchParams.from_args(request.args)
     engine = get_engine()
-    kinds = engine.kinds()
+    values = facet_values(engine)
     site = str(setting("SITE_TITLE"))
     try:
         search_request = parse_request(params.raw())
         page = engine.search(search_request)
         reading = engine.explain(search_request)
     except InputError as error:
-        view = error_view(params, kinds, error.message, error.param, site, urls())
+        view = error_view(params, values, error.message, error.param, site, urls())
         return render_template("search/index.html", view=view, page_title=view.page_title), 400
-    view = search_view(params, page, kinds, urls(), site)
+    view = search_view(params, page, values, urls(), site)
     view.reading, view.reading_notes = reading.lines, reading.notes
     cited_id = request.args.get(GENERATION_PARAM, "")[:64]
     cited, current = engine.generation_since(cited_id, answered=page.generation)

@@ -1,0 +1,307 @@
+"""A full build of the index, segments written in parallel by forked worker processes.
+
+`write_index(building, articles, ...)` fills the empty directory `building`
+with a Whoosh index of the articles (the caller publishes it, see `build.indexer`).
+The articles are streamed: any iterable with a length (a list, or the staged
+records of `corpus.stream_sources`), read one chunk at a time:
+
+1. `whoosh.index.create_in` writes the schema (TOC generation 0);
+2. the articles are cut into chunks of at most CHUNK_ITEMS, each written as
+   one segment by `build.segment.SegmentBuilder` (memory per worker is bounded by
+   the chunk: about 330 MB for 50,000 synthetic items);
+3. the TOC of generation 1 names the segments in item order (so document
+   numbers follow the input order, as with one writer), and Whoosh's
+   `clean_files` removes the generation-0 TOC.
+
+Small builds run in this process. Bigger ones fork up to MAX_PROCS workers
+(one per core). The parent reads the articles a chunk at a time and sends
+each chunk to a free worker (so memory holds a chunk per worker, whatever
+the corpus size), gathers progress and the finished
+segments over pipes, and re-raises a worker's exception as its own (a full
+disk is the same OSError). Whatever ends the build early (an error, Ctrl-C,
+SIGTERM, a progress callback raising), the parent kills its workers before it
+returns, and the caller removes the directory. The workers ignore SIGINT (the
+terminal sends it to the whole group; the parent decides), die on SIGTERM,
+and die with the parent if it is killed (PR_SET_PDEATHSIG where there is one,
+else they notice the new parent), so nothing keeps writing into a directory
+the next build is about to remove.
+
+Whoosh internals relied on are reached through `search._whoosh` (`write_toc`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import itertools
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Collection, Iterator, Sequence
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+
+from corpus import Article
+from search._whoosh import write_toc
+from search.text.schema import build_schema
+from search.build.segment import SegmentBuilder
+
+Progress = Callable[[int, int], None]
+ToDocument = Callable[[Article], dict[str, object]]
+INDEX_NAME = "MAIN"
+CHUNK_ITEMS = 50_000     # items per segment, at most
+# Whoosh's Or chooses its matcher segment by segment, and in a segment of at most
+# 5,000 documents it may preload the words of a prefix unscored: segments bigger
+# than that rank as one index would. So a build is split only into segments of
+# more than 5,000 items, and small builds (one segment) run in this process.
+SEGMENT_MIN_ITEMS = 5_001
+PARALLEL_MIN_ITEMS = 2 * SEGMENT_MIN_ITEMS
+MAX_PROCS = 4
+REPORT_EVERY = 250       # items between progress messages from a worker
+# Share of the work in analysing items (the rest is writing the postings), for
+# a progress figure that moves evenly: measured on the synthetic corpus.
+ANALYSIS_SHARE = 0.65
+
+
+def cpu_count() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def plan_chunks(items: int, procs: int) -> list[tuple[int, int]]:
+    """(start, end) of each segment's items: one chunk per worker, more if a chunk would
+    pass CHUNK_ITEMS, none under SEGMENT_MIN_ITEMS, sizes as even as can be."""
+    count = 1
+    if items >= PARALLEL_MIN_ITEMS:
+        count = max(procs, -(-items // CHUNK_ITEMS))
+        count = min(count, items // max(SEGMENT_MIN_ITEMS, 1))
+    count = max(min(count, items), 1)
+    bounds = [items * n // count for n in range(count + 1)]
+    return [(bounds[n], bounds[n + 1]) for n in range(count)]
+
+
+def write_index(building: Path, articles: Collection[Article], to_document: ToDocument,
+                progress: Progress | None = None, procs: int | None = None) -> int:
+    """Write the index of `articles` (iterated once, in order) into the empty directory
+    `building`; return the number of documents. Raises what went wrong (the directory is
+    then the caller's to remove)."""
+    schema = build_schema()
+    storage = whoosh_index.create_in(str(building), schema).storage
+    procs = max(1, min(procs or cpu_count(), MAX_PROCS))
+    chunks = plan_chunks(len(articles), procs)
+    tally = _Tally(chunks, progress)
+    stream = iter(articles)
+    if len(chunks) == 1 or procs == 1:
+        segments = [_write_segment(storage, _take(stream, start, end), to_document,
+                                   tally.reporter(number))
+                    for number, (start, end) in enumerate(chunks)]
+    else:
+        segments = _in_workers(storage, stream, chunks, to_document, tally, procs)
+    write_toc(storage, schema, segments, INDEX_NAME)
+    storage.temp_storage(f"{INDEX_NAME}.tmp").destroy()
+    tally.finished()
+    return sum(segment.doc_count_all() for segment in segments)
+
+
+def _take(stream: Iterator[Article], start: int, end: int) -> list[Article]:
+    """The next chunk of the stream: items start to end."""
+    chunk = list(itertools.islice(stream, end - start))
+    if len(chunk) != end - start:
+        raise RuntimeError(f"the articles ran out at item {start + len(chunk):,} of a "
+                           "build planned for more")
+    return chunk
+
+
+def _write_segment(storage: Any, articles: Sequence[Article], to_document: ToDocument,
+                   report: Callable[[int, int, int], None]) -> Any:
+    """One chunk as one segment; `report(items analysed, postings written, postings)`."""
+    builder = SegmentBuilder(storage, build_schema(), INDEX_NAME)
+    written = total = 0
+    size = len(articles)
+
+    def wrote(postings: int) -> None:
+        nonlocal written
+        written += postings
+        report(size, written, total)
+    try:
+        for done, article in enumerate(articles, start=1):
+            builder.add(to_document(article))
+            if done % REPORT_EVERY == 0:
+                report(done, 0, 0)
+        total = builder.postings_count()
+        report(size, 0, total)
+        return builder.finish(wrote)
+    except BaseException:
+        builder.cancel()
+        raise
+
+
+class _Tally:
+    """Progress over all chunks, as items: analysing counts ANALYSIS_SHARE of an item,
+    writing its postings the rest."""
+
+    def __init__(self, chunks: list[tuple[int, int]], progress: Progress | None) -> None:
+        self.sizes = [end - start for start, end in chunks]
+        self.total = sum(self.sizes)
+        self.done = [0.0] * len(chunks)
+        self.progress = progress
+        self.shown = -1
+
+    def update(self, chunk: int, analysed: int, written: int, postings: int) -> None:
+        share = ANALYSIS_SHARE * analysed
+        if postings:
+            share += (1 - ANALYSIS_SHARE) * self.sizes[chunk] * written / postings
+        self.done[chunk] = share
+        shown = min(int(sum(self.done)), self.total - 1)
+        if self.progress is not None and shown > self.shown:
+            self.shown = shown
+            self.progress(shown, self.total)
+
+    def reporter(self, chunk: int) -> Callable[[int, int, int], None]:
+        return lambda analysed, written, postings: self.update(chunk, analysed, written,
+                                                               postings)
+
+    def finished(self) -> None:
+        if self.progress is not None:
+            self.progress(self.total, self.total)
+
+
+# -- workers ----------------------------------------------------------------------------------
+
+def _in_workers(storage: Any, stream: Iterator[Article], chunks: list[tuple[int, int]],
+                to_document: ToDocument, tally: _Tally, procs: int) -> list[Any]:
+    """Write the chunks in forked workers, each sent its articles as it takes the chunk;
+    the segments in chunk order."""
+    context = multiprocessing.get_context("fork")
+    pending = list(range(len(chunks)))[::-1]
+    segments: list[Any] = [None] * len(chunks)
+    workers: dict[Connection, Any] = {}
+    assigned: dict[Connection, int | None] = {}  # the chunk each worker is writing
+    succeeded = False
+    try:
+        for _ in range(min(procs, len(chunks))):
+            ours, theirs = context.Pipe()
+            # Signals wait until the worker has set its own handlers.
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+            try:
+                process = context.Process(target=_worker, daemon=True, args=(
+                    theirs, os.getpid(), storage, to_document))
+                process.start()
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            theirs.close()
+            workers[ours] = process
+            chunk = pending.pop()
+            assigned[ours] = chunk
+            ours.send((chunk, _take(stream, *chunks[chunk])))
+        while any(segment is None for segment in segments):
+            busy = [conn for conn in workers if assigned[conn] is not None]
+            for ready in wait(busy, timeout=5.0):
+                conn = busy[busy.index(ready)]  # type: ignore[arg-type]  # one of ours
+                _handle(conn, workers[conn], assigned, pending, segments, tally, stream,
+                        chunks)
+        succeeded = True
+        return segments
+    finally:
+        _stop(workers, succeeded)
+
+
+def _handle(conn: Connection, process: Any, assigned: dict[Connection, int | None],
+            pending: list[int], segments: list[Any], tally: _Tally, stream: Iterator[Article],
+            chunks: list[tuple[int, int]]) -> None:
+    try:
+        message = conn.recv()
+    except EOFError:
+        process.join(timeout=1)
+        raise RuntimeError(f"an index build worker died (exit code {process.exitcode}) "
+                           "before it finished its part") from None
+    kind = message[0]
+    if kind == "progress":
+        tally.update(*message[1:])
+    elif kind == "segment":
+        segments[message[1]] = message[2]
+        chunk = pending.pop() if pending else None
+        assigned[conn] = chunk
+        # None: no more work, the worker ends.
+        conn.send(None if chunk is None else (chunk, _take(stream, *chunks[chunk])))
+    else:  # "error": the worker's exception, raised here as if it were ours
+        raise message[1]
+
+
+def _stop(workers: dict[Connection, Any], succeeded: bool) -> None:
+    """Let finished workers end (they were sent None), kill the others, reap them all."""
+    for process in workers.values():
+        if succeeded:
+            process.join(timeout=10)
+        if process.is_alive():
+            process.terminate()
+    for conn, process in workers.items():
+        process.join(timeout=10)
+        if process.is_alive():
+            process.kill()
+            process.join()
+        conn.close()
+        process.close()
+
+
+def _worker(conn: Connection, parent: int, storage: Any, to_document: ToDocument) -> None:
+    """Write the chunks the parent sends ((number, articles), None to stop); send back
+    progress, each segment, or the exception that stopped it. Never returns to
+    multiprocessing with an exception: it would print a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    _die_with(parent)
+    _keep_zlib_memory()
+    try:
+        while (message := conn.recv()) is not None:
+            chunk, articles = message
+
+            def report(analysed: int, written: int, postings: int, chunk: int = chunk) -> None:
+                if os.getppid() != parent:
+                    os._exit(1)  # the parent is gone: no one will publish this
+                conn.send(("progress", chunk, analysed, written, postings))
+            segment = _write_segment(storage, articles, to_document, report)
+            del articles, message  # the chunk's memory is not needed while waiting
+            conn.send(("segment", chunk, segment))
+    except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
+        with contextlib.suppress(BaseException):
+            conn.send(("error", _picklable(error)))
+        os._exit(1)
+    conn.close()
+    os._exit(0)  # no atexit handlers of the parent's (they are the parent's business)
+
+
+def _picklable(error: BaseException) -> BaseException:
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(error))
+        return error
+    except Exception:  # noqa: BLE001
+        return RuntimeError(f"{type(error).__name__}: {error}")
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this worker when its parent dies (Linux), and check it has not
+    died already."""
+    with contextlib.suppress(Exception):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _keep_zlib_memory() -> None:
+    """glibc returns freed memory at the top of the heap to the system past 128 KB, and
+    each zlib call allocates about 256 KB: raising the threshold (in the worker only)
+    saves a pair of system calls and the page faults per compressed block."""
+    with contextlib.suppress(Exception):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(-1, 64 << 20)  # M_TRIM_THRESHOLD

@@ -1,0 +1,173 @@
+"""The index as the engine sees it: the live generation, a searcher per thread, columns.
+
+One `IndexHandle` per index directory, shared by all threads. `view()` gives
+the calling thread a `View` of the live index version: the opened generation
+(with its query parsers), the thread's own Whoosh searcher, and the columns of
+that version (`postings.columns`, read once per version and shared). A full
+rebuild moves CURRENT to a new generation; `--update` commits a new Whoosh
+generation in place: either changes the stamp, and the next `view()` opens it,
+so changes show up without a restart.
+
+Not `Searcher.refresh()`: it reuses the reader of an unchanged segment with
+that segment's old deletions, so an item replaced by `--update` would be
+counted twice. A new searcher is opened instead.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.qparser import MultifieldParser
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
+
+from search.build.store import CURRENT, META, Generation, current_generation
+from search.postings.columns import Columns, load_columns
+from search.postings.evaluator import Evaluator
+from search.query.parsing import make_parser
+
+VERSIONS_KEPT = 2  # the columns of the two newest index versions
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """One opened generation: the Whoosh index and what is derived from its schema."""
+
+    generation: Generation
+    index: whoosh_index.Index
+    parser: MultifieldParser
+    exact_parser: MultifieldParser
+    stamp: tuple[object, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """One thread's view of one index version: use it in that thread, right away."""
+
+    opened: Opened
+    searcher: Searcher
+    columns: Columns
+
+    @property
+    def reader(self) -> IndexReader:
+        return self.searcher.reader()
+
+    @property
+    def generation(self) -> Generation:
+        return self.opened.generation
+
+    @property
+    def version(self) -> tuple[str, int]:
+        """(generation path, Whoosh reader generation): what a cached answer is valid for."""
+        return str(self.opened.generation.path), self.searcher.reader().generation()
+
+    def parser(self, exact: bool) -> MultifieldParser:
+        return self.opened.exact_parser if exact else self.opened.parser
+
+    def analyzer(self, field: str):  # type: ignore[no-untyped-def]
+        return self.searcher.schema[field].analyzer
+
+    def evaluator(self) -> Evaluator:
+        """A fresh evaluator (it memoises per request) over this view."""
+        return Evaluator(self.searcher, self.columns.terms)
+
+
+def _stamp(index_dir: Path) -> tuple[object, ...]:
+    """Changes whenever CURRENT or the live meta.json is replaced."""
+    parts: list[object] = []
+    try:
+        stat = (index_dir / CURRENT).stat()
+        parts.extend((stat.st_ino, stat.st_mtime_ns))
+        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+        meta = (index_dir / name / META).stat()
+        parts.extend((name, meta.st_ino, meta.st_mtime_ns))
+    except OSError:
+        parts.append(None)
+    return tuple(parts)
+
+
+class IndexHandle:
+    """The live generation of one index directory, and each thread's searcher on it."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._opened: Opened | None = None
+        self._local = threading.local()
+        # Every searcher any thread opened, so that close() (or the handle being
+        # garbage-collected) closes their index files.
+        self._searchers: set[Searcher] = set()
+        weakref.finalize(self, _close_all, self._searchers, self._lock)
+        self._columns: dict[tuple[str, int], Columns] = {}
+        self.open()  # fail early, with IndexMissing, when there is no index
+
+    def open(self) -> Opened:
+        """The live generation, opened (again only when the stamp changed)."""
+        stamp = _stamp(self.index_dir)
+        opened = self._opened
+        if opened is not None and opened.stamp == stamp:
+            return opened
+        with self._lock:
+            opened = self._opened
+            if opened is not None and opened.stamp == stamp:
+                return opened
+            generation = current_generation(self.index_dir)
+            if opened is not None and opened.generation.path == generation.path:
+                index = opened.index
+            else:
+                index = whoosh_index.open_dir(str(generation.path))
+            opened = Opened(generation, index, make_parser(index.schema),
+                            make_parser(index.schema, exact=True), stamp)
+            self._opened = opened
+            return opened
+
+    def view(self) -> View:
+        """The calling thread's view of the live index version."""
+        opened = self.open()
+        local = self._local
+        searcher: Searcher | None = getattr(local, "searcher", None)
+        if searcher is not None and (getattr(local, "path", None) != opened.generation.path
+                                     or not searcher.up_to_date()):
+            with self._lock:
+                if searcher in self._searchers:
+                    self._searchers.discard(searcher)
+                    searcher.close()
+            searcher = None
+        if searcher is None:
+            searcher = opened.index.searcher()
+            with self._lock:
+                self._searchers.add(searcher)
+        local.searcher, local.path = searcher, opened.generation.path
+        return View(opened, searcher, self._columns_for(opened, searcher))
+
+    def _columns_for(self, opened: Opened, searcher: Searcher) -> Columns:
+        key = (str(opened.generation.path), searcher.reader().generation())
+        columns = self._columns.get(key)
+        if columns is None:
+            columns = load_columns(searcher.reader())
+            with self._lock:
+                if len(self._columns) >= VERSIONS_KEPT:
+                    self._columns.pop(next(iter(self._columns)))
+                self._columns[key] = columns
+        return columns
+
+    def clear_caches(self) -> None:
+        """Forget the decoded posting lists of every version held."""
+        for columns in list(self._columns.values()):
+            columns.terms.clear()
+
+    def close(self) -> None:
+        """Close every thread's searcher (call when no thread is searching any more)."""
+        self._local.searcher = None
+        _close_all(self._searchers, self._lock)
+
+
+def _close_all(searchers: set[Searcher], lock: threading.Lock) -> None:
+    with lock:
+        for searcher in searchers:
+            searcher.close()
+        searchers.clear()

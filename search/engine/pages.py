@@ -1,0 +1,105 @@
+"""A page of results from the matches: ordered hits with their spans, facets, extras.
+
+`result_page` orders the matches (`ranking`), loads only the hits on the page
+shown, finds the spans of the matched words in their title and summary
+(`highlighting`), counts dates and facets, adds the items with all but one of
+the words when the page has room (`partial`), and a 'did you mean'
+(`spelling`).
+"""
+
+from __future__ import annotations
+
+from whoosh import query as wq
+
+from search.engine.handle import View
+from search.engine.highlighting import spans
+from search.engine.matching import Matches
+from search.engine.ranking import by_score, ranked
+from search.engine.results import Hit, ResultPage
+from search.engine.spelling import suggest
+from search.facets import term_facets
+from search.postings.columns import years_of
+from search.query.expansion import relax
+from search.query.parsing import EXACT_FIELDS, field_terms
+from search.query.request import InputError, SearchRequest
+from search.text.schema import from_stored
+
+MARKED = ("title", "summary")
+# Per marked field: the index field whose analyzer finds the words, and the terms to mark.
+Marks = dict[str, tuple[str, frozenset[str]]]
+
+
+def marks_for(view: View, parsed: wq.Query | None, exact: bool) -> Marks:
+    """What to mark in titles and summaries; worked out once per page (a prefix expands
+    over the term list), not per hit."""
+    marks = {}
+    for name in MARKED:
+        field = EXACT_FIELDS[name] if exact else name
+        terms = field_terms(parsed, view.reader, field) if parsed is not None else ()
+        marks[name] = (field, frozenset(terms))
+    return marks
+
+
+def make_hit(view: View, docnum: int, score: float | None, marks: Marks) -> Hit:
+    """The hit of one document: its article, score, matched spans and facet values."""
+    article = from_stored(view.searcher.stored_fields(docnum))
+    title_field, title_terms = marks["title"]
+    summary_field, summary_terms = marks["summary"]
+    return Hit(article=article, score=score,
+               title_spans=spans(article.title, title_terms, view.analyzer(title_field)),
+               summary_spans=spans(article.summary, summary_terms,
+                                   view.analyzer(summary_field)),
+               facets={name: column.values_of(docnum)
+                       for name, column in view.columns.facets.items()})
+
+
+def result_page(request: SearchRequest, matches: Matches) -> ResultPage:
+    """The page `request` asks for (InputError past the last page)."""
+    view, docs = matches.view, matches.array
+    total = len(docs)
+    if request.page > 1 and request.offset >= total:
+        last = max(1, -(-total // request.per_page))
+        raise InputError(f"page {request.page} is past the last page of results "
+                         f"({last})", "page")
+    marks = marks_for(view, matches.parsed, request.exact)
+    hits = [make_hit(view, docnum, score, marks)
+            for docnum, score in ranked(matches, request, request.offset, request.per_page)]
+    reading = matches.reading
+    month_counts = view.columns.month_counts(docs)
+    facets = {}
+    for facet in term_facets():
+        column = view.columns.facets[facet.name]
+        counted = [(column.names[code], n) for code, n in matches.facet_counts[facet.name].items()]
+        facets[facet.name] = sorted(counted, key=lambda vc: (-vc[1], vc[0]))
+    return ResultPage(
+        request=request, total=total, hits=hits,
+        years=[(str(y), c) for y, c in years_of(month_counts).items()],
+        months=[(f"{m // 100}-{m % 100:02d}", c) for m, c in sorted(month_counts.items())],
+        facets=facets,
+        suggestion=suggest(view, request.query, total) if reading is not None else None,
+        generation=view.generation.id, partial=partial(request, matches, len(hits)),
+        respelt=list(reading.respelt) if reading is not None else [])
+
+
+def partial(request: SearchRequest, matches: Matches, shown: int) -> list[Hit]:
+    """Items with all but one of the words, when those with all fill less than page 1."""
+    room = request.per_page - shown
+    if (matches.parsed is None or request.page != 1 or room <= 0
+            or request.effective_sort != "relevance"):
+        return []
+    relaxed = relax(matches.parsed)
+    if relaxed is None:
+        return []
+    view = matches.view
+    searcher = view.searcher
+    have = set(matches.array.tolist())
+    allowed = None
+    if matches.allowed is not None:
+        inside = matches.allowed
+        allowed = {d for d in searcher.docs_for_query(relaxed) if d not in have and inside[d]}
+        if not allowed:
+            return []
+    found = searcher.search(relaxed, filter=allowed, mask=have or None, limit=room + 10)
+    best = by_score(((hit.docnum, hit.score) for hit in found), view.columns)[:room]
+    marks = marks_for(view, relaxed, request.exact)
+    return [make_hit(view, docnum, score, marks) for docnum, score in best]

@@ -1,0 +1,103 @@
+"""The order of a result set: by relevance, by date, or a seeded random sample.
+
+Relevance is Whoosh's BM25F: computed a posting list at a time by the
+evaluator (`postings.evaluator`) for the matched documents only, or, for a
+tree it does not score, by Whoosh's own top-k search. Ties always go to the
+newer item, then to the lower document number (`by_score`, the one tie-break
+rule). Date order reads the day column, walking the cached whole-index order
+when many documents match.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+
+import numpy as np
+from whoosh.scoring import BM25F
+
+from search.engine.matching import Matches
+from search.postings.columns import Columns
+from search.query.request import SearchRequest
+
+DENSE_SHARE = 20  # date order by walking the cached order when >= 1/20 of items match
+SPARE = 10  # extra hits fetched from Whoosh so that a tie across the page edge orders right
+
+Ranked = list[tuple[int, float | None]]
+
+
+def best_first(docs: np.ndarray, scores: np.ndarray, columns: Columns) -> np.ndarray:
+    """The order of (docs, scores) best first: the higher score, then the newer item, then
+    the lower document number. The one tie-break rule of every relevance order."""
+    return np.lexsort((docs, -columns.days[docs].astype(np.int64), -scores))
+
+
+def by_score(pairs: Iterable[tuple[int, float]], columns: Columns) -> list[tuple[int, float]]:
+    """(document, score) pairs best first (`best_first`)."""
+    pairs = list(pairs)
+    if not pairs:
+        return []
+    docs = np.fromiter((d for d, _ in pairs), np.int64, len(pairs))
+    scores = np.fromiter((s for _, s in pairs), np.float64, len(pairs))
+    return [pairs[i] for i in best_first(docs, scores, columns).tolist()]
+
+
+def ranked(matches: Matches, request: SearchRequest, offset: int, count: int) -> Ranked:
+    """The (document number, score) pairs at positions offset..offset+count of the
+    request's order; the score is None in date or random order."""
+    docs = matches.array
+    wanted = offset + count
+    if not len(docs) or count <= 0:
+        return []
+    parsed = matches.parsed
+    columns = matches.view.columns
+    sort = request.effective_sort
+    if sort == "relevance" and parsed is not None:
+        return _by_relevance(matches, wanted)[offset:wanted]
+    if sort == "random":
+        # hash() of a tuple of ints is the same in every run (no hash salt for
+        # ints), so a seed gives the same sample for the same index generation.
+        seed = request.seed
+        top = heapq.nsmallest(wanted, docs.tolist(), key=lambda d: (hash((seed, d)), d))
+    elif len(docs) * DENSE_SHARE >= columns.doc_count_all:
+        # Many matches: the date order (cached per index version), masked.
+        member = np.zeros(columns.doc_count_all, bool)
+        member[docs] = True
+        order = columns.date_order("oldest" if sort == "oldest" else "newest")
+        top = order[member[order]][:wanted].tolist()
+    else:
+        top = columns.by_date(docs, "oldest" if sort == "oldest" else "newest")[
+            :wanted].tolist()
+    return [(docnum, None) for docnum in top[offset:]]
+
+
+def first(matches: Matches, request: SearchRequest, limit: int) -> list[int]:
+    """The document numbers of the first `limit` matches in the request's order."""
+    return [docnum for docnum, _ in ranked(matches, request, 0, max(limit, 1))]
+
+
+def _by_relevance(matches: Matches, wanted: int) -> Ranked:
+    view, evaluator, parsed = matches.view, matches.evaluator, matches.parsed
+    assert parsed is not None
+    docs, columns, searcher = matches.array, view.columns, view.searcher
+    if evaluator.scorable(parsed) and isinstance(searcher.weighting, BM25F):
+        # Scores a posting list at a time, for the matched documents only.
+        inside = np.zeros(columns.doc_count_all, bool)
+        inside[docs] = True
+        scores = evaluator.scores(parsed, inside)[docs]
+        if len(docs) > wanted:
+            # Everything tied with the last place, so ties order by date.
+            cut = np.partition(scores, len(scores) - wanted)[len(scores) - wanted]
+            keep = scores >= cut
+            docs, scores = docs[keep], scores[keep]
+        order = best_first(docs, scores, columns)
+        return list(zip(docs[order].tolist(), scores[order].tolist()))
+    # Whoosh's own top-k, restricted to the filtered documents when a filter removed
+    # some; a tie that runs past what was fetched is ordered from all of it.
+    allow = set(docs.tolist()) if matches.filtered else None
+    results = searcher.search(parsed, filter=allow, limit=wanted + SPARE)
+    pairs = [(hit.docnum, hit.score) for hit in results]
+    if len(pairs) == wanted + SPARE and pairs[-1][1] == pairs[wanted - 1][1]:
+        pairs = [(hit.docnum, hit.score)
+                 for hit in searcher.search(parsed, filter=allow, limit=None)]
+    return list(by_score(pairs, columns))

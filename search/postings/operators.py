@@ -1,0 +1,152 @@
+"""The operators of the evaluator: how each class of query node is matched and scored.
+
+`OPERATORS` has one entry per class of Whoosh query node the evaluator handles
+(`postings.evaluator`): how the node matches (a boolean mask over document
+numbers), whether Whoosh's ranking can be reproduced for it, and how it is
+scored. A node of a class the table lacks is matched by Whoosh, and a tree that
+holds one is ranked by Whoosh. Adding an operator: a Query subclass and a
+parser plugin (`query.parsing`), an entry here, a describer in
+`query.explain.DESCRIBERS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from whoosh import query as wq
+
+if TYPE_CHECKING:
+    from search.postings.evaluator import Evaluator
+
+PRELOAD_MAX_DOCS = 5_000  # whoosh.query.Or's threshold for its preloading matcher
+
+Scored = tuple[np.ndarray, np.ndarray]
+
+
+@dataclass(frozen=True, slots=True)
+class Operator:
+    """How the evaluator handles one class of Whoosh query node.
+
+    `match(evaluator, node)` gives the node's documents as a mask, or None to let
+    Whoosh match it. `scorable(evaluator, node)` says whether `score` reproduces
+    Whoosh's ranking for it (None: never); `score(evaluator, node, wanted)` gives
+    (scores, mask) for the documents of `wanted`, `boosted` whether the node's own
+    boost then multiplies the scores (as Whoosh's matcher for it does).
+    """
+
+    match: Callable[[Evaluator, Any], np.ndarray | None]
+    scorable: Callable[[Evaluator, Any], bool] | None = None
+    score: Callable[[Evaluator, Any, np.ndarray], Scored] | None = None
+    boosted: bool = True
+
+
+def _match_and(ev: Evaluator, node: wq.And) -> np.ndarray:
+    result = ev.live_mask().copy()
+    for child in node.subqueries:
+        if isinstance(child, wq.Not):
+            result &= ~ev.mask(child.query)
+        else:
+            result &= ev.mask(child)
+    return result
+
+
+def _match_or(ev: Evaluator, node: wq.Or) -> np.ndarray | None:
+    if getattr(node, "minmatch", None):
+        return None  # Whoosh's Or(minmatch=...) restricts only its scoring
+    result = np.zeros(ev.size, bool)
+    for child in node.subqueries:
+        result |= ev.mask(child)
+    return result
+
+
+def _match_pattern(ev: Evaluator, node: wq.PatternQuery) -> np.ndarray | None:
+    if not node.text:
+        return None
+    result = np.zeros(ev.size, bool)
+    for _, btext in node.expanded_terms(ev.searcher.reader()):
+        result[ev.postings(node.fieldname, btext)[0]] = True
+    return result
+
+
+def _all_children(ev: Evaluator, node: wq.Query) -> bool:
+    return all(ev.scorable(child) for child in node.children())
+
+
+def _pattern_scorable(ev: Evaluator, node: wq.PatternQuery) -> bool:
+    # In an index of at most 5,000 documents Whoosh's Or preloads the
+    # expanded words without scores (PreloadedOr), so its ranking differs.
+    return bool(node.text) and ev.searcher.doc_count_all() > PRELOAD_MAX_DOCS
+
+
+def _score_pattern(ev: Evaluator, node: wq.PatternQuery, wanted: np.ndarray) -> Scored:
+    # As MultiTerm.matcher: an Or of the expanded words with the node's
+    # boost, except that a single word is matched as a plain, unboosted Term.
+    terms = [wq.Term(node.fieldname, word)
+             for _, word in node.expanded_terms(ev.searcher.reader()) if word]
+    if len(terms) == 1:
+        return ev.term_scores(terms[0], wanted)
+    return ev._score(wq.Or(terms, boost=node.boost), wanted)
+
+
+def _score_and_maybe(ev: Evaluator, node: wq.AndMaybe, wanted: np.ndarray) -> Scored:
+    # AndMaybeMatcher: a's score, plus b's where b matches too; the
+    # query's own boost is not applied (BinaryQuery.matcher ignores it).
+    scores, mask = ev._score(node.a, wanted)
+    scores += ev._score(node.b, mask)[0]
+    return scores, mask
+
+
+def _score_phrase(ev: Evaluator, node: wq.Phrase, wanted: np.ndarray) -> Scored:
+    # Whoosh scores a phrase match (SpanNear2) as the sum of its words' scores.
+    words = wq.And([wq.Term(node.fieldname, word) for word in node.words])
+    known = ev._masks.get(node)
+    inside = wanted & known if known is not None else ev._phrase(node, wanted)
+    return ev._score(words, inside)
+
+
+def _score_and(ev: Evaluator, node: wq.And, wanted: np.ndarray) -> Scored:
+    mask = wanted & ev.mask(node)
+    return ev._sum(ev._score(child, mask) for child in node.subqueries)[0], mask
+
+
+def _score_or(ev: Evaluator, node: wq.Or, wanted: np.ndarray) -> Scored:
+    # A document scores what the children it matches score.
+    return ev._sum(ev._score(child, wanted) for child in node.subqueries)
+
+
+# One entry per class of node (a subclass not listed is handled as its nearest listed
+# base class, as an isinstance test would).
+OPERATORS: dict[type, Operator] = {
+    wq.Term: Operator(
+        match=lambda ev, node: ev._mask_of(ev.postings(node.fieldname, node.text)[0]),
+        scorable=lambda ev, node: True,
+        score=lambda ev, node, wanted: ev.term_scores(node, wanted), boosted=False),
+    wq.And: Operator(match=_match_and, scorable=_all_children, score=_score_and),
+    wq.Or: Operator(match=_match_or,
+                    scorable=lambda ev, node: not getattr(node, "minmatch", None)
+                    and _all_children(ev, node),
+                    score=_score_or),
+    wq.Not: Operator(match=lambda ev, node: ev.live_mask() & ~ev.mask(node.query)),
+    wq.AndNot: Operator(match=lambda ev, node: ev.mask(node.a) & ~ev.mask(node.b)),
+    wq.AndMaybe: Operator(match=lambda ev, node: ev.mask(node.a),
+                          scorable=lambda ev, node: ev.scorable(node.a) and ev.scorable(node.b),
+                          score=_score_and_maybe, boosted=False),
+    wq.Prefix: Operator(match=_match_pattern, scorable=_pattern_scorable,
+                        score=_score_pattern, boosted=False),
+    wq.Wildcard: Operator(match=_match_pattern, scorable=_pattern_scorable,
+                          score=_score_pattern, boosted=False),
+    wq.Phrase: Operator(match=lambda ev, node: ev._phrase(node) if node.words else None,
+                        scorable=lambda ev, node: bool(node.words), score=_score_phrase),
+}
+
+
+def operator_for(node: wq.Query) -> Operator | None:
+    """The table's entry for `node`'s class or its nearest listed base class."""
+    for cls in type(node).__mro__:
+        found = OPERATORS.get(cls)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,213 @@
+"""Turn the text a user typed into a Whoosh query, or say why it cannot be searched.
+
+Whoosh's parser never raises on junk: `(((`, a lone `AND` or only common words
+parse to `NullQuery`, and `*` parses to `Every`. So the parsed tree is checked
+here, not trusted: a query must ask for at least one word, may not be an
+"everything" wildcard, and is bounded in size, nesting and wildcard breadth so
+that no single request can stall the server.
+
+Syntax (Whoosh's): words are ANDed; `OR`, `NOT`, `AND`; "exact phrases";
+`title:`, `summary:`, `kind:`; `word*` prefixes. Field weights rank a title
+match above a summary-only match. Outside the "exact words" switch, the
+checked query is expanded (`query.expansion`): two-word variants closed up,
+acronyms and synonyms at a lower weight, and a bonus for plain words that
+stand together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+from whoosh.qparser import AndGroup, MultifieldParser
+from whoosh.qparser.plugins import BoostPlugin, FieldAliasPlugin, RangePlugin
+from whoosh.reading import IndexReader
+from whoosh.fields import Schema
+
+from search.query.expansion import Expansion, expand, quoted_terms, respell_unknown, respellings
+from search.query.request import MAX_QUERY_CHARS, InputError
+
+SEARCH_FIELDS = ("title", "summary", "kind")
+FIELD_BOOSTS = {"title": 3.0, "summary": 1.0, "kind": 0.5}
+# The "exact words" switch searches literal copies of title and summary; the
+# user still writes `title:` and `summary:`.
+EXACT_FIELDS = {"title": "title_exact", "summary": "summary_exact", "kind": "kind"}
+MAX_CLAUSES = 64
+MAX_DEPTH = 8
+MAX_EXPANSION = 2_000
+MAX_TOTAL_EXPANSION = 5_000  # over all the prefixes of one query
+MIN_PREFIX = 2
+# Curly double quotes delimit phrases as straight ones do; single quotes stay
+# apostrophes (Whoosh's single-quote syntax is not part of ours).
+CURLY_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"',
+                              "\u00bb": '"'})
+EMPTY_HELP = ("type some words, put a phrase in quotes, or clear the box to browse "
+              "everything")
+
+
+def make_parser(schema: Schema, exact: bool = False) -> MultifieldParser:
+    """The query parser: AND by default, title weighted above summary.
+
+    With `exact`, words are matched literally (see `EXACT_FIELDS`). Only the
+    text fields can be named (`title:`, `summary:`, `kind:`): the parser sees a
+    schema of those alone, so `day:2024` or `id:x` are read as plain words.
+    """
+    text_fields = (*SEARCH_FIELDS, *EXACT_FIELDS.values())
+    schema = Schema(**{name: schema[name] for name in dict.fromkeys(text_fields)
+                       if name in schema})
+    if exact:
+        fields = [EXACT_FIELDS[name] for name in SEARCH_FIELDS]
+        boosts = {EXACT_FIELDS[name]: boost for name, boost in FIELD_BOOSTS.items()}
+        parser = MultifieldParser(fields, schema, fieldboosts=boosts, group=AndGroup)
+        parser.add_plugin(FieldAliasPlugin({EXACT_FIELDS[name]: [name] for name in
+                                            ("title", "summary")}))
+    else:
+        parser = MultifieldParser(list(SEARCH_FIELDS), schema, fieldboosts=FIELD_BOOSTS,
+                                  group=AndGroup)
+    # Term ranges over text and user boosts are not part of the documented syntax.
+    parser.remove_plugin_class(RangePlugin)
+    parser.remove_plugin_class(BoostPlugin)
+    return parser
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How one query was read, worked out once: as typed, and as searched.
+
+    `typed` is the checked parse of the text; `searched` what is matched (for
+    the exact-words switch, the same query). `expansion` records what each step
+    of `query.expansion` did; `respelt` gives (word as typed, word searched
+    instead) in the items' own spelling.
+    """
+
+    text: str
+    typed: wq.Query
+    searched: wq.Query
+    expansion: Expansion = field(default_factory=Expansion)
+    respelt: tuple[tuple[str, str], ...] = ()
+
+
+def read_query(parser: MultifieldParser, text: str, reader: IndexReader | None = None,
+               expand_words: bool = True) -> Reading:
+    """Parse, check and (unless `expand_words` is False or `parser` is the exact-words
+    one) expand `text`; with a `reader`, respell words that no item contains and refuse
+    prefixes that expand too far in this index. InputError says what to change."""
+    typed = _parsed(parser, text)
+    if not expand_words or EXACT_FIELDS["title"] in getattr(parser, "fieldnames", ()):
+        if reader is not None:
+            check_expansion(typed, reader)
+        return Reading(text, typed, typed)
+    analyzer = parser.schema["summary"].analyzer
+    exact = quoted_terms(text, analyzer) if '"' in text else frozenset()
+    done = Expansion()
+    searched = typed
+    if reader is not None:
+        searched = respell_unknown(searched, reader, exact, done)
+    try:
+        searched = expand(searched, exact, done)
+    except ValueError as error:  # a line of data/synonyms.txt that cannot be read
+        raise InputError(f"{error}: fix or remove that line of the synonyms file, or "
+                         "search with the exact-words switch meanwhile", "q") from None
+    respelt: tuple[tuple[str, str], ...] = ()
+    if reader is not None:
+        check_expansion(searched, reader)
+        if done.respelt:
+            respelt = tuple(respellings(text, done, reader, analyzer))
+    return Reading(text, typed, searched, done, respelt)
+
+
+def parse_query(parser: MultifieldParser, text: str,
+                reader: IndexReader | None = None, expand_words: bool = True) -> wq.Query:
+    """The checked Whoosh query for `text` (which must not be blank): `read_query`'s
+    `searched` query."""
+    return read_query(parser, text, reader, expand_words).searched
+
+
+def _parsed(parser: MultifieldParser, text: str) -> wq.Query:
+    """The checked, unexpanded query for `text`."""
+    # Checked here too, not only in parse_request: every path to the parser (compare,
+    # keyword in context...) is bounded, and Whoosh's tagger is quadratic in a long word.
+    if len(text) > MAX_QUERY_CHARS:
+        raise InputError(f"the query is {len(text):,} characters long; the limit is "
+                         f"{MAX_QUERY_CHARS:,}: shorten it", "q")
+    text = text.translate(CURLY_QUOTES)
+    try:
+        parsed = parser.parse(text)
+    except Exception as error:  # Whoosh raises assorted errors on odd syntax
+        raise InputError(f"could not read the query ({error.__class__.__name__}): "
+                         "check the quotes and parentheses", "q") from None
+    parsed = parsed.normalize()
+    if parsed is wq.NullQuery or isinstance(parsed, wq.NullQuery.__class__):
+        raise InputError(f"the query '{text[:80]}' has no words to search for (only "
+                         f"operators, brackets or very common words): {EMPTY_HELP}", "q")
+    _check_tree(parsed, text)
+    return parsed
+
+
+def _check_tree(node: wq.Query, text: str) -> None:
+    clauses = 0
+    stack: list[tuple[wq.Query, int]] = [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise InputError(f"the query nests brackets more than {MAX_DEPTH} deep: "
+                             "simplify it", "q")
+        if isinstance(current, wq.Every):
+            raise InputError(f"'{text[:80]}' would match every item: {EMPTY_HELP}", "q")
+        if isinstance(current, (wq.Prefix, wq.Wildcard)):
+            literal = current.text.split("*")[0].split("?")[0]
+            if len(literal) < MIN_PREFIX:
+                raise InputError(f"'{current.text.rstrip('*')}*' is too broad: give at least {MIN_PREFIX} "
+                                 "letters before * or ?", "q")
+        if current.is_leaf():
+            clauses += 1
+        else:
+            stack.extend((child, depth + 1) for child in current.children())
+    if clauses > MAX_CLAUSES * len(SEARCH_FIELDS):
+        raise InputError(f"the query has more than {MAX_CLAUSES} terms: search for fewer "
+                         "words at once", "q")
+
+
+def check_expansion(parsed: wq.Query, reader: IndexReader) -> None:
+    """Refuse a prefix or wildcard that expands to too many words in this index, or
+    prefixes that do together (sixty prefixes of a thousand words each took seconds)."""
+    total = 0
+    for node in parsed.leaves():
+        if isinstance(node, (wq.Prefix, wq.Wildcard)):
+            count = 0
+            for _ in node.expanded_terms(reader):
+                count += 1
+                if count > MAX_EXPANSION:
+                    raise InputError(f"'{node.text}' matches more than {MAX_EXPANSION:,} "
+                                     "different words: type more letters", "q")
+                total += 1
+                if total > MAX_TOTAL_EXPANSION:
+                    raise InputError(f"the query's prefixes match more than "
+                                     f"{MAX_TOTAL_EXPANSION:,} different words together: "
+                                     "type more letters, or use fewer prefixes", "q")
+
+
+def field_terms(parsed: wq.Query, reader: IndexReader, field: str) -> set[str]:
+    """The index terms of `field` that the query looks for, prefixes expanded and
+    negated parts left out: what highlighting and keyword-in-context mark.
+
+    (Whoosh's own `existing_terms` drops all but one field of a multi-field query.)
+    """
+    found: set[str] = set()
+    stack = [parsed]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, wq.Not):
+            continue
+        if not node.is_leaf():
+            stack.extend(node.children())
+            continue
+        if getattr(node, "fieldname", None) != field:
+            continue
+        if isinstance(node, wq.MultiTerm):  # prefixes, wildcards, respelt words
+            texts = node.expanded_terms(reader)
+        else:
+            texts = node.iter_all_terms()
+        for _, text in texts:
+            found.add(text.decode("utf-8") if isinstance(text, bytes) else str(text))
+    return found

@@ -1,0 +1,1 @@
+"""Research tools over a result set: keyword in context, timelines."""

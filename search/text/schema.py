@@ -1,0 +1,81 @@
+"""The Whoosh schema: which fields exist, how each is analysed, what is stored.
+
+- `title`, `summary`: full text through `news_analyzer`, stored for display
+  and highlighting.
+- `title_exact`, `summary_exact`: the same text, lower-cased only (no stemming,
+  variants or folding), not stored: the "exact words" switch searches these,
+  and their words, as written, are the lexicon of "did you mean".
+- `kind`: searchable text (`kind:spotlight`).
+- one column per facet (`search.facets`; the kind facet's is `kind_key`): the
+  item's values, not indexed, for filters and facet counts.
+- `date`: the ISO date, stored. `day` (YYYYMMDD) is an integer column (not
+  indexed): date filters, date order and year/month counts read it straight
+  from per-document arrays (`postings.columns`) instead of running queries.
+- `id`: the stable public id (unique); `url`, `source`: stored only.
+
+Ranking weights (title above summary) are set at query time in `query.parsing`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from whoosh.columns import NumericColumn, RefBytesColumn, VarBytesColumn
+from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
+
+from corpus import Article
+from search.facets import KIND, term_facets
+from search.postings.columns import SEPARATOR
+from search.text.analysis import exact_analyzer, news_analyzer
+
+# 3: the analyzer of the relevance work (spellings, joins); 4: day and kind_key
+# are columns only, no spelling fields (a third fewer postings to write).
+SCHEMA_VERSION = 4
+
+
+def build_schema() -> Schema:
+    """A new Schema instance (analyzers are not shared between indexes)."""
+    analyzer = news_analyzer()
+    schema = Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=analyzer, stored=True),
+        summary=TEXT(analyzer=analyzer, stored=True),
+        kind=TEXT(analyzer=analyzer, stored=True),
+        title_exact=TEXT(analyzer=exact_analyzer()),
+        summary_exact=TEXT(analyzer=exact_analyzer()),
+        date=STORED(),
+        day=COLUMN(NumericColumn("I")),
+        url=STORED(),
+        source=STORED(),
+    )
+    for facet in term_facets():
+        # Few distinct kinds: a table of them and a reference per item. Other facets
+        # may hold several values per item, joined.
+        column = RefBytesColumn() if facet is KIND else VarBytesColumn()
+        schema.add(facet.column, COLUMN(column))
+    return schema
+
+
+def day_number(day: date) -> int:
+    """The integer form of a date used by the `day` column: 2024-02-06 -> 20240206."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def to_document(article: Article) -> dict[str, object]:
+    """The Whoosh document for an Article."""
+    return {
+        "id": article.id, "title": article.title, "summary": article.summary,
+        "kind": article.kind, "title_exact": article.title, "summary_exact": article.summary,
+        "date": article.date.isoformat(), "day": day_number(article.date), "url": article.url,
+        "source": article.source,
+        **{facet.column: SEPARATOR.join(facet.item_values(article)).encode("utf-8")
+           for facet in term_facets()},
+    }
+
+
+def from_stored(fields: dict[str, object]) -> Article:
+    """The Article back from a document's stored fields."""
+    return Article(id=str(fields["id"]), title=str(fields.get("title", "")),
+                   date=date.fromisoformat(str(fields["date"])),
+                   kind=str(fields.get("kind", "")), summary=str(fields.get("summary", "")),
+                   url=str(fields.get("url", "")), source=str(fields.get("source", "")))
