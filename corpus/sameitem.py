@@ -14,10 +14,12 @@ B", a summary cut short in one). Two records are **the same item** when
   `data/title-words.txt` (honorifics). Nothing fuzzier: "Issue No. 20" and
   "Issue No. 21", or "Principle 3" and "Principle 7" of one day, stay apart;
 
-unless both have a kind and the kinds differ (by *kind key*, the kind's words
-folded the same way): a "News" item and a "Publication" of the same day and
-title are two items, the second kept under its own id. A record without a
-kind joins the one of the kinds its summary agrees with (or the first).
+unless both have a kind, the kinds differ (by *kind key*, the kind's words
+folded the same way) and nothing else says they are one (summaries that are
+the same, or one the start of the other; a given id): a "News" item and the
+"Publication" it announces, of one day and title, are two items, the second
+kept under its own id. A record without a kind joins the one of the kinds its
+summary agrees with (or the first).
 
 The merged record is chosen without regard to reading order: its id is the
 smallest of the copies' ids (an item seen once keeps exactly its own id),
@@ -184,21 +186,29 @@ def _clusters(component: list[Member]) -> list[list[Member]]:
     clusters = [by_kind[key] for key in sorted(by_kind)]
     if not clusters:
         return [loose]
-    for member in loose:
-        agree = [cluster for cluster in clusters
-                 if any(_summaries_agree(member[1], other[1]) for other in cluster)]
-        (agree[0] if len(agree) == 1 else clusters[0]).append(member)
-    # A given id is one item whatever its kinds say: clusters sharing one are one.
+    # Two kinds are one item when their summaries say so (the same text, or one the start
+    # of the other), or when they share a given id (authoritative, whatever the kinds).
     merged: list[list[Member]] = []
     for cluster in clusters:
         given = {a.id for _, a, _ in cluster if not is_derived(a)}
         home = next((other for other in merged
-                     if given & {a.id for _, a, _ in other if not is_derived(a)}), None)
+                     if given & {a.id for _, a, _ in other if not is_derived(a)}
+                     or any(_summaries_match(a, b) for _, a, _ in cluster for _, b, _ in other)),
+                    None)
         if home is None:
             merged.append(list(cluster))
         else:
             home.extend(cluster)
+    for member in loose:
+        agree = [cluster for cluster in merged
+                 if any(_summaries_agree(member[1], other[1]) for other in cluster)]
+        (agree[0] if len(agree) == 1 else merged[0]).append(member)
     return merged
+
+
+def _summaries_match(one: Article, other: Article) -> bool:
+    """Both summaries given, and one the same as, or the start of, the other."""
+    return bool(one.summary and other.summary) and _summaries_agree(one, other)
 
 
 def _summaries_agree(one: Article, other: Article) -> bool:

@@ -234,3 +234,14 @@ def test_records_are_compared_by_content_not_by_reading_order() -> None:
     kept = results[0][0].article
     assert kept.id == min(one.id, two.id)
     assert (kept.kind, kept.summary) == ("Interview", "Longer text.")
+
+
+def test_two_kinds_with_one_summary_are_one_item(tmp_path: Path) -> None:
+    news = listing(tmp_path / "news.txt", "H", ("News", "Dairy farmers form a union",
+                                                "1 September 2022", "Twelve cooperatives joined."))
+    region = listing(tmp_path / "region.txt", "H",
+                     ("Press release", "Dairy farmers form a union", "1 September 2022",
+                      "Twelve cooperatives joined. The union will sell milk together."))
+    result = read_sources([news, region])
+    assert len(result.articles) == 1 and result.duplicates == 1 and result.kept_apart == 0
+    assert result.articles[0].summary.endswith("sell milk together.")
