@@ -87,12 +87,15 @@ class ReadResult:
 
 @contextlib.contextmanager
 def stream_sources(sources: Iterable[Path | str], on_file: Callable[[Path], None] | None = None,
-                   workdir: str | None = None) -> Iterator[ReadResult]:
+                   workdir: str | None = None,
+                   on_items: Callable[[int], None] | None = None) -> Iterator[ReadResult]:
     """Read every source; the result's `articles` can be iterated (and counted) until the
     context ends. Never raises for a bad file, reports it. `workdir`: where the staged
-    records go (default: the temporary folder, TMPDIR)."""
+    records go (default: the temporary folder, TMPDIR); `on_items(n)` is called each
+    million items read (so a long read can say it is moving)."""
     result = ReadResult()
     stage = Stage(workdir)
+    stage.on_count = on_items
     try:
         describe = describe_formats()
         for source in iter_sources([Path(path) for path in sources], result.add_problem,

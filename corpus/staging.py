@@ -28,13 +28,14 @@ import pickle
 import sqlite3
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from corpus.model import Article, Problem
 from corpus.sameitem import Member, Outcome, kind_forms, resolve, title_key
 
 BATCH = 10_000
+PROGRESS = 1_000_000  # a multiple of BATCH
 BLOCK = 512  # records pickled together: one load per block, not per record
 CACHED_BLOCKS = 16  # blocks kept while merging (copies tend to lie in step)
 CACHE_KIB = 16 * 1024
@@ -71,6 +72,7 @@ class Stage:
         self._kinds: Counter[str] = Counter()
         self._forms: dict[str, str] = {}
         self.count = 0
+        self.on_count: Callable[[int], None] | None = None  # told each PROGRESS records
         self.kept = 0
         self.duplicates = 0
         self.near_duplicates = 0
@@ -96,6 +98,8 @@ class Stage:
             self._write_block()
         if len(self._batch) >= BATCH:
             self._flush()
+            if self.on_count is not None and self.count % PROGRESS == 0:
+                self.on_count(self.count)
 
     def _write_block(self) -> None:
         self._blocks.append(self._records.tell())

@@ -74,7 +74,9 @@ def run_build(sources: tuple[Path, ...], index_dir: Path, *, update: bool = Fals
     echo = (lambda *a, **k: None) if quiet else click.echo
     echo(f"Reading {', '.join(names)} ...", err=True)
     try:
-        with stream_sources(sources or (BUNDLED_CORPUS,)) as result:
+        with stream_sources(sources or (BUNDLED_CORPUS,),
+                            on_items=lambda n: echo(f"  {n:,} items read ...", err=True)) \
+                as result:
             for line in report_lines(result):
                 echo(f"  {line}", err=True)
             report = _build(result, index_dir, update=update, strict=strict, quiet=quiet)
