@@ -73,10 +73,11 @@ def run_build(sources: tuple[Path, ...], index_dir: Path, *, update: bool = Fals
     names = [str(s) for s in sources] if sources else [f"bundled corpus ({BUNDLED_CORPUS.name})"]
     echo = (lambda *a, **k: None) if quiet else click.echo
     echo(f"Reading {', '.join(names)} ...", err=True)
+    def moving(count: int) -> None:
+        echo(f"  {count:,} items read ...", err=True)
+
     try:
-        with stream_sources(sources or (BUNDLED_CORPUS,),
-                            on_items=lambda n: echo(f"  {n:,} items read ...", err=True)) \
-                as result:
+        with stream_sources(sources or (BUNDLED_CORPUS,), on_items=moving) as result:
             for line in report_lines(result):
                 echo(f"  {line}", err=True)
             report = _build(result, index_dir, update=update, strict=strict, quiet=quiet)
