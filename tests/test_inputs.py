@@ -9,6 +9,8 @@ import io
 import json
 import lzma
 import os
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -163,22 +165,40 @@ def test_a_device_is_named(tmp_path: Path) -> None:
     assert [str(p) for p in result.problems] == ["/dev/null: a device, not a file; not read"]
 
 
-def test_an_unreadable_folder_is_named(tmp_path: Path) -> None:
-    folder = folder_with_good_file(tmp_path)
+def test_an_unreadable_folder_is_named_when_the_kernel_refuses() -> None:
+    """A folder with no permissions, read by a process the kernel refuses: as root (who
+    reads any folder) the reading runs in a child that first becomes the user nobody."""
+    base = Path(tempfile.mkdtemp(prefix="news-search-permissions-", dir="/tmp"))
+    base.chmod(0o755)  # nobody must reach the folder to be refused the one inside it
+    folder = folder_with_good_file(base)
     locked = folder / "locked"
     locked.mkdir()
     (locked / "inside.jsonl").write_bytes(records("Behind the lock"))
     locked.chmod(0)
     try:
-        if os.access(locked, os.R_OK):
-            pytest.skip("running with rights that read any folder (root): see the "
-                        "simulated case below")
-        result = read_sources([folder])
+        readable, writable = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: drop root, read, send the outcome, leave without cleanup
+            try:
+                os.close(readable)
+                if os.geteuid() == 0:
+                    os.setgid(65534)
+                    os.setuid(65534)
+                result = read_sources([folder])
+                os.write(writable, json.dumps([titles(result),
+                                               [str(p) for p in result.problems]]).encode())
+            finally:
+                os._exit(0)
+        os.close(writable)
+        with os.fdopen(readable, "rb") as pipe:
+            found, messages = json.loads(pipe.read() or b"[[], []]")
+        os.waitpid(pid, 0)
     finally:
         locked.chmod(0o755)
-    assert titles(result) == ["The good file"]
-    assert f"{locked}: cannot read this folder (Permission denied)" in \
-        [str(p).split(";")[0] for p in result.problems]
+        shutil.rmtree(base)
+    assert found == ["The good file"]
+    assert messages == [f"{locked}: cannot read this folder (Permission denied); the files in "
+                        "it were not read"]
 
 
 def test_an_unreadable_folder_is_named_even_as_root(tmp_path: Path,
