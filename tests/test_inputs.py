@@ -197,8 +197,9 @@ def test_an_unreadable_folder_is_named_when_the_kernel_refuses() -> None:
         locked.chmod(0o755)
         shutil.rmtree(base)
     assert found == ["The good file"]
-    assert messages == [f"{locked}: cannot read this folder (Permission denied); the files in "
-                        "it were not read"]
+    expected = (f"{locked}: cannot read this folder (Permission denied); the files in it were "
+                "not read")
+    assert messages == [expected]
 
 
 def test_an_unreadable_folder_is_named_even_as_root(tmp_path: Path,
