@@ -17,9 +17,9 @@ fields of each item):
     Working Paper No. 8 - ...
     01 February 2010
 
-A page whose items are indented treats a line at the left margin as a heading
-too ("What's new", "Focus on August" on the home page): it ends the item
-above it. A second date line after an item's summary starts an item of its
+A page whose items are indented treats a short line at the left margin as a
+heading too ("What's new", "Focus on August" on the home page): it ends the
+item above it. A second date line after an item's summary starts an item of its
 own, one with a date and a summary but no title (as the site shows an item
 whose title is missing); `listing.py` reports it. Lines outside any item (an
 introduction, a breadcrumb) are passed over, but a date among them is
@@ -135,9 +135,11 @@ def split_page(lines: Iterable[tuple[int, str]], page: Page) -> Iterator[Block]:
             seen_date = False
             continue
         heading = month_heading(text)
-        if heading is not None or (indented and indent == 0 and current is not None):
+        if heading is not None or (indented and indent == 0 and current is not None
+                                   and heading_like(text)):
             # A month heading, or a heading at the margin of an indented page: it ends
-            # the item above it and belongs to no item.
+            # the item above it and belongs to no item. (A sentence at the margin is a
+            # summary line that lost its indent, and stays text.)
             if heading is not None:
                 month = text
             current = None

@@ -397,6 +397,16 @@ def test_what_is_a_page_heading(first: str, heading: bool) -> None:
     assert articles[0].collection == (first if heading else "")
 
 
+def test_a_sentence_at_the_margin_of_an_indented_page_stays_in_its_summary() -> None:
+    text = ("H\n\n  1. News\n\n    Plans\n\n    2 May 2020\n\n    The plan is new and\n"
+            "wraps onto a line that lost its indent.\n\nA heading\n\n  1. News\n\n"
+            "    More\n\n    3 May 2020\n")
+    articles, problems = read(text)
+    assert problems == []
+    assert [a.summary for a in articles] == [
+        "The plan is new and wraps onto a line that lost its indent.", ""]
+
+
 def test_numbers_inside_a_summary_do_not_start_items() -> None:
     text = "H\n\n  1. News\n\n    Plans\n\n    2 May 2020\n\n    The plan for\n  2030. is new.\n"
     articles, problems = read(text)
