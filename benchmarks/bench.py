@@ -1,58 +1,66 @@
-"""news-search against SQLite FTS5 on the same synthetic items, in one run.
+"""news-search against SQLite FTS5 and tantivy on the same synthetic items, in one run.
 
     python benchmarks/bench.py --items 100000            # everything (several minutes)
     python benchmarks/bench.py --items 10000 --no-http   # a quick run
 
 Steps, each printed as it finishes:
 1. make (or reuse) the synthetic corpus `benchmarks/out/synthetic-<items>.jsonl`;
-2. build both indexes from the same `Article`s, and report items per second
-   (`--reuse` keeps indexes already built for this size);
+2. build the three indexes from the same `Article`s, and report items per
+   second and each index's size (`--reuse` keeps indexes already built for
+   this size);
 3. the query mix: common, middling and rare words, two- and three-word AND,
    OR, a phrase, a prefix and browsing, each plain, with a date range and with
    a kind filter, by relevance and by date; every one a full page (parse,
-   match, total, year/month/kind facets, top 20 highlighted) on both engines,
+   match, total, year/month/kind facets, top 20 highlighted) on every engine,
    `--rounds` times with news-search's caches emptied before each page, so
-   every timing is a first run. Per query: median and p95 of both, and the
-   ratio news-search / FTS5 (below 1.0 = news-search is faster);
+   every timing is a first run. Per query: hits, median and p95 of each
+   engine, and the ratios news-search / FTS5 and news-search / tantivy (below
+   1.0 = news-search is faster); then issue 18's table of them all, with the
+   targets, as Markdown;
 4. repeated pages: the same page again (served by the page cache), the next
    page and a facet click (served partly by the posting-list cache);
-5. HTTP: a server process on loopback, `--clients` concurrent keep-alive
-   clients for `--http-seconds`, cycling through the mix: requests per
-   second, latency, errors, the server's peak memory (VmHWM).
+5. HTTP (`http_load.py`): a server process on loopback, `--clients`
+   concurrent keep-alive clients for `--http-seconds`, cycling through the
+   mix: requests per second, latency, errors, the server's peak memory.
 
-The HTTP server is the web UI's `create_app` when it has routes (clients then
-GET its HTML search page `/`; `--http-path /api/search` for its JSON), else
-(the UI not merged yet) a minimal WSGI app that calls `Engine.search` and
-returns `ResultPage.to_dict()` as JSON under waitress; the output says which.
+tantivy (`tantivy_search.py`) is an optional benchmark dependency
+(`pip install -r benchmarks/requirements.txt`); without it, or with
+`--no-tantivy`, the run says so in one line and compares the other two.
 Nothing here is a test: figures depend on the machine and its load.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import resource
-import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
-import urllib.parse
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from corpus import read_sources  # noqa: E402
-from search import build_index, parse_request  # noqa: E402
-from search.engine.core import Engine  # noqa: E402
-from search.query.request import InputError  # noqa: E402
+import fts5
+import report
+from http_load import http_benchmark
+from make_corpus import DOMAIN, Generator, make_corpus
+from report import ms, per_page_table, summary_table, tree_bytes
 
-import fts5  # noqa: E402
-from make_corpus import DOMAIN, Generator, make_corpus  # noqa: E402
+from corpus import read_sources
+from search import Engine, InputError, build_index, parse_request
+from search.build.store import current_generation
+
+try:
+    import tantivy_search
+except ImportError as missing:  # tantivy is optional (benchmarks/requirements.txt)
+    if missing.name != "tantivy":
+        raise
+    tantivy_search = None  # type: ignore[assignment]
 
 OUT = HERE / "out"
 DATE_RANGE = {"from": "2015", "to": "2018"}
@@ -81,96 +89,98 @@ def request_of(params: dict[str, str]):
     return parse_request({name: [value] for name, value in params.items()})
 
 
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.1f}"
-
-
 # -- building ------------------------------------------------------------------------
 
 
-def build_both(corpus: Path, items: int, reuse: bool) -> tuple[Path, Path, dict[str, float]]:
-    index_dir, database = OUT / f"index-{items}", OUT / f"fts5-{items}.sqlite"
+def build_all(corpus: Path, items: int, reuse: bool,
+              with_tantivy: bool) -> tuple[dict[str, Path], dict[str, float], dict[str, int]]:
+    """Build (or reuse) every engine's index from the same articles: their paths, the
+    build seconds, the index sizes in bytes."""
+    paths = {"ns": OUT / f"index-{items}", "fts": OUT / f"fts5-{items}.sqlite"}
+    if with_tantivy:
+        paths["tan"] = OUT / f"tantivy-{items}"
     started = time.perf_counter()
     result = read_sources([corpus])  # read whole: the 512 MiB per-file limit is gone
     read_seconds = time.perf_counter() - started
     print(f"read {len(result.articles):,} items in {read_seconds:.1f} s "
           f"({len(result.problems)} problems)", flush=True)
     figures = {"read_seconds": read_seconds}
-    if reuse and (index_dir / "CURRENT").exists():
-        print(f"news-search index: reusing {index_dir}")
-    else:
-        report = build_index(result, index_dir)
-        figures["whoosh_build_seconds"] = report.seconds
-        print(f"news-search build: {report.seconds:.1f} s, "
-              f"{items / report.seconds:,.0f} items/s", flush=True)
-    if reuse and database.exists():
-        print(f"FTS5 database: reusing {database}")
-    else:
-        seconds = fts5.build(result.articles, database)
-        figures["fts5_build_seconds"] = seconds
-        print(f"FTS5 build: {seconds:.1f} s, {items / seconds:,.0f} items/s", flush=True)
-    if "whoosh_build_seconds" in figures and "fts5_build_seconds" in figures:
-        ratio = figures["whoosh_build_seconds"] / figures["fts5_build_seconds"]
-        figures["build_ratio"] = ratio
-        print(f"build time ratio news-search / FTS5: {ratio:.1f}x (target <= 10x)")
-    return index_dir, database, figures
+    built = {"ns": (paths["ns"] / "CURRENT").exists(), "fts": paths["fts"].exists(),
+             "tan": with_tantivy and (paths["tan"] / "meta.json").exists()}
+    builders = {"ns": lambda path: build_index(result, path).seconds,
+                "fts": lambda path: fts5.build(result.articles, path)}
+    if with_tantivy:
+        builders["tan"] = lambda path: tantivy_search.build(result.articles, path)
+    for engine, builder in builders.items():
+        name = report.ENGINES[engine]
+        if reuse and built[engine]:
+            print(f"{name}: reusing {paths[engine]}")
+            continue
+        seconds = builder(paths[engine])
+        figures[f"{engine}_build_seconds"] = seconds
+        print(f"{name} build: {seconds:.1f} s, {items / seconds:,.0f} items/s", flush=True)
+    if with_tantivy:
+        tantivy_search.garbage_collect(paths["tan"])
+    # news-search: the generation served (the previous one is kept beside it for
+    # searchers still open on it, and is not counted).
+    sizes = {"ns": tree_bytes(current_generation(paths["ns"]).path),
+             **{engine: tree_bytes(paths[engine]) for engine in paths if engine != "ns"}}
+    print("index size: " + ", ".join(f"{report.ENGINES[e]} {size / 1e6:,.1f} MB"
+                                     for e, size in sizes.items()))
+    return paths, figures, sizes
 
 
 # -- the query mix -------------------------------------------------------------------
 
 
-def run_mix(engine: Engine, fts: fts5.Fts5Search, mix, rounds: int) -> dict[str, object]:
+def _kinds(page: Any) -> list[tuple[str, int]]:
+    """The kind counts of a page of any engine (news-search's as one of its facets)."""
+    counts = page.facet_counts("kind") if hasattr(page, "facet_counts") else page.kinds
+    return [tuple(pair) for pair in counts]
+
+
+def run_mix(engine: Engine, others: dict[str, Any], mix, rounds: int) -> dict[str, Any]:
+    """Time every page of the mix on every engine, `rounds` times, interleaved."""
     requests = [(label, request_of(params)) for label, params in mix]
-    for _, request in requests:  # warm-up: columns, lengths, SQLite page cache
-        engine.search(request)
-        fts.search(request)
-    ours: dict[str, list[float]] = {label: [] for label, _ in requests}
-    theirs: dict[str, list[float]] = {label: [] for label, _ in requests}
-    totals: dict[str, tuple[int, int]] = {}
+    engines = {"ns": engine.search, **{name: other.search for name, other in others.items()}}
+    same = {name: 0 for name in engines if name != "fts"}
+    for _, request in requests:  # warm-up (columns, lengths, the OS's page cache); agreement
+        pages = {name: search(request) for name, search in engines.items()}
+        facets = {name: (page.total, _kinds(page), page.months) for name, page in pages.items()}
+        for name in same:
+            same[name] += facets[name] == facets["fts"]
+    print("same total and facets as FTS5: " + ", ".join(
+        f"{report.ENGINES[name]} on {count} of {len(requests)} pages"
+        for name, count in same.items()) + " (news-search's analysis folds more variants)")
+    times: dict[str, dict[str, list[float]]] = {
+        name: {label: [] for label, _ in requests} for name in engines}
+    totals: dict[str, dict[str, int]] = {name: {} for name in engines}
     for _ in range(rounds):
         for label, request in requests:
             engine.clear_caches()  # every timing is a first run
-            started = time.perf_counter()
-            page = engine.search(request)
-            ours[label].append(time.perf_counter() - started)
-            started = time.perf_counter()
-            other = fts.search(request)
-            theirs[label].append(time.perf_counter() - started)
-            totals[label] = (page.total, other.total)
-    print(f"\n{'page':34} {'hits ns':>8} {'hits fts':>8} {'ns med':>8} {'ns p95':>8} "
-          f"{'fts med':>8} {'fts p95':>8} {'ratio':>6}   (ms)")
-    for label, _ in requests:
-        mine, base = ours[label], theirs[label]
-        ratio = statistics.median(mine) / statistics.median(base)
-        print(f"{label:34} {totals[label][0]:8,} {totals[label][1]:8,} "
-              f"{ms(statistics.median(mine)):>8} {ms(p95(mine)):>8} "
-              f"{ms(statistics.median(base)):>8} {ms(p95(base)):>8} {ratio:6.2f}")
-    all_ours = [t for times in ours.values() for t in times]
-    all_theirs = [t for times in theirs.values() for t in times]
-    summary = {
-        "pages": len(requests), "rounds": rounds,
-        "ns_median_ms": statistics.median(all_ours) * 1000, "ns_p95_ms": p95(all_ours) * 1000,
-        "fts_median_ms": statistics.median(all_theirs) * 1000,
-        "fts_p95_ms": p95(all_theirs) * 1000,
-        "ns_mean_ms": statistics.mean(all_ours) * 1000,
-        "per_query": {label: {"ns_median_ms": statistics.median(ours[label]) * 1000,
-                              "fts_median_ms": statistics.median(theirs[label]) * 1000,
-                              "ns_total": totals[label][0], "fts_total": totals[label][1]}
-                      for label, _ in requests},
-    }
-    summary["median_ratio"] = summary["ns_median_ms"] / summary["fts_median_ms"]
-    summary["p95_ratio"] = summary["ns_p95_ms"] / summary["fts_p95_ms"]
-    print(f"\nmix, all {len(all_ours)} pages: news-search median {summary['ns_median_ms']:.1f} ms, "
-          f"p95 {summary['ns_p95_ms']:.1f} ms; FTS5 median {summary['fts_median_ms']:.1f} ms, "
-          f"p95 {summary['fts_p95_ms']:.1f} ms")
-    print(f"ratio news-search / FTS5: median {summary['median_ratio']:.2f} (target <= 1.0), "
-          f"p95 {summary['p95_ratio']:.2f} (target <= 1.5)")
+            for name, search in engines.items():
+                started = time.perf_counter()
+                page = search(request)
+                times[name][label].append(time.perf_counter() - started)
+                totals[name][label] = page.total
+    labels = [label for label, _ in requests]
+    per_page_table(labels, times, totals)
+    everything = {name: [t for ts in times[name].values() for t in ts] for name in engines}
+    summary: dict[str, Any] = {"pages": len(requests), "rounds": rounds}
+    for name in engines:
+        summary[f"{name}_median_ms"] = statistics.median(everything[name]) * 1000
+        summary[f"{name}_p95_ms"] = report.p95(everything[name]) * 1000
+    summary["ns_mean_ms"] = statistics.mean(everything["ns"]) * 1000
+    summary["per_query"] = {
+        label: {**{f"{name}_median_ms": statistics.median(times[name][label]) * 1000
+                   for name in engines},
+                **{f"{name}_total": totals[name][label] for name in engines}}
+        for label in labels}
+    print(f"\nmix, all {len(everything['ns'])} pages: " + "; ".join(
+        f"{report.ENGINES[name]} median {summary[f'{name}_median_ms']:.1f} ms, "
+        f"p95 {summary[f'{name}_p95_ms']:.1f} ms" for name in engines))
     print(f"in-process rate (one thread, cold pages): {1000 / summary['ns_mean_ms']:.1f} pages/s")
+    summary["times"] = times
     return summary
 
 
@@ -209,172 +219,19 @@ def run_repeats(engine: Engine, mix, repeats: int = 20) -> dict[str, object]:
     return {"min_speedup": min(speedups), "speedups": speedups}
 
 
-# -- HTTP ------------------------------------------------------------------------------
-
-
-def minimal_app(index_dir: str, page_cache: int):
-    """A WSGI app: GET /search?<the request parameters> -> ResultPage.to_dict() as JSON."""
-    engine = Engine(Path(index_dir), page_cache=page_cache)
-
-    def app(environ, start_response):
-        params = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""),
-                                       keep_blank_values=True)
+def commit() -> str:
+    """The commit measured, and the last one that changed the engine (search/, corpus/)."""
+    def git(*args: str) -> str:
         try:
-            body, status = engine.search(parse_request(params)).to_dict(), "200 OK"
-        except InputError as error:
-            body, status = {"error": error.message, "param": error.param}, "400 Bad Request"
-        data = json.dumps(body).encode("utf-8")
-        start_response(status, [("Content-Type", "application/json"),
-                                ("Content-Length", str(len(data)))])
-        return [data]
-
-    return app
-
-
-def serve(index_dir: str, port: int, threads: int, page_cache: int) -> None:
-    """The server process (run by `http_benchmark` through --serve)."""
-    import logging
-
-    import waitress
-
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # 16 clients > 8 threads
-    app, kind = None, "minimal"
-    try:
-        from webui import create_app
-
-        # The same page-cache size as the minimal app, so that cycling through
-        # the mix measures searching, not the cache.
-        candidate = create_app({"INDEX_DIR": index_dir, "PAGE_CACHE": page_cache})
-        if any(rule.endpoint != "static" for rule in candidate.url_map.iter_rules()):
-            app, kind = candidate, "webui"
-    except Exception:  # the UI is optional here: fall back to the minimal app
-        app = None
-    if app is None:
-        app = minimal_app(index_dir, page_cache)
-    print(kind, flush=True)
-    waitress.serve(app, host="127.0.0.1", port=port, threads=threads, ident="bench",
-                   _quiet=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def memory_mb(pid: int) -> dict[str, float]:
-    """VmHWM (peak RSS), RssAnon (heap) and Pss (shared pages counted once), in MB.
-
-    Whoosh maps index files with mmap and every thread's searcher maps them
-    again, so RSS counts the same page-cache pages once per thread; Pss and
-    RssAnon say what the server really holds.
-    """
-    figures: dict[str, float] = {}
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            for line in status:
-                name = line.split(":")[0]
-                if name in ("VmHWM", "VmRSS", "RssAnon", "RssFile"):
-                    figures[name] = int(line.split()[1]) / 1024
-        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
-            for line in rollup:
-                if line.startswith("Pss:"):
-                    figures["Pss"] = int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return figures
-
-
-def http_benchmark(index_dir: Path, mix, seconds: float, clients: int, threads: int,
-                   page_cache: int, path: str) -> dict[str, object]:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, __file__, "--serve", str(index_dir), "--port", str(port),
-         "--threads", str(threads), "--page-cache", str(page_cache)],
-        stdout=subprocess.PIPE, text=True)
-    try:
-        app_kind = server.stdout.readline().strip() if server.stdout else "?"
-        if path == "auto":  # the UI's search page, or the minimal app's JSON
-            path = "/" if app_kind == "webui" else "/search"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        urls = [f"{path}?{urllib.parse.urlencode(params)}" for _, params in mix]
-        for url in urls:  # warm-up, as in-process
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            connection.request("GET", url)
-            connection.getresponse().read()
-            connection.close()
-        latencies: list[float] = []
-        errors: list[str] = []
-        lock = threading.Lock()
-        stop = time.monotonic() + seconds
-
-        def client(number: int) -> None:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            position = number * 7
-            mine, failed = [], []
-            while time.monotonic() < stop:
-                url = urls[position % len(urls)]
-                position += 1
-                started = time.perf_counter()
-                try:
-                    connection.request("GET", url)
-                    response = connection.getresponse()
-                    response.read()
-                    if response.status != 200:
-                        failed.append(f"{response.status} {url}")
-                except (OSError, http.client.HTTPException) as error:
-                    failed.append(f"{error.__class__.__name__} {url}")
-                    connection.close()
-                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                mine.append(time.perf_counter() - started)
-            connection.close()
-            with lock:
-                latencies.extend(mine)
-                errors.extend(failed)
-
-        peaks: dict[str, float] = {}
-
-        def sample() -> None:
-            while time.monotonic() < stop + 1:
-                for name, value in memory_mb(server.pid).items():
-                    peaks[name] = max(peaks.get(name, 0.0), value)
-                time.sleep(0.25)
-
-        started = time.perf_counter()
-        sampler = threading.Thread(target=sample)
-        sampler.start()
-        workers = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join()
-        elapsed = time.perf_counter() - started
-        sampler.join()
-        memory = {**peaks, "VmHWM": memory_mb(server.pid).get("VmHWM", float("nan"))}
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    figures = {"app": app_kind, "requests": len(latencies), "seconds": elapsed,
-               "rps": len(latencies) / elapsed, "errors": len(errors),
-               "median_ms": statistics.median(latencies) * 1000 if latencies else None,
-               "p95_ms": p95(latencies) * 1000 if latencies else None,
-               "server_memory_mb": memory, "page_cache": page_cache}
-    print(f"\nHTTP ({app_kind} app, GET {path}, waitress {threads} threads, page cache "
-          f"{'off' if not page_cache else page_cache}): {clients} clients for {elapsed:.0f} s: "
-          f"{figures['rps']:.1f} requests/s, median {figures['median_ms']:.0f} ms, "
-          f"p95 {figures['p95_ms']:.0f} ms, {len(errors)} errors (target 0)")
-    print(f"server memory, peak MB: RSS (VmHWM) {memory.get('VmHWM', 0):.0f}, sampled every "
-          f"0.25 s: Pss {memory.get('Pss', 0):.0f}, RssAnon (heap) {memory.get('RssAnon', 0):.0f}, "
-          f"RssFile (mmapped index, counted per thread) {memory.get('RssFile', 0):.0f}")
-    for error in errors[:5]:
-        print("  error:", error)
-    return figures
+            return subprocess.run(["git", "-C", str(HERE), *args], capture_output=True,
+                                  text=True, timeout=10, check=False).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+    head = git("log", "-1", "--format=%h %ad %s", "--date=short") or "unknown commit"
+    engine = git("log", "-1", "--format=%h", "--", "../search", "../corpus")
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "../search", "../corpus")
+    return (head + (f"; search/ and corpus/ as of {engine}" if engine else "")
+            + (" (+uncommitted changes in search/ or corpus/)" if dirty else ""))
 
 
 def main() -> None:
@@ -384,6 +241,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="timed runs of every page")
     parser.add_argument("--reuse", action="store_true",
                         help="reuse indexes already built for this size (no build figures)")
+    parser.add_argument("--no-tantivy", action="store_true",
+                        help="leave tantivy out (it is left out anyway when not installed)")
     parser.add_argument("--no-mix", action="store_true", help="skip the query mix")
     parser.add_argument("--no-repeat", action="store_true", help="skip repeated pages")
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP part")
@@ -396,33 +255,44 @@ def main() -> None:
     parser.add_argument("--http-path", default="auto",
                         help="search URL path (auto: / of the web UI, else the minimal "
                              "app's /search)")
-    parser.add_argument("--serve", metavar="INDEX", help=argparse.SUPPRESS)
-    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
-    parser.add_argument("--page-cache", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve:
-        serve(args.serve, args.port, args.threads, args.page_cache)
-        return
     if args.items < 100:
         parser.error("--items must be at least 100")
-    print(f"news-search vs SQLite FTS5, {args.items:,} synthetic items, "
-          f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, "
-          f"SQLite {fts5.sqlite3.sqlite_version}", flush=True)
+    with_tantivy = tantivy_search is not None and not args.no_tantivy
+    versions = f"SQLite {fts5.sqlite3.sqlite_version}"
+    if with_tantivy:
+        # its __version__ reads "tantivy v0.27.0, index_format v7"
+        versions += f", {getattr(tantivy_search.tantivy, '__version__', 'tantivy')}"
+    print(f"news-search vs SQLite FTS5{' and tantivy' if with_tantivy else ''}, "
+          f"{args.items:,} synthetic items, "
+          f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {versions}", flush=True)
+    print(f"measuring {commit()}")
+    if tantivy_search is None:
+        print("tantivy: not installed, left out (pip install -r benchmarks/requirements.txt)")
+    elif args.no_tantivy:
+        print("tantivy: left out (--no-tantivy)")
     corpus = make_corpus(args.items, args.seed)
-    index_dir, database, figures = build_both(corpus, args.items, args.reuse)
-    results: dict[str, object] = {"items": args.items, "build": figures}
+    paths, figures, sizes = build_all(corpus, args.items, args.reuse, with_tantivy)
+    results: dict[str, object] = {"items": args.items, "commit": commit(), "build": figures,
+                                  "index_bytes": sizes}
     mix = query_mix(args.seed)
-    engine = Engine(index_dir)
+    engine = Engine(paths["ns"])
     if not args.no_mix:
-        fts = fts5.Fts5Search(database)
-        results["mix"] = run_mix(engine, fts, mix, args.rounds)
-        fts.close()
+        others: dict[str, Any] = {"fts": fts5.Fts5Search(paths["fts"])}
+        if with_tantivy:
+            others["tan"] = tantivy_search.TantivySearch(paths["tan"])
+            print(f"tantivy: {others['tan'].segments()} segment(s)")
+        summary = run_mix(engine, others, mix, args.rounds)
+        results["mix"] = summary
+        results["ratios"] = summary_table(summary["times"], figures, sizes)
+        for other in others.values():
+            other.close()
     if not args.no_repeat:
         results["repeat"] = run_repeats(engine, mix)
     engine.close()
     results["bench_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if not args.no_http:
-        results["http"] = http_benchmark(index_dir, mix, args.http_seconds, args.clients,
+        results["http"] = http_benchmark(paths["ns"], mix, args.http_seconds, args.clients,
                                          args.threads, args.http_cache, args.http_path)
     out = OUT / f"results-{args.items}.json"
     out.write_text(json.dumps(results, indent=2), encoding="utf-8")

@@ -38,14 +38,16 @@ CREATE VIRTUAL TABLE fts USING fts5(
     title, summary, kind, content='items', content_rowid='rowid',
     tokenize='porter unicode61 remove_diacritics 2');
 """
-WEIGHTS = (3.0, 1.0, 0.5)  # bm25() column weights, as FIELD_BOOSTS in search/query.py
+WEIGHTS = (3.0, 1.0, 0.5)  # bm25() column weights, as FIELD_BOOSTS in search/query/parsing.py
 OPEN, CLOSE = "\x01", "\x02"
 TOKEN = re.compile(r'"[^"]*"?|\(|\)|[^\s()"]+')
 OPERATORS = {"AND", "OR", "NOT"}
 
 
 @dataclass(frozen=True, slots=True)
-class FtsHit:
+class BaselineHit:
+    """One hit of a baseline engine's page (FTS5 here, tantivy in tantivy_search.py)."""
+
     id: str
     title_html: str
     summary_html: str
@@ -53,9 +55,11 @@ class FtsHit:
 
 
 @dataclass(frozen=True, slots=True)
-class FtsPage:
+class BaselinePage:
+    """A baseline engine's page: total, hits, year/month/kind counts."""
+
     total: int
-    hits: list[FtsHit]
+    hits: list[BaselineHit]
     years: list[tuple[str, int]]
     months: list[tuple[str, int]]
     kinds: list[tuple[str, int]]
@@ -121,7 +125,7 @@ class Fts5Search:
     def close(self) -> None:
         self.connection.close()
 
-    def search(self, request: SearchRequest) -> FtsPage:
+    def search(self, request: SearchRequest) -> BaselinePage:
         run = self.connection.execute
         params: list[object] = []
         if request.query:
@@ -159,9 +163,9 @@ class Fts5Search:
             order = "i.day DESC, i.rowid DESC"
         rows = run(f"SELECT {columns} {source} ORDER BY {order} LIMIT ? OFFSET ?",
                    params + [request.per_page, request.offset]).fetchall()
-        hits = [FtsHit(id=row[0], title_html=_marked(row[1]), summary_html=_marked(row[2]),
+        hits = [BaselineHit(id=row[0], title_html=_marked(row[1]), summary_html=_marked(row[2]),
                        score=None if row[3] is None else -row[3]) for row in rows]
-        return FtsPage(
+        return BaselinePage(
             total=total, hits=hits,
             years=[(str(y), c) for y, c in sorted(years.items())],
             months=[(f"{m // 100}-{m % 100:02d}", c) for m, c in month_rows],

@@ -1,20 +1,31 @@
 """CSV with a header row naming the record's fields (`title` and `date` required), streamed.
 
+One set of rules for every CSV news-search writes and reads (`write_csv`, the
+web exports and tables): a header row first, CRLF line ends, and cells a
+spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or
+a carriage return) given a leading apostrophe (`spreadsheet_safe`). Reading
+undoes exactly that (`restore_cell`): a cell of apostrophes followed by a
+formula character loses one apostrophe, and the writer quotes such cells too,
+so every value survives the round trip. A `source` column is kept as the
+item's source (where it was first read); without one the source is this file
+and line.
+
 Rows are parsed strictly: a stray quote is reported with its line rather than
 silently glued to the text. A quote that opens a cell and is never closed (or
 is closed lines later by an unrelated quote) would swallow the rows after it;
 the row is reported and reading resumes on the line after it, so one bad
 quote costs one row, not every row that follows. Only the lines of the row
 being read are held (a runaway quote stops at the cell size limit), so a CSV
-file of any size is read in bounded memory. `write_csv` writes what
-`read_csv` reads back (CSV_COLUMNS, `collection` and `date_end` among them).
+file of any size is read in bounded memory.
 """
 
 from __future__ import annotations
 
 import csv
+import io
+import re
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import TextIO
 
 from corpus.inputs import Source
@@ -28,6 +39,21 @@ MAX_CELL_CHARS = 4_000_000
 # then the section it was listed in and the end of its date range.
 CSV_COLUMNS = ("id", "date", "kind", "title", "summary", "url", "source", "body", "language",
                "collection", "date_end")
+# What a spreadsheet runs as a formula, behind any apostrophes already there.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula: a leading apostrophe
+    before `=`, `+`, `-`, `@`, tab or CR (and before apostrophes that precede one, so
+    `restore_cell` can tell them apart)."""
+    return "'" + cell if _FORMULA.match(cell) else cell
+
+
+def restore_cell(cell: str) -> str:
+    """The value `spreadsheet_safe` was given: one leading apostrophe removed from a cell
+    that starts with apostrophes and then a formula character."""
+    return cell[1:] if cell.startswith("'") and _FORMULA.match(cell) else cell
 
 
 class _Lines:
@@ -65,7 +91,7 @@ def read_csv(source: Source) -> Iterator[Article | Problem]:
     first = next((item for item in numbered if not item[1].startswith("#")), None)
     lines = _Lines(numbered)
     if first is not None:
-        lines.give_back([first])
+        lines.give_back([(first[0], first[1].removeprefix("\ufeff"))])  # a spreadsheet's BOM
     reader = csv.reader(lines, strict=True)
     try:
         header = [cell.strip().lower() for cell in next(reader)]
@@ -104,7 +130,8 @@ def read_csv(source: Source) -> Iterator[Article | Problem]:
             yield Problem(name, start, f"row has {len(row)} cells but the header names "
                           f"{len(header)} columns; row skipped", lost_item=True)
             continue
-        article, problems = article_from_fields(dict(zip(header, row)), source, start)
+        fields = {column: restore_cell(cell) for column, cell in zip(header, row)}
+        article, problems = article_from_fields(fields, source, start)
         yield from problems
         if article is not None:
             yield article
@@ -126,16 +153,34 @@ def _bad_row(name: str, start: int, error: csv.Error, spanned: bool, last: int) 
     return Problem(name, start, reason, lost_item=True)
 
 
-def write_csv(articles: Iterable[Article], out: TextIO,
-              cell: Callable[[str], str] = str) -> int:
-    """Write a header row and one row per article (`read_csv` reads it back); return how
-    many rows were written. `cell` transforms each value (the web export neutralises
-    spreadsheet formulas with it). `out` should be opened with `newline=""`."""
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+def csv_lines(header: Iterable[object], rows: Iterable[Iterable[object]],
+              every: int = 200) -> Iterator[str]:
+    """The CSV text of a header row and rows by the shared rules (CRLF, every cell through
+    `spreadsheet_safe`), in chunks of `every` rows, for streaming."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([spreadsheet_safe(str(cell)) for cell in header])
+    for number, row in enumerate(rows, start=1):
+        writer.writerow([spreadsheet_safe(str(cell)) for cell in row])
+        if number % every == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def write_csv(articles: Iterable[Article], out: TextIO) -> int:
+    """Write a header row and one row per article (`read_csv` reads it back, sources and
+    formula-like cells included); return how many rows were written. `out` should be
+    opened with `newline=""`."""
     count = 0
-    for article in articles:
-        record = article.to_dict()
-        writer.writerow([cell(record[column]) for column in CSV_COLUMNS])
-        count += 1
+
+    def rows() -> Iterator[list[str]]:
+        nonlocal count
+        for article in articles:
+            record = article.to_dict()
+            count += 1
+            yield [record[column] for column in CSV_COLUMNS]
+
+    out.writelines(csv_lines(CSV_COLUMNS, rows()))
     return count

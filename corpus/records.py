@@ -2,13 +2,14 @@
 
 JSON Lines and CSV share the field names of the record: `title` and `date`
 are required; `kind`, `summary`, `url`, `id`, `body` (the full text),
-`language` (a tag such as `en` or `fr-CH`), `collection` and `date_end` are
-optional. A body longer than `MAX_BODY_CHARS` is cut there, with a warning: the
-item is worth more than its last pages. An `id` that is given is kept (so a
-permalink survives an edited title); a malformed one is replaced by the
-derived id, with a warning. `date_end` (ISO) ends an item dated by a range;
-one that is unreadable or before `date` is dropped with a warning, the item
-kept.
+`language` (a tag such as `en` or `fr-CH`), `source` (where the item was
+first read, as news-search's exports write it: kept through a round trip),
+`collection` and `date_end` are optional. A body longer than `MAX_BODY_CHARS`
+is cut there, with a warning: the item is worth more than its last pages. An
+`id` that is given is kept (so a permalink survives an edited title); a
+malformed one is replaced by the derived id, with a warning. `date_end` (ISO)
+ends an item dated by a range; one that is unreadable or before `date` is
+dropped with a warning, the item kept.
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ from corpus.model import ID_PATTERN, Article, Problem, language_code
 if TYPE_CHECKING:
     from corpus.inputs import Source
 
-FIELDS = ("id", "title", "date", "kind", "summary", "url", "body", "language", "collection",
-          "date_end")
+FIELDS = ("id", "title", "date", "kind", "summary", "url", "body", "language", "source",
+          "collection", "date_end")
 MAX_FIELD_CHARS = 100_000
 MAX_BODY_CHARS = 1_000_000  # a long report's full text; the other fields are far shorter
 WEB_LINK = re.compile(r"^https?://[^\s\x00-\x1f\x7f]+$", re.IGNORECASE)
+MAX_SOURCE_CHARS = 500
 MAX_TITLE_CHARS = 2_000  # a longer "title" is a summary or a whole page in the wrong place
 
 
@@ -99,6 +101,8 @@ def article_from_fields(fields: Mapping[str, object], source: Source,
             end = None
     article = Article.create(id=given_id, title=values["title"], date=day, kind=values["kind"],
                              summary=values["summary"], url=url, body=values["body"],
-                             language=language, source=f"{source.label}, line {line}",
+                             language=language,
+                             source=" ".join(values["source"].split())[:MAX_SOURCE_CHARS]
+                             or f"{source.label}, line {line}",
                              collection=values["collection"], date_end=end)
     return article, problems

@@ -10,12 +10,13 @@ Front ends (`webui`) import from here only. The package, by job:
 - `postings/`: posting lists and columns as arrays, and the numpy evaluator;
 - `build/`: where the index lives, and building or updating it;
 - `research/`: keyword in context and timelines over a result set;
-- `facets`: the facets, each declared once;
+- `facets`: the facets, each declared once; `budget`: what one request may spend;
 - `cache`: the one LRU cache shape; `_whoosh`: every use of Whoosh's private parts.
 
 `docs/architecture.md` maps the build and query flows file by file.
 """
 
+from search.budget import BUDGET_LIMITS, DEFAULT_BUDGET, Budget, OverBudget
 from search.build.indexer import BuildFailed, BuildReport, build_index
 from search.build.store import (Generation, IndexBusy, IndexMissing, IndexOutdated,
                                 resolve_index_dir)
@@ -30,6 +31,7 @@ from search.research.kwic import KwicLine, kwic
 from search.research.timeline import GRANULARITIES, Series, Timeline, period_bounds, timeline
 
 __all__ = [
+    "BUDGET_LIMITS", "DEFAULT_BUDGET", "Budget", "OverBudget",
     "BuildFailed", "BuildReport", "build_index",
     "Generation", "IndexBusy", "IndexMissing", "IndexOutdated", "resolve_index_dir",
     "Engine", "Matches", "open_engine", "Hit", "ResultPage", "Span",

@@ -45,7 +45,8 @@ def test_every_posting_matches_whoosh(built: Path) -> None:
         mapped = arrays.load(arrays.arrays_path(_generation(built), segment_id))
         assert mapped is not None and mapped.docs == reader.doc_count_all()
         fields = arrays.positional_fields(reader.schema)
-        assert set(fields) == {"title", "summary", "kind", "title_exact", "summary_exact"}
+        assert set(fields) == {"title", "summary", "kind", "body", "title_exact", "summary_exact",
+                           "body_exact"}
         checked = 0
         for field in fields:
             terms = list(reader.lexicon(field))

@@ -195,3 +195,28 @@ def test_random_sample_is_reproducible_for_a_seed(engine: Engine) -> None:
     assert sorted(sample(7)) == sorted(sample(8)) and sample(7) != sample(8)
     first = ids(engine.search(request(sort="random", seed=7, per_page=4)))
     assert first == sample(7)[:4]
+
+
+def test_exact_words_switch_off_variants_synonyms_and_respelling(engine: Engine) -> None:
+    # co-op is a variant of cooperative: literal words find only the items that say co-op.
+    loose = engine.search(request(q="co-op"))
+    literal = engine.search(request(q="co-op", exact="1"))
+    assert 0 < literal.total < loose.total
+    for hit in literal.hits:
+        text = f"{hit.article.title} {hit.article.summary}".lower()
+        assert "co-op" in text
+    # Nor is an unknown word respelt to a known one.
+    respelt = engine.search(request(q="cooperatve"))
+    assert respelt.respelt and respelt.total
+    assert engine.search(request(q="cooperatve", exact="1")).respelt == []
+
+
+def test_words_of_an_or_are_respelt_only_when_no_item_has_them(engine: Engine) -> None:
+    # Whoosh flattens `a OR b` into one OR of every field's term: `kind:kenya` alone is
+    # in no item, yet the word is known. Each word is looked at as a whole.
+    page = engine.search(request(q="kenya OR cooperative"))
+    assert page.respelt == [] and page.total >= engine.search(request(q="kenya")).total
+    reading = engine.explain(request(q="kenya OR cooperative"))
+    assert not any("is in no item" in line for line in reading.lines + reading.notes)
+    respelt = engine.search(request(q="kenya OR cooperatve"))
+    assert [typed for typed, _ in respelt.respelt] == ["cooperatve"]

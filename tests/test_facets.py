@@ -22,7 +22,7 @@ from click.testing import CliRunner
 
 from corpus import BUNDLED_CORPUS, Article, read_sources
 from search import Engine, Facet, InputError, build_index, open_engine, registered
-from tests_support import request, split_export
+from tests_support import csv_provenance, request
 
 INITIAL = Facet(name="initial", label="Initial", heading="Initials", api_key="initials",
                 values=lambda article: (article.title[:1].upper(),), export="initial",
@@ -107,8 +107,8 @@ def test_api_export_and_cli_carry_the_facet(client, faceted) -> None:  # type: i
     assert body["initials"] == ["I"] and body["words"] == ["ILO"]
     assert body["facets"]["initials"]["I"] == body["total"]
     assert all(hit["initial"] == "I" for hit in body["hits"])
-    provenance, text = split_export(
-        client.get("/export.csv?initial=I").get_data(as_text=True), "csv")
+    provenance = csv_provenance(client, "/export.csv?initial=I")
+    text = client.get("/export.csv?initial=I").get_data(as_text=True)
     assert provenance["initials"] == ["I"]
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows and all(row["initial"] == "I" and row["title"].startswith("I") for row in rows)

@@ -116,7 +116,9 @@ def dump(path: Path) -> dict[str, object]:
                                info.min_length(), info.max_length(), info.max_weight(),
                                info.min_id(), info.max_id())
             found[f"terms {name}"] = terms
-            if field.scorable:
+            if field.scorable and reader.field_length(name):
+                # (Whoosh's min/max_field_length fail on a field no document has words
+                # in, such as an empty body everywhere: its length column is absent.)
                 found[f"lengths {name}"] = (
                     reader.field_length(name), reader.min_field_length(name),
                     reader.max_field_length(name),

@@ -9,7 +9,7 @@ import io
 import pytest
 
 from search import Engine
-from tests_support import request
+from tests_support import csv_provenance, request
 
 
 def numbers_table(soup) -> list[list[str]]:
@@ -72,12 +72,14 @@ def test_compare_without_queries_explains_itself(page) -> None:
 def test_compare_csv_has_provenance_and_the_numbers(client, engine: Engine) -> None:
     response = client.get("/compare.csv?q=kenya&q=sse&measure=share")
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    lines = response.get_data(as_text=True).splitlines()
-    assert lines[0].startswith("# news-search compare: ")
-    provenance = json.loads(lines[0].partition(": ")[2])
+    provenance = csv_provenance(client, "/compare.csv?q=kenya&q=sse&measure=share")
     assert provenance["generation"] == engine.generation.id and provenance["retrieved"]
     assert provenance["search_url"].endswith("/compare.csv?q=kenya&q=sse&measure=share")
-    rows = list(csv.reader(io.StringIO("\n".join(lines[1:]))))
+    first = client.get("/compare.csv?q=kenya&q=sse&measure=share&provenance=1")
+    line = first.get_data(as_text=True).splitlines()[0]
+    assert line.startswith("# news-search compare: {")
+    assert json.loads(line.partition(": ")[2])["generation"] == engine.generation.id
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0] == ["period", "all_items", "kenya", "kenya (share)", "sse", "sse (share)"]
     assert rows[1][:3] == ["2023", "1", "0"] and rows[2][:4] == ["2024", "9", "2", "0.222222"]
     assert response.headers["X-Index-Generation"] == engine.generation.id
@@ -103,9 +105,8 @@ def test_kwic_page_aligns_matches_and_sorts(page) -> None:
 
 def test_kwic_csv_and_errors(client, page) -> None:
     response = client.get("/kwic.csv?q=kenya")
-    lines = response.get_data(as_text=True).splitlines()
-    assert lines[0].startswith("# news-search keyword in context: {")
-    rows = list(csv.reader(io.StringIO("\n".join(lines[1:]))))
+    assert csv_provenance(client, "/kwic.csv?q=kenya")["generation"]
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0] == ["id", "date", "field", "left", "match", "right", "title"]
     assert len(rows) == 6 and all(row[4] == "Kenya" for row in rows[1:])
     assert client.get("/kwic.csv").status_code == 400

@@ -20,11 +20,25 @@ def request(**params: object) -> SearchRequest:
     return parse_request(raw)
 
 
+def csv_provenance(client, url: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """The provenance of the CSV at `url`, from its companion (`<path>.json?<query>`), which
+    its `Link` header names."""
+    response = client.get(url)
+    link = response.headers["Link"]
+    assert link.endswith('rel="describedby"; type="application/csvm+json"'), link
+    companion = link.partition(">")[0].lstrip("<")
+    path, _, query = url.partition("?")
+    assert companion == f"{path}.json" + (f"?{query}" if query else ""), companion
+    metadata = client.get(companion)
+    assert metadata.status_code == 200 and metadata.mimetype == "application/csvm+json"
+    return metadata.get_json()["dc:provenance"]
+
+
 def split_export(text: str, kind: str) -> tuple[dict[str, object], str]:
     """An export's provenance (its first line) and the rest of its text.
 
-    CSV starts with `# news-search export: {json}`; JSON Lines with
-    `{"_provenance": {...}}`.
+    CSV with `provenance=1` starts with `# news-search export: {json}`; JSON Lines
+    with `{"_provenance": {...}}`.
     """
     import json
 

@@ -9,19 +9,33 @@ context). Views build a ready context (`context.py`, `itemview.py`,
 `chart.py`, `compare.py`, `cite.py`, `links.py`, `marks.py`); templates under
 `templates/<blueprint>/` only print it. The search logic itself is the
 `search` package's: this package only reads parameters and renders answers.
+Around every answer: gzip (Flask-Compress), the security and CORS headers,
+and the site's address (`baseurl.py`: the base URL and declared proxies, as
+WSGI wrappers, so they work under any server).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_compress import Compress
 
 from search import IndexMissing
 from search.build.store import Generation
-from webui.settings import load_settings
-
+from webui.publishers import load_publishers
 from webui.security import CSP  # noqa: F401  (kept importable from webui)
+from webui.settings import check_config, load_settings
+
+# Text answers are gzipped for clients that accept it (Flask-Compress), streamed exports
+# too; gzip alone, which every HTTP client reads (pandas, curl, feed readers, browsers).
+COMPRESSION = {"COMPRESS_ALGORITHM": ["gzip"], "COMPRESS_ALGORITHM_STREAMING": ["gzip"],
+               "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/plain", "text/csv",
+                                      "text/javascript", "application/json",
+                                      "application/csvm+json", "application/jsonl",
+                                      "application/atom+xml", "image/svg+xml"],
+               "COMPRESS_MIN_SIZE": 500}
 
 
 def _generation() -> Generation | None:
@@ -37,23 +51,29 @@ def _generation() -> Generation | None:
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask app; `config` overrides the environment, which overrides defaults."""
-    from webui import engine_ext, errors, security
+    from webui import baseurl, engine_ext, errors, security
     from webui.views import api, exports, items, research, search
 
     app = Flask(__name__)
     app.config.from_mapping(load_settings())
+    app.config.from_mapping(COMPRESSION)
     if config:
-        app.config.update(config)
+        app.config.update(check_config(config))
     app.json.sort_keys = False  # type: ignore[attr-defined]
     errors.init_app(app)
-    for blueprint in (search.bp, items.bp, api.bp, exports.bp, research.bp):
+    for blueprint in (search.bp, items.bp, api.bp, api.spec, exports.bp, research.bp):
         app.register_blueprint(blueprint)
 
     @app.context_processor
     def site() -> dict[str, Any]:
         return {"site_title": app.config["SITE_TITLE"], "index_generation": _generation()}
 
+    # After-request hooks run last-registered first: compression sees the final headers.
+    Compress(app)
     security.init_app(app)
+    baseurl.wrap(app)
 
+    app.extensions[items.PUBLISHERS] = load_publishers(
+        Path(app.config["PUBLISHERS_FILE"]) if app.config.get("PUBLISHERS_FILE") else None)
     engine_ext.init_app(app)
     return app

@@ -1,7 +1,10 @@
 """The `news-search` command line: fetch, index, search, stats and serve.
 
 A thin front end over the `corpus` and `search` packages, like the web UI.
-User errors become `click.ClickException`s that say what to do next.
+User errors become `click.ClickException`s that say what to do next; with
+`--json` anywhere on the command line they are printed as JSON on stdout
+(`{"error": ..., "param": ..., "exit_code": ...}`, as the web API's errors),
+so a script reading the output reads the error too.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from search import (
     term_facets,
 )
 from webui.marks import to_html, to_terminal
+from webui.settings import SettingError, parse_base_url
 
 INDEX_HELP = ("Index directory (default: $NEWS_SEARCH_INDEX, else "
               "~/.local/share/news-search/index).")
@@ -61,7 +65,44 @@ class FacetedCommand(click.Command):
         return super().invoke(ctx)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class ParamError(click.ClickException):
+    """A user error that names the parameter at fault (`--from`, `query`)."""
+
+    def __init__(self, message: str, param: str | None = None) -> None:
+        super().__init__(message)
+        self.param = param
+
+
+def _error_param(error: click.ClickException) -> str | None:
+    if isinstance(error, ParamError):
+        return error.param
+    param = getattr(error, "param", None)
+    if isinstance(param, click.Parameter):
+        return (param.opts[0] if param.opts else param.name) if isinstance(
+            param, click.Option) else param.name
+    return None
+
+
+class JsonErrorsGroup(click.Group):
+    """The command group: errors as JSON when `--json` was given (see the module)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["news_search.json"] = "--json" in args
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as error:
+            if not ctx.meta.get("news_search.json"):
+                raise
+            click.echo(json.dumps({"error": error.format_message(),
+                                   "param": _error_param(error),
+                                   "exit_code": error.exit_code}, ensure_ascii=False))
+            ctx.exit(error.exit_code)
+
+
+@click.group(cls=JsonErrorsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="news-search")
 def main() -> None:
     """Full-text search over news items: build an index, search it, serve it."""
@@ -262,7 +303,7 @@ def search(query: str, date_from: str, date_to: str, sort: str | None,
     Either word:     kenya OR senegal
     Exclude:         cooperative NOT kenya
     Exact phrase:    "social and solidarity economy"
-    One field:       title:kenya  summary:workshop  kind:spotlight
+    One field:       title:kenya  summary:workshop  kind:spotlight  body:honey
     Prefix:          cooperat*
     """
     params = {"q": [query], "from": [date_from], "to": [date_to],
@@ -274,9 +315,12 @@ def search(query: str, date_from: str, date_to: str, sort: str | None,
         result = engine.search(parse_request(params))
     except InputError as error:
         message = error.message
+        option = {"q": "query", "per_page": "--limit"}.get(error.param or "",
+                                                         f"--{error.param}" if error.param
+                                                         else None)
         if error.param == "per_page":
             message = message.replace("per_page", "--limit")
-        raise click.ClickException(message)
+        raise ParamError(message, option)
     if as_json:
         body = result.to_dict()
         for key, hits in (("hits", result.hits), ("partial", result.partial)):
@@ -329,6 +373,10 @@ def _echo_hit(number: int, hit: Hit, summary: bool, colour: bool) -> None:
         spans = [span for span in hit.summary_spans if span[1] <= len(kept)] \
             if article.summary.startswith(kept) and len(wrapped) == len(text) else []
         click.echo(textwrap.indent(to_terminal(wrapped, spans, colour), "     "))
+    if summary and hit.snippet:
+        wrapped = textwrap.fill(hit.snippet, 75)
+        spans = list(hit.snippet_spans) if len(wrapped) == len(hit.snippet) else []
+        click.echo(textwrap.indent(to_terminal(wrapped, spans, colour), "     | "))
 
 
 @main.command()
@@ -375,7 +423,15 @@ def _check_can_listen(host: str, port: int) -> None:
 @click.option("--index", "index", type=click.Path(path_type=Path), help=INDEX_HELP)
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
               help="Worker threads.")
-def serve(host: str, port: int, index: Path | None, threads: int) -> None:
+@click.option("--base-url", default=None, help="The site's public address "
+              "(https://example.org/news): every absolute link, citation and feed id is "
+              "built on it, whatever Host header a request carries (default: "
+              "$NEWS_SEARCH_BASE_URL).")
+@click.option("--proxy-headers", "proxy_hops", default=None, type=click.IntRange(0, 10),
+              help="Trust the X-Forwarded-For/-Proto/-Host/-Prefix headers of this many "
+              "reverse proxies in front (default: $NEWS_SEARCH_PROXY_HOPS, else 0: none).")
+def serve(host: str, port: int, index: Path | None, threads: int, base_url: str | None,
+          proxy_hops: int | None) -> None:
     """Serve the web UI with waitress (builds the bundled corpus first if there is no index)."""
     import logging
 
@@ -384,6 +440,10 @@ def serve(host: str, port: int, index: Path | None, threads: int) -> None:
     from webui import create_app
 
     index_dir = resolve_index_dir(index)
+    try:  # before anything is built
+        base_url = parse_base_url(base_url, "--base-url") if base_url is not None else None
+    except SettingError as error:
+        raise click.ClickException(str(error)) from None
     try:
         open_engine(index_dir).close()
     except IndexOutdated as error:  # never overwrite someone's own corpus unasked
@@ -394,7 +454,10 @@ def serve(host: str, port: int, index: Path | None, threads: int) -> None:
         run_build((), index_dir)
     from webui.accesslog import AccessLog
 
-    app = create_app({"INDEX_DIR": str(index_dir)})
+    try:
+        app = create_app(serve_config(index_dir, base_url, proxy_hops))
+    except SettingError as error:
+        raise click.ClickException(str(error)) from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     try:
         # Try the address first: waitress leaks its sockets when its own bind fails.
@@ -415,6 +478,18 @@ def serve(host: str, port: int, index: Path | None, threads: int) -> None:
         click.echo("Stopped.", err=True)
     finally:
         server.close()
+
+
+def serve_config(index_dir: Path, base_url: str | None,
+                 proxy_hops: int | None) -> dict[str, object]:
+    """The app's settings from `serve`'s options (an option not given leaves the
+    environment's value)."""
+    config: dict[str, object] = {"INDEX_DIR": str(index_dir)}
+    if base_url is not None:
+        config["BASE_URL"] = base_url
+    if proxy_hops is not None:
+        config["PROXY_HOPS"] = proxy_hops
+    return config
 
 
 if __name__ == "__main__":

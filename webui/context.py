@@ -85,10 +85,12 @@ class HitView:
     permalink: str
     title_html: Markup
     summary_html: Markup
+    snippet_html: Markup  # a passage of the full text around its matches, or empty
     date_iso: str
     date_text: str
     kind: str
     number: int
+    original: str = ""  # where the item was published, when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +157,7 @@ class Urls:
     feed: str
     help: str
     item: Callable[[str], str]
-    external_root: str  # "http://host:port" for links to copy
+    absolute: Callable[[str], str]  # a path as the link to copy (absolute when it can be)
 
 
 def long_date(day: date) -> str:
@@ -338,7 +340,7 @@ def search_view(params: SearchParams, page: ResultPage, values: dict[str, list[s
     query = params.first_page().query_string()
     suffix = f"?{query}" if query else ""
     export_suffix = f"?{params.for_export().query_string()}".rstrip("?")
-    exports = Exports(share=urls.external_root + params.url(urls.search),
+    exports = Exports(share=urls.absolute(params.url(urls.search)),
                       api=urls.api + suffix, csv=urls.csv + export_suffix,
                       jsonl=urls.jsonl + export_suffix, feed=urls.feed + export_suffix)
     title = f"{request.query} – {site}" if request.query else f"Browse – {site}"
@@ -366,8 +368,9 @@ def search_view(params: SearchParams, page: ResultPage, values: dict[str, list[s
 def _hit_view(hit: Hit, number: int, urls: Urls) -> HitView:
     article = hit.article
     href = urls.item(article.id)
-    return HitView(id=article.id, href=href, permalink=urls.external_root + href,
+    return HitView(id=article.id, href=href, permalink=urls.absolute(href),
                    title_html=to_html(article.title, hit.title_spans),
                    summary_html=to_html(article.summary, hit.summary_spans),
+                   snippet_html=to_html(hit.snippet, hit.snippet_spans),
                    date_iso=article.date.isoformat(), date_text=long_date(article.date),
-                   kind=article.kind, number=number)
+                   kind=article.kind, number=number, original=article.url)

@@ -13,9 +13,10 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from search import Engine, IndexMissing, open_engine, resolve_index_dir
+from search import Budget, Engine, IndexMissing, open_engine, resolve_index_dir
 from search.build.store import IndexOutdated
 from webui.errors import WebError
+from webui.settings import budget_of
 
 KEY = "news_search"
 
@@ -23,9 +24,10 @@ KEY = "news_search"
 class EngineHolder:
     """Opens the engine once, on first use or at start, and hands out the shared one."""
 
-    def __init__(self, index_dir: Path, page_cache: int) -> None:
+    def __init__(self, index_dir: Path, page_cache: int, budget: Budget) -> None:
         self.index_dir = index_dir
         self.page_cache = page_cache
+        self.budget = budget
         self._engine: Engine | None = None
         self._lock = threading.Lock()
 
@@ -35,7 +37,8 @@ class EngineHolder:
             with self._lock:
                 if self._engine is None:
                     try:
-                        self._engine = open_engine(self.index_dir, self.page_cache)
+                        self._engine = open_engine(self.index_dir, self.page_cache,
+                                                   self.budget)
                     except IndexOutdated as error:
                         raise WebError(f"{error} Then reload this page.", 503) from None
                     except IndexMissing:
@@ -51,7 +54,7 @@ def init_app(app: Flask) -> None:
     """Resolve the index directory and try to open the engine now."""
     configured = app.config.get("INDEX_DIR")
     holder = EngineHolder(resolve_index_dir(Path(configured) if configured else None),
-                          int(app.config["PAGE_CACHE"]))
+                          int(app.config["PAGE_CACHE"]), budget_of(app.config))
     app.extensions[KEY] = holder
     try:
         holder.get()

@@ -14,7 +14,7 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from search import IndexMissing, InputError
+from search import IndexMissing, InputError, OverBudget
 
 log = logging.getLogger("webui")
 
@@ -36,7 +36,7 @@ class WebError(Exception):
 
 def wants_json() -> bool:
     """JSON for the API and for clients that prefer it to HTML."""
-    if request.path.startswith("/api/") or request.path.endswith(".jsonl"):
+    if request.path.startswith("/api/") or request.path.endswith((".json", ".jsonl")):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json" and request.accept_mimetypes[best] > \
@@ -73,6 +73,16 @@ def _bad_input(exc: InputError) -> Response:
     return render_error(WebError(exc.message, 400, param=exc.param))
 
 
+def _over_budget(exc: OverBudget) -> Response:
+    """Too costly: 503 with Retry-After when the server was busy (the time ran out), else
+    400 naming what to change."""
+    if exc.retry_after is None:
+        return render_error(WebError(exc.message, 400, param=exc.param))
+    response = render_error(WebError(exc.message, 503, param=exc.param, title="Too busy"))
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 def _index_gone(exc: Exception) -> Response:
     # The index was removed or replaced by an incompatible one while the site ran.
     log.warning("index unavailable: %s", exc)
@@ -91,6 +101,7 @@ def init_app(app: Flask) -> None:
     """Register the handlers."""
     app.register_error_handler(WebError, render_error)
     app.register_error_handler(InputError, _bad_input)
+    app.register_error_handler(OverBudget, _over_budget)
     app.register_error_handler(HTTPException, _from_http)
     app.register_error_handler(IndexMissing, _index_gone)
     app.register_error_handler(Exception, _unexpected)

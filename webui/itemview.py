@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 from corpus import Article
 from search import Hit, term_facets
 from webui.chart import bucket_name
-from webui.cite import Citation, citations
+from webui.cite import Citation, Cited, citations
 from webui.context import Link, long_date
 from webui.links import SearchParams
+from webui.metadata import Embedded, embedded
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,15 +35,16 @@ class ItemView:
     citations: list[Citation]
     similar: list[Similar]
     page_title: str
+    publisher: str
+    embedded: Embedded
+    paragraphs: list[str]  # the full text, paragraph by paragraph (none without one)
 
 
-def item_view(hit: Hit, similar: list[Article], *, search_base: str,
-              item_href: Callable[[str], str], api_href: str, external_root: str,
-              accessed: date, site: str) -> ItemView:
-    """The item page: details, links to its month and its facet values, citations,
-    similar items."""
+def item_view(hit: Hit, similar: list[Article], cited: Cited, *, search_base: str,
+              item_href: Callable[[str], str], api_href: str, site: str) -> ItemView:
+    """The item page: details, links to its month and its facet values, citations, the
+    metadata its head embeds, similar items."""
     article = hit.article
-    permalink = external_root + item_href(article.id)
     month = article.date.strftime("%Y-%m")
     browse = [Link(bucket_name(month),
                    SearchParams(date_from=month, date_to=month).url(search_base))]
@@ -54,8 +55,10 @@ def item_view(hit: Hit, similar: list[Article], *, search_base: str,
                                .url(search_base)))
     return ItemView(
         article=article, date_iso=article.date.isoformat(), date_text=long_date(article.date),
-        permalink=permalink, api_href=api_href, browse=browse,
-        citations=citations(article, article.url or permalink, accessed),
+        permalink=cited.permalink, api_href=api_href, browse=browse,
+        citations=citations(cited),
         similar=[Similar(other.title, item_href(other.id), other.date.isoformat(),
                          long_date(other.date)) for other in similar],
-        page_title=f"{article.title} – {site}")
+        page_title=f"{article.title} – {site}", publisher=cited.credit.publisher,
+        embedded=embedded(cited, api_href, site),
+        paragraphs=[p.strip() for p in article.body.split("\n\n") if p.strip()])

@@ -230,6 +230,10 @@ class SegmentBuilder:
         try:
             for name in sorted(self.fields):
                 field = self.fields[name]
+                if not field.postings:
+                    # As Whoosh's writer: a field no document gave a word (an empty
+                    # body everywhere) is never started, so it takes no field number.
+                    continue
                 fieldwriter.start_field(name, field.fieldobj)
                 postings = field.postings
                 ordered = sorted((term.encode("utf-8"), term) for term in postings)

@@ -23,6 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from corpus import Article
+from search.budget import DEFAULT_BUDGET, Budget, Meter, OverBudget
 from search.build.store import Generation, read_history
 from search.cache import DEFAULT_PAGES, LRUCache
 from search.engine import items, pages, ranking
@@ -40,8 +41,10 @@ READINGS = 256  # parsed queries kept
 class Engine:
     """Search one index directory; safe to share between threads."""
 
-    def __init__(self, index_dir: Path, page_cache: int = DEFAULT_PAGES) -> None:
+    def __init__(self, index_dir: Path, page_cache: int = DEFAULT_PAGES,
+                 budget: Budget = DEFAULT_BUDGET) -> None:
         self.index_dir = Path(index_dir)
+        self.budget = budget  # what one request may spend (search.budget)
         self.handle = IndexHandle(self.index_dir)  # IndexMissing when there is no index
         self._pages: LRUCache[ResultPage] = LRUCache(page_cache)
         # Readings are kept with the pages: with the page cache off (cold benchmarks),
@@ -60,18 +63,21 @@ class Engine:
         # The synonym table is part of a reading: one read again is a new table.
         key = (view.version, request.query, request.exact, table_key())
         return self._readings.get_or_make(
-            key, lambda: read_query(view.parser(request.exact), request.query, view.reader))
+            key, lambda: read_query(view.parser(request.exact), request.query, view.reader,
+                                    expand_words=not request.exact, budget=self.budget))
 
     # -- searching -------------------------------------------------------------
 
-    def match(self, request: SearchRequest) -> Matches:
-        """Every document matching the request's query, dates and facets (unordered).
+    def match(self, request: SearchRequest, meter: Meter | None = None) -> Matches:
+        """Every document matching the request's query, dates and facets (unordered),
+        within `meter` (a fresh one on the engine's budget when none is given).
 
         The answer holds the thread's view it was computed with: use it in the
         same thread, right away.
         """
         view = self.handle.view()
-        return match(view, request, self._read(view, request))
+        return match(view, request, self._read(view, request),
+                     meter if meter is not None else Meter(self.budget))
 
     def search(self, request: SearchRequest) -> ResultPage:
         """Answer a request; InputError for a bad query, facet value or page.
@@ -83,7 +89,8 @@ class Engine:
         key = (view.version, request.cache_key())
         page = self._pages.get(key)
         if page is None:
-            page = pages.result_page(request, match(view, request, self._read(view, request)))
+            matches = match(view, request, self._read(view, request), Meter(self.budget))
+            page = pages.result_page(request, matches)
             self._pages.put(key, page)
         return replace(page, request=request,
                        elapsed_ms=(time.perf_counter() - started) * 1000)
@@ -108,7 +115,12 @@ class Engine:
         The request is checked now (InputError before anything is streamed); the
         items are loaded one at a time as the iterator is consumed, in this thread.
         """
-        matches = self.match(request)
+        meter = Meter(self.budget, seconds=self.budget.export_seconds)
+        matches = self.match(request, meter)
+        if matches.total > self.budget.export_items:
+            raise OverBudget(f"this export would hold {matches.total:,} items, over the "
+                             f"limit of {self.budget.export_items:,}: narrow the search "
+                             "(a date range, a facet, more words) and export it in parts")
         marks = pages.marks_for(matches.view, None, False)
         return matches.view.generation, (
             pages.make_hit(matches.view, docnum, None, marks)
@@ -162,7 +174,8 @@ class Engine:
         self.handle.close()
 
 
-def open_engine(index_dir: str | os.PathLike[str], page_cache: int = DEFAULT_PAGES) -> Engine:
+def open_engine(index_dir: str | os.PathLike[str], page_cache: int = DEFAULT_PAGES,
+                budget: Budget = DEFAULT_BUDGET) -> Engine:
     """An Engine over `index_dir` (IndexMissing when there is no index), keeping up to
-    `page_cache` recent result pages."""
-    return Engine(Path(index_dir), page_cache=page_cache)
+    `page_cache` recent result pages, answering each request within `budget`."""
+    return Engine(Path(index_dir), page_cache=page_cache, budget=budget)

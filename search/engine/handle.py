@@ -25,6 +25,7 @@ from whoosh.qparser import MultifieldParser
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
+from search.budget import Meter
 from search.build.store import CURRENT, META, Generation, current_generation
 from search.postings.columns import Columns, load_columns
 from search.postings.evaluator import Evaluator
@@ -71,9 +72,10 @@ class View:
     def analyzer(self, field: str):  # type: ignore[no-untyped-def]
         return self.searcher.schema[field].analyzer
 
-    def evaluator(self) -> Evaluator:
-        """A fresh evaluator (it memoises per request) over this view."""
-        return Evaluator(self.searcher, self.columns.terms)
+    def evaluator(self, meter: Meter | None = None) -> Evaluator:
+        """A fresh evaluator (it memoises per request) over this view, spending from
+        `meter` (none: unmetered)."""
+        return Evaluator(self.searcher, self.columns.terms, meter)
 
 
 def _stamp(index_dir: Path) -> tuple[object, ...]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import query as wq
 
+from search.budget import Meter
 from search.engine.handle import View
 from search.facets import term_facets
 from search.postings.columns import FacetColumn, day_bounds
@@ -69,12 +70,14 @@ def selections(request: SearchRequest, view: View) -> list[tuple[FacetColumn, li
     return chosen
 
 
-def match(view: View, request: SearchRequest, reading: Reading | None) -> Matches:
-    """Every document matching the request's query, dates and facets (unordered)."""
+def match(view: View, request: SearchRequest, reading: Reading | None,
+          meter: Meter | None = None) -> Matches:
+    """Every document matching the request's query, dates and facets (unordered), the
+    work counted by `meter` (OverBudget when it runs over)."""
     columns = view.columns
     size = columns.doc_count_all
     chosen = selections(request, view)
-    evaluator = view.evaluator()
+    evaluator = view.evaluator(meter)
     if reading is not None:
         mask = evaluator.mask(reading.searched)
         matched = int(np.count_nonzero(mask))

@@ -9,13 +9,17 @@ the words when the page has room (`partial`), and a 'did you mean'
 
 from __future__ import annotations
 
+from typing import cast
+
+import numpy as np
 from whoosh import query as wq
 
 from search.engine.handle import View
 from search.engine.highlighting import spans
 from search.engine.matching import Matches
-from search.engine.ranking import by_score, ranked
+from search.engine.ranking import by_score, ranked, top_scored
 from search.engine.results import Hit, ResultPage
+from search.engine.snippets import SCAN_CHARS, snippet
 from search.engine.spelling import suggest
 from search.facets import term_facets
 from search.postings.columns import years_of
@@ -24,14 +28,14 @@ from search.query.parsing import EXACT_FIELDS, field_terms
 from search.query.request import InputError, SearchRequest
 from search.text.schema import from_stored
 
-MARKED = ("title", "summary")
+MARKED = ("title", "summary", "body")
 # Per marked field: the index field whose analyzer finds the words, and the terms to mark.
 Marks = dict[str, tuple[str, frozenset[str]]]
 
 
 def marks_for(view: View, parsed: wq.Query | None, exact: bool) -> Marks:
-    """What to mark in titles and summaries; worked out once per page (a prefix expands
-    over the term list), not per hit."""
+    """What to mark in titles, summaries and bodies; worked out once per page (a prefix
+    expands over the term list), not per hit."""
     marks = {}
     for name in MARKED:
         field = EXACT_FIELDS[name] if exact else name
@@ -45,12 +49,18 @@ def make_hit(view: View, docnum: int, score: float | None, marks: Marks) -> Hit:
     article = from_stored(view.searcher.stored_fields(docnum))
     title_field, title_terms = marks["title"]
     summary_field, summary_terms = marks["summary"]
+    body_field, body_terms = marks["body"]
+    passage, passage_spans = "", cast(tuple[tuple[int, int], ...], ())
+    if article.body and body_terms:
+        passage, passage_spans = snippet(article.body, spans(
+            article.body[:SCAN_CHARS], body_terms, view.analyzer(body_field)))
     return Hit(article=article, score=score,
                title_spans=spans(article.title, title_terms, view.analyzer(title_field)),
                summary_spans=spans(article.summary, summary_terms,
                                    view.analyzer(summary_field)),
                facets={name: column.values_of(docnum)
-                       for name, column in view.columns.facets.items()})
+                       for name, column in view.columns.facets.items()},
+               snippet=passage, snippet_spans=passage_spans)
 
 
 def result_page(request: SearchRequest, matches: Matches) -> ResultPage:
@@ -91,15 +101,19 @@ def partial(request: SearchRequest, matches: Matches, shown: int) -> list[Hit]:
     if relaxed is None:
         return []
     view = matches.view
-    searcher = view.searcher
-    have = set(matches.array.tolist())
-    allowed = None
+    # The relaxed query's documents less those already shown, under the same filters.
+    others = matches.evaluator.mask(relaxed).copy()
+    others[matches.array] = False
     if matches.allowed is not None:
-        inside = matches.allowed
-        allowed = {d for d in searcher.docs_for_query(relaxed) if d not in have and inside[d]}
-        if not allowed:
-            return []
-    found = searcher.search(relaxed, filter=allowed, mask=have or None, limit=room + 10)
-    best = by_score(((hit.docnum, hit.score) for hit in found), view.columns)[:room]
+        others &= matches.allowed
+    docs = np.flatnonzero(others)
+    if not len(docs):
+        return []
+    best = top_scored(matches.evaluator, relaxed, docs, view.columns, room)
+    if best is None:  # a tree the evaluator does not score: Whoosh ranks it
+        searcher = view.searcher
+        found = searcher.search(relaxed, filter=set(docs.tolist()), limit=room + 10)
+        best = by_score(((hit.docnum, hit.score) for hit in found), view.columns)
     marks = marks_for(view, relaxed, request.exact)
+    best = best[:room]
     return [make_hit(view, docnum, score, marks) for docnum, score in best]

@@ -16,8 +16,11 @@ from collections.abc import Iterable
 import numpy as np
 from whoosh.scoring import BM25F
 
+from whoosh import query as wq
+
 from search.engine.matching import Matches
 from search.postings.columns import Columns
+from search.postings.evaluator import Evaluator
 from search.query.request import SearchRequest
 
 DENSE_SHARE = 20  # date order by walking the cached order when >= 1/20 of items match
@@ -76,22 +79,33 @@ def first(matches: Matches, request: SearchRequest, limit: int) -> list[int]:
     return [docnum for docnum, _ in ranked(matches, request, 0, max(limit, 1))]
 
 
+def top_scored(evaluator: Evaluator, parsed: wq.Query, docs: np.ndarray, columns: Columns,
+               wanted: int) -> list[tuple[int, float]] | None:
+    """The best `wanted` of `docs` (ascending document numbers, all matching `parsed`)
+    with their BM25F scores, best first, and everything tied with the last of them;
+    computed a posting list at a time. None when the evaluator cannot score `parsed`
+    as Whoosh would."""
+    if not (evaluator.scorable(parsed) and isinstance(evaluator.searcher.weighting, BM25F)):
+        return None
+    inside = np.zeros(columns.doc_count_all, bool)
+    inside[docs] = True
+    scores = evaluator.scores(parsed, inside)[docs]
+    if len(docs) > wanted:
+        # Everything tied with the last place, so ties order by date.
+        cut = np.partition(scores, len(scores) - wanted)[len(scores) - wanted]
+        keep = scores >= cut
+        docs, scores = docs[keep], scores[keep]
+    order = best_first(docs, scores, columns)
+    return list(zip(docs[order].tolist(), scores[order].tolist()))
+
+
 def _by_relevance(matches: Matches, wanted: int) -> Ranked:
     view, evaluator, parsed = matches.view, matches.evaluator, matches.parsed
     assert parsed is not None
     docs, columns, searcher = matches.array, view.columns, view.searcher
-    if evaluator.scorable(parsed) and isinstance(searcher.weighting, BM25F):
-        # Scores a posting list at a time, for the matched documents only.
-        inside = np.zeros(columns.doc_count_all, bool)
-        inside[docs] = True
-        scores = evaluator.scores(parsed, inside)[docs]
-        if len(docs) > wanted:
-            # Everything tied with the last place, so ties order by date.
-            cut = np.partition(scores, len(scores) - wanted)[len(scores) - wanted]
-            keep = scores >= cut
-            docs, scores = docs[keep], scores[keep]
-        order = best_first(docs, scores, columns)
-        return list(zip(docs[order].tolist(), scores[order].tolist()))
+    fast = top_scored(evaluator, parsed, docs, columns, wanted)
+    if fast is not None:
+        return list(fast)
     # Whoosh's own top-k, restricted to the filtered documents when a filter removed
     # some; a tie that runs past what was fetched is ordered from all of it.
     allow = set(docs.tolist()) if matches.filtered else None

@@ -20,13 +20,17 @@ Span = tuple[int, int]
 @dataclass(frozen=True, slots=True)
 class Hit:
     """One result: the article, its score (None when sorted by date), the (start, end)
-    of each matched word in its title and summary, and its values of each facet."""
+    of each matched word in its title and summary, its values of each facet, and,
+    when its full text matched, a passage of it around the matches (`snippet`, with
+    the spans of the matches in the passage)."""
 
     article: Article
     score: float | None
     title_spans: tuple[Span, ...] = ()
     summary_spans: tuple[Span, ...] = ()
     facets: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    snippet: str = ""
+    snippet_spans: tuple[Span, ...] = ()
 
     def record(self) -> dict[str, object]:
         """The article's record with its facet values that the record lacks (the export
@@ -38,10 +42,15 @@ class Hit:
         return out
 
     def to_dict(self) -> dict[str, object]:
-        """The JSON form: the record, the score and the matched spans."""
-        return {**self.record(), "score": self.score,
+        """The JSON form of a result: the record without its full text (the item's own
+        answer has it), the score, the matched spans and the snippet of the body."""
+        record = self.record()
+        record.pop("body", None)
+        return {**record, "score": self.score,
                 "title_marks": [list(span) for span in self.title_spans],
-                "summary_marks": [list(span) for span in self.summary_spans]}
+                "summary_marks": [list(span) for span in self.summary_spans],
+                "snippet": self.snippet,
+                "snippet_marks": [list(span) for span in self.snippet_spans]}
 
 
 @dataclass(frozen=True, slots=True)

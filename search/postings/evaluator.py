@@ -39,11 +39,13 @@ from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 
 from search.postings import arrays
+from search.budget import Meter, unmetered
 from search._whoosh import bm25_field_b, iter_postings, read_leaf, segment_location
 from search.postings.operators import operator_for
 from search.postings.termcache import LENGTH_OF_BYTE, TermCache
 
 POSITION_BITS = 32  # (document << 32) | position: one sortable key per occurrence
+MAX_SLOP = 2**31  # a wider slop would reach into the next document's keys
 
 Postings = tuple[np.ndarray, np.ndarray]  # global document numbers (ascending), weights
 
@@ -51,9 +53,12 @@ Postings = tuple[np.ndarray, np.ndarray]  # global document numbers (ascending),
 class Evaluator:
     """Evaluate parsed queries against one searcher (one request, one thread)."""
 
-    def __init__(self, searcher: Searcher, cache: TermCache) -> None:
+    def __init__(self, searcher: Searcher, cache: TermCache, meter: Meter | None = None) -> None:
         self.searcher = searcher
         self.cache = cache
+        # What the request may spend: postings read and positions compared count
+        # against it, and it stops the work once the request runs out of time.
+        self.meter = meter if meter is not None else unmetered()
         self.size = searcher.doc_count_all()
         self._live_mask: np.ndarray | None = None
         self._leaves: list[tuple[Any, int, arrays.SegmentArrays | None]] | None = None
@@ -123,6 +128,7 @@ class Evaluator:
         else:
             found = np.concatenate(ids_parts), np.concatenate(weight_parts)
         self._read[key] = found
+        self.meter.read(len(found[0]))
         return found
 
     def _occurrences(self, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
@@ -173,6 +179,7 @@ class Evaluator:
         return found
 
     def _match(self, node: wq.Query) -> np.ndarray:
+        self.meter.check_time()
         operator = operator_for(node)
         if operator is not None:
             found = operator.match(self, node)
@@ -201,21 +208,25 @@ class Evaluator:
             candidates &= self._mask_of(self.postings(field, btext)[0])
         if len(btexts) == 1 or not candidates.any():
             return candidates
-        slop = node.slop
+        slop = min(int(node.slop), MAX_SLOP)
         ends = None
         for btext in btexts:
             keys, docs = self._occurrences(field, btext)
             keys = keys[candidates[docs]]
+            self.meter.compare(len(keys))
             if ends is None:
                 ends = keys
                 continue
-            hit = np.zeros(len(keys), bool)
+            # The nearest occurrence of the words so far before each occurrence of this
+            # word: if it is not within `slop` positions, no earlier one is. One binary
+            # search per occurrence, whatever the slop (a loop over distances cost
+            # seconds for ~10000). The key of another document is 2**32 away.
             if len(ends):
-                for distance in range(1, slop + 1):
-                    wanted = keys - distance
-                    at = np.minimum(np.searchsorted(ends, wanted), len(ends) - 1)
-                    hit |= ends[at] == wanted
-            ends = keys[hit]
+                before = np.searchsorted(ends, keys) - 1
+                gap = keys - ends[np.maximum(before, 0)]
+                ends = keys[(before >= 0) & (gap >= 1) & (gap <= slop)]
+            else:
+                ends = keys[:0]
             if not len(ends):
                 break
         result = np.zeros(self.size, bool)
@@ -240,6 +251,7 @@ class Evaluator:
     def _score(self, node: wq.Query, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(scores, mask) of the documents of `wanted` that match `node`; scores
         are 0 outside the mask."""
+        self.meter.check_time()
         operator = operator_for(node)
         assert operator is not None and operator.score is not None, node
         scores, mask = operator.score(self, node, wanted)

@@ -36,6 +36,9 @@ from search.text.analysis import news_analyzer, read_variants
 from search.query.synonyms import Key, default_table, expand_synonyms, in_fields, unit_of
 
 NEAR = 4
+# Proximity counts in titles and summaries: a kind is a label, and a body is long
+# enough that the words of most queries stand near each other somewhere in it.
+NO_PROXIMITY = ("kind", "body")
 MAX_RELAXED_PARTS = 6  # beyond this, 'all but one' is too many combinations to spell out
 ADJACENT_WEIGHT = 1.0
 NEAR_WEIGHT = 0.5
@@ -68,7 +71,7 @@ def add_proximity(node: wq.Query) -> wq.Query:
     like = units[0][1]  # type: ignore[index]
     near = []
     for term in like:
-        if term.fieldname == "kind":
+        if term.fieldname in NO_PROXIMITY:
             continue
         near.append(wq.Phrase(term.fieldname, words, slop=1,
                               boost=term.boost * ADJACENT_WEIGHT))

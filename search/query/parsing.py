@@ -7,7 +7,7 @@ here, not trusted: a query must ask for at least one word, may not be an
 that no single request can stall the server.
 
 Syntax (Whoosh's): words are ANDed; `OR`, `NOT`, `AND`; "exact phrases";
-`title:`, `summary:`, `kind:`; `word*` prefixes. Field weights rank a title
+`title:`, `summary:`, `kind:`, `body:`; `word*` prefixes. Field weights rank a title
 match above a summary-only match. Outside the "exact words" switch, the
 checked query is expanded (`query.expansion`): two-word variants closed up,
 acronyms and synonyms at a lower weight, and a bonus for plain words that
@@ -16,6 +16,7 @@ stand together.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -25,17 +26,19 @@ from whoosh.reading import IndexReader
 from whoosh.fields import Schema
 
 from search.query.expansion import Expansion, expand, quoted_terms, respell_unknown, respellings
+from search.budget import DEFAULT_BUDGET, Budget
 from search.query.request import MAX_QUERY_CHARS, InputError
 
-SEARCH_FIELDS = ("title", "summary", "kind")
-FIELD_BOOSTS = {"title": 3.0, "summary": 1.0, "kind": 0.5}
+SEARCH_FIELDS = ("title", "summary", "kind", "body")
+# The full text ranks below the title and the summary, which say what an item is about.
+FIELD_BOOSTS = {"title": 3.0, "summary": 1.0, "kind": 0.5, "body": 0.5}
 # The "exact words" switch searches literal copies of title and summary; the
 # user still writes `title:` and `summary:`.
-EXACT_FIELDS = {"title": "title_exact", "summary": "summary_exact", "kind": "kind"}
+EXACT_FIELDS = {"title": "title_exact", "summary": "summary_exact", "kind": "kind",
+                "body": "body_exact"}
 MAX_CLAUSES = 64
 MAX_DEPTH = 8
 MAX_EXPANSION = 2_000
-MAX_TOTAL_EXPANSION = 5_000  # over all the prefixes of one query
 MIN_PREFIX = 2
 # Curly double quotes delimit phrases as straight ones do; single quotes stay
 # apostrophes (Whoosh's single-quote syntax is not part of ours).
@@ -49,7 +52,7 @@ def make_parser(schema: Schema, exact: bool = False) -> MultifieldParser:
     """The query parser: AND by default, title weighted above summary.
 
     With `exact`, words are matched literally (see `EXACT_FIELDS`). Only the
-    text fields can be named (`title:`, `summary:`, `kind:`): the parser sees a
+    text fields can be named (`title:`, `summary:`, `kind:`, `body:`): the parser sees a
     schema of those alone, so `day:2024` or `id:x` are read as plain words.
     """
     text_fields = (*SEARCH_FIELDS, *EXACT_FIELDS.values())
@@ -60,7 +63,7 @@ def make_parser(schema: Schema, exact: bool = False) -> MultifieldParser:
         boosts = {EXACT_FIELDS[name]: boost for name, boost in FIELD_BOOSTS.items()}
         parser = MultifieldParser(fields, schema, fieldboosts=boosts, group=AndGroup)
         parser.add_plugin(FieldAliasPlugin({EXACT_FIELDS[name]: [name] for name in
-                                            ("title", "summary")}))
+                                            ("title", "summary", "body")}))
     else:
         parser = MultifieldParser(list(SEARCH_FIELDS), schema, fieldboosts=FIELD_BOOSTS,
                                   group=AndGroup)
@@ -88,14 +91,15 @@ class Reading:
 
 
 def read_query(parser: MultifieldParser, text: str, reader: IndexReader | None = None,
-               expand_words: bool = True) -> Reading:
-    """Parse, check and (unless `expand_words` is False or `parser` is the exact-words
-    one) expand `text`; with a `reader`, respell words that no item contains and refuse
-    prefixes that expand too far in this index. InputError says what to change."""
-    typed = _parsed(parser, text)
-    if not expand_words or EXACT_FIELDS["title"] in getattr(parser, "fieldnames", ()):
+               expand_words: bool = True, budget: Budget = DEFAULT_BUDGET) -> Reading:
+    """Parse, check and (unless `expand_words` is False: the exact-words switch) expand
+    `text`; with a `reader`, respell words that no item contains and refuse prefixes
+    that expand too far in this index. `budget` bounds the phrase distances and the
+    prefixes' words. InputError says what to change."""
+    typed = _parsed(parser, text, budget)
+    if not expand_words:
         if reader is not None:
-            check_expansion(typed, reader)
+            check_expansion(typed, reader, budget)
         return Reading(text, typed, typed)
     analyzer = parser.schema["summary"].analyzer
     exact = quoted_terms(text, analyzer) if '"' in text else frozenset()
@@ -110,7 +114,7 @@ def read_query(parser: MultifieldParser, text: str, reader: IndexReader | None =
                          "search with the exact-words switch meanwhile", "q") from None
     respelt: tuple[tuple[str, str], ...] = ()
     if reader is not None:
-        check_expansion(searched, reader)
+        check_expansion(searched, reader, budget)
         if done.respelt:
             respelt = tuple(respellings(text, done, reader, analyzer))
     return Reading(text, typed, searched, done, respelt)
@@ -123,7 +127,7 @@ def parse_query(parser: MultifieldParser, text: str,
     return read_query(parser, text, reader, expand_words).searched
 
 
-def _parsed(parser: MultifieldParser, text: str) -> wq.Query:
+def _parsed(parser: MultifieldParser, text: str, budget: Budget = DEFAULT_BUDGET) -> wq.Query:
     """The checked, unexpanded query for `text`."""
     # Checked here too, not only in parse_request: every path to the parser (compare,
     # keyword in context...) is bounded, and Whoosh's tagger is quadratic in a long word.
@@ -140,11 +144,43 @@ def _parsed(parser: MultifieldParser, text: str) -> wq.Query:
     if parsed is wq.NullQuery or isinstance(parsed, wq.NullQuery.__class__):
         raise InputError(f"the query '{text[:80]}' has no words to search for (only "
                          f"operators, brackets or very common words): {EMPTY_HELP}", "q")
-    _check_tree(parsed, text)
+    parsed = regroup(parsed)
+    _check_tree(parsed, text, budget)
     return parsed
 
 
-def _check_tree(node: wq.Query, text: str) -> None:
+def regroup(node: wq.Query) -> wq.Query:
+    """Each word of an OR back in a group of its own: `normalize()` flattens `cocoa OR
+    sugar` into one OR of eight field terms, and then `kind:sugar` alone looks like a
+    word no item has (respelt, expanded on its own). The groups match and score as the
+    flat OR does (a sum of the same terms)."""
+    if isinstance(node, wq.Not):
+        return wq.Not(regroup(node.query), boost=node.boost)
+    if not isinstance(node, wq.CompoundQuery):
+        return node
+    children = [regroup(child) for child in node.subqueries]
+    if type(node) is wq.Or and not getattr(node, "minmatch", None):
+        grouped: list[wq.Query] = []
+        words: dict[object, list[wq.Term]] = {}
+        for child in children:
+            if type(child) is wq.Term:
+                group = words.get(child.text)
+                if group is None:
+                    group = words[child.text] = []
+                    grouped.append(wq.Or(group))  # filled in as its terms come
+                group.append(child)
+            else:
+                grouped.append(child)
+        children = [g.subqueries[0] if isinstance(g, wq.Or) and len(g.subqueries) == 1
+                    and type(g.subqueries[0]) is wq.Term else g for g in grouped]
+        if len(children) == 1:
+            return children[0]
+    rebuilt = copy.copy(node)
+    rebuilt.subqueries = children
+    return rebuilt
+
+
+def _check_tree(node: wq.Query, text: str, budget: Budget = DEFAULT_BUDGET) -> None:
     clauses = 0
     stack: list[tuple[wq.Query, int]] = [(node, 1)]
     while stack:
@@ -159,6 +195,9 @@ def _check_tree(node: wq.Query, text: str) -> None:
             if len(literal) < MIN_PREFIX:
                 raise InputError(f"'{current.text.rstrip('*')}*' is too broad: give at least {MIN_PREFIX} "
                                  "letters before * or ?", "q")
+        if isinstance(current, wq.Phrase) and current.slop > budget.slop:
+            raise InputError(f"a phrase's distance ~{current.slop:,} is over the limit of "
+                             f"{budget.slop} words: write ~{budget.slop} or less", "q")
         if current.is_leaf():
             clauses += 1
         else:
@@ -168,10 +207,12 @@ def _check_tree(node: wq.Query, text: str) -> None:
                          "words at once", "q")
 
 
-def check_expansion(parsed: wq.Query, reader: IndexReader) -> None:
+def check_expansion(parsed: wq.Query, reader: IndexReader,
+                    budget: Budget = DEFAULT_BUDGET) -> None:
     """Refuse a prefix or wildcard that expands to too many words in this index, or
     prefixes that do together (sixty prefixes of a thousand words each took seconds)."""
     total = 0
+    most = budget.expansions
     for node in parsed.leaves():
         if isinstance(node, (wq.Prefix, wq.Wildcard)):
             count = 0
@@ -181,9 +222,9 @@ def check_expansion(parsed: wq.Query, reader: IndexReader) -> None:
                     raise InputError(f"'{node.text}' matches more than {MAX_EXPANSION:,} "
                                      "different words: type more letters", "q")
                 total += 1
-                if total > MAX_TOTAL_EXPANSION:
+                if total > most:
                     raise InputError(f"the query's prefixes match more than "
-                                     f"{MAX_TOTAL_EXPANSION:,} different words together: "
+                                     f"{most:,} different words together: "
                                      "type more letters, or use fewer prefixes", "q")
 
 

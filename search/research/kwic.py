@@ -1,7 +1,7 @@
 """Keyword in context: each match in the result set with the words around it.
 
 For every matching item (in the request's order, up to a limit), every place in
-its title and summary where a query term matches gives one line: the `width`
+its title, summary and full text where a query term matches gives one line: the `width`
 words before, the matched text as written, and the `width` words after. The
 same analyzer that indexed the text finds the matches, so "Co-operators" is a
 match for `cooperative`, as in the highlights. The lines come in item order, or
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from search.engine.core import Engine
+from search.engine.snippets import SCAN_CHARS
 from search.query.parsing import EXACT_FIELDS, field_terms
 from search.query.request import InputError, SearchRequest
 
@@ -61,7 +62,8 @@ def kwic(engine: Engine, request: SearchRequest, width: int = DEFAULT_WIDTH,
     lines: list[KwicLine] = []
     for hit in engine.first_hits(matches, request, min(limit, matches.total)):
         article = hit.article
-        for field, text in (("title", article.title), ("summary", article.summary)):
+        for field, text in (("title", article.title), ("summary", article.summary),
+                            ("body", article.body[:SCAN_CHARS])):
             index_field = EXACT_FIELDS[field] if request.exact else field
             terms = field_terms(matches.parsed, reader, index_field)
             if not terms or not text:

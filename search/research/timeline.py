@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from search.budget import Meter
 from search.engine.core import Engine, Matches
 from search.text.schema import day_number
 from search.query.request import InputError, SearchRequest
@@ -96,10 +97,12 @@ def timeline(engine: Engine, queries: list[str], base: SearchRequest,
     queries = [q.strip() for q in queries if q.strip()]
     if len(queries) > MAX_SERIES:
         raise InputError(f"compare at most {MAX_SERIES} queries at once", "q")
-    baseline = _periods(engine.match(replace(base, query="")), granularity)
+    meter = Meter(engine.budget)  # one budget for the whole comparison
+    baseline = _periods(engine.match(replace(base, query=""), meter), granularity)
     counted: list[tuple[str, Counter[int]]] = []
     for query in queries:
-        counted.append((query, _periods(engine.match(replace(base, query=query)), granularity)))
+        counted.append((query, _periods(engine.match(replace(base, query=query), meter),
+                                        granularity)))
     low = period_key(day_number(base.date_from), granularity) if base.date_from else min(
         baseline, default=None)
     high = period_key(day_number(base.date_to), granularity) if base.date_to else max(

@@ -2,16 +2,19 @@
 
 - `title`, `summary`: full text through `news_analyzer`, stored for display
   and highlighting.
-- `title_exact`, `summary_exact`: the same text, lower-cased only (no stemming,
-  variants or folding), not stored: the "exact words" switch searches these,
-  and their words, as written, are the lexicon of "did you mean".
+- `body`: the full text, when the source has it: searched (below title and
+  summary), stored for the item page, the exports and the snippets of results.
+- `title_exact`, `summary_exact`, `body_exact`: the same text, lower-cased only
+  (no stemming, variants or folding), not stored: the "exact words" switch
+  searches these, and the words of titles and summaries, as written, are the
+  lexicon of "did you mean".
 - `kind`: searchable text (`kind:spotlight`).
 - one column per facet (`search.facets`; the kind facet's is `kind_key`): the
   item's values, not indexed, for filters and facet counts.
 - `date`: the ISO date, stored. `day` (YYYYMMDD) is an integer column (not
   indexed): date filters, date order and year/month counts read it straight
   from per-document arrays (`postings.columns`) instead of running queries.
-- `id`: the stable public id (unique); `url`, `source`: stored only.
+- `id`: the stable public id (unique); `url`, `source`, `language`: stored only.
 
 Ranking weights (title above summary) are set at query time in `query.parsing`.
 """
@@ -29,8 +32,9 @@ from search.postings.columns import SEPARATOR
 from search.text.analysis import exact_analyzer, news_analyzer
 
 # 3: the analyzer of the relevance work (spellings, joins); 4: day and kind_key
-# are columns only, no spelling fields (a third fewer postings to write).
-SCHEMA_VERSION = 4
+# are columns only, no spelling fields (a third fewer postings to write); 5: the
+# full text (body, body_exact) and language.
+SCHEMA_VERSION = 5
 
 
 def build_schema() -> Schema:
@@ -41,8 +45,11 @@ def build_schema() -> Schema:
         title=TEXT(analyzer=analyzer, stored=True),
         summary=TEXT(analyzer=analyzer, stored=True),
         kind=TEXT(analyzer=analyzer, stored=True),
+        body=TEXT(analyzer=analyzer, stored=True),
         title_exact=TEXT(analyzer=exact_analyzer()),
         summary_exact=TEXT(analyzer=exact_analyzer()),
+        body_exact=TEXT(analyzer=exact_analyzer()),
+        language=STORED(),
         date=STORED(),
         day=COLUMN(NumericColumn("I")),
         url=STORED(),
@@ -66,6 +73,7 @@ def to_document(article: Article) -> dict[str, object]:
     return {
         "id": article.id, "title": article.title, "summary": article.summary,
         "kind": article.kind, "title_exact": article.title, "summary_exact": article.summary,
+        "body": article.body, "body_exact": article.body, "language": article.language,
         "date": article.date.isoformat(), "day": day_number(article.date), "url": article.url,
         "source": article.source,
         **{facet.column: SEPARATOR.join(facet.item_values(article)).encode("utf-8")
@@ -78,4 +86,5 @@ def from_stored(fields: dict[str, object]) -> Article:
     return Article(id=str(fields["id"]), title=str(fields.get("title", "")),
                    date=date.fromisoformat(str(fields["date"])),
                    kind=str(fields.get("kind", "")), summary=str(fields.get("summary", "")),
-                   url=str(fields.get("url", "")), source=str(fields.get("source", "")))
+                   url=str(fields.get("url", "")), source=str(fields.get("source", "")),
+                   body=str(fields.get("body", "")), language=str(fields.get("language", "")))

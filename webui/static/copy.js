@@ -8,7 +8,10 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       var from = button.getAttribute("data-copy-from");
-      var text = from ? document.getElementById(from).textContent : button.getAttribute("data-copy");
+      // A link is copied whole: a relative one (the site's address unknown) is resolved
+      // against the address the browser used.
+      var text = from ? document.getElementById(from).textContent
+        : new URL(button.getAttribute("data-copy"), document.baseURI).href;
       navigator.clipboard.writeText(text).then(function () {
         button.textContent = "Copied";
       }, function () {

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import current_app, request, url_for
+from flask import current_app, url_for
 
 from search import Engine, term_facets
+from webui.baseurl import absolute
 from webui.context import Urls
 
 
@@ -14,7 +15,7 @@ def urls() -> Urls:
                 csv=url_for("exports.csv"), jsonl=url_for("exports.jsonl"),
                 feed=url_for("exports.feed"), help=url_for("search.help"),
                 item=lambda item_id: url_for("items.item", item_id=item_id),
-                external_root=request.host_url.rstrip("/"))
+                absolute=absolute)
 
 
 def setting(name: str) -> object:

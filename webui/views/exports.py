@@ -1,22 +1,22 @@
 """Exports of the whole result set (`/export.csv`, `/export.jsonl`) and an Atom feed.
 
-Each export starts with its provenance (the search, the index generation and
-the time, as a `# ` comment line in CSV and a `{"_provenance": ...}` line in
-JSON Lines; news-search's own readers skip both) and repeats the generation
-in `X-Index-Generation`. The exports take the search page's parameters, ignore paging, and stream every
+The exports take the search page's parameters, ignore paging, and stream every
 matching item in the search's order, so a large result set never sits in
-memory. The JSON Lines form is the one `news-search index` reads back. CSV
-cells that a spreadsheet would run as a formula (starting with = + - @, or a
-tab or carriage return) get a leading apostrophe. The feed carries the newest
-matches, so a researcher can follow a query in a feed reader.
+memory. The CSV follows the site's CSV rules (`csvresponse.py`: the header row
+first, provenance in the headers and at `/export.csv.json`, `provenance=1` and
+`bom=1`), with a `permalink` column beside the original `url`. The JSON Lines
+form starts with a `{"_provenance": ...}` line and is the one `news-search
+index` reads back (as is the CSV). The feed carries the newest matches, so a
+researcher can follow a query in a feed reader; its ids are the items'
+permalinks on the site's address (`NEWS_SEARCH_BASE_URL`), or, when no address
+can be trusted, `urn:uuid:` ids made from the item ids, which never change.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -24,27 +24,42 @@ from flask import Blueprint, Response, render_template, request, url_for
 
 from corpus.jsonl import PROVENANCE_KEY
 from search import Generation, Hit, SearchRequest, parse_request, term_facets
+from webui.baseurl import absolute, external_url, public_root
+from webui.conditional import conditional
+from webui.csvresponse import companion, csv_response
 from webui.engine_ext import get_engine
 from webui.links import SearchParams
-from webui.provenance import csv_comment, provenance
+from webui.provenance import provenance
 from webui.views.common import setting
 
 bp = Blueprint("exports", __name__)
 
-RECORD_COLUMNS = ("id", "date", "kind", "title", "summary", "url", "source")
+# The record's columns (name, CSVW datatype, description), `permalink` after `url`.
+RECORD_COLUMNS = (
+    ("id", "string", "the item's stable id"),
+    ("date", "date", "publication date (ISO 8601)"),
+    ("kind", "string", "the kind of item (News, Statement, ...)"),
+    ("title", "string", "title"),
+    ("summary", "string", "summary or standfirst"),
+    ("url", "anyURI", "the original, where it was published (when known)"),
+    ("permalink", "anyURI", "the item's page on this site"),
+    ("source", "string", "where the item was read when the index was built"),
+)
+
+
+def export_columns() -> tuple[tuple[str, str, str], ...]:
+    """The export's columns: the record's, then each derived facet's."""
+    return (*RECORD_COLUMNS, *((f.export, "string", f"{f.label} ('; ' between values)")
+                               for f in term_facets() if f.export))
 
 
 def columns() -> tuple[str, ...]:
-    """The export's columns: the record's, then each derived facet's."""
-    return (*RECORD_COLUMNS, *(f.export for f in term_facets() if f.export))
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+    """The names of the export's columns, in order."""
+    return tuple(name for name, _, _ in export_columns())
+
+
 # Characters XML 1.0 does not allow, whatever the escaping.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def neutralise(cell: str) -> str:
-    """A CSV cell a spreadsheet shows as text, never runs as a formula."""
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
 
 
 def _checked(params: SearchParams) -> tuple[SearchParams, SearchRequest]:
@@ -64,8 +79,7 @@ def _provenance(params: SearchParams, generation: Generation) -> dict[str, objec
     search = {"query": params.q, "from": params.date_from, "to": params.date_to,
               **{f.api_key: list(params.selected(f.name)) for f in term_facets()},
               "exact": bool(params.exact), "sort": params.sort}
-    return provenance(params.url(url_for("search.index", _external=True)), generation,
-                      search)
+    return provenance(params.url(external_url("search.index")), generation, search)
 
 
 def _provenance_headers(provenance: dict[str, object]) -> dict[str, str]:
@@ -78,34 +92,46 @@ def _filename(params: SearchParams, extension: str) -> str:
     return "news-search" + ("-" + "-".join(words) if words else "") + f".{extension}"
 
 
+def _permalinks() -> tuple[str, str]:
+    """The permalink of an item is `prefix + id + suffix`: built once per export."""
+    marker = "ITEM-ID"
+    link = absolute(url_for("items.item", item_id=marker))
+    prefix, _, suffix = link.partition(marker)
+    return prefix, suffix
+
+
 @bp.get("/export.csv", endpoint="csv")
+@conditional
 def csv_export() -> Response:
-    """Every matching item as CSV (UTF-8, a header row, the columns of the JSON Lines form)."""
+    """Every matching item as CSV (a header row, the record's columns and the permalink)."""
     params, search_request = _checked(SearchParams.from_args(request.args))
     generation, hits = _hits(search_request)
     record = _provenance(params, generation)
     names = columns()
+    prefix, suffix = _permalinks()
 
-    def rows() -> Iterator[str]:
-        buffer = io.StringIO()
-        buffer.write(csv_comment("export", record))
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(names)
-        for number, hit in enumerate(hits, start=1):
+    def rows() -> Iterator[list[object]]:
+        for hit in hits:
             fields = hit.record()
-            writer.writerow([neutralise(str(fields[column])) for column in names])
-            if number % 200 == 0:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
+            fields["permalink"] = prefix + hit.article.id + suffix
+            yield [fields[column] for column in names]
 
-    return Response(rows(), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{_filename(params, "csv")}"',
-        **_provenance_headers(record)})
+    return csv_response("export", names, rows(), record, _filename(params, "csv"))
+
+
+@bp.get("/export.csv.json", endpoint="csv_metadata")
+@conditional
+def csv_metadata() -> Response:
+    """The CSV export's columns and provenance (CSVW metadata), without the rows."""
+    params, search_request = _checked(SearchParams.from_args(request.args))
+    generation, _ = _hits(search_request)  # checks the search as the export does
+    record = _provenance(params, generation)
+    return companion(f"{setting('SITE_TITLE')} export: {params.q or 'all items'}",
+                     export_columns(), record)
 
 
 @bp.get("/export.jsonl")
+@conditional
 def jsonl() -> Response:
     """Every matching item as JSON Lines (readable back by `news-search index`)."""
     params, search_request = _checked(SearchParams.from_args(request.args))
@@ -127,7 +153,16 @@ def _xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
+def feed_id(path: str) -> str:
+    """An Atom id: the absolute URL of `path` on the trusted root, else a `urn:uuid:` made
+    from the path alone (Atom ids must be absolute and should never change)."""
+    if public_root() is not None:
+        return absolute(path)
+    return uuid.uuid5(uuid.NAMESPACE_URL, "news-search:" + path).urn
+
+
 @bp.get("/feed.atom")
+@conditional
 def feed() -> Response:
     """An Atom feed of the newest items matching the search."""
     params = SearchParams.from_args(request.args).for_export()
@@ -136,17 +171,21 @@ def feed() -> Response:
     page = get_engine().search(parse_request(raw))
     site = str(setting("SITE_TITLE"))
     what = f"'{params.q}'" if params.q else "all items"
-    entries = [{"title": _xml_text(hit.article.title), "summary": _xml_text(hit.article.summary),
-                "kind": _xml_text(hit.article.kind),
-                "updated": f"{hit.article.date.isoformat()}T00:00:00Z",
-                "href": url_for("items.item", item_id=hit.article.id, _external=True),
-                "original": hit.article.url}
-               for hit in page.hits]
+    entries = []
+    for hit in page.hits:
+        path = url_for("items.item", item_id=hit.article.id)
+        entries.append({"title": _xml_text(hit.article.title),
+                        "summary": _xml_text(hit.article.summary),
+                        "kind": _xml_text(hit.article.kind),
+                        "updated": f"{hit.article.date.isoformat()}T00:00:00Z",
+                        "id": feed_id(path), "href": absolute(path),
+                        "original": hit.article.url})
     newest = entries[0]["updated"] if entries else \
         datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    self_path = params.url(url_for("exports.feed"))
     body = render_template(
         "exports/feed.xml", title=_xml_text(f"{site}: {what}"), updated=newest,
-        self_href=params.url(url_for("exports.feed", _external=True)),
-        html_href=params.url(url_for("search.index", _external=True)), entries=entries,
+        feed_id=feed_id(self_path), self_href=absolute(self_path),
+        html_href=params.url(external_url("search.index")), entries=entries,
         site=_xml_text(site))
     return Response(body, mimetype="application/atom+xml")

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, url_for
 
 from corpus import Article
 from search import Hit
+from webui.baseurl import absolute
+from webui.cite import Cited
 from webui.engine_ext import get_engine
 from webui.errors import WebError
 from webui.itemview import item_view
+from webui.publishers import credit
 from webui.views.common import setting
 
 bp = Blueprint("items", __name__, url_prefix="/items")
 
 MAX_ID = 200
+PUBLISHERS = "news_search_publishers"
 
 
 def unknown_item(item_id: str) -> WebError:
@@ -35,14 +39,23 @@ def find_item(item_id: str) -> tuple[Hit, list[Article]]:
     return hit, engine.more_like_this(hit.article.id, limit=limit)
 
 
+def cited(article: Article, accessed: date | None = None) -> Cited:
+    """What a citation of `article` says, with this site's permalink (absolute when the
+    site's address is known) and the publisher the rules and settings give."""
+    who = credit(article, current_app.extensions[PUBLISHERS], str(setting("PUBLISHER")),
+                 str(setting("AUTHOR")))
+    return Cited(article=article, credit=who, original=article.url,
+                 permalink=absolute(url_for("items.item", item_id=article.id)),
+                 accessed=accessed or date.today())
+
+
 @bp.get("/<item_id>")
 def item(item_id: str) -> str:
     """One item: title, date, kind, summary, source, original link, citations, more like it."""
     hit, similar = find_item(item_id)
     article = hit.article
-    view = item_view(hit, similar, search_base=url_for("search.index"),
+    view = item_view(hit, similar, cited(article), search_base=url_for("search.index"),
                      item_href=lambda other: url_for("items.item", item_id=other),
                      api_href=url_for("api.item", item_id=article.id),
-                     external_root=request.host_url.rstrip("/"), accessed=date.today(),
                      site=str(setting("SITE_TITLE")))
     return render_template("items/item.html", item=view, page_title=view.page_title)

@@ -10,25 +10,34 @@ left, right). Each has a CSV twin with the numbers or lines behind the page.
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from search import (GRANULARITIES, InputError, KwicLine, SearchRequest, Timeline, kwic,
-                    parse_request, period_bounds, term_facets, timeline)
+from search import (
+    GRANULARITIES,
+    InputError,
+    KwicLine,
+    SearchRequest,
+    Timeline,
+    kwic,
+    parse_request,
+    period_bounds,
+    term_facets,
+    timeline,
+)
 from search.research.kwic import DEFAULT_WIDTH, MAX_WIDTH
 from webui.compare import MEASURES, build_compare_chart
 from webui.context import FacetBoxes, make_form
+from webui.csvresponse import companion, csv_path, csv_response
 from webui.engine_ext import get_engine
 from webui.errors import WebError
 from webui.links import SearchParams
-from webui.provenance import csv_comment, provenance
+from webui.provenance import provenance
 from webui.views.common import facet_values, setting
-from webui.views.exports import neutralise
 
 bp = Blueprint("research", __name__)
 
@@ -65,8 +74,9 @@ def _choice(args: MultiDict[str, str], name: str, choices: tuple[str, ...], defa
     return value
 
 
-def _provenance_line(what: str) -> str:
-    return csv_comment(what, provenance(request.url, get_engine().generation))
+def _provenance() -> dict[str, object]:
+    """A table's provenance: its own URL (without the switches), the generation, the time."""
+    return provenance(csv_path(), get_engine().generation)
 
 
 def _compare(args: MultiDict[str, str]) -> tuple[CompareForm, Timeline | None, str | None,
@@ -114,29 +124,43 @@ def compare() -> tuple[str, int] | str:
     return (page, 400) if error else page
 
 
-@bp.get("/compare.csv")
-def compare_csv() -> Response:
-    """The numbers behind the compare chart, one row per period."""
+def _compare_table() -> tuple[Timeline, list[tuple[str, str, str]]]:
+    """The comparison a compare CSV holds, and its columns; WebError 400 without one."""
     form, result, error, param = _compare(request.args)
     if error or result is None:
         raise WebError(error or "give at least one query: /compare.csv?q=kenya&q=senegal", 400,
                        param=param or "q")
-    out = io.StringIO()
-    out.write(_provenance_line("compare"))
-    writer = csv.writer(out, lineterminator="\r\n")
-    header = ["period", "all_items"]
+    columns = [("period", "string", f"the {form.by} (its first day's year, quarter or month)"),
+               ("all_items", "integer", "items published in the period, whatever they say")]
     for series in result.series:
-        header += [neutralise(series.query), neutralise(series.query) + " (share)"]
-    writer.writerow(header)
-    for i, period in enumerate(result.periods):
-        row: list[object] = [period, result.baseline[i]]
-        for series in result.series:
-            share = result.shares(series)[i]
-            row += [series.counts[i], "" if share is None else f"{share:.6f}"]
-        writer.writerow(row)
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="news-search-compare.csv"',
-                             "X-Index-Generation": get_engine().generation.id})
+        columns += [(series.query, "integer", f"items matching {series.query!r}"),
+                    (series.query + " (share)", "decimal",
+                     f"the share of the period's items matching {series.query!r}")]
+    return result, columns
+
+
+@bp.get("/compare.csv")
+def compare_csv() -> Response:
+    """The numbers behind the compare chart, one row per period."""
+    result, columns = _compare_table()
+
+    def rows() -> Iterator[list[object]]:
+        for i, period in enumerate(result.periods):
+            row: list[object] = [period, result.baseline[i]]
+            for series in result.series:
+                share = result.shares(series)[i]
+                row += [series.counts[i], "" if share is None else f"{share:.6f}"]
+            yield row
+
+    return csv_response("compare", [name for name, _, _ in columns], rows(), _provenance(),
+                        "news-search-compare.csv")
+
+
+@bp.get("/compare.csv.json")
+def compare_csv_metadata() -> Response:
+    """The compare CSV's columns and provenance (CSVW metadata)."""
+    _, columns = _compare_table()
+    return companion("Compare over time", columns, _provenance())
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,20 +222,33 @@ def kwic_page() -> tuple[str, int] | str:
     return (page, 400) if error else page
 
 
+KWIC_COLUMNS = (("id", "string", "the item's id"), ("date", "date", "the item's date"),
+                ("field", "string", "title or summary"),
+                ("left", "string", "the words before the match"),
+                ("match", "string", "the matched words"),
+                ("right", "string", "the words after the match"),
+                ("title", "string", "the item's title"))
+
+
+def _kwic_checked() -> None:
+    if not SearchParams.from_args(request.args).q:
+        raise WebError("keyword in context needs a query: add ?q=...", 400, param="q")
+
+
 @bp.get("/kwic.csv")
 def kwic_csv() -> Response:
     """The keyword-in-context lines as CSV, in the page's order."""
-    if not SearchParams.from_args(request.args).q:
-        raise WebError("keyword in context needs a query: add ?q=...", 400, param="q")
+    _kwic_checked()
     _, lines, _, _, _ = _kwic(request.args)
-    out = io.StringIO()
-    out.write(_provenance_line("keyword in context"))
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["id", "date", "field", "left", "match", "right", "title"])
-    for line in lines:
-        writer.writerow([neutralise(str(v)) for v in (line.item_id, line.date.isoformat(),
-                                                      line.field, line.left, line.match,
-                                                      line.right, line.title)])
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="news-search-kwic.csv"',
-                             "X-Index-Generation": get_engine().generation.id})
+    rows = ([line.item_id, line.date.isoformat(), line.field, line.left, line.match,
+             line.right, line.title] for line in lines)
+    return csv_response("keyword in context", [name for name, _, _ in KWIC_COLUMNS], rows,
+                        _provenance(), "news-search-kwic.csv")
+
+
+@bp.get("/kwic.csv.json")
+def kwic_csv_metadata() -> Response:
+    """The keyword-in-context CSV's columns and provenance (CSVW metadata)."""
+    _kwic_checked()
+    _kwic(request.args)  # checks the parameters as the CSV does
+    return companion("Keyword in context", KWIC_COLUMNS, _provenance())

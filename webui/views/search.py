@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from datetime import UTC, datetime
 
-from search import InputError, parse_request
+from search import InputError, OverBudget, parse_request
 from webui.context import error_view, search_view
 from webui.engine_ext import get_engine
 from webui.links import SearchParams, has_empty_values
@@ -18,7 +18,7 @@ bp = Blueprint("search", __name__)
 
 
 @bp.get("/")
-def index() -> Response | tuple[str, int] | str:
+def index() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]] | str:
     """Search results for the parameters in the URL (browse everything without `q`)."""
     if has_empty_values(request.args):
         # A submitted form sends its empty fields: redirect to the short URL.
@@ -31,9 +31,13 @@ def index() -> Response | tuple[str, int] | str:
         search_request = parse_request(params.raw())
         page = engine.search(search_request)
         reading = engine.explain(search_request)
-    except InputError as error:
+    except (InputError, OverBudget) as error:
         view = error_view(params, values, error.message, error.param, site, urls())
-        return render_template("search/index.html", view=view, page_title=view.page_title), 400
+        status, headers = 400, {}
+        if isinstance(error, OverBudget) and error.retry_after is not None:
+            status, headers = 503, {"Retry-After": str(error.retry_after)}
+        return (render_template("search/index.html", view=view, page_title=view.page_title),
+                status, headers)
     view = search_view(params, page, values, urls(), site)
     view.reading, view.reading_notes = reading.lines, reading.notes
     cited_id = request.args.get(GENERATION_PARAM, "")[:64]
@@ -55,7 +59,7 @@ def help() -> str:
         ("kenya OR senegal", "items with either word"),
         ("cooperative NOT kenya", "the first word without the second"),
         ('"social and solidarity economy"', "the exact phrase"),
-        ("title:kenya", "the word in the title (also summary: and kind:)"),
+        ("title:kenya", "the word in the title (also summary:, kind: and body:, the full text)"),
         ("cooperat*", "words starting with cooperat (two letters at least before *)"),
         ("(kenya OR senegal) AND workshop", "brackets group alternatives"),
     ]

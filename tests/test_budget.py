@@ -1,0 +1,92 @@
+"""The cost model: cheap checks refuse what is known too big, the meter stops what runs over.
+
+Budgets come from one declaration (`search.budget.BUDGET_LIMITS`), as settings;
+a phrase's distance no longer costs time in proportion to it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+from whoosh import query as wq
+
+from search import Budget, InputError, OverBudget, open_engine
+from search.budget import BUDGET_LIMITS, Meter
+from tests_support import request
+
+
+def test_budget_fields_are_the_declared_limits() -> None:
+    assert [f for f in Budget.__dataclass_fields__] == [limit.name for limit in BUDGET_LIMITS]
+    defaults = Budget.defaults()
+    assert all(getattr(defaults, limit.name) == limit.default for limit in BUDGET_LIMITS)
+    with pytest.raises(KeyError):
+        Budget.defaults(nonsense=1)
+
+
+def test_a_huge_phrase_distance_is_refused_with_the_limit(engine) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError, match=r"~999,999,999 is over the limit of 200 words"):
+        engine.search(request(q='"social economy"~999999999'))
+    assert engine.search(request(q='"social economy"~200')).total >= \
+        engine.search(request(q='"social economy"')).total
+
+
+@pytest.mark.parametrize("slop", [1, 2, 5, 40, 200])
+def test_phrase_distances_match_as_whoosh_does(engine, slop: int) -> None:  # type: ignore[no-untyped-def]
+    view = engine.handle.view()
+    for words in (["cooperative", "economy"], ["social", "economy"], ["ilo", "cooperative"]):
+        phrase = wq.Phrase("summary", words, slop=slop)
+        ours = set(np.flatnonzero(view.evaluator().mask(phrase)).tolist())
+        assert ours == set(view.searcher.docs_for_query(phrase)), (words, slop)
+
+
+def test_reading_too_many_postings_stops_with_what_to_change(bundled_index: Path) -> None:
+    tight = open_engine(bundled_index, page_cache=0, budget=Budget.defaults(postings=12))
+    assert tight.search(request(q="kenya")).total  # a rare word fits
+    with pytest.raises(OverBudget, match="more than 12 postings: use fewer or rarer"):
+        tight.search(request(q="the OR ilo OR cooperative* OR news*"))
+
+
+def test_running_out_of_time_is_a_503_with_retry_after(bundled_index: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from webui import create_app
+
+    ticks = itertools.count(0.0, 10.0)  # every look at the clock, ten seconds later
+    monkeypatch.setattr("search.budget.time.monotonic", lambda: next(ticks))
+    with pytest.raises(OverBudget) as stopped:
+        Meter(Budget.defaults(seconds=1.0)).check_time()
+    assert stopped.value.retry_after == 5 and "time limit" in stopped.value.message
+    client = create_app({"INDEX_DIR": str(bundled_index), "TESTING": True,
+                         "PAGE_CACHE": 0}).test_client()
+    for url in ("/?q=cooperative", "/api/search?q=cooperative"):
+        response = client.get(url)
+        assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+        assert "time limit" in response.get_data(as_text=True)
+    page = client.get("/?q=cooperative").get_data(as_text=True)
+    assert 'value="cooperative"' in page  # the form keeps what was typed
+
+
+def test_exports_and_prefixes_have_their_limits(bundled_index: Path) -> None:
+    small = open_engine(bundled_index, page_cache=0,
+                        budget=Budget.defaults(export_items=3, expansions=10))
+    with pytest.raises(OverBudget, match="would hold 10 items, over the limit of 3"):
+        small.export(request())
+    assert len(list(small.export(request(q="kenya"))[1])) <= 3
+    with pytest.raises(InputError, match="more than 10 different words together"):
+        small.search(request(q="c*"[:1] + "o*"))
+
+
+def test_budgets_are_settings(bundled_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from webui import create_app
+
+    monkeypatch.setenv("NEWS_SEARCH_BUDGET_SLOP", "5")
+    client = create_app({"INDEX_DIR": str(bundled_index), "TESTING": True}).test_client()
+    refused = client.get('/api/search?q="social economy"~6')
+    assert refused.status_code == 400 and "over the limit of 5" in refused.get_json()["error"]
+    assert client.get('/api/search?q="social economy"~5').status_code == 200
+    monkeypatch.setenv("NEWS_SEARCH_BUDGET_SECONDS", "soon")
+    from webui.settings import SettingError
+    with pytest.raises(SettingError, match="NEWS_SEARCH_BUDGET_SECONDS='soon': must be a number"):
+        create_app({"INDEX_DIR": str(bundled_index)})
