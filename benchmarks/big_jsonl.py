@@ -29,7 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from make_corpus import Generator  # noqa: E402
+from make_corpus import Generator
 
 OUT = HERE / "out"
 SPACE_FACTOR = 8  # file + staged copy + index (~5x) + room

@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from corpus import read_sources  # noqa: E402
-from corpus.dates import looks_like_date_line, month_heading  # noqa: E402
+from corpus import read_sources
+from corpus.dates import looks_like_date_line, month_heading
 
 DEFAULT = ROOT / ".." / "shared" / "real" / "listings"
 # A date line as the pages write them: a whole line, one date or a range.
