@@ -9,6 +9,11 @@ ranges), finds each judged item, runs `places(title + summary)` and prints
 micro-averaged precision and recall over (item, country) pairs, then every
 disagreement with the words that were read as a place.
 
+Then the same judgments against the `country` facet of an index built from the
+judged items (`search.facets.COUNTRY`, found at index time from title, summary and
+body, read back from the index's column): the figures must be the same as those
+of `places()`, since the facet is `places()` stored.
+
 It then times `places()` on the real article pages cut to 2,000 characters
 (the size of an item's title, summary and body) and prints microseconds per
 call, and the one-off cost of building the gazetteer.
@@ -127,6 +132,38 @@ def check(items: list[Item]) -> int:
     return 0
 
 
+def check_facet(items: list[Item]) -> None:
+    """The judgments against the country facet of an index of the judged items."""
+    import tempfile
+    from datetime import date
+
+    from corpus import Article, ReadResult
+    from search import build_index, open_engine
+
+    judged = [(find(items, day, start), expected) for day, start, expected in load_judged()]
+    judged = [(item, expected) for item, expected in judged if item is not None]
+    articles = {}
+    for item, expected in judged:
+        article = Article.create(title=item.title, date=date.fromisoformat(item.date),
+                                 summary=item.summary)
+        articles.setdefault(article.id, (article, expected))
+    tp = fp = fn = 0
+    with tempfile.TemporaryDirectory() as folder:
+        build_index(ReadResult(articles=[a for a, _ in articles.values()]), Path(folder))
+        engine = open_engine(Path(folder))
+        for item_id, (_, expected) in articles.items():
+            hit = engine.item(item_id)
+            got = frozenset(hit.facets.get("country", ())) if hit else frozenset()
+            tp += len(got & expected)
+            fp += len(got - expected)
+            fn += len(expected - got)
+        engine.close()
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    print(f"country facet of an index of those {len(articles)} items: precision "
+          f"{precision:.3f} ({tp}/{tp + fp}), recall {recall:.3f} ({tp}/{tp + fn})")
+
+
 def timing(rounds: int, built: float) -> None:
     texts = [path.read_text("utf-8")[:TIMING_CHARS]
              for path in sorted((REAL / "articles").glob("*.txt"))]
@@ -158,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     gazetteer()
     built = time.perf_counter() - started
     status = check(items)
+    check_facet(items)
     timing(args.rounds, built)
     return status
 

@@ -1,9 +1,18 @@
-"""Relevance on the judged query set: this engine against two plain baselines.
+"""Relevance on two judged sets: this engine against two plain baselines, in one run.
 
-Reads the test corpus and the judged queries in `tests/relevance/`, builds
-three searchers over the same 160 items, runs every query through each, and
-prints nDCG@10, recall@20 and MRR (first relevant item in the top 20) per
-system, overall and per query family:
+1. The project's own judged set: the test corpus and the judged queries in
+   `tests/relevance/` (graded by reading the items).
+2. Real items and queries, when `../shared/real/` is there (skipped with a
+   line saying so when it is not): the listings in `real/listings/` and the 32
+   researcher queries of `real/queries.tsv`, an item relevant when the query's
+   regular expression matches its kind, title and summary (grade 1). The
+   listings are read with the project's reader; a file in which it loses items
+   (a layout it does not read yet) is read instead by `salvage_listing` below,
+   a plain reading of the layouts the README lists, so that every item counts.
+
+For each set it builds three searchers over the same items, runs every query
+through each, and prints nDCG@10, recall@20 and MRR (first relevant item in the
+top 20) per system, overall and per query family:
 
 - engine:  news-search as shipped (its analyzer, synonyms, ranking), its
            first page of 20 as a user sees it;
@@ -16,7 +25,11 @@ system, overall and per query family:
            tokenizer (its default diacritic folding), title and summary,
            ranked by bm25(), the query escaped as Datasette does.
 
+recall@20 is the share of the relevant items in the top 20, out of at most 20
+(a query with 30 relevant items and 20 of them in the top 20 has recall 1.0).
+
 Run:  python benchmarks/relevance.py [--per-query] [--system engine] [--all-words]
+                                     [--set own|real|both] [--real DIR]
 
 The loading and scoring functions are imported by tests/test_relevance_judged.py.
 """
@@ -42,7 +55,7 @@ DEPTH = 20
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from corpus import Article, read_sources  # noqa: E402
+from corpus import Article, read_sources
 
 Search = Callable[[str], list[str]]
 
@@ -95,8 +108,8 @@ def ndcg(ranked: Sequence[str], grades: dict[str, int], k: int = 10) -> float:
 
 
 def recall(ranked: Sequence[str], grades: dict[str, int], k: int = DEPTH) -> float:
-    """The share of relevant items found in the top k."""
-    return len(set(ranked[:k]) & set(grades)) / len(grades)
+    """The share of relevant items found in the top k, out of at most k."""
+    return len(set(ranked[:k]) & set(grades)) / min(len(grades), k)
 
 
 def reciprocal_rank(ranked: Sequence[str], grades: dict[str, int], k: int = DEPTH) -> float:
@@ -118,18 +131,115 @@ def mean(values: Sequence[float]) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
+# -- the real items and queries (../shared/real) --------------------------------------
+
+REAL_DIR = ROOT.parent / "shared" / "real"
+_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
+           "December")
+_DATE_LINE = re.compile(rf"^\s*(\d{{1,2}}) ({_MONTHS}) (\d{{4}})(\s*[-\u2013]\s*\d{{1,2}} "
+                        rf"(?:{_MONTHS}) \d{{4}})?\s*$")
+_MONTH_HEADING = re.compile(rf"^\s*(?:{_MONTHS}) \d{{4}}\s*$")
+_NUMBERED = re.compile(r"^\s*\d+\.\s+(.*)$")
+
+
+def salvage_listing(path: Path) -> list[Article]:
+    """A plain reading of a listing page in the layouts of real/README.md: every dated
+    item, its title the line before the date, its kind the line before that when there
+    is one, its summary the lines after the date up to the next item."""
+    from datetime import date
+
+    lines = [line.rstrip() for line in path.read_text(encoding="utf-8").splitlines()]
+    lines = [line for line in lines if line.strip() and not line.strip().startswith("\u00a9")]
+    dates = [i for i, line in enumerate(lines) if _DATE_LINE.match(line)]
+    articles = []
+    month_names = _MONTHS.split("|")
+    for number, at in enumerate(dates):
+        head: list[str] = []
+        i = at - 1
+        stop = dates[number - 1] if number else -1
+        while i > stop:
+            text = lines[i].strip()
+            marker = _NUMBERED.match(lines[i])
+            if text == "-" or _MONTH_HEADING.match(text):
+                break
+            head.insert(0, marker.group(1) if marker else text)
+            if marker or len(head) == 2:
+                break
+            i -= 1
+        end = dates[number + 1] if number + 1 < len(dates) else len(lines)
+        summary = []
+        for line in lines[at + 1:end]:
+            if line.strip() == "-" or _NUMBERED.match(line) or _MONTH_HEADING.match(line):
+                break
+            summary.append(line.strip())
+        if summary and number + 1 < len(dates):
+            summary = summary[:max(1, len(summary) - 2)] if len(summary) > 2 else summary[:1]
+        if not head:
+            continue
+        title, kind = head[-1], (head[0] if len(head) > 1 else "")
+        day, month, year = _DATE_LINE.match(lines[at]).groups()[:3]  # type: ignore[union-attr]
+        when = date(int(year), month_names.index(month) + 1, int(day))
+        articles.append(Article.create(title=title, date=when, kind=kind,
+                                       summary=" ".join(summary),
+                                       source=f"{path.name}, item {number + 1}"))
+    return articles
+
+
+def load_real(folder: Path = REAL_DIR) -> tuple[dict[str, Article], list[Judged], str]:
+    """The real listings by ref, the real queries judged by their regular expressions,
+    and a line saying how the listings were read."""
+    listings = sorted((folder / "listings").glob("*.txt"))
+    result = read_sources(listings)
+    losing = {Path(problem.path).name for problem in result.problems
+              if getattr(problem, "lost_item", False)}
+    kept = [a for a in result.articles if a.source.partition(",")[0] not in losing]
+    salvaged = [a for path in listings if path.name in losing for a in salvage_listing(path)]
+    seen: dict[tuple[str, str], Article] = {}
+    for article in kept + salvaged:
+        seen.setdefault((" ".join(article.title.lower().split()), article.date.isoformat()),
+                        article)
+    articles = {f"r{number}": article for number, article in enumerate(seen.values(), 1)}
+    how = (f"{len(articles)} items from {len(listings)} listings: {len(kept)} read by the "
+           f"project's reader, {len(salvaged)} from {len(losing)} files it loses items of "
+           "read by salvage_listing (before de-duplication)")
+    judged = []
+    rows = (folder / "queries.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    for row in rows:
+        if not row.strip():
+            continue
+        query, pattern = row.split("\t")[:2]
+        regex = re.compile(pattern, re.IGNORECASE)
+        grades = {ref: 1 for ref, a in articles.items()
+                  if regex.search(f"{a.kind}\n{a.title}\n{a.summary}")}
+        if grades:
+            judged.append(Judged("real", query, grades))
+    return articles, judged, how
+
+
 # -- the three systems -----------------------------------------------------------
+
+def _jsonl(articles: dict[str, Article], path: Path) -> Path:
+    """The articles as JSON Lines (the interchange format), for the engine to read."""
+    import json
+    with path.open("w", encoding="utf-8") as out:
+        for article in articles.values():
+            record = article.to_dict()
+            out.write(json.dumps({k: record[k] for k in ("id", "title", "date", "kind",
+                                                         "summary")}) + "\n")
+    return path
+
 
 def engine_search(articles: dict[str, Article], workdir: Path,
                   all_words_only: bool = False) -> Search:
-    """news-search over the test corpus: refs in the order of its first page (the
-    items with all the words, then those with all but one when the first fill
-    less than the page; with `all_words_only`, the first list alone)."""
+    """news-search over the items: refs in the order of its first page (the items with
+    all the words, then those with all but one when the first fill less than the page;
+    with `all_words_only`, the first list alone)."""
     from search import build_index, open_engine, parse_request
     from search.query.request import InputError
 
     path = workdir / ("engine-strict" if all_words_only else "engine-index")
-    build_index(read_sources(list(CORPUS_FILES)), path)
+    source = _jsonl(articles, workdir / f"{path.name}.jsonl")
+    build_index(read_sources([source]), path)
     engine = open_engine(path)
     ref_of = {article.id: ref for ref, article in articles.items()}
 
@@ -144,21 +254,23 @@ def engine_search(articles: dict[str, Article], workdir: Path,
 
 
 def whoosh_search(articles: dict[str, Article], workdir: Path) -> Search:
-    """Plain Whoosh: StemmingAnalyzer, BM25F, MultifieldParser(title, summary)."""
+    """Plain Whoosh: StemmingAnalyzer, BM25F, MultifieldParser(title, summary, kind)."""
     from whoosh import index
     from whoosh.analysis import StemmingAnalyzer
     from whoosh.fields import ID, TEXT, Schema
     from whoosh.qparser import MultifieldParser
 
     schema = Schema(ref=ID(stored=True), title=TEXT(analyzer=StemmingAnalyzer()),
-                    summary=TEXT(analyzer=StemmingAnalyzer()))
+                    summary=TEXT(analyzer=StemmingAnalyzer()),
+                    kind=TEXT(analyzer=StemmingAnalyzer()))
     path = workdir / "whoosh-index"
     path.mkdir()
     ix = index.create_in(str(path), schema)
     with ix.writer() as writer:
         for ref, article in articles.items():
-            writer.add_document(ref=ref, title=article.title, summary=article.summary)
-    parser = MultifieldParser(["title", "summary"], ix.schema)
+            writer.add_document(ref=ref, title=article.title, summary=article.summary,
+                                kind=article.kind)
+    parser = MultifieldParser(["title", "summary", "kind"], ix.schema)
     searcher = ix.searcher()
 
     def run(query: str) -> list[str]:
@@ -180,10 +292,10 @@ def escape_fts(query: str) -> str:
 def fts5_search(articles: dict[str, Article]) -> Search:
     """SQLite FTS5 with the porter tokenizer, ranked by bm25()."""
     db = sqlite3.connect(":memory:")
-    db.execute("CREATE VIRTUAL TABLE docs USING fts5(ref UNINDEXED, title, summary, "
+    db.execute("CREATE VIRTUAL TABLE docs USING fts5(ref UNINDEXED, title, summary, kind, "
                "tokenize='porter unicode61')")
-    db.executemany("INSERT INTO docs VALUES (?, ?, ?)",
-                   [(ref, a.title, a.summary) for ref, a in articles.items()])
+    db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?)",
+                   [(ref, a.title, a.summary, a.kind) for ref, a in articles.items()])
 
     def run(query: str) -> list[str]:
         try:
@@ -195,6 +307,39 @@ def fts5_search(articles: dict[str, Article]) -> Search:
     return run
 
 
+def report(name: str, articles: dict[str, Article], queries: list[Judged],
+           workdir: Path, args: argparse.Namespace) -> None:
+    """Build the systems over `articles`, run `queries` through each, print the figures."""
+    workdir.mkdir()
+    systems = {"engine": engine_search(articles, workdir),
+               "whoosh": whoosh_search(articles, workdir),
+               "fts5": fts5_search(articles)}
+    if args.all_words:
+        systems["all-words"] = engine_search(articles, workdir, all_words_only=True)
+    results = {system: evaluate(run, queries) for system, run in systems.items()}
+    print(f"\n{name}\n")
+    print(f"{'system':<9} {'nDCG@10':>8} {'recall@20':>10} {'MRR':>7}")
+    for system, rows in results.items():
+        print(f"{system:<9} {mean([r[1] for r in rows]):>8.3f} "
+              f"{mean([r[2] for r in rows]):>10.3f} {mean([r[3] for r in rows]):>7.3f}")
+    families = list(dict.fromkeys(q.family for q in queries))
+    if len(families) > 1:
+        print(f"\nnDCG@10 by query family\n{'family':<12} {'n':>3} " +
+              " ".join(f"{system:>9}" for system in results))
+        for family in families:
+            cells = [mean([r[1] for r in rows if r[0].family == family])
+                     for rows in results.values()]
+            count = sum(1 for q in queries if q.family == family)
+            print(f"{family:<12} {count:>3} " + " ".join(f"{c:>9.3f}" for c in cells))
+    if args.per_query:
+        shown = [args.system] if args.system else list(results)
+        print(f"\nper query: nDCG@10 / recall@20 for {', '.join(shown)}")
+        for i, judged in enumerate(queries):
+            cells = "  ".join(f"{results[n][i][1]:.2f}/{results[n][i][2]:.2f}" for n in shown)
+            print(f"  {judged.family:<11} {judged.query[:40]:<40} {len(judged.grades):>3}  "
+                  f"{cells}")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--per-query", action="store_true", help="print every query's figures")
@@ -203,35 +348,25 @@ def main(argv: Sequence[str] | None = None) -> None:
                         "only, without the all-but-one list")
     parser.add_argument("--system", choices=("engine", "whoosh", "fts5", "all-words"),
                         help="per-query figures for this system only (default: all)")
+    parser.add_argument("--set", choices=("own", "real", "both"), default="both",
+                        help="which judged set to measure (default: both)")
+    parser.add_argument("--real", type=Path, default=REAL_DIR,
+                        help=f"the real data folder (default: {REAL_DIR})")
     args = parser.parse_args(argv)
-    articles = load_articles()
-    queries = load_queries(list(articles))
     with tempfile.TemporaryDirectory() as tmp:
-        systems = {"engine": engine_search(articles, Path(tmp)),
-                   "whoosh": whoosh_search(articles, Path(tmp)),
-                   "fts5": fts5_search(articles)}
-        if args.all_words:
-            systems["all-words"] = engine_search(articles, Path(tmp), all_words_only=True)
-        results = {name: evaluate(run, queries) for name, run in systems.items()}
-    print(f"Judged set: {len(queries)} queries over {len(articles)} items "
-          f"({QUERIES_FILE.relative_to(ROOT)})\n")
-    print(f"{'system':<9} {'nDCG@10':>8} {'recall@20':>10} {'MRR':>7}")
-    for name, rows in results.items():
-        print(f"{name:<9} {mean([r[1] for r in rows]):>8.3f} {mean([r[2] for r in rows]):>10.3f} "
-              f"{mean([r[3] for r in rows]):>7.3f}")
-    families = list(dict.fromkeys(q.family for q in queries))
-    print(f"\nnDCG@10 by query family\n{'family':<12} {'n':>3} " +
-          " ".join(f"{name:>9}" for name in results))
-    for family in families:
-        cells = [mean([r[1] for r in rows if r[0].family == family]) for rows in results.values()]
-        count = sum(1 for q in queries if q.family == family)
-        print(f"{family:<12} {count:>3} " + " ".join(f"{c:>9.3f}" for c in cells))
-    if args.per_query:
-        shown = [args.system] if args.system else list(results)
-        print(f"\nper query: nDCG@10 / recall@20 for {', '.join(shown)}")
-        for i, judged in enumerate(queries):
-            cells = "  ".join(f"{results[n][i][1]:.2f}/{results[n][i][2]:.2f}" for n in shown)
-            print(f"  {judged.family:<11} {judged.query[:40]:<40} {cells}")
+        if args.set in ("own", "both"):
+            articles = load_articles()
+            queries = load_queries(list(articles))
+            report(f"Own judged set: {len(queries)} queries over {len(articles)} items "
+                   f"({QUERIES_FILE.relative_to(ROOT)})", articles, queries,
+                   Path(tmp) / "own", args)
+        if args.set in ("real", "both"):
+            if not (args.real / "queries.tsv").exists():
+                print(f"\nReal queries: skipped, no {args.real / 'queries.tsv'} here")
+                return
+            articles, queries, how = load_real(args.real)
+            report(f"Real queries: {len(queries)} queries ({args.real / 'queries.tsv'}) over "
+                   f"{how}", articles, queries, Path(tmp) / "real", args)
 
 
 if __name__ == "__main__":

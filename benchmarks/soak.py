@@ -1,13 +1,13 @@
 """Bounded soak test of `news-search serve` on loopback (not part of the test suite).
 
 Builds an index of a deterministic SYNTHETIC corpus (clearly labelled, never
-shipped), starts the real server (`news-search serve`, waitress) on a free
+shipped), starts the real server (`news-search serve`: gunicorn workers) on a free
 127.0.0.1 port, and lets a few client threads search it for `--seconds`: result
 pages, the JSON API, item pages, exports, the feed, and bad or expensive input
 that must be refused with a 4xx. Every `--rebuild-every` seconds the index is
 updated (`news-search index --update`) or rebuilt, under load. At the end it
 prints requests served, errors (must be 0), latency, and the server's resident
-memory at the start, at the end and at its peak.
+memory (PSS, over the master and its workers) at the start, at the end and at its peak.
 
     python benchmarks/soak.py                 # three minutes
     python benchmarks/soak.py --seconds 120 --clients 4 --items 2000
@@ -68,10 +68,20 @@ def free_port() -> int:
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    """The server's memory: PSS (shared pages counted once) summed over the master and
+    its workers (`serve` runs several gunicorn workers; one dies, another takes over)."""
+    total, pids = 0.0, [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            pids.extend(int(child) for child in
+                        Path(f"/proc/{current}/task/{current}/children").read_text().split())
+        except OSError:
+            continue
+        total += sum(int(line.split()[1]) for line in rollup.splitlines()
+                     if line.startswith("Pss:")) / 1024
+    return total if total else float("nan")
 
 
 def news_search(*args: str) -> list[str]:
@@ -225,10 +235,10 @@ def main() -> int:
         print(f"latency: median {statistics.median(ordered) * 1000:.0f} ms, p95 "
               f"{ordered[int(len(ordered) * 0.95)] * 1000:.0f} ms, max {ordered[-1] * 1000:.0f} ms")
     print(f"rebuilds under load: {rebuilds}")
-    print(f"server RSS: start {rss_start:.1f} MiB, after {args.warmup:.0f} s warm-up "
+    print(f"server PSS: start {rss_start:.1f} MiB, after {args.warmup:.0f} s warm-up "
           f"{rss_warm:.1f} MiB, end {rss_end:.1f} MiB, peak {peak:.1f} MiB; growth after "
           f"warm-up {rss_end - rss_warm:+.1f} MiB (bound {args.max_growth_mb:.0f} MiB)")
-    print("server RSS every 30 s: " + ", ".join(f"{t} s {mb:.0f}" for t, mb in trend))
+    print("server PSS every 30 s: " + ", ".join(f"{t} s {mb:.0f}" for t, mb in trend))
     grew = rss_end - rss_warm > args.max_growth_mb
     return 1 if tally.errors or grew else 0
 

@@ -9,7 +9,8 @@ Front ends (`webui`) import from here only. The package, by job:
 - `engine/`: the engine answering a request with a page of results;
 - `postings/`: posting lists and columns as arrays, and the numpy evaluator;
 - `build/`: where the index lives, and building or updating it;
-- `research/`: keyword in context and timelines over a result set;
+- `research/`: over a result set: keyword in context, timelines, top terms,
+  co-occurrence, and collections of items named by id;
 - `facets`: the facets, each declared once; `budget`: what one request may spend;
 - `cache`: the one LRU cache shape; `_whoosh`: every use of Whoosh's private parts.
 
@@ -27,7 +28,12 @@ from search.query.bounds import BoundError, parse_bound
 from search.query.explain import Explanation
 from search.query.request import (DEFAULT_PER_PAGE, MAX_PER_PAGE, PER_PAGE_CHOICES, SORTS,
                                   TRUE_WORDS, InputError, SearchRequest, parse_request)
+from search.research.collection import MAX_IDS, Collection, clean_ids, collection
+from search.research.cooccurrence import Cooccurrence, CoTerm, cooccurrence
+from search.research.counts import ValueCounts, value_counts
+from search.research.evidence import place_evidence
 from search.research.kwic import KwicLine, kwic
+from search.research.terms import KeyTerm, PeriodTerms, TopTerms, terms_by_period, top_terms
 from search.research.timeline import GRANULARITIES, Series, Timeline, period_bounds, timeline
 
 __all__ = [
@@ -39,5 +45,8 @@ __all__ = [
     "BoundError", "parse_bound", "Explanation",
     "DEFAULT_PER_PAGE", "MAX_PER_PAGE", "PER_PAGE_CHOICES", "SORTS", "TRUE_WORDS",
     "InputError", "SearchRequest", "parse_request",
-    "KwicLine", "kwic", "GRANULARITIES", "Series", "Timeline", "period_bounds", "timeline",
+    "MAX_IDS", "Collection", "clean_ids", "collection",
+    "Cooccurrence", "CoTerm", "cooccurrence",
+    "KeyTerm", "PeriodTerms", "TopTerms", "terms_by_period", "top_terms",
+    "ValueCounts", "value_counts", "place_evidence", "KwicLine", "kwic", "GRANULARITIES", "Series", "Timeline", "period_bounds", "timeline",
 ]

@@ -16,6 +16,18 @@ month). From the declaration alone come:
 - its API key (`api_key`, in `facets` and in the request's echo), its export
   column (`export`) and its command-line option (`--<name>`).
 
+A facet may be *derived* from another (`source`, `derive`): it has no column
+of its own, and its values are worked out from the source facet's values when
+the columns load (the regions of an item's countries), so a change in how
+they are derived needs no rebuild. A facet with a closed vocabulary (`check`)
+refuses a value that can never be one with a 400 naming what is near it, and
+accepts any valid value even when no item has it (it then selects nothing).
+
+The declared facets: `kind`; `country` (ISO 3166-1 alpha-2 codes of the
+countries an item's title, summary and body name or are about, found at index
+time by `corpus.places`); `region` (the UN M49 and ILO regions of those
+countries, derived from the country column).
+
 `register()` adds a facet (the tests declare one); every reader of the
 registry asks `term_facets()` at run time, never at import. An index records
 nothing about facets but their columns: a facet added later needs a rebuild
@@ -25,11 +37,14 @@ to have values (until then, every item has none).
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from corpus import Article
+from corpus import places as geo
+from corpus.places.gazetteer import gazetteer as load_gazetteer
 
 MAX_SELECTED = 20  # values of one facet in one request
 
@@ -65,12 +80,27 @@ class Facet:
     empty_label: str = "(none)"     # how an item without a value is shown
     help: str = ""                  # for the CLI option and the docs
     column: str = ""                # the schema's column field (default facet_<name>)
+    # A derived facet: no column; each value of the facet `source` gives these values.
+    source: str = ""
+    derive: Callable[[str], tuple[str, ...]] | None = None
+    # A closed vocabulary: the message for a value that can never be one (None: valid).
+    check: Callable[[str], str | None] | None = None
+    # Called once before a build forks its workers (data they then share, not each load).
+    prepare: Callable[[], object] | None = None
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[a-z][a-z_]{0,30}", self.name):
             raise ValueError(f"facet name {self.name!r}: lower-case letters and _ only")
         if not self.column:
             object.__setattr__(self, "column", f"facet_{self.name}")
+        if bool(self.source) != (self.derive is not None):
+            raise ValueError(f"facet {self.name!r}: a derived facet needs both source and "
+                             "derive")
+
+    @property
+    def derived(self) -> bool:
+        """True when the values come from another facet's, not from a column."""
+        return bool(self.source)
 
     def item_values(self, article: Article) -> tuple[str, ...]:
         """The item's values, cleaned: no blanks, no repeats, in order."""
@@ -102,7 +132,85 @@ KIND = Facet(
     help="Only items of this kind (repeatable: any of them).",
     column="kind_key")  # the column's name since schema 4
 
-_registry: dict[str, Facet] = {KIND.name: KIND}
+
+
+@functools.lru_cache(maxsize=4)
+def _mentions(text: str) -> tuple[geo.Mention, ...]:
+    # The facet's values and the evidence stored beside them read the same text, one
+    # after the other, when an item is indexed: the gazetteer runs once.
+    return tuple(geo.mentions(text))
+
+
+def _place_text(article: Article) -> str:
+    return "\n".join(part for part in (article.title, article.summary, article.body) if part)
+
+
+def _item_places(article: Article) -> tuple[str, ...]:
+    """The countries an item is about, from its title, summary and full text."""
+    return tuple(sorted({m.code for m in _mentions(_place_text(article))}))
+
+
+def place_evidence(article: Article) -> dict[str, list[str]]:
+    """For each country of the item, the words of its text that named it, in order
+    ({"KE": ["Kenya", "Nairobi"]}): stored at index time, so that an item page can say
+    why without loading the gazetteer."""
+    said: dict[str, list[str]] = {}
+    for mention in _mentions(_place_text(article)):
+        words = said.setdefault(mention.code, [])
+        if mention.name not in words:
+            words.append(mention.name)
+    return said
+
+
+def _load_places() -> None:
+    """The gazetteer and the country tables, built once (about a second and 120 MB): before
+    a build forks, so that its workers share them instead of each building its own."""
+    load_gazetteer()
+    geo.all_countries()
+
+
+def _country_key(value: str) -> str:
+    return value.strip().upper()
+
+
+def _check_country(value: str) -> str | None:
+    return None if geo.country(value) is not None and len(value.strip()) == 2 \
+        else geo.unknown_country_message(value)
+
+
+def _regions_of(code: str) -> tuple[str, ...]:
+    return tuple(found.code for found in geo.regions_of(code))
+
+
+def _region_label(code: str) -> str:
+    found = geo.region(code)
+    return found.label if found is not None else code
+
+
+def _check_region(value: str) -> str | None:
+    return None if geo.region(value) is not None \
+        else geo.unknown_region_message(value)
+
+
+COUNTRY = Facet(
+    name="country", label="Country", heading="Countries", api_key="countries",
+    values=_item_places, export="countries", multi=True, key=_country_key,
+    display=geo.country_name, empty_label="(no country)", check=_check_country,
+    prepare=_load_places,
+    help="Only items about this country: an ISO 3166-1 alpha-2 code such as KE "
+         "(repeatable: any of them).")
+
+REGION = Facet(
+    name="region", label="Region", heading="Regions", api_key="regions",
+    values=lambda article: tuple(dict.fromkeys(
+        r for code in _item_places(article) for r in _regions_of(code))),
+    export="regions", multi=True, key=lambda value: value.strip().lower(),
+    display=_region_label, empty_label="(no region)", source="country", derive=_regions_of,
+    check=_check_region,
+    help="Only items about a country of this region: a UN M49 region such as "
+         "eastern-africa or an ILO region such as ilo-arab-states (repeatable).")
+
+_registry: dict[str, Facet] = {KIND.name: KIND, COUNTRY.name: COUNTRY, REGION.name: REGION}
 
 
 def term_facets() -> tuple[Facet, ...]:
@@ -123,6 +231,8 @@ def register(new: Facet) -> None:
     """Add a facet (before the index is built and the app created)."""
     if new.name in RESERVED or new.name in _registry:
         raise ValueError(f"facet name {new.name!r} is taken")
+    if new.derived and new.source not in _registry:
+        raise ValueError(f"facet {new.name!r}: its source {new.source!r} is not declared")
     _registry[new.name] = new
 
 
@@ -130,6 +240,8 @@ def unregister(name: str) -> None:
     """Remove a facet added with `register`."""
     if name == KIND.name:
         raise ValueError("the kind facet cannot be removed")
+    if any(other.source == name for other in _registry.values()):
+        raise ValueError(f"facet {name!r} is the source of another facet")
     _registry.pop(name, None)
 
 

@@ -23,6 +23,21 @@ def engine(bundled_index: Path) -> Engine:
     return open_engine(bundled_index)
 
 
+@pytest.fixture(scope="session")
+def ilo_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of the ILO-like test corpus (tests/ilo_like.py), built once (read-only)."""
+    from ilo_like import write_corpus
+    folder = tmp_path_factory.mktemp("ilo-like")
+    path = folder / "index"
+    build_index(read_sources([write_corpus(folder / "items.jsonl")]), path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def ilo_engine(ilo_index: Path) -> Engine:
+    return open_engine(ilo_index)
+
+
 # -- the web UI (webui/) ----------------------------------------------------------
 
 
@@ -38,9 +53,7 @@ def client(app):
     return app.test_client()
 
 
-@pytest.fixture
-def page(client):
-    """GET a URL, check its status, and return the HTML parsed with BeautifulSoup."""
+def _fetcher(client):  # type: ignore[no-untyped-def]
     from bs4 import BeautifulSoup
 
     def fetch(url: str, status: int = 200):
@@ -51,6 +64,25 @@ def page(client):
         return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
     return fetch
+
+
+@pytest.fixture
+def page(client):
+    """GET a URL, check its status, and return the HTML parsed with BeautifulSoup."""
+    return _fetcher(client)
+
+
+@pytest.fixture
+def ilo_client(ilo_index: Path):
+    """The web app over the ILO-like test corpus."""
+    from webui import create_app
+    return create_app({"INDEX_DIR": str(ilo_index), "TESTING": True}).test_client()
+
+
+@pytest.fixture
+def page_of(ilo_client):
+    """`page`, over the ILO-like test corpus."""
+    return _fetcher(ilo_client)
 
 
 ODD_ITEMS = [
@@ -79,3 +111,7 @@ def odd_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def odd_client(odd_index: Path):
     from webui import create_app
     return create_app({"INDEX_DIR": str(odd_index), "TESTING": True}).test_client()
+
+
+# -- the answers' corpus (places, top terms, co-occurrence, collections) -------------
+from answers_support import answers_client, answers_engine, answers_index  # noqa: F401

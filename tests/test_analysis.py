@@ -11,8 +11,9 @@ from search.query.synonyms import SynonymTable, read_synonyms
 from search.text.analysis import analyze, news_analyzer
 
 TWINS = [
-    ("cooperative", "co-operative"), ("cooperative", "Co-operators"), ("cooperative", "co-op"),
-    ("cooperatives", "Coops"), ("cooperative", "COOPERATIVE"), ("cooperative", "cooperators"),
+    ("cooperative", "co-operative"), ("cooperator", "Co-operators"), ("cooperative", "co-op"),
+    ("cooperatives", "Coops"), ("cooperative", "COOPERATIVE"), ("co-operator", "cooperators"),
+    ("women", "woman"), ("children", "child"),
     ("labour", "labor"), ("labourers", "laborers"), ("Labour's", "labor"),
     ("organisation", "organization"), ("organisations", "Organizations"),
     ("formalisation", "formalization"), ("formalising", "formalizing"),
@@ -38,6 +39,8 @@ def test_twins_give_the_same_terms(one: str, other: str) -> None:
 @pytest.mark.parametrize(("one", "other"), [
     ("cooperative", "cooperation"), ("cooperative", "cooper"), ("organisation", "organic"),
     ("laboratory", "labour"), ("size", "sise"), ("coop", "co"), ("enews", "news"),
+    # People-words stay apart from enterprise-words.
+    ("cooperatives", "co-operators"), ("cooperative", "cooperator"),
 ])
 def test_different_words_stay_apart(one: str, other: str) -> None:
     assert analyze(one) != analyze(other)
@@ -117,7 +120,8 @@ def test_bad_synonym_line_names_the_file_and_line(tmp_path: Path) -> None:
 
 
 def test_shipped_data_files_parse() -> None:
-    assert read_variants().words["co-operators".replace("-", "")] == "cooperative"
+    assert read_variants().words["co-operators".replace("-", "")] == "cooperator"
+    assert read_variants().words["coops"] == "cooperative"
     assert len(read_synonyms()) > 40
 
 

@@ -8,11 +8,13 @@ Screenshots go to `test-output/` (gitignored).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -40,21 +42,30 @@ def require_chromium() -> None:
                 "browser tests")
 
 
-@pytest.fixture(scope="module")
-def server(bundled_index: Path):
-    """The app under waitress on 127.0.0.1, on a free port, for this module."""
+@contextlib.contextmanager
+def serving(index: Path, threads: int = 4) -> Iterator[str]:
+    """The app over `index` under waitress on 127.0.0.1, on a free port: its base URL."""
     from waitress import create_server
 
     from webui import create_app
     require_chromium()
-    app = create_app({"INDEX_DIR": str(bundled_index)})
-    wsgi = create_server(app, host="127.0.0.1", port=0, threads=4)
+    app = create_app({"INDEX_DIR": str(index)})
+    wsgi = create_server(app, host="127.0.0.1", port=0, threads=threads)
     thread = threading.Thread(target=wsgi.run, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{wsgi.effective_port}"
-    wsgi.close()
-    wsgi.task_dispatcher.shutdown()
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{wsgi.effective_port}"
+    finally:
+        wsgi.close()
+        wsgi.task_dispatcher.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def server(bundled_index: Path):
+    """The app over the bundled corpus, for this module."""
+    with serving(bundled_index) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -217,11 +228,16 @@ def test_works_without_javascript(browser, server):
     try:
         page.goto("/")
         page.fill("#q", "kenya")
-        page.check("fieldset.kinds input[type=checkbox] >> nth=0")
         page.click("form.search button[type=submit]")
+        page.wait_for_url("**/?q=kenya")
+        page.locator("#kind-facets a").first.click()
         page.wait_for_url("**/?q=kenya&kind=*")
         assert page.locator("ol.hits li.hit").count() >= 1
         assert not page.locator("button.copy").first.is_visible()
+        # A new query keeps the kind chosen (a hidden field of the form).
+        page.fill("#q", "cooperative")
+        page.click("form.search button[type=submit]")
+        page.wait_for_url("**/?q=cooperative&kind=*")
     finally:
         context.close()
 
@@ -260,7 +276,7 @@ def test_compare_two_queries_and_follow_a_point(tab):
 
 def test_kwic_sorts_by_context_and_links_to_items(tab):
     tab.goto("/kwic?q=cooperative")
-    assert tab.locator("table.kwic-lines tbody tr").count() == 19
+    assert tab.locator("table.kwic-lines tbody tr").count() == 17
     tab.click("a:text('Right context')")
     tab.wait_for_url("**order=right**")
     rights = [text.split() for text in tab.locator("td.right").all_inner_texts()]
@@ -288,8 +304,88 @@ def test_random_sample_and_exact_words_from_the_form(tab):
     tab.check("#exact")
     tab.click("button:text('Search')")
     tab.wait_for_url("**exact=1**")
-    assert tab.locator("#total").inner_text().startswith("4 results")
+    assert tab.locator("#total").inner_text().startswith("3 results")
     tab.goto("/?sort=random&seed=11&per_page=4")
     first = tab.locator("ol.hits > li h2").all_inner_texts()
     tab.reload()
     assert tab.locator("ol.hits > li h2").all_inner_texts() == first
+
+
+# -- the search page on a phone, over a corpus with many kinds ----------------------------
+
+@pytest.fixture(scope="module")
+def ilo_server(ilo_index: Path):
+    """The app over the ILO-like test corpus (eleven kinds), for this module."""
+    with serving(ilo_index, threads=2) as url:
+        yield url
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize(("script", "within"), [(True, 0.6), (False, 0.75)])
+def test_on_a_phone_the_results_come_first(browser, ilo_server, script, within):
+    # With JavaScript the dates and order fold away; without, they stay open.
+    context = browser.new_context(base_url=ilo_server, viewport=PHONE, is_mobile=True,
+                                  java_script_enabled=script)
+    page = context.new_page()
+    try:
+        page.goto("/?q=cooperatives")
+        first = page.locator("ol.hits li.hit").first.bounding_box()
+        assert first is not None and first["y"] < PHONE["height"] * within, first
+        chart = page.locator("figure.chart").bounding_box()
+        assert chart is not None and chart["y"] > first["y"]  # the chart after the results
+        panel = page.locator("aside.facets").bounding_box()
+        last = page.locator("ol.hits li.hit").last.bounding_box()
+        assert panel is not None and last is not None and panel["y"] > last["y"]
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        OUTPUT.mkdir(exist_ok=True)
+        page.screenshot(path=str(OUTPUT / f"phone-many-kinds-{script}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_many_kinds_show_ten_then_more_without_javascript(browser, ilo_server):
+    context = browser.new_context(base_url=ilo_server, viewport=PHONE,
+                                  java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto("/?q=cooperative+OR+co-operators+OR+economy+OR+newsupdate")
+        assert page.locator("#kind-facets > li").count() == 10
+        more = page.locator("#kind-more")
+        assert not more.locator("li").first.is_visible()
+        more.locator("summary").click()
+        assert more.locator("li").first.is_visible()
+        more.locator("a").first.click()
+        page.wait_for_url("**kind=*")
+        assert page.locator("#kind-facets a[aria-current]").count() == 1
+    finally:
+        context.close()
+
+
+def test_no_kind_never_wraps(browser, tmp_path_factory):
+    import json
+
+    from corpus import read_sources
+    from search import build_index
+    folder = tmp_path_factory.mktemp("nokind")
+    items = [{"title": f"Cooperatives item {i}", "date": f"2020-01-{i + 1:02d}",
+              "kind": "Countries in Focus on Statistics of Cooperatives" if i % 2 else ""}
+             for i in range(6)]
+    (folder / "items.jsonl").write_text("".join(json.dumps(i) + "\n" for i in items),
+                                        encoding="utf-8")
+    build_index(read_sources([folder / "items.jsonl"]), folder / "index")
+    with serving(folder / "index", threads=2) as url:
+        context = browser.new_context(base_url=url, viewport=PHONE)
+        page = context.new_page()
+        try:
+            page.goto("/?q=cooperatives")
+            entry = page.locator("#kind-facets .entry").first
+            label = entry.locator(".label")
+            assert label.inner_text() == "(no kind)"
+            line = page.evaluate("parseFloat(getComputedStyle(document.body).lineHeight) || 24")
+            assert label.bounding_box()["height"] < 1.5 * line  # one line
+            count = entry.locator(".count").bounding_box()
+            assert abs(count["y"] - label.bounding_box()["y"]) < 4  # beside it, not below
+        finally:
+            context.close()

@@ -90,3 +90,30 @@ def test_budgets_are_settings(bundled_index: Path, monkeypatch: pytest.MonkeyPat
     from webui.settings import SettingError
     with pytest.raises(SettingError, match="NEWS_SEARCH_BUDGET_SECONDS='soon': must be a number"):
         create_app({"INDEX_DIR": str(bundled_index)})
+
+
+def test_keyword_in_context_stops_at_its_line_limit_with_a_note(bundled_index: Path) -> None:
+    from search import kwic
+
+    small = open_engine(bundled_index, page_cache=0, budget=Budget.defaults(kwic_lines=10))
+    found = kwic(small, request(q="cooperative OR ilo OR the OR news"))
+    assert len(found.lines) == 10 and found.total > 3
+    assert "Stopped at the limit of 10 lines" in found.note and "narrow the search" in found.note
+    full = kwic(open_engine(bundled_index, page_cache=0), request(q="kenya"))
+    assert full.note == "" and full.lines
+
+
+def test_the_kwic_page_and_api_say_where_they_stopped(bundled_index: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from bs4 import BeautifulSoup
+
+    from webui import create_app
+
+    monkeypatch.setenv("NEWS_SEARCH_BUDGET_KWIC_LINES", "10")
+    client = create_app({"INDEX_DIR": str(bundled_index), "TESTING": True}).test_client()
+    soup = BeautifulSoup(client.get("/kwic?q=cooperative+OR+ilo").get_data(as_text=True),
+                         "html.parser")
+    assert len(soup.select("table.kwic-lines tbody tr")) == 10
+    assert "Stopped at the limit of 10 lines" in soup.find(id="kwic-note").get_text()
+    body = client.get("/api/kwic?q=cooperative+OR+ilo").get_json()
+    assert len(body["lines"]) == 10 and body["note"].startswith("Stopped")

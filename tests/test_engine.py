@@ -117,19 +117,26 @@ def test_highlighting_escapes_html_in_the_data(tmp_path: Path) -> None:
         assert "&amp; co" in title_html(hit)
 
 
-def test_spelling_suggestion(engine: Engine) -> None:
+def test_words_no_item_contains_are_respelt_once(engine: Engine) -> None:
     page = engine.search(request(q="cooprative kenia"))
-    assert page.total == 0
-    assert page.suggestion == "cooperative kenya"
+    assert page.total == engine.search(request(q="cooperative kenya")).total > 0
+    assert page.respelt == [("cooprative", "cooperative"), ("kenia", "kenya")]
+    assert page.suggestion is None  # searched instead: no "did you mean" on top
     assert engine.search(request(q="kenya")).suggestion is None
 
 
-@pytest.mark.parametrize("field", ["day", "id", "url", "date", "kind_key", "source"])
+@pytest.mark.parametrize("field", ["day", "id", "url", "date", "kind_key", "source", "foo"])
 def test_only_text_fields_can_be_named(engine: Engine, field: str) -> None:
-    # `day:2024` is two words to search, not an error and not a column lookup.
-    named = engine.search(request(q=f"{field}:kenya"))
-    assert named.total == engine.search(request(q=f"{field} kenya")).total
-    assert engine.search(request(q=f"{field}:kenya", exact="1")).total == named.total
+    # `day:2024` is neither a column lookup nor, silently, two words: it is answered.
+    for exact in ("", "1"):
+        with pytest.raises(InputError) as error:
+            engine.search(request(q=f"{field}:kenya", exact=exact))
+        assert error.value.param == "q"
+        assert f"\u201c{field}:\u201d" in error.value.message
+        assert "title:, summary:, kind: and body:" in error.value.message
+    # A colon before a space is punctuation, as in a title pasted in.
+    assert engine.search(request(q=f"{field}: kenya")).total == \
+        engine.search(request(q=f"{field} kenya")).total
     assert engine.search(request(q="title:kenya")).total == 2
 
 
@@ -180,7 +187,9 @@ def test_stats(engine: Engine) -> None:
 def test_exact_words_switch_matches_literally(engine: Engine) -> None:
     assert engine.search(request(q="cooperative")).total == 5
     literal = engine.search(request(q="cooperative", exact=1))
-    assert literal.total == 4  # not "Co-op", "cooperatives" only, "co-operators"
+    # Not "Co-op", "cooperatives" only, "co-operators", nor a kind that folds to it
+    # ("Spotlight Interviews with Co-operators"): literal words of title and summary.
+    assert literal.total == 3
     assert engine.search(request(q="co-operators", exact=1)).total == 1
     hit = engine.search(request(q="title:cooperatives", exact=1, sort="oldest")).hits[0]
     assert title_html(hit).startswith("COOPERATIVE IS BEAUTIFUL")  # the singular is not marked
@@ -220,3 +229,9 @@ def test_words_of_an_or_are_respelt_only_when_no_item_has_them(engine: Engine) -
     assert not any("is in no item" in line for line in reading.lines + reading.notes)
     respelt = engine.search(request(q="kenya OR cooperatve"))
     assert [typed for typed, _ in respelt.respelt] == ["cooperatve"]
+
+
+def test_a_date_time_bound_is_read_by_its_day_and_the_reading_says_so(engine: Engine) -> None:
+    reading = engine.explain(request(date_from="2024-02-06T10:00:00+05:00"))
+    assert any(line.startswith("Dated from 2024-02-06") for line in reading.lines)
+    assert any("time and time zone were ignored" in note for note in reading.notes)

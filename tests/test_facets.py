@@ -97,8 +97,8 @@ def test_web_page_has_its_panel_chip_and_boxes(client) -> None:  # type: ignore[
     chips = {a.get_text(" ", strip=True): a["href"] for a in soup.select("ul.chips a.chip")}
     chip = next(text for text in chips if "Initial: I" in text)
     assert "initial=" not in chips[chip]  # removing the chip removes the filter
-    boxes = soup.select("fieldset.initials input[name=initial]")
-    assert [b["value"] for b in boxes if b.has_attr("checked")] == ["I"]
+    kept = soup.select("form.search input[type=hidden][name=initial]")
+    assert [b["value"] for b in kept] == ["I"]  # the form keeps the value chosen
     assert soup.find(id="word-facets") is not None
 
 

@@ -40,7 +40,13 @@ def pages(client, engine) -> dict[str, str]:
             "/?q=kenia", "/?q=zebra", "/?q=kenya&from=nonsense", "/?q=kenya&gen=20000101T0-x",
             "/help", f"/items/{item}", "/items/no-such-item", "/no/such/page",
             "/compare", "/compare?q=kenya&q=sse&measure=share", "/compare?q=kenya&by=decade",
-            "/kwic", "/kwic?q=cooperative", "/kwic?q=kenya&width=99"]
+            "/kwic", "/kwic?q=cooperative", "/kwic?q=kenya&width=99",
+            "/?q=kenya&kind=Podcast", "/compare?q=kenya&kind=News", "/?q=solidarty+economy",
+            "/terms", "/terms?q=cooperative&by=year", "/terms?by=week",
+            "/cooccurrence", "/cooccurrence?q=cooperative", "/map", "/map?q=kenya",
+            "/map?country=Kenia", "/compare?each=country",
+            "/collection", f"/collection?id={item}&id=gone-item&add=kenya",
+            f"/collection?id={item}&q=kenya"]
     found = {}
     for url in urls:
         response = client.get(url)

@@ -38,11 +38,12 @@ def web(tmp_path_factory: pytest.TempPathFactory):
      "labour"),
     ("COPAC", "COPAC meets in Geneva to plan joint work for 2025", "COPAC"),
     ("SSE", "UNTFSSE launches knowledge hub on the social and solidarity economy",
-     "solidarity"),
+     "social and solidarity economy"),  # a synonym's phrase is marked whole
     ("co-op housing", "Housing cooperatives in Uruguay: mutual aid builds homes", "cooperatives"),
     ("Jurgen Neumann", ("Interview with Jürgen Neumann, board member of an energy cooperative in "
                        "Bavaria"), "Jürgen"),
-    ("“just transition”", "Renewable energy cooperatives and the just transition", "just"),
+    ("“just transition”", "Renewable energy cooperatives and the just transition",
+     "just transition"),
     ("Phillipines", "Cooperatives in the Philippines: the fastest growing sector",
      "Philippines"),
     ("spotlight interview", ("Interview with Priya Raman, chief executive of a dairy "

@@ -40,10 +40,15 @@ def test_search_api_links_page_through_the_results(client, engine):
     assert body["links"]["prev"] is not None
 
 
-def test_search_api_suggests_a_spelling(client, engine):
+def test_search_api_says_what_it_respelt_or_suggests(client, engine):
     body = client.get("/api/search?q=kenia").get_json()
-    assert body["suggestion"] == engine.search(request(q="kenia")).suggestion
-    assert body["suggestion"]
+    assert body["respelt"] == [{"typed": "kenia", "searched": "kenya"}]
+    assert body["total"] == engine.search(request(q="kenya")).total
+    assert body["suggestion"] is None
+    # Exact words are searched as typed: a suggestion instead.
+    body = client.get("/api/search?q=kenia&exact=1").get_json()
+    assert body["total"] == 0 and body["respelt"] == []
+    assert body["suggestion"] == engine.search(request(q="kenia", exact=1)).suggestion == "kenya"
 
 
 def test_search_api_with_filters(client, engine):

@@ -26,7 +26,11 @@ def test_item_page_shows_the_item(page, engine):
     assert soup.select_one("title").get_text().startswith(article.title)
     month = article.date.strftime("%Y-%m")
     browse = [a["href"] for a in soup.select("ul.browse a")]
-    assert browse == [f"/?from={month}&to={month}", f"/?kind={article.kind}"]
+    assert browse == [f"/?from={month}&to={month}", f"/?kind={article.kind}", "/?country=KE"]
+    places = soup.select("#places li")
+    assert [p.select_one("a.place").get_text() for p in places] == ["Kenya"]
+    assert "Kenya" in places[0].select_one(".evidence").get_text()
+    assert "/?region=eastern-africa" in [a["href"] for a in places[0].select("a.region")]
 
 
 def test_item_page_cites_in_three_forms(page, engine):

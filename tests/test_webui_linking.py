@@ -60,7 +60,7 @@ def item_id(engine) -> str:
 def texts(response) -> str:
     """What leaves the machine: the body and every header."""
     headers = "\n".join(f"{k}: {v}" for k, v in response.headers.items())
-    body = response.get_data(as_text=True)
+    body = response.get_data().decode("utf-8", "replace")  # a PNG chart is bytes
     response.close()
     return headers + "\n" + body
 

@@ -31,7 +31,7 @@ def test_interpreted_as_lists_the_reading_and_the_surprises(page) -> None:
     assert "Dated from 2024-01-01 to the last item, inclusive." in lines
     notes = [li.get_text() for li in reading.find("ul", class_="notes").find_all("li")]
     assert any("\u201cor\u201d in lower case" in n for n in notes)
-    assert any("\u201czzyzx\u201d is in no item" in n for n in notes)
+    assert any("No item contains \u201czzyzx\u201d" in n for n in notes)
     assert reading.has_attr("open")
 
 
@@ -104,7 +104,7 @@ def test_exports_carry_provenance_and_read_back(client, engine, tmp_path: Path) 
 def test_respelt_words_are_said_plainly_not_as_did_you_mean(page, client) -> None:
     soup = page("/?q=kenia")
     notice = soup.find("p", class_="respelt").get_text()
-    assert notice == "No item contains \u201ckenia\u201d: searched for \u201ckenya\u201d instead."
+    assert notice == "No item contains \u201ckenia\u201d: showing results for \u201ckenya\u201d."
     assert soup.find(id="suggestion") is None
     assert len(soup.select("ol.hits > li")) == 2
     body = client.get("/api/search?q=kenia").get_json()

@@ -2,10 +2,10 @@
 
 `create_app(config)` builds the app: settings (`settings.py`, each with a
 default and an environment variable), the shared engine (`engine_ext.py`), the
-one error handler (`errors.py`), the security headers (`security.py`) and five
+one error handler (`errors.py`), the security headers (`security.py`) and six
 blueprints in `views/`: the search page and help, item permalinks, the JSON
-API, exports with the Atom feed, and the research pages (compare, keyword in
-context). Views build a ready context (`context.py`, `itemview.py`,
+API, exports with the Atom feed, the research pages (compare, keyword in
+context), and the answers (top terms, co-occurrence, the world map, collections). Views build a ready context (`context.py`, `itemview.py`,
 `chart.py`, `compare.py`, `cite.py`, `links.py`, `marks.py`); templates under
 `templates/<blueprint>/` only print it. The search logic itself is the
 `search` package's: this package only reads parameters and renders answers.
@@ -52,7 +52,7 @@ def _generation() -> Generation | None:
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask app; `config` overrides the environment, which overrides defaults."""
     from webui import baseurl, engine_ext, errors, security
-    from webui.views import api, exports, items, research, search
+    from webui.views import answers, api, exports, items, research, search
 
     app = Flask(__name__)
     app.config.from_mapping(load_settings())
@@ -61,7 +61,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.update(check_config(config))
     app.json.sort_keys = False  # type: ignore[attr-defined]
     errors.init_app(app)
-    for blueprint in (search.bp, items.bp, api.bp, api.spec, exports.bp, research.bp):
+    for blueprint in (search.bp, items.bp, api.bp, api.spec, exports.bp, research.bp,
+                      answers.bp):
         app.register_blueprint(blueprint)
 
     @app.context_processor

@@ -16,6 +16,7 @@ import sys
 import textwrap
 import threading
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import click
@@ -37,8 +38,12 @@ from search import (
     resolve_index_dir,
     term_facets,
 )
+from webui.accesslog import WSGIApp
 from webui.marks import to_html, to_terminal
-from webui.settings import SettingError, parse_base_url
+from webui.server import SERVERS, ServeOptions, usable_cores
+from webui.settings import SettingError, check_config, load_settings, parse_base_url
+
+SERVE_DEFAULTS = ServeOptions()
 
 INDEX_HELP = ("Index directory (default: $NEWS_SEARCH_INDEX, else "
               "~/.local/share/news-search/index).")
@@ -280,7 +285,8 @@ def _engine(index_dir: Path | None):
 @main.command(cls=FacetedCommand)
 @click.argument("query", default="")
 @click.option("--from", "date_from", default="", help="Earliest date: 2024-02-06, "
-              "'6 Feb 2024', 'Feb 2024', 2024-02 or 2023 (a partial date covers its period).")
+              "'6 Feb 2024', 'Feb 2024', 2024-02, 2023 or 20240206 (a partial date covers "
+              "its period).")
 @click.option("--to", "date_to", default="", help="Latest date, in the same forms "
               "('--to 2023' ends on 2023-12-31).")
 @click.option("--sort", type=click.Choice(SORTS), default=None,
@@ -342,6 +348,8 @@ def search(query: str, date_from: str, date_to: str, sort: str | None,
     what = f"for '{request.query}'" if request.query else "(all items)"
     click.echo(f"{result.total} result{'s' if result.total != 1 else ''} {what}{span}; "
                f"page {request.page} of {result.pages}, {result.elapsed_ms:.0f} ms")
+    for note in request.date_notes:
+        click.echo(f"Note: {note}.")
     if result.respelt:
         for typed, used in result.respelt:
             click.echo(f"No item contains '{typed}': searched for '{used}' instead.")
@@ -418,11 +426,32 @@ def _check_can_listen(host: str, port: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Only 127.0.0.1 is private to this machine; "
               "0.0.0.0 lets any machine on the network search (read-only).")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
-              help="Port to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port; the one chosen is printed).")
 @click.option("--index", "index", type=click.Path(path_type=Path), help=INDEX_HELP)
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
-              help="Worker threads.")
+@click.option("--server", "server_name", type=click.Choice(SERVERS), default="auto",
+              show_default=True, help="auto: gunicorn where it runs (Linux, macOS, other "
+              "POSIX systems), else waitress, which serves in one process and enforces "
+              "neither --timeout nor --header-timeout.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Worker processes, each with its own engine over the shared index "
+              f"(default: one per usable core, here {usable_cores()}).")
+@click.option("--threads", default=SERVE_DEFAULTS.threads, show_default=True,
+              type=click.IntRange(1, 64), help="Threads per worker.")
+@click.option("--connections", default=SERVE_DEFAULTS.connections, show_default=True,
+              type=click.IntRange(1, 100_000), help="Open connections each worker holds "
+              "at once, idle ones included; more wait to be accepted.")
+@click.option("--timeout", default=SERVE_DEFAULTS.timeout, show_default=True,
+              type=click.IntRange(1, 86_400), help="Seconds a request may run (a streamed "
+              "export included); past it, its worker is stopped and replaced, ending the "
+              "requests it was serving. A last resort: keep it above the export budget "
+              "(NEWS_SEARCH_BUDGET_EXPORT_SECONDS).")
+@click.option("--keepalive", default=SERVE_DEFAULTS.keepalive, show_default=True,
+              type=click.IntRange(1, 3600), help="Seconds a connection may stay silent, "
+              "before its first request or between two, before it is closed.")
+@click.option("--header-timeout", default=SERVE_DEFAULTS.header_timeout, show_default=True,
+              type=click.IntRange(1, 3600), help="Seconds a client may take to send a "
+              "request line and headers once it has begun.")
 @click.option("--base-url", default=None, help="The site's public address "
               "(https://example.org/news): every absolute link, citation and feed id is "
               "built on it, whatever Host header a request carries (default: "
@@ -430,19 +459,23 @@ def _check_can_listen(host: str, port: int) -> None:
 @click.option("--proxy-headers", "proxy_hops", default=None, type=click.IntRange(0, 10),
               help="Trust the X-Forwarded-For/-Proto/-Host/-Prefix headers of this many "
               "reverse proxies in front (default: $NEWS_SEARCH_PROXY_HOPS, else 0: none).")
-def serve(host: str, port: int, index: Path | None, threads: int, base_url: str | None,
-          proxy_hops: int | None) -> None:
-    """Serve the web UI with waitress (builds the bundled corpus first if there is no index)."""
-    import logging
+def serve(host: str, port: int, index: Path | None, server_name: str, workers: int | None,
+          threads: int, connections: int, timeout: int, keepalive: int,
+          header_timeout: int, base_url: str | None, proxy_hops: int | None) -> None:
+    """Serve the web UI on every core (builds the bundled corpus first if there is no index).
 
-    import waitress
-
-    from webui import create_app
+    Logs one line per request to stderr. Ctrl-C stops it.
+    """
+    from webui import server
 
     index_dir = resolve_index_dir(index)
     try:  # before anything is built
         base_url = parse_base_url(base_url, "--base-url") if base_url is not None else None
     except SettingError as error:
+        raise click.ClickException(str(error)) from None
+    try:
+        chosen = server.chosen_server(server_name)  # type: ignore[arg-type]
+    except ValueError as error:
         raise click.ClickException(str(error)) from None
     try:
         open_engine(index_dir).close()
@@ -452,32 +485,46 @@ def serve(host: str, port: int, index: Path | None, threads: int, base_url: str 
         click.echo(f"No index at {index_dir}: building one from the bundled corpus first.",
                    err=True)
         run_build((), index_dir)
-    from webui.accesslog import AccessLog
-
-    try:
-        app = create_app(serve_config(index_dir, base_url, proxy_hops))
+    config = serve_config(index_dir, base_url, proxy_hops)
+    try:  # the settings each worker's app will read, checked once here
+        settings = load_settings()
+        check_config(config)
     except SettingError as error:
         raise click.ClickException(str(error)) from None
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    options = ServeOptions(host=host, port=port, workers=workers or usable_cores(),
+                           threads=threads, connections=connections, timeout=timeout,
+                           keepalive=keepalive, header_timeout=header_timeout)
     try:
-        # Try the address first: waitress leaks its sockets when its own bind fails.
+        # Try the address first: a clear message now, rather than gunicorn's retries
+        # or waitress leaking its sockets when its own bind fails.
         _check_can_listen(host, port)
-        # waitress logs no requests itself: AccessLog writes one line per request.
-        server = waitress.create_server(AccessLog(app), host=host, port=port, threads=threads,
-                                        ident="news-search")
     except OSError as error:
         raise click.ClickException(
             f"cannot listen on {host}:{port} ({error.strerror or error}): is another program "
             f"(another news-search?) using that port? Try --port {port + 1 if port < 65535 else 8000}"
             ", or check --host") from None
-    click.echo(f"Serving news-search on http://{host}:{port}/ (index {index_dir}); "
-               "Ctrl-C stops.", err=True)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        click.echo("Stopped.", err=True)
-    finally:
-        server.close()
+    export_seconds = settings["BUDGET_EXPORT_SECONDS"]
+    if chosen == "gunicorn" and timeout <= export_seconds:
+        click.echo(f"Note: --timeout {timeout} is not above the export budget "
+                   f"(NEWS_SEARCH_BUDGET_EXPORT_SECONDS, {export_seconds:g} s): a long export "
+                   "may be stopped by --timeout first.", err=True)
+    workers_text = (f"{options.workers} worker{'s' if options.workers > 1 else ''} of "
+                    f"{threads} threads" if chosen == "gunicorn" else f"{threads} threads")
+
+    def ready(url: str) -> None:
+        click.echo(f"Serving news-search on {url} with {chosen}, {workers_text} (index "
+                   f"{index_dir}); Ctrl-C stops.", err=True)
+
+    server.serve(partial(_web_app, config), options, server=chosen, ready=ready,
+                 stopped=lambda: click.echo("Stopped.", err=True))
+
+
+def _web_app(config: dict[str, object]) -> WSGIApp:
+    """The app one worker serves: built in that worker, so its engine is its own."""
+    from webui import create_app
+    from webui.accesslog import AccessLog
+
+    return AccessLog(create_app(config))
 
 
 def serve_config(index_dir: Path, base_url: str | None,

@@ -10,14 +10,22 @@ built from `SearchParams`, so it keeps the rest of the search.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from markupsafe import Markup
 
-from search import DEFAULT_PER_PAGE, PER_PAGE_CHOICES, TRUE_WORDS, Hit, ResultPage, facet
-from search import term_facets
+from search import (
+    DEFAULT_PER_PAGE,
+    PER_PAGE_CHOICES,
+    TRUE_WORDS,
+    Hit,
+    ResultPage,
+    facet,
+    term_facets,
+)
 from webui.chart import MONTH_NAMES, Chart, bucket_name, build_chart
 from webui.cite import Citation
 from webui.links import SearchParams
@@ -27,6 +35,8 @@ SORT_OPTIONS = (("", "Best first"), ("relevance", "Relevance"),
                 ("newest", "Newest first"), ("oldest", "Oldest first"),
                 ("random", "Random sample"))
 PAGER_RADIUS = 2
+TOP_VALUES = 10  # facet values shown before "more"
+FORM_MAX_BOXES = 30  # a facet with more values shows only those chosen in the form
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +51,7 @@ class Checkbox:
     value: str
     dom_id: str
     checked: bool
+    label: str = ""  # what the page shows: the facet's display of the value ("Kenya")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +66,12 @@ class FacetBoxes:
 
 @dataclass(frozen=True, slots=True)
 class Form:
-    """The search form as the user filled it in."""
+    """The search form as the user filled it in.
+
+    `facets` are each facet's values as checkboxes, for forms that choose among them
+    (compare); the search form keeps the values chosen as `hidden` fields instead, and
+    its side panel offers the values with their counts.
+    """
 
     q: str
     date_from: str
@@ -66,6 +82,8 @@ class Form:
     exact: bool
     seed: str
     invalid: str | None  # the parameter at fault, to mark its input
+    hidden: list[tuple[str, str]] = field(default_factory=list)  # (facet, value) chosen
+    untick: FacetBoxes | None = None  # the chosen values of the facet at fault, to untick
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,15 +120,31 @@ class Exports:
     csv: str
     jsonl: str
     feed: str
+    terms: str = ""          # the answer pages of the same search (views.answers)
+    cooccurrence: str = ""
+    map: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Downloads:
+    """A chart as files: SVG, and PNG where it can be made here ("" when not)."""
+
+    svg: str
+    png: str
 
 
 @dataclass(frozen=True, slots=True)
 class FacetPanel:
-    """One facet's counts in the side panel: each value a link that adds or removes it."""
+    """One facet's counts in the side panel: each value a link that adds or removes it.
+
+    `links` are the first `TOP_VALUES` (the most items first, the chosen ones always
+    among them); `more` the rest, shown on request (a `<details>`, no script needed).
+    """
 
     name: str
     heading: str
     links: list[Link]
+    more: list[Link] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -129,6 +163,7 @@ class SearchView:
     chips: list[Link] = field(default_factory=list)
     clear_href: str = ""
     chart: Chart | None = None
+    chart_downloads: Downloads | None = None
     suggestion: Link | None = None
     respelt: list[str] = field(default_factory=list)  # "No item contains ..." sentences
     partial: list[HitView] = field(default_factory=list)  # all but one of the words
@@ -158,6 +193,8 @@ class Urls:
     help: str
     item: Callable[[str], str]
     absolute: Callable[[str], str]  # a path as the link to copy (absolute when it can be)
+    chart_svg: str = ""  # the results chart as files ("" when not served)
+    chart_png: str = ""
 
 
 def long_date(day: date) -> str:
@@ -188,20 +225,56 @@ def _span(page: ResultPage) -> str:
     return f"{MONTH_NAMES[int(first[5:]) - 1]}–{bucket_name(last)}"
 
 
-def _facet_boxes(params: SearchParams, name: str, values: list[str]) -> FacetBoxes:
+def _dates_said(date_from: str, date_to: str) -> str:
+    """The date filter as the user set it: 'in February 2024', 'from 2019 to 2021'."""
+    if date_from and date_from == date_to:
+        return f"in {bucket_name(date_from)}"
+    if date_from and date_to:
+        return f"from {bucket_name(date_from)} to {bucket_name(date_to)}"
+    if date_from:
+        return f"from {bucket_name(date_from)}"
+    if date_to:
+        return f"until {bucket_name(date_to)}"
+    return ""
+
+
+def _filters_said(params: SearchParams) -> str:
+    """The filters of a search in words, for its heading: 'in February 2024, kind News'."""
+    parts = [_dates_said(params.date_from, params.date_to)]
+    for name, values in params.filters:
+        declared = facet(name)
+        shown = " or ".join(declared.display(v) for v in values)
+        parts.append(f"{declared.label.lower()} {shown}")
+    said = [part for part in parts if part]
+    if not said:
+        return ""
+    return (said[0] if said[0].startswith(("in ", "from ", "until ")) else f"({said[0]})") \
+        + "".join(f", {part}" for part in said[1:])
+
+
+def _facet_boxes(params: SearchParams, name: str, values: list[str],
+                 max_boxes: int | None = FORM_MAX_BOXES) -> FacetBoxes:
     declared = facet(name)
     key = declared.key
     wanted = {key(v) for v in params.selected(name)}
     have = {key(v) for v in values}
     known = list(values) + [v for v in params.selected(name) if key(v) not in have]
-    boxes = [Checkbox(value=v, dom_id=f"{name}-{i}", checked=key(v) in wanted)
+    if max_boxes is not None and len(known) > max_boxes:
+        # Too many to tick through (countries, regions): the form keeps the ones chosen,
+        # so they can be unticked; the side panel offers the others, with counts.
+        known = [v for v in known if key(v) in wanted]
+    boxes = [Checkbox(value=v, dom_id=f"{name}-{i}", checked=key(v) in wanted,
+                      label=declared.display(v))
              for i, v in enumerate(known)]
     return FacetBoxes(name, declared.heading, declared.api_key, boxes)
 
 
-def make_form(params: SearchParams, values: dict[str, list[str]], invalid: str | None) -> Form:
-    """The form as filled in; `values` gives each facet's values in the index."""
-    boxes = [_facet_boxes(params, f.name, values.get(f.name, [])) for f in term_facets()]
+def make_form(params: SearchParams, values: dict[str, list[str]], invalid: str | None,
+              max_boxes: int | None = FORM_MAX_BOXES) -> Form:
+    """The form as filled in; `values` gives each facet's values in the index. A facet
+    with more than `max_boxes` values (None: no limit) gets boxes for those chosen only."""
+    boxes = [_facet_boxes(params, f.name, values.get(f.name, []), max_boxes)
+             for f in term_facets()]
     sorts = [Option(v, label, params.sort == v) for v, label in SORT_OPTIONS]
     if params.sort and params.sort not in {v for v, _ in SORT_OPTIONS}:
         sorts.append(Option(params.sort, params.sort, True))
@@ -213,7 +286,12 @@ def make_form(params: SearchParams, values: dict[str, list[str]], invalid: str |
     return Form(q=params.q, date_from=params.date_from, date_to=params.date_to,
                 facets=[b for b in boxes if b.boxes],
                 sorts=sorts, per_pages=per_pages, exact=params.exact.lower() in TRUE_WORDS,
-                seed=params.seed, invalid=invalid)
+                seed=params.seed, invalid=invalid,
+                hidden=[(name, value) for name, values in params.filters for value in values
+                        if name != invalid],
+                untick=next((FacetBoxes(b.name, b.heading, b.css,
+                                        [box for box in b.boxes if box.checked])
+                             for b in boxes if b.name == invalid), None))
 
 
 def _chips(params: SearchParams, urls: Urls) -> list[Link]:
@@ -308,23 +386,44 @@ def _facet_panel(params: SearchParams, page: ResultPage, name: str, urls: Urls) 
                                      else params.adding(name, value)).url(urls.search)
         links.append(Link(declared.display(value) if value else declared.empty_label, href,
                           count, active))
-    return FacetPanel(name, declared.heading, links)
+    top = links[:TOP_VALUES]
+    top += [link for link in links[TOP_VALUES:] if link.active]
+    return FacetPanel(name, declared.heading, top,
+                      [link for link in links[TOP_VALUES:] if not link.active])
+
+
+def chart_buckets(page: ResultPage) -> tuple[str, list[tuple[str, int]]]:
+    """The unit of the date facets and the chart (months inside one year, else years) and
+    its buckets."""
+    unit = "month" if len(page.years) == 1 else "year"
+    return unit, page.months if unit == "month" else page.years
+
+
+def results_chart(params: SearchParams, page: ResultPage, urls: Urls) -> Chart | None:
+    """The results-over-time chart of a page (None when nothing was found)."""
+    unit, buckets = chart_buckets(page)
+    query = page.request.query
+    what = f"results for '{respelt_query(query, page.respelt)}'" if query else "items"
+    return build_chart(buckets, unit, lambda key: params.with_dates(key, key).url(urls.search),
+                       what)
 
 
 def search_view(params: SearchParams, page: ResultPage, values: dict[str, list[str]],
                 urls: Urls, site: str) -> SearchView:
     """The full context of a results page."""
     request = page.request
-    what = f"results for '{request.query}'" if request.query else "items"
-    summary = f"{_plural(page.total, 'result')} for '{request.query}'" if request.query \
+    searched = respelt_query(request.query, page.respelt)
+    summary = f"{_plural(page.total, 'result')} for '{searched}'" if request.query \
         else _plural(page.total, "item")
+    within = _filters_said(params)
     span = _span(page)
-    if span:
+    if within:
+        summary += f" {within}"
+    elif span:
         summary += f", {span}"
     elapsed = f"{page.elapsed_ms:.1f} ms" if page.elapsed_ms < 10 else f"{page.elapsed_ms:.0f} ms"
     hits = [_hit_view(hit, number, urls) for number, hit in enumerate(page.hits, start=page.first)]
-    unit = "month" if len(page.years) == 1 else "year"
-    buckets = page.months if unit == "month" else page.years
+    unit, buckets = chart_buckets(page)
 
     def bucket_href(key: str) -> str:
         return params.with_dates(key, key).url(urls.search)
@@ -333,6 +432,13 @@ def search_view(params: SearchParams, page: ResultPage, values: dict[str, list[s
                         active=params.date_from == key and params.date_to == key)
                    for key, count in buckets]
     panels = [_facet_panel(params, page, f.name, urls) for f in term_facets()]
+    chart = results_chart(params, page, urls)
+    downloads = None
+    if chart is not None and urls.chart_svg:
+        suffix = params.for_export().query_string()
+        downloads = Downloads(f"{urls.chart_svg}?{suffix}".rstrip("?"),
+                              f"{urls.chart_png}?{suffix}".rstrip("?") if urls.chart_png
+                              else "")
     suggestion = None
     if page.suggestion and not page.respelt:
         suggestion = Link(page.suggestion, params.with_query(page.suggestion).url(urls.search))
@@ -351,9 +457,8 @@ def search_view(params: SearchParams, page: ResultPage, values: dict[str, list[s
         clear_href=SearchParams(sort=params.sort, per_page=params.per_page,
                                 seed=params.seed).url(urls.search)
         if chips else "",
-        chart=build_chart(buckets, unit, bucket_href, what), suggestion=suggestion,
-        respelt=[f"No item contains \u201c{typed}\u201d: searched for \u201c{used}\u201d "
-                 "instead." for typed, used in page.respelt],
+        chart=chart, chart_downloads=downloads, suggestion=suggestion,
+        respelt=_respelt_note(request.query, page.respelt),
         partial=[_hit_view(hit, number, urls)
                  for number, hit in enumerate(page.partial, start=page.last + 1)],
         empty=_empty_tips(params, urls) if not page.total else [],
@@ -363,6 +468,23 @@ def search_view(params: SearchParams, page: ResultPage, values: dict[str, list[s
         if request.page < page.pages else "",
         page_text=f"Results {page.first:,}–{page.last:,} of {page.total:,}" if page.hits else "",
         exports=exports, page_title=title)
+
+
+def respelt_query(query: str, respelt: list[tuple[str, str]]) -> str:
+    """The query with each word that no item contains replaced by the word searched."""
+    for typed, used in respelt:
+        query = re.sub(rf"(?<![\w'\u2019-]){re.escape(typed)}(?![\w'\u2019-])", used, query,
+                       count=1)
+    return query
+
+
+def _respelt_note(query: str, respelt: list[tuple[str, str]]) -> list[str]:
+    """One sentence for every respelt word of the query: what was searched instead."""
+    if not respelt:
+        return []
+    typed = " or ".join(f"\u201c{word}\u201d" for word, _ in respelt)
+    return [(f"No item contains {typed}: showing results for "
+            f"\u201c{respelt_query(query, respelt)}\u201d.")]
 
 
 def _hit_view(hit: Hit, number: int, urls: Urls) -> HitView:

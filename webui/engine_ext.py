@@ -4,10 +4,16 @@ The engine keeps a searcher per thread and refreshes it when the index on disk
 changes, so one engine serves every request. When there is no index yet, each
 request checks again (cheaply), so building one makes the site work without a
 restart; until then pages say how to build it (503), never a 500.
+
+An engine belongs to the process that opened it: its open files (and their
+read offsets) and its locks must not be shared with a forked child. A holder
+used in a process that did not open its engine opens its own (a gunicorn
+worker forked from a master that had one, say).
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -30,9 +36,14 @@ class EngineHolder:
         self.budget = budget
         self._engine: Engine | None = None
         self._lock = threading.Lock()
+        self._pid = os.getpid()
 
     def get(self) -> Engine:
         """The engine; WebError(503) with what to do when there is no index."""
+        if self._pid != os.getpid():
+            # Forked since: the parent's engine (its open files and their offsets, its
+            # locks) stays the parent's; this process opens its own.
+            self._engine, self._lock, self._pid = None, threading.Lock(), os.getpid()
         if self._engine is None:
             with self._lock:
                 if self._engine is None:

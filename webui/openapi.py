@@ -191,6 +191,10 @@ def _companion(path: str, what: str, extra: list[dict[str, Any]]) -> dict[str, A
 
 def describe(server: str = "/") -> dict[str, Any]:
     """The OpenAPI 3.1 document, with `server` as the base of the paths."""
+    # The answers' routes are described beside their views (it imports this module).
+    from webui.answers_openapi import paths as answer_paths
+    from webui.answers_openapi import schemas as answer_schemas
+
     search = search_parameters()
     compare = [{"name": "q", "in": "query", "required": True,
                 "description": "A query (repeat for up to four).",
@@ -225,10 +229,11 @@ def describe(server: str = "/") -> dict[str, Any]:
             "/export.csv.json": _companion("/export.csv", "an export", search),
             "/compare.csv.json": _companion("/compare.csv", "a comparison over time", compare),
             "/kwic.csv.json": _companion("/kwic.csv", "keyword-in-context lines", kwic),
+            **answer_paths(),
             "/openapi.json": {"get": {
                 "operationId": "openapi", "summary": "This description",
                 "responses": {"200": {"description": "OpenAPI 3.1",
                                       "content": {JSON: {"schema": {"type": "object"}}}}}}},
         },
-        "components": {"schemas": _schemas()},
+        "components": {"schemas": {**_schemas(), **answer_schemas()}},
     }

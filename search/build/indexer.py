@@ -25,7 +25,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from corpus import Problem, ReadResult
-from search.postings import arrays
+from search.postings import arrays, termlists
 from search.build.parallel import write_index
 from search.text.schema import SCHEMA_VERSION, to_document
 from search.build.store import (META, IndexMissing, current_generation, new_build_dir, new_generation_id,
@@ -111,6 +111,7 @@ def _rebuild(result: ReadResult, index_dir: Path, progress: Progress | None,
         else:
             total = _update(base, building, result, progress)
         arrays.write_missing(building)
+        termlists.assemble(building)  # the generation's term lists, from its segments'
         meta = write_meta(building, generation, total, {
             "schema": SCHEMA_VERSION, "update_of": base.name if base is not None else None})
         final = publish(index_dir, building, generation)

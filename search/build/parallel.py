@@ -8,11 +8,14 @@ records of `corpus.stream_sources`), read one chunk at a time:
 1. `whoosh.index.create_in` writes the schema (TOC generation 0);
 2. the articles are cut into chunks of at most CHUNK_ITEMS, each written as
    one segment by `build.segment.SegmentBuilder` (memory per worker is bounded by
-   the chunk: about 330 MB for 50,000 synthetic items);
+   the chunk: about 330 MB for 50,000 synthetic items), with the segment's term
+   lists (`postings.termlists`: the words of each item, for top terms);
 3. the TOC of generation 1 names the segments in item order (so document
    numbers follow the input order, as with one writer), and Whoosh's
    `clean_files` removes the generation-0 TOC.
 
+Before any worker forks, each facet's `prepare` runs (the places gazetteer, about
+a second and 120 MB), so the workers share it instead of each building its own.
 Small builds run in this process. Bigger ones fork up to MAX_PROCS workers
 (one per core). The parent reads the articles a chunk at a time and sends
 each chunk to a free worker (so memory holds a chunk per worker, whatever
@@ -47,6 +50,8 @@ from whoosh import index as whoosh_index
 
 from corpus import Article
 from search._whoosh import write_toc
+from search.facets import term_facets
+from search.postings import termlists
 from search.text.schema import build_schema
 from search.build.segment import SegmentBuilder
 
@@ -93,6 +98,9 @@ def write_index(building: Path, articles: Collection[Article], to_document: ToDo
     then the caller's to remove)."""
     schema = build_schema()
     storage = whoosh_index.create_in(str(building), schema).storage
+    for declared in term_facets():
+        if declared.prepare is not None:
+            declared.prepare()  # before the fork: the workers share what it loads
     procs = max(1, min(procs or cpu_count(), MAX_PROCS))
     chunks = plan_chunks(len(articles), procs)
     tally = _Tally(chunks, progress)
@@ -121,7 +129,9 @@ def _take(stream: Iterator[Article], start: int, end: int) -> list[Article]:
 def _write_segment(storage: Any, articles: Sequence[Article], to_document: ToDocument,
                    report: Callable[[int, int, int], None]) -> Any:
     """One chunk as one segment; `report(items analysed, postings written, postings)`."""
-    builder = SegmentBuilder(storage, build_schema(), INDEX_NAME)
+    schema = build_schema()
+    builder = SegmentBuilder(storage, schema, INDEX_NAME)
+    lists = termlists.SegmentLists(schema)
     written = total = 0
     size = len(articles)
 
@@ -132,11 +142,14 @@ def _write_segment(storage: Any, articles: Sequence[Article], to_document: ToDoc
     try:
         for done, article in enumerate(articles, start=1):
             builder.add(to_document(article))
+            lists.add(article)
             if done % REPORT_EVERY == 0:
                 report(done, 0, 0)
         total = builder.postings_count()
         report(size, 0, total)
-        return builder.finish(wrote)
+        segment = builder.finish(wrote)
+        lists.write(termlists.segment_path(Path(storage.folder), segment.segment_id()))
+        return segment
     except BaseException:
         builder.cancel()
         raise

@@ -26,7 +26,7 @@ from corpus import Article
 from search.budget import DEFAULT_BUDGET, Budget, Meter, OverBudget
 from search.build.store import Generation, read_history
 from search.cache import DEFAULT_PAGES, LRUCache
-from search.engine import items, pages, ranking
+from search.engine import items, pages, ranking, spelling
 from search.engine.handle import IndexHandle, View
 from search.engine.matching import Matches, match
 from search.engine.results import Hit, ResultPage
@@ -64,7 +64,8 @@ class Engine:
         key = (view.version, request.query, request.exact, table_key())
         return self._readings.get_or_make(
             key, lambda: read_query(view.parser(request.exact), request.query, view.reader,
-                                    expand_words=not request.exact, budget=self.budget))
+                                    expand_words=not request.exact, budget=self.budget,
+                                    speller=spelling.speller(view)))
 
     # -- searching -------------------------------------------------------------
 
@@ -100,7 +101,8 @@ class Engine:
         view = self.handle.view()
         reading = self._read(view, request)
         field = EXACT_FIELDS["summary"] if request.exact else "summary"
-        return explain(request, reading, view.reader, view.analyzer(field))
+        return explain(request, reading, view.reader, view.analyzer(field),
+                       spelling.speller(view).written)
 
     def clear_caches(self) -> None:
         """Forget cached pages, readings and posting lists (benchmarks time cold searches)."""

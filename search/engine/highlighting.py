@@ -1,9 +1,14 @@
 """Find the words of a text that match a query's terms: Whoosh's highlighting, memoized.
 
-`spans(text, terms, analyzer)` gives the (start, end) character spans of the
-words whose index terms are among `terms`, the ones Whoosh's `highlight`
-marks; a front end renders them (`<mark>` in the web UI, plain text or colour
-in the command line). Whoosh's highlighter runs the whole analyzer chain over
+`spans(text, terms, analyzer, phrases)` gives the (start, end) character spans
+of the words whose index terms are among `terms`, the ones Whoosh's
+`highlight` marks, and of each run of words that makes one of `phrases`; a
+front end renders them (`<mark>` in the web UI, plain text or colour in the
+command line). A word's terms are those it is indexed under, so a compound
+is marked for its parts as it is found by them ("youth-led" for `youth`,
+"ITC-ILO" for `ILO`). A word of a phrase is marked only where the phrase
+stands (`"social and solidarity economy"` does not mark "social" in "social
+inclusion"). Whoosh's highlighter runs the whole analyzer chain over
 every text shown, a generator per filter per word: at 20 hits with title and
 summary that was most of the time of a page for a rare word. Almost every
 step of the chain works on one word at a time, so here each distinct word is
@@ -25,8 +30,8 @@ from dataclasses import dataclass
 
 from whoosh.analysis import Analyzer, CompositeAnalyzer, RegexTokenizer
 
-from search.text.analysis import JoinFilter
 from search.cache import LRUCache
+from search.text.analysis import JoinFilter
 
 MAX_WORDS = 200_000  # remembered words per analyzer (then forgotten and relearnt)
 ANALYZERS = 8
@@ -60,7 +65,8 @@ class _Memo:
     def word(self, text: str) -> _Word:
         found = self.words.get(text)
         if found is None:
-            terms = frozenset(t.text for t in self.analyzer(text, mode="query",
+            # As indexed: a compound's parts are terms of it too.
+            terms = frozenset(t.text for t in self.analyzer(text, mode="index",
                                                             removestops=False))
             may_join = self.before_join is not None and any(
                 t.text in self.firsts
@@ -84,30 +90,111 @@ def _memo(analyzer: Analyzer) -> _Memo:
     return found
 
 
-def spans(text: str, terms: frozenset[str], analyzer: Analyzer) -> tuple[Span, ...]:
-    """The (start, end) of each word of `text` whose term (through `analyzer`) is in
-    `terms`, in order and not overlapping."""
-    if not terms or not text:
+def spans(text: str, terms: frozenset[str], analyzer: Analyzer,
+          phrases: frozenset[tuple[str, ...]] = frozenset()) -> tuple[Span, ...]:
+    """The (start, end) of each word of `text` whose terms (through `analyzer`) meet
+    `terms`, and of each run of words making one of `phrases` (tuples of terms), in
+    order and not overlapping."""
+    if (not terms and not phrases) or not text:
         return ()
     memo = _memo(analyzer)
-    found = None if memo.pattern is None else _spans(text, terms, memo)
-    if found is None:  # the full chain (a possible two-word join, another tokenizer)
-        found = []
-        end = 0
-        for token in analyzer(text, chars=True, mode="query", removestops=False):
-            if token.text in terms and token.startchar >= end:
-                found.append((token.startchar, token.endchar))
-                end = token.endchar
-    return tuple(found)
+    firsts = frozenset(phrase[0] for phrase in phrases)
+    quick = None if memo.pattern is None else _spans(text, terms, firsts, memo)
+    if quick is None:  # the full chain (a possible two-word join, another tokenizer)
+        found = _chain_spans(text, terms, analyzer)
+        may_start_phrase = bool(phrases)
+    else:
+        found, may_start_phrase = quick
+    if may_start_phrase:  # phrases need positions: the full chain, only then
+        found.extend(_phrase_spans(text, phrases, analyzer))
+    return _merged(found)
 
 
-def _spans(text: str, terms: frozenset[str], memo: _Memo) -> list[Span] | None:
+def _spans(text: str, terms: frozenset[str], firsts: frozenset[str],
+           memo: _Memo) -> tuple[list[Span], bool] | None:
+    """The words' spans a word at a time, and whether a word may start a phrase; None
+    when a word may join the next (the full chain is needed)."""
     found = []
     word = memo.word
+    phrase = False
     for match in memo.pattern.finditer(text):  # type: ignore[union-attr]
         known = word(match.group())
         if known.may_join:
             return None
         if not known.terms.isdisjoint(terms):
             found.append(match.span())
-    return found
+        if not phrase and not known.terms.isdisjoint(firsts):
+            phrase = True
+    return found, phrase
+
+
+def _words(text: str, analyzer: Analyzer) -> list[tuple[int, Span, set[str]]]:
+    """(position, span of the whole word, its terms) for each word as indexed; a
+    compound's parts (at its position, inside its span) are terms of the word."""
+    words: list[tuple[int, Span, set[str]]] = []
+    for token in analyzer(text, positions=True, chars=True, mode="index"):
+        if words and words[-1][0] == token.pos and token.startchar < words[-1][1][1]:
+            words[-1][2].add(token.text)
+            continue
+        words.append((token.pos, (token.startchar, token.endchar), {token.text}))
+    return words
+
+
+def _chain_spans(text: str, terms: frozenset[str], analyzer: Analyzer) -> list[Span]:
+    found = []
+    end = 0
+    for token in analyzer(text, chars=True, mode="index", removestops=False):
+        if token.startchar < end:  # a part of the word just marked
+            continue
+        if token.text in terms:
+            # The whole word, when the term is a part of a compound.
+            found.append((token.startchar, token.endchar))
+            end = token.endchar
+    return _widened(text, found, analyzer)
+
+
+def _widened(text: str, found: list[Span], analyzer: Analyzer) -> list[Span]:
+    """Spans of compound parts widened to their whole word."""
+    if not found:
+        return found
+    whole = [span for _, span, _ in _words(text, analyzer)]
+    out = []
+    for start, end in found:
+        word = next((w for w in whole if w[0] <= start and end <= w[1]), (start, end))
+        out.append(word)
+    return out
+
+
+def _phrase_spans(text: str, phrases: frozenset[tuple[str, ...]],
+                  analyzer: Analyzer) -> list[Span]:
+    """Where each phrase stands: its words at consecutive positions, as indexed."""
+    if not phrases:
+        return []
+    words = _words(text, analyzer)
+    at: dict[int, tuple[Span, set[str]]] = {pos: (span, found) for pos, span, found in words}
+    spans_found = []
+    for pos, span, found in words:
+        for phrase in phrases:
+            if phrase[0] not in found:
+                continue
+            last = span
+            for offset, term in enumerate(phrase[1:], start=1):
+                there = at.get(pos + offset)
+                if there is None or term not in there[1]:
+                    break
+                last = there[0]
+            else:
+                spans_found.append((span[0], last[1]))
+    return spans_found
+
+
+def _merged(found: list[Span]) -> tuple[Span, ...]:
+    """Spans in order, none overlapping the one before (a longer one first)."""
+    out: list[Span] = []
+    for start, end in sorted(set(found), key=lambda s: (s[0], -s[1])):
+        if out and start < out[-1][1]:
+            if end > out[-1][1]:
+                out[-1] = (out[-1][0], end)
+            continue
+        out.append((start, end))
+    return tuple(out)

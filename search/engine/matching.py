@@ -61,6 +61,8 @@ def selections(request: SearchRequest, view: View) -> list[tuple[FacetColumn, li
         codes = []
         for value in values:
             code = column.code_of.get(facet.key(value))
+            if (code is None or not column.names[code]) and facet.check is not None:
+                continue  # a valid value (checked by parse_request) that no item has
             if code is None or not column.names[code]:
                 known = ", ".join(facet.display(v) for v in column.known()) or "none"
                 raise InputError(f"unknown {facet.label.lower()} '{value[:60]}': "

@@ -24,13 +24,14 @@ from search.engine.spelling import suggest
 from search.facets import term_facets
 from search.postings.columns import years_of
 from search.query.expansion import relax
-from search.query.parsing import EXACT_FIELDS, field_terms
+from search.query.parsing import EXACT_FIELDS, field_patterns
 from search.query.request import InputError, SearchRequest
 from search.text.schema import from_stored
 
 MARKED = ("title", "summary", "body")
-# Per marked field: the index field whose analyzer finds the words, and the terms to mark.
-Marks = dict[str, tuple[str, frozenset[str]]]
+# Per marked field: the index field whose analyzer finds the words, the terms to mark,
+# and the phrases (tuples of terms) to mark where they stand.
+Marks = dict[str, tuple[str, frozenset[str], frozenset[tuple[str, ...]]]]
 
 
 def marks_for(view: View, parsed: wq.Query | None, exact: bool) -> Marks:
@@ -39,25 +40,27 @@ def marks_for(view: View, parsed: wq.Query | None, exact: bool) -> Marks:
     marks = {}
     for name in MARKED:
         field = EXACT_FIELDS[name] if exact else name
-        terms = field_terms(parsed, view.reader, field) if parsed is not None else ()
-        marks[name] = (field, frozenset(terms))
+        terms, phrases = field_patterns(parsed, view.reader, field) if parsed is not None \
+            else (frozenset(), frozenset())
+        marks[name] = (field, terms, phrases)
     return marks
 
 
 def make_hit(view: View, docnum: int, score: float | None, marks: Marks) -> Hit:
     """The hit of one document: its article, score, matched spans and facet values."""
     article = from_stored(view.searcher.stored_fields(docnum))
-    title_field, title_terms = marks["title"]
-    summary_field, summary_terms = marks["summary"]
-    body_field, body_terms = marks["body"]
+    title_field, title_terms, title_phrases = marks["title"]
+    summary_field, summary_terms, summary_phrases = marks["summary"]
+    body_field, body_terms, body_phrases = marks["body"]
     passage, passage_spans = "", cast(tuple[tuple[int, int], ...], ())
-    if article.body and body_terms:
+    if article.body and (body_terms or body_phrases):
         passage, passage_spans = snippet(article.body, spans(
-            article.body[:SCAN_CHARS], body_terms, view.analyzer(body_field)))
+            article.body[:SCAN_CHARS], body_terms, view.analyzer(body_field), body_phrases))
     return Hit(article=article, score=score,
-               title_spans=spans(article.title, title_terms, view.analyzer(title_field)),
+               title_spans=spans(article.title, title_terms, view.analyzer(title_field),
+                                 title_phrases),
                summary_spans=spans(article.summary, summary_terms,
-                                   view.analyzer(summary_field)),
+                                   view.analyzer(summary_field), summary_phrases),
                facets={name: column.values_of(docnum)
                        for name, column in view.columns.facets.items()},
                snippet=passage, snippet_spans=passage_spans)
@@ -86,7 +89,8 @@ def result_page(request: SearchRequest, matches: Matches) -> ResultPage:
         years=[(str(y), c) for y, c in years_of(month_counts).items()],
         months=[(f"{m // 100}-{m % 100:02d}", c) for m, c in sorted(month_counts.items())],
         facets=facets,
-        suggestion=suggest(view, request.query, total) if reading is not None else None,
+        suggestion=suggest(view, reading, total, request.exact) if reading is not None
+        else None,
         generation=view.generation.id, partial=partial(request, matches, len(hits)),
         respelt=list(reading.respelt) if reading is not None else [])
 

@@ -1,53 +1,125 @@
-"""'Did you mean': a respelling of the query's unknown words that finds at least as much.
+"""Spelling over one index version: its lexicon, built once, and "did you mean".
 
-Words that no item contains are respelt to the nearest words the items write
-(`query.expansion.nearest_word` over the literal-word fields, the same
-mechanism the query-time respelling uses); the respelt query is offered when it
-finds something, and no fewer items than the query as typed.
+`speller(view)` gives what `query.respelling` needs: the version's `Lexicon`
+(the words of the literal-word fields with a deletes dictionary,
+`query.lexicon`), how many items write a word, and how many items a query
+finds (the view's evaluator). The lexicon is built on first use and kept per
+version; each segment's word list is remembered too (a segment never
+changes), so after an `--update` only the new segment is listed again.
+
+`suggest(view, reading, total)` is "did you mean": when a query finds almost
+nothing (fewer than `SUGGEST_BELOW` items) although every word is in some
+item, a rare word of it may be a slip for a common one ("solidary economy").
+The respelling is chosen by the same rule as the query-time one
+(`query.respelling.nearest`), over one edit (two from eight letters), and is
+offered only when the query respelt finds `GAIN` times as many items (for a
+query that finds nothing, anything). With the exact-words switch nothing is
+respelt as the query is read, so a word no item writes gets a suggestion. A query
+whose unknown words were already respelt gets no suggestion: the page says
+what it searched instead, once.
 """
 
 from __future__ import annotations
 
-import re
+import threading
 
+import numpy as np
+from whoosh import query as wq
+
+from search.cache import LRUCache
 from search.engine.handle import View
-from search.query.expansion import nearest_word
-from search.query.parsing import parse_query
-from search.query.request import InputError
+from search.query.lexicon import SPELL_FIELDS, Lexicon, Speller
+from search.query.parsing import Reading
+from search.query.respelling import Respelling, corrected, nearest
+from search.query.synonyms import in_fields, unit_of
 
-# "Did you mean" suggests words as the items write them: the literal fields' words.
-SPELL_FIELDS = ("summary_exact", "title_exact")
-WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+VERSIONS_KEPT = 2
+SEGMENTS_KEPT = 512
+SUGGEST_BELOW = 3   # a query finding fewer items than this may get a suggestion
+GAIN = 5            # ... when a respelling finds this many times more
+RARE = 3            # only words in at most this many items are respelt for it
+
+_lexicons: LRUCache[Lexicon] = LRUCache(VERSIONS_KEPT)
+_segment_words: LRUCache[frozenset[str]] = LRUCache(SEGMENTS_KEPT)
+_building = threading.Lock()
 
 
-def suggest(view: View, text: str, total: int) -> str | None:
-    """A respelling of the query's unknown words that finds something, or None."""
+def _words_of(leaf) -> frozenset[str]:  # type: ignore[no-untyped-def]
+    """The words of one segment's literal-word fields."""
+    words: set[str] = set()
+    for field in SPELL_FIELDS:
+        if field in leaf.schema:
+            words.update(w.decode("utf-8") if isinstance(w, bytes) else str(w)
+                         for w in leaf.lexicon(field))
+    return frozenset(words)
+
+
+def lexicon(view: View) -> Lexicon:
+    """The lexicon of the view's index version, built on first use."""
+    key = view.version
+    found = _lexicons.get(key)
+    if found is not None:
+        return found
+    with _building:  # one thread builds; the others wait for it
+        found = _lexicons.get(key)
+        if found is None:
+            words: set[str] = set()
+            for leaf, _ in view.reader.leaf_readers():
+                segment = leaf.segment()
+                segment_key = (str(view.generation.path), segment.segment_id()) \
+                    if segment is not None else None
+                listed = _segment_words.get(segment_key) if segment_key else None
+                if listed is None:
+                    listed = _words_of(leaf)
+                    if segment_key:
+                        _segment_words.put(segment_key, listed)
+                words |= listed
+            found = Lexicon(words)
+            _lexicons.put(key, found)
+    return found
+
+
+def speller(view: View) -> Speller:
+    """Respelling's view of this index version (use it in the view's thread)."""
     reader = view.reader
-    analyzer = view.analyzer("summary")
-    changed = False
+    evaluator = view.evaluator()
 
-    def respell(match: re.Match[str]) -> str:
-        nonlocal changed
-        word = match.group(0)
-        followed_by = text[match.end():match.end() + 1]
-        if word in ("AND", "OR", "NOT") or followed_by in (":", "*", "?"):
-            return word
-        forms = [token.text for token in analyzer(word, mode="query")]
-        if not forms or any(reader.doc_frequency(field, form)
-                            for form in forms for field in ("summary", "title")):
-            return word
-        suggestion = nearest_word(reader, SPELL_FIELDS, word.lower())
-        if suggestion is None:
-            return word
-        changed = True
-        return suggestion
+    def written(word: str) -> int:
+        return sum(reader.doc_frequency(field, word) for field in SPELL_FIELDS)
 
-    corrected = WORD.sub(respell, text)
-    if not changed:
+    def count(query: wq.Query) -> int:
+        return int(np.count_nonzero(evaluator.mask(query)))
+
+    return Speller(lambda: lexicon(view), written, count)
+
+
+def suggest(view: View, reading: Reading, total: int, exact: bool = False) -> str | None:
+    """A respelling of the query's rare words that finds far more, or None (see the
+    module docstring); `exact`: the query searched the literal words."""
+    if total >= SUGGEST_BELOW or reading.respelt or reading.expansion.unknown:
         return None
-    try:
-        better = parse_query(view.parser(False), corrected)
-    except InputError:
+    parsed = reading.typed
+    top = list(parsed.children()) if type(parsed) is wq.And else [parsed]
+    units = [(child, unit_of(child)) for child in top]
+    plain = [(child, unit) for child, unit in units if unit is not None]
+    if not plain:
         return None
-    count = sum(1 for _ in view.searcher.docs_for_query(better))
-    return corrected if count and count >= total else None
+    reader = view.reader
+    analyzer = view.analyzer("summary_exact" if exact else "summary")
+    typed = {token.text: reading.text[token.startchar:token.endchar]
+             for token in analyzer(reading.text, chars=True, mode="query", removestops=False)}
+    spell = speller(view)
+    chosen: list[Respelling] = []
+    for child, unit in plain:
+        assert unit is not None
+        word = typed.get(unit[0], unit[0])
+        if len(word) < 5 or max(reader.doc_frequency(t.fieldname, t.text)
+                                for t in unit[1]) > RARE:
+            continue
+        context = [c for c in top if c is not child and not isinstance(c, wq.Not)]
+        choice = nearest(word, unit[1], context, spell, analyzer,
+                         at_least=max(1, GAIN * total))
+        if choice is not None and choice.edits <= (1 if len(word) < 8 else 2):
+            chosen.append(choice)
+            top = [in_fields((choice.term,), unit[1], 1.0) if c is child else c for c in top]
+    return corrected(reading.text, chosen) if chosen else None

@@ -30,10 +30,6 @@ without deletions; any other segment is read through Whoosh as before.
 
 from __future__ import annotations
 
-import mmap
-import os
-import pickle
-import struct
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -45,12 +41,12 @@ from whoosh import index as whoosh_index
 from whoosh.formats import Positions
 from whoosh.reading import SegmentReader
 
-from search.cache import LRUCache
 from search._whoosh import iter_postings
+from search.cache import LRUCache
+from search.postings import mapped
 
 MAGIC = b"NSA1"
 SUFFIX = ".nsa"
-ALIGN = 8
 OPEN_FILES = 256  # mapped files kept open (one per segment; a mapped file costs no heap)
 
 Entry = tuple[int, int, int]  # first posting, postings, first position
@@ -110,24 +106,7 @@ def write_arrays(path: Path, docs: int, directory: dict[str, dict[bytes, Entry]]
              ("positions", _narrow(positions))]
     for field, terms in directory.items():
         parts += [(f"{field}:{name}", values) for name, values in _term_arrays(terms)]
-    layout: dict[str, tuple[int, int, str]] = {}
-    offset = 0
-    for name, values in parts:
-        layout[name] = (offset, len(values), values.dtype.str)
-        offset += -(-values.nbytes // ALIGN) * ALIGN
-    header = pickle.dumps({"docs": docs, "layout": layout, "fields": list(directory)},
-                          protocol=pickle.HIGHEST_PROTOCOL)
-    start = -(-(len(MAGIC) + 8 + len(header)) // ALIGN) * ALIGN
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as out:
-        out.write(MAGIC + struct.pack("<Q", len(header)) + header)
-        out.write(bytes(start - out.tell()))
-        for name, values in parts:
-            out.write(values.tobytes())
-            out.write(bytes(-values.nbytes % ALIGN))
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, path)
+    mapped.write(path, MAGIC, {"docs": docs, "fields": list(directory)}, parts)
 
 
 def term_hash(btext: bytes) -> int:
@@ -256,25 +235,13 @@ def load(path: Path) -> SegmentArrays | None:
 
 
 def _map(path: Path) -> SegmentArrays | None:
-    try:
-        with open(path, "rb") as source:
-            mapped = mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError):
+    found = mapped.read(path, MAGIC)
+    if found is None:
         return None
     try:
-        if mapped[:len(MAGIC)] != MAGIC:
-            return None
-        (size,) = struct.unpack_from("<Q", mapped, len(MAGIC))
-        begin = len(MAGIC) + 8
-        header = pickle.loads(mapped[begin:begin + size])
-        start = -(-(begin + size) // ALIGN) * ALIGN
-        views = {}
-        for name, (offset, count, kind) in header["layout"].items():
-            views[name] = np.frombuffer(mapped, dtype=np.dtype(kind), count=count,
-                                        offset=start + offset)
+        header, views = found.header, found.views
         terms = {field: _Terms(views[f"{field}:hashes"], views[f"{field}:offsets"],
-                               views[f"{field}:entries"],
-                               memoryview(mapped)[start + header["layout"][f"{field}:blob"][0]:])
+                               views[f"{field}:entries"], found.raw(f"{field}:blob"))
                  for field in header["fields"]}
         return SegmentArrays(docs=header["docs"], terms=terms, ids=views["ids"],
                              weights=views["weights"], counts=views["counts"],

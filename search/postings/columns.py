@@ -8,7 +8,8 @@ shared by every thread searching that version:
 
 - `days`: each document's date as YYYYMMDD, with its month's slot in `months`;
 - one `FacetColumn` per declared facet (`search.facets`): each document's
-  values as small integer codes, values with the same `Facet.key` sharing a code.
+  values as small integer codes, values with the same `Facet.key` sharing a code;
+  a derived facet's (regions) worked out here from its source's (countries).
 """
 
 from __future__ import annotations
@@ -174,12 +175,55 @@ def _read_facet(reader: IndexReader, facet: Facet, count: int) -> FacetColumn:
     return FacetColumn(facet, names, by_key, code_array, empty, empty)
 
 
+def _derive_facet(facet: Facet, source: FacetColumn, count: int) -> FacetColumn:
+    """A derived facet's column from its source's: each document gets the values derived
+    from each of its source values (the regions of its countries), each value once."""
+    assert facet.derive is not None
+    by_key: dict[str, int] = {}
+    names: list[str] = []
+    derived: list[list[int]] = []  # source code -> derived codes
+    for name in source.names:
+        these: list[int] = []
+        for value in facet.derive(name) if name else ():
+            key = facet.key(value)
+            if key not in by_key:
+                by_key[key] = len(names)
+                names.append(value)
+            if by_key[key] not in these:
+                these.append(by_key[key])
+        derived.append(these)
+    if source.single is not None:
+        pair_docs, pair_codes = np.arange(count, dtype=np.int64), source.single.astype(np.int64)
+    else:
+        pair_docs, pair_codes = source.pair_docs, source.pair_codes.astype(np.int64)
+    lengths = np.array([len(codes) for codes in derived], np.int64)
+    flat = np.array([c for codes in derived for c in codes], np.int64)
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])) if len(lengths) else lengths
+    per_pair = lengths[pair_codes] if len(lengths) else np.zeros(0, np.int64)
+    docs = np.repeat(pair_docs, per_pair)
+    # Each pair's derived codes: its source code's run in `flat`.
+    offsets = np.repeat(starts[pair_codes] - np.cumsum(per_pair) + per_pair, per_pair) \
+        + np.arange(int(per_pair.sum()))
+    codes = flat[offsets] if len(offsets) else np.zeros(0, np.int64)
+    if len(docs):  # a document's countries may share a region: count it once
+        keys = np.unique(docs * (len(names) + 1) + codes)
+        docs, codes = keys // (len(names) + 1), keys % (len(names) + 1)
+    code_array = codes.astype(np.uint32 if len(names) > 65535 else np.uint16)
+    return FacetColumn(facet, names, by_key, None, docs.astype(np.int64), code_array)
+
+
 def load_columns(reader: IndexReader) -> Columns:
     """Read the `day` column and every facet's column into arrays."""
     count = reader.doc_count_all()
     days = np.fromiter(reader.column_reader("day"), np.uint32, count) if count \
         else np.zeros(0, np.uint32)
     months, slot = np.unique(days // 100, return_inverse=True)
+    facets: dict[str, FacetColumn] = {}
+    for declared in term_facets():
+        source = facets.get(declared.source) if declared.derived else None
+        if declared.derived and source is not None:
+            facets[declared.name] = _derive_facet(declared, source, count)
+        else:
+            facets[declared.name] = _read_facet(reader, declared, count)
     return Columns(doc_count_all=count, terms=TermCache(), days=days,
-                   month_slot=slot.reshape(-1), months=months.tolist(),
-                   facets={f.name: _read_facet(reader, f, count) for f in term_facets()})
+                   month_slot=slot.reshape(-1), months=months.tolist(), facets=facets)

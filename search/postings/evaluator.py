@@ -38,9 +38,9 @@ from whoosh.formats import Positions
 from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 
-from search.postings import arrays
 from search.budget import Meter, unmetered
 from search._whoosh import bm25_field_b, iter_postings, read_leaf, segment_location
+from search.postings import arrays
 from search.postings.operators import operator_for
 from search.postings.termcache import LENGTH_OF_BYTE, TermCache
 

@@ -27,6 +27,7 @@ _FIELD_NAMES = {"title": "the title", "summary": "the summary", "kind": "the kin
                 "title_exact": "the title", "summary_exact": "the summary"}
 _LOWER_OPERATORS = re.compile(r"(?<![\w\"])(and|or|not)(?![\w\"])")
 _CURLY = re.compile("[\u201c\u201d\u201e\u2018\u2019]")
+MAX_FORMS = 8  # variants named in a line, then "and N more"
 
 
 @dataclass
@@ -40,18 +41,27 @@ class Explanation:
         return {"lines": self.lines, "notes": self.notes}
 
 
+def _family_words() -> frozenset[str]:
+    return frozenset(load_variants())
+
+
 def _family(term: str) -> list[str]:
     variants = load_variants()
     return sorted(v for v, canonical in variants.items() if canonical == term and v != term)
 
 
 class _Reader:
-    """Describes query nodes in the user's own words (not the stemmed index terms)."""
+    """Describes query nodes in the user's own words (not the stemmed index terms); a
+    word no item contains is described as the word searched instead."""
 
-    def __init__(self, words: dict[str, str]) -> None:
+    def __init__(self, words: dict[str, str], respelt: dict[str, str] | None = None) -> None:
         self.words = words
+        self.respelt = respelt or {}
 
     def word(self, text: str) -> str:
+        if text in self.respelt:
+            return (f"\u201c{self.respelt[text]}\u201d (for \u201c{self.words.get(text, text)}"
+                    "\u201d, which no item contains)")
         return "\u201c" + self.words.get(text, text) + "\u201d"
 
     def describe(self, node: wq.Query) -> str:
@@ -105,51 +115,84 @@ def _group_fields(children: list[wq.Query]) -> list[list[wq.Query]]:
     return list(groups.values())
 
 
-def _user_words(text: str, analyzer) -> dict[str, str]:
-    """Index term -> the word the user typed that gave it ('seneg' -> 'senegal')."""
+def _user_words(text: str, analyzer) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Index term -> the word the user typed that gave it ('seneg' -> 'Senegal')."""
     words: dict[str, str] = {}
     for token in analyzer(text, chars=True, mode="query", removestops=False):
         words.setdefault(token.text, text[token.startchar:token.endchar])
     return words
 
 
+def _written_forms(variant: str, written: Callable[[str], int] | None) -> list[str]:
+    """How the items write a variant of the file (folded and closed up: 'coop'): itself,
+    or with a hyphen after a prefix ('co-op'); [] when no item writes it."""
+    forms = [variant] + [variant[:cut] + "-" + variant[cut:] for cut in (1, 2)
+                         if len(variant) > cut + 1]
+    if written is None:
+        return [variant]
+    return [form for form in forms if written(form)]
+
+
 def explain(request: SearchRequest, reading: Reading | None, reader: IndexReader,
-            analyzer=None) -> Explanation:
+            analyzer=None, written: Callable[[str], int] | None = None  # type: ignore[no-untyped-def]
+            ) -> Explanation:
     """Plain sentences describing how `request` was read (see the module docstring).
 
     `reading` is the query's `Reading` (None without a query); `analyzer` (the
-    summary field's) maps index terms back to the words typed.
+    summary field's) maps index terms back to the words typed; `written` (how
+    many items write a word as written) keeps the variants named to those the
+    items use.
     """
     out = Explanation()
     parsed = reading.typed if reading is not None else None
     words = _user_words(request.query, analyzer) if analyzer is not None else {}
-    describer = _Reader(words)
+    respelt: dict[str, str] = {}   # typed term -> the word searched instead
+    searched: dict[str, str] = {}  # typed term -> its index term
+    if reading is not None:
+        for choice in reading.expansion.respelt:
+            term = next((t for t, w in words.items() if w == choice.typed), choice.typed)
+            respelt[term] = choice.shown
+            searched[term] = choice.term
+    describer = _Reader(words, respelt)
     if parsed is None:
         out.lines.append("No words: every item, newest first.")
     else:
         top = list(parsed.children()) if isinstance(parsed, wq.And) else [parsed]
-        must = [n for n in top if not isinstance(n, wq.Not)]
-        must_not = [n.query for n in top if isinstance(n, wq.Not)]
+        must = list(dict.fromkeys(describer.with_field(n) for n in top
+                                  if not isinstance(n, wq.Not)))
+        must_not = list(dict.fromkeys(describer.with_field(n.query) for n in top
+                                      if isinstance(n, wq.Not)))
         if must:
-            out.lines.append("Must contain: " + "; ".join(describer.with_field(n) for n in must)
-                             + ".")
+            out.lines.append("Must contain: " + "; ".join(must) + ".")
         if must_not:
-            out.lines.append("Must not contain: " + "; ".join(describer.with_field(n)
-                                                               for n in must_not) + ".")
-        families = sorted({(t, tuple(_family(t))) for _, t in _texts(parsed) if _family(t)})
-        for term, variants in families:
-            out.lines.append(f"{describer.word(term)} also matches its variants: "
-                             + ", ".join(variants) + ".")
+            out.lines.append("Must not contain: " + "; ".join(must_not) + ".")
         if request.exact:
-            out.lines.append("Exact words: no word forms, spelling variants or accent folding.")
+            out.lines.append("Exact words, in the title and summary: no other word forms, "
+                             "spellings, synonyms or accent folding.")
         else:
-            out.lines.append("Word forms count as the same word (economy, economies).")
-        for name, text in sorted(set(_texts(parsed))):
-            if name in ("kind",):
-                continue
-            if not any(reader.doc_frequency(f, text) for f in _fields_like(name)):
-                out.notes.append(f"{describer.word(text)} is in no item: check the spelling, "
-                                 "or try a shorter form with *.")
+            terms = {t for name, t in _texts(parsed) if name != "kind"}
+            for term in sorted(terms):
+                shown = respelt.get(term, words.get(term, term))
+                canonical = searched.get(term, term)
+                family = [form for variant in [canonical, *_family(canonical)]
+                          if variant != shown.lower() and variant in _family_words()
+                          for form in _written_forms(variant, written)]
+                family = list(dict.fromkeys(family))
+                if family:
+                    out.lines.append(f"\u201c{shown}\u201d also matches "
+                                     + ", ".join(family[:MAX_FORMS])
+                                     + (f" and {len(family) - MAX_FORMS} more"
+                                        if len(family) > MAX_FORMS else "") + ".")
+        unknown = list(reading.expansion.unknown) if reading is not None else []
+        if request.exact or not unknown:
+            for name, text in sorted(set(_texts(parsed))):
+                if name == "kind" or text in respelt:
+                    continue
+                if not any(reader.doc_frequency(f, text) for f in _fields_like(name)):
+                    unknown.append(words.get(text, text))
+        for word in dict.fromkeys(unknown):
+            out.notes.append(_unknown_note(word, request.exact))
+        out.notes.extend(reading.notes if reading is not None else ())
         for word in dict.fromkeys(_LOWER_OPERATORS.findall(_outside_quotes(request.query))):
             out.notes.append(f"\u201c{word}\u201d in lower case is read as a plain word (and "
                              f"skipped as too common): write {word.upper()} for the operator.")
@@ -161,14 +204,28 @@ def explain(request: SearchRequest, reading: Reading | None, reader: IndexReader
         start = request.date_from.isoformat() if request.date_from else "the first item"
         end = request.date_to.isoformat() if request.date_to else "the last item"
         out.lines.append(f"Dated from {start} to {end}, inclusive.")
+    out.notes.extend(note[:1].upper() + note[1:] for note in request.date_notes)
     for name, values in request.filters:
         facet = facet_named(name)
         out.lines.append(f"Of {facet.label.lower()}: "
                          + ", ".join(facet.display(v) for v in values) + ".")
     if reading is not None and not request.exact and analyzer is not None:
-        out.lines.extend(describe_expansion(request.query, reading.expansion, reading.respelt,
-                                            analyzer))
+        out.lines.extend(describe_expansion(request.query, reading.expansion, analyzer))
+    out.lines = list(dict.fromkeys(out.lines))
     return out
+
+
+def _unknown_note(word: str, exact: bool) -> str:
+    """What to try for a word that no item contains (and that was not respelt)."""
+    if exact:
+        return (f"No item contains \u201c{word}\u201d written exactly so: check the spelling, "
+                "or search without Exact words to find its other forms.")
+    parts = [part for part in re.split(r"[-'\u2019]", word) if part]
+    if len(parts) > 1:
+        return (f"No item contains \u201c{word}\u201d: check the spelling, or search its "
+                f"parts as separate words ({' '.join(parts)}).")
+    return (f"No item contains \u201c{word}\u201d: check the spelling, or try the start of "
+            f"the word with * ({word[:max(3, len(word) - 3)]}*).")
 
 
 def _texts(node: wq.Query) -> list[tuple[str, str]]:
@@ -183,4 +240,4 @@ def _fields_like(name: str) -> tuple[str, ...]:
 
 
 def _outside_quotes(text: str) -> str:
-    return re.sub(r"\"[^\"]*\"", " ", text)
+    return re.sub(r"\"[^\"]*\"?", " ", text)  # an unclosed quote runs to the end

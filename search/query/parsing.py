@@ -20,14 +20,18 @@ import copy
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
+from whoosh.fields import Schema
 from whoosh.qparser import AndGroup, MultifieldParser
 from whoosh.qparser.plugins import BoostPlugin, FieldAliasPlugin, RangePlugin
 from whoosh.reading import IndexReader
-from whoosh.fields import Schema
 
-from search.query.expansion import Expansion, expand, quoted_terms, respell_unknown, respellings
 from search.budget import DEFAULT_BUDGET, Budget
+from search.query.expansion import Expansion, expand, quoted_terms, typed_words
+from search.query.lexicon import SPELL_FIELDS, Speller
+from search.query.related import Related
 from search.query.request import MAX_QUERY_CHARS, InputError
+from search.query.respelling import corrected, respell_unknown
+from search.query.syntax import prepare
 
 SEARCH_FIELDS = ("title", "summary", "kind", "body")
 # The full text ranks below the title and the summary, which say what an item is about.
@@ -36,6 +40,7 @@ FIELD_BOOSTS = {"title": 3.0, "summary": 1.0, "kind": 0.5, "body": 0.5}
 # user still writes `title:` and `summary:`.
 EXACT_FIELDS = {"title": "title_exact", "summary": "summary_exact", "kind": "kind",
                 "body": "body_exact"}
+LITERAL = ("title", "summary", "body")  # the fields the exact-words switch searches
 MAX_CLAUSES = 64
 MAX_DEPTH = 8
 MAX_EXPANSION = 2_000
@@ -51,7 +56,8 @@ EMPTY_HELP = ("type some words, put a phrase in quotes, or clear the box to brow
 def make_parser(schema: Schema, exact: bool = False) -> MultifieldParser:
     """The query parser: AND by default, title weighted above summary.
 
-    With `exact`, words are matched literally (see `EXACT_FIELDS`). Only the
+    With `exact`, words are matched literally (see `EXACT_FIELDS`) in the title, summary
+    and body (`kind:` still names the kind). Only the
     text fields can be named (`title:`, `summary:`, `kind:`, `body:`): the parser sees a
     schema of those alone, so `day:2024` or `id:x` are read as plain words.
     """
@@ -59,8 +65,10 @@ def make_parser(schema: Schema, exact: bool = False) -> MultifieldParser:
     schema = Schema(**{name: schema[name] for name in dict.fromkeys(text_fields)
                        if name in schema})
     if exact:
-        fields = [EXACT_FIELDS[name] for name in SEARCH_FIELDS]
-        boosts = {EXACT_FIELDS[name]: boost for name, boost in FIELD_BOOSTS.items()}
+        # Literal words in the title, summary and body only: the kind field is analysed
+        # (its words folded to their families), so `co-op` would find "Co-operators" there.
+        fields = [EXACT_FIELDS[name] for name in LITERAL]
+        boosts = {EXACT_FIELDS[name]: FIELD_BOOSTS[name] for name in LITERAL}
         parser = MultifieldParser(fields, schema, fieldboosts=boosts, group=AndGroup)
         parser.add_plugin(FieldAliasPlugin({EXACT_FIELDS[name]: [name] for name in
                                             ("title", "summary", "body")}))
@@ -70,6 +78,7 @@ def make_parser(schema: Schema, exact: bool = False) -> MultifieldParser:
     # Term ranges over text and user boosts are not part of the documented syntax.
     parser.remove_plugin_class(RangePlugin)
     parser.remove_plugin_class(BoostPlugin)
+    parser.exact_words = exact  # read_query leaves an exact-words query as typed
     return parser
 
 
@@ -79,8 +88,11 @@ class Reading:
 
     `typed` is the checked parse of the text; `searched` what is matched (for
     the exact-words switch, the same query). `expansion` records what each step
-    of `query.expansion` did; `respelt` gives (word as typed, word searched
-    instead) in the items' own spelling.
+    of `query.expansion` did, and which words were respelt
+    (`query.respelling`); `respelt` gives (word as typed, word searched
+    instead, as the items write it) and `corrected` the query with those
+    words replaced. `notes` say what in the syntax was read differently from
+    how it was typed (an unclosed quote).
     """
 
     text: str
@@ -88,36 +100,48 @@ class Reading:
     searched: wq.Query
     expansion: Expansion = field(default_factory=Expansion)
     respelt: tuple[tuple[str, str], ...] = ()
+    corrected: str = ""
+    notes: tuple[str, ...] = ()
 
 
 def read_query(parser: MultifieldParser, text: str, reader: IndexReader | None = None,
-               expand_words: bool = True, budget: Budget = DEFAULT_BUDGET) -> Reading:
+               expand_words: bool = True, budget: Budget = DEFAULT_BUDGET,
+               speller: Speller | None = None) -> Reading:
     """Parse, check and (unless `expand_words` is False: the exact-words switch) expand
-    `text`; with a `reader`, respell words that no item contains and refuse prefixes
-    that expand too far in this index. `budget` bounds the phrase distances and the
-    prefixes' words. InputError says what to change."""
-    typed = _parsed(parser, text, budget)
-    if not expand_words:
+    `text`. With a `reader`, refuse prefixes that expand too far in this index; with a
+    `speller` too, respell words that no item contains. `budget` bounds the phrase
+    distances and the prefixes' words. InputError says what to change."""
+    typed, notes = _parsed(parser, text, budget)
+    if not expand_words or getattr(parser, "exact_words", False):
         if reader is not None:
             check_expansion(typed, reader, budget)
-        return Reading(text, typed, typed)
+        return Reading(text, typed, typed, corrected=text, notes=notes)
     analyzer = parser.schema["summary"].analyzer
     exact = quoted_terms(text, analyzer) if '"' in text else frozenset()
     done = Expansion()
     searched = typed
+    if reader is not None and speller is not None:
+        searched = respell_unknown(searched, reader, speller, analyzer,
+                                   typed_words(text, analyzer), exact, done.respelt,
+                                   done.unknown)
+    related = None
     if reader is not None:
-        searched = respell_unknown(searched, reader, exact, done)
+        def present(term: str) -> int:
+            return max(reader.doc_frequency(name, term) for name in ("title", "summary"))
+
+        def written(word: str) -> int:
+            return max(reader.doc_frequency(name, word) for name in SPELL_FIELDS)
+        related = Related(present, written)
     try:
-        searched = expand(searched, exact, done)
+        searched = expand(searched, exact, done, related)
     except ValueError as error:  # a line of data/synonyms.txt that cannot be read
         raise InputError(f"{error}: fix or remove that line of the synonyms file, or "
                          "search with the exact-words switch meanwhile", "q") from None
-    respelt: tuple[tuple[str, str], ...] = ()
     if reader is not None:
         check_expansion(searched, reader, budget)
-        if done.respelt:
-            respelt = tuple(respellings(text, done, reader, analyzer))
-    return Reading(text, typed, searched, done, respelt)
+    return Reading(text, typed, searched, done,
+                   tuple((choice.typed, choice.shown) for choice in done.respelt),
+                   corrected(text, done.respelt), notes)
 
 
 def parse_query(parser: MultifieldParser, text: str,
@@ -127,16 +151,17 @@ def parse_query(parser: MultifieldParser, text: str,
     return read_query(parser, text, reader, expand_words).searched
 
 
-def _parsed(parser: MultifieldParser, text: str, budget: Budget = DEFAULT_BUDGET) -> wq.Query:
-    """The checked, unexpanded query for `text`."""
+def _parsed(parser: MultifieldParser, text: str,
+            budget: Budget = DEFAULT_BUDGET) -> tuple[wq.Query, tuple[str, ...]]:
+    """The checked, unexpanded query for `text`, and the notes on how it was read."""
     # Checked here too, not only in parse_request: every path to the parser (compare,
     # keyword in context...) is bounded, and Whoosh's tagger is quadratic in a long word.
     if len(text) > MAX_QUERY_CHARS:
         raise InputError(f"the query is {len(text):,} characters long; the limit is "
                          f"{MAX_QUERY_CHARS:,}: shorten it", "q")
-    text = text.translate(CURLY_QUOTES)
+    prepared = prepare(text.translate(CURLY_QUOTES))
     try:
-        parsed = parser.parse(text)
+        parsed = parser.parse(prepared.text)
     except Exception as error:  # Whoosh raises assorted errors on odd syntax
         raise InputError(f"could not read the query ({error.__class__.__name__}): "
                          "check the quotes and parentheses", "q") from None
@@ -146,7 +171,7 @@ def _parsed(parser: MultifieldParser, text: str, budget: Budget = DEFAULT_BUDGET
                          f"operators, brackets or very common words): {EMPTY_HELP}", "q")
     parsed = regroup(parsed)
     _check_tree(parsed, text, budget)
-    return parsed
+    return parsed, prepared.notes
 
 
 def regroup(node: wq.Query) -> wq.Query:
@@ -230,25 +255,47 @@ def check_expansion(parsed: wq.Query, reader: IndexReader,
 
 def field_terms(parsed: wq.Query, reader: IndexReader, field: str) -> set[str]:
     """The index terms of `field` that the query looks for, prefixes expanded and
-    negated parts left out: what highlighting and keyword-in-context mark.
+    negated parts left out (the words of phrases among them).
 
     (Whoosh's own `existing_terms` drops all but one field of a multi-field query.)
     """
+    terms, phrases = field_patterns(parsed, reader, field)
+    return set(terms) | {term for phrase in phrases for term in phrase}
+
+
+def field_patterns(parsed: wq.Query, reader: IndexReader, field: str
+                   ) -> tuple[frozenset[str], frozenset[tuple[str, ...]]]:
+    """What highlighting and keyword in context mark in `field`: the single terms the
+    query looks for (prefixes expanded, negated parts left out), and its phrases as
+    tuples of terms (a word that is only in a phrase is marked only where the phrase
+    stands)."""
     found: set[str] = set()
+    phrases: set[tuple[str, ...]] = set()
     stack = [parsed]
     while stack:
         node = stack.pop()
         if isinstance(node, wq.Not):
+            continue
+        if isinstance(node, wq.AndMaybe):
+            # The "words stand together" bonus: phrases of words already looked for.
+            stack.append(node.a)
             continue
         if not node.is_leaf():
             stack.extend(node.children())
             continue
         if getattr(node, "fieldname", None) != field:
             continue
-        if isinstance(node, wq.MultiTerm):  # prefixes, wildcards, respelt words
+        if isinstance(node, wq.Phrase):
+            words = tuple(str(w) for w in node.words)
+            if len(words) == 1:
+                found.add(words[0])
+            elif words:
+                phrases.add(words)
+            continue
+        if isinstance(node, wq.MultiTerm):  # prefixes, wildcards
             texts = node.expanded_terms(reader)
         else:
             texts = node.iter_all_terms()
         for _, text in texts:
             found.add(text.decode("utf-8") if isinstance(text, bytes) else str(text))
-    return found
+    return frozenset(found), frozenset(phrases)

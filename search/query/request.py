@@ -13,7 +13,7 @@ from datetime import date
 from typing import Literal
 
 from search.facets import MAX_SELECTED, term_facets
-from search.query.bounds import BoundError, parse_bound
+from search.query.bounds import BoundError, Period, read_period
 
 Sort = Literal["relevance", "newest", "oldest", "random"]
 SORTS: tuple[str, ...] = ("relevance", "newest", "oldest", "random")
@@ -57,6 +57,9 @@ class SearchRequest:
     # The bounds as the user wrote them, kept for display and for links.
     raw_from: str = field(default="", compare=False)
     raw_to: str = field(default="", compare=False)
+    # What was ignored in reading the bounds (a time, a time zone), for the
+    # "interpreted as" text: `from: '2024-02-06T10:00+05:00' was read as the day ...`.
+    date_notes: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def effective_sort(self) -> str:
@@ -121,14 +124,11 @@ def parse_request(params: Mapping[str, Sequence[str]]) -> SearchRequest:
     if "\x00" in query:
         raise InputError("the query contains a NUL character: remove it", "q")
     raw_from, raw_to = _one(params, "from").strip(), _one(params, "to").strip()
-    try:
-        date_from = parse_bound(raw_from, end=False) if raw_from else None
-    except BoundError as error:
-        raise InputError(f"from: {error}", "from") from None
-    try:
-        date_to = parse_bound(raw_to, end=True) if raw_to else None
-    except BoundError as error:
-        raise InputError(f"to: {error}", "to") from None
+    start, stop = _bound(raw_from, "from"), _bound(raw_to, "to")
+    date_from = start.first if start else None
+    date_to = stop.last if stop else None
+    date_notes = tuple(f"{name}: {found.note}" for name, found in (("from", start), ("to", stop))
+                       if found and found.note)
     if date_from and date_to and date_from > date_to:
         raise InputError(f"'from' ({raw_from}) is after 'to' ({raw_to}): swap them or "
                          "widen the range", "from")
@@ -143,6 +143,11 @@ def parse_request(params: Mapping[str, Sequence[str]]) -> SearchRequest:
         if len(values) > MAX_SELECTED:
             raise InputError(f"at most {MAX_SELECTED} {facet.heading.lower()} at once",
                              facet.name)
+        check = facet.check  # a closed vocabulary: ISO codes, region codes
+        problems = [check(value) for value in values] if check is not None else []
+        problem = next((p for p in problems if p), None)
+        if problem:
+            raise InputError(problem, facet.name)
         if values:
             filters.append((facet.name, values))
     exact_text = _one(params, "exact").strip().lower()
@@ -157,4 +162,11 @@ def parse_request(params: Mapping[str, Sequence[str]]) -> SearchRequest:
         page=_integer(_one(params, "page"), "page", 1, 1, MAX_PAGE),
         per_page=_integer(_one(params, "per_page"), "per_page", DEFAULT_PER_PAGE, 1,
                           MAX_PER_PAGE),
-        raw_from=raw_from, raw_to=raw_to)
+        raw_from=raw_from, raw_to=raw_to, date_notes=date_notes)
+
+
+def _bound(text: str, name: str) -> Period | None:
+    try:
+        return read_period(text) if text else None
+    except BoundError as error:
+        raise InputError(f"{name}: {error}", name) from None

@@ -13,7 +13,7 @@ same term in each searched field (or one Term, for `title:word`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -114,66 +114,79 @@ def in_fields(words: Key, like: Sequence[wq.Term], weight: float) -> wq.Query:
     return made[0] if len(made) == 1 else wq.Or(made)
 
 
+More = Callable[[Key], list[tuple[Key, float]]]
+
+
 def expand_synonyms(node: wq.Query, table: SynonymTable | None = None,
                     exact: frozenset[str] = frozenset(),
-                    used: list[Key] | None = None) -> wq.Query:
+                    used: list[Key] | None = None, more: More | None = None,
+                    longest: int = 0) -> wq.Query:
     """The query with each synonym form ORed with the other forms of its group.
 
     Words in `exact` (those the user quoted) are left alone. The keys that added
-    alternatives are appended to `used`.
+    alternatives are appended to `used`. `more(key)` gives further alternatives of a
+    run of words, with their weights (`query.related`), for runs of up to `longest`.
     """
     table = table or default_table()
-    if not table.alternatives:
+    if not table.alternatives and more is None:
         return node
     unit = unit_of(node, exact)
     if unit is not None:
-        return _expand_run([node], [unit], table, used)
+        return _expand_run([node], [unit], table, used, more)
     if isinstance(node, wq.Not):
         return node
     if type(node) is wq.And:
-        return wq.And(_expand_children(list(node.subqueries), table, exact, used))
+        return wq.And(_expand_children(list(node.subqueries), table, exact, used, more,
+                                       longest))
     if isinstance(node, wq.CompoundQuery):
-        return node.apply(lambda child: expand_synonyms(child, table, exact, used))
+        return node.apply(lambda child: expand_synonyms(child, table, exact, used, more,
+                                                        longest))
     return node
 
 
 def _expand_children(children: list[wq.Query], table: SynonymTable,
-                     exact: frozenset[str], used: list[Key] | None) -> list[wq.Query]:
+                     exact: frozenset[str], used: list[Key] | None,
+                     more: More | None = None, longest: int = 0) -> list[wq.Query]:
     units = [unit_of(child, exact) for child in children]
     out: list[wq.Query] = []
+    reach = max(table.longest, longest if more is not None else 0)
     i = 0
     while i < len(children):
-        for length in range(min(table.longest, len(children) - i), 0, -1):
+        for length in range(min(reach, len(children) - i), 0, -1):
             run = [u for u in units[i:i + length] if u is not None]
             if len(run) < length:
                 continue
             key = tuple(u[0] for u in run)
-            if key in table.alternatives and len({tuple(t.fieldname for t in u[1])
-                                                  for u in run}) == 1:
-                out.append(_expand_run(children[i:i + length], run, table, used))
+            if len({tuple(t.fieldname for t in u[1]) for u in run}) != 1:
+                continue
+            if key in table.alternatives or (more is not None and length > 1 and more(key)):
+                out.append(_expand_run(children[i:i + length], run, table, used, more))
                 i += length
                 break
         else:
-            child = children[i]
-            out.append(child if units[i] is not None
-                       else expand_synonyms(child, table, exact, used))
+            child, unit = children[i], units[i]
+            out.append(_expand_run([child], [unit], table, used, more) if unit is not None
+                       else expand_synonyms(child, table, exact, used, more, longest))
             i += 1
     return out
 
 
 def _expand_run(nodes: list[wq.Query], units: list[tuple[str, tuple[wq.Term, ...]]],
-                table: SynonymTable, used: list[Key] | None = None) -> wq.Query:
+                table: SynonymTable, used: list[Key] | None = None,
+                more: More | None = None) -> wq.Query:
     key = tuple(text for text, _ in units)
-    alternatives = table.alternatives.get(key)
-    if not alternatives:
-        return nodes[0]
-    if used is not None:
-        used.append(key)
-    literal = nodes[0] if len(nodes) == 1 else wq.And(nodes)
-    like = units[0][1]
     # A phrase scores the sum of its words: divide by its length, so that a long
     # spelled-out form does not outweigh the word that was typed.
-    weight = SYNONYM_WEIGHT * len(key)
-    return wq.Or([literal] + [in_fields(alt, like, weight / len(alt)) for alt in alternatives])
-
-
+    alternatives = [(alt, SYNONYM_WEIGHT * len(key) / len(alt))
+                    for alt in table.alternatives.get(key, [])]
+    if alternatives and used is not None:
+        used.append(key)
+    if more is not None:
+        have = {alt for alt, _ in alternatives} | {key}
+        alternatives += [(alt, weight * len(key) / len(alt)) for alt, weight in more(key)
+                         if alt not in have]
+    literal = nodes[0] if len(nodes) == 1 else wq.And(nodes)
+    if not alternatives:
+        return literal
+    like = units[0][1]
+    return wq.Or([literal] + [in_fields(alt, like, weight) for alt, weight in alternatives])

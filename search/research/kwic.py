@@ -1,22 +1,29 @@
 """Keyword in context: each match in the result set with the words around it.
 
 For every matching item (in the request's order, up to a limit), every place in
-its title, summary and full text where a query term matches gives one line: the `width`
+its title, summary and full text where the query matches gives one line: the `width`
 words before, the matched text as written, and the `width` words after. The
-same analyzer that indexed the text finds the matches, so "Co-operators" is a
-match for `cooperative`, as in the highlights. The lines come in item order, or
-sorted by the words to the left or right of the match (`ORDERS`).
+places are the highlighter's (`engine.highlighting.spans`): the same analyzer
+that indexed the text finds them, so "Co-operators" is a match for
+`cooperative`, "youth-led" for `youth`, and a synonym's form ("young people"
+for `youth`) for the query; a phrase gives one line where the whole phrase
+stands, never one per word of it. The lines come in item order, or sorted by
+the words to the left or right of the match (`ORDERS`).
 """
 
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from search.budget import Meter
 from search.engine.core import Engine
+from search.engine.highlighting import spans as spans_of
 from search.engine.snippets import SCAN_CHARS
-from search.query.parsing import EXACT_FIELDS, field_terms
+from search.query.parsing import EXACT_FIELDS, field_patterns
 from search.query.request import InputError, SearchRequest
 
 DEFAULT_WIDTH = 6
@@ -44,10 +51,27 @@ class KwicLine:
                 "right": self.right}
 
 
+@dataclass(frozen=True, slots=True)
+class Kwic:
+    """The lines of a keyword-in-context answer, how many items matched, and a note when
+    the lines stop short of every match (the budget's line or time limit)."""
+
+    lines: list[KwicLine]
+    total: int
+    note: str = ""
+
+    def __iter__(self) -> Iterator[object]:
+        """`lines, total = kwic(...)`: the two answers most callers want."""
+        return iter((self.lines, self.total))
+
+
 def kwic(engine: Engine, request: SearchRequest, width: int = DEFAULT_WIDTH,
-         limit: int = MAX_ITEMS, order: str = "item") -> tuple[list[KwicLine], int]:
+         limit: int = MAX_ITEMS, order: str = "item") -> Kwic:
     """The KWIC lines of the first `limit` matching items in `order`, and how many items
-    matched (InputError without a query, for a width out of range or an unknown order)."""
+    matched (InputError without a query, for a width out of range or an unknown order).
+
+    The lines stop at the engine's budget (`kwic_lines`, and its time limit): what was
+    found by then is answered, with a note that says so and what to change."""
     if not request.query:
         raise InputError("keyword in context needs a query: type the words to look for", "q")
     if not 1 <= width <= MAX_WIDTH:
@@ -55,24 +79,36 @@ def kwic(engine: Engine, request: SearchRequest, width: int = DEFAULT_WIDTH,
     if order not in ORDERS:
         raise InputError(f"order must be one of {', '.join(ORDERS)}, not '{order[:20]}'",
                          "order")
-    matches = engine.match(request)
+    meter = Meter(engine.budget)
+    matches = engine.match(request, meter)
     assert matches.parsed is not None  # a query was given
     reader = matches.view.reader
     schema = matches.view.searcher.schema
     lines: list[KwicLine] = []
+    patterns = {}
+    for field in ("title", "summary", "body"):
+        index_field = EXACT_FIELDS[field] if request.exact else field
+        patterns[field] = (schema[index_field].analyzer,
+                           *field_patterns(matches.parsed, reader, index_field))
+    most = engine.budget.kwic_lines
+    note = ""
+    items = 0
     for hit in engine.first_hits(matches, request, min(limit, matches.total)):
+        if len(lines) >= most or time.monotonic() > meter.deadline:
+            why = (f"the limit of {most:,} lines" if len(lines) >= most
+                   else "the time limit")
+            note = (f"Stopped at {why}, after {items:,} of {matches.total:,} items: "
+                    "narrow the search (a date range, a facet, fewer OR-ed words) to see "
+                    "every line.")
+            break
+        items += 1
         article = hit.article
         for field, text in (("title", article.title), ("summary", article.summary),
                             ("body", article.body[:SCAN_CHARS])):
-            index_field = EXACT_FIELDS[field] if request.exact else field
-            terms = field_terms(matches.parsed, reader, index_field)
-            if not terms or not text:
+            analyzer, terms, phrases = patterns[field]
+            if not text or not (terms or phrases):
                 continue
-            analyzer = schema[index_field].analyzer
-            spans = sorted({(t.startchar, t.endchar) for t in
-                            analyzer(text, chars=True, mode="query", removestops=False)
-                            if t.text in terms})
-            for start, end in spans:
+            for start, end in spans_of(text, terms, analyzer, phrases):
                 lines.append(KwicLine(article.id, article.title, article.date, field,
                                       _left(text, start, width), text[start:end],
                                       _right(text, end, width)))
@@ -80,7 +116,8 @@ def kwic(engine: Engine, request: SearchRequest, width: int = DEFAULT_WIDTH,
         lines.sort(key=lambda line: [w.lower() for w in reversed(line.left.split())])
     elif order == "right":
         lines.sort(key=lambda line: [w.lower() for w in line.right.split()])
-    return lines, matches.total
+    lines = lines[:most]
+    return Kwic(lines, matches.total, note)
 
 
 def _left(text: str, start: int, width: int) -> str:

@@ -1,5 +1,8 @@
 """Compare queries over time: counts per period for up to four queries, with a baseline.
 
+Or compare the values of a facet (`facet_timeline`: countries, regions, kinds), one
+series per value under the same query.
+
 Each series counts the items a query matches per year, quarter or month, under
 the shared date range and facet filters. The baseline counts every item in each
 period under the same filters: it is the denominator of a series' share ("what
@@ -19,8 +22,9 @@ from typing import Literal
 
 from search.budget import Meter
 from search.engine.core import Engine, Matches
-from search.text.schema import day_number
+from search.facets import Facet, term_facets
 from search.query.request import InputError, SearchRequest
+from search.text.schema import day_number
 
 Granularity = Literal["year", "quarter", "month"]
 GRANULARITIES: tuple[str, ...] = ("year", "quarter", "month")
@@ -97,12 +101,49 @@ def timeline(engine: Engine, queries: list[str], base: SearchRequest,
     queries = [q.strip() for q in queries if q.strip()]
     if len(queries) > MAX_SERIES:
         raise InputError(f"compare at most {MAX_SERIES} queries at once", "q")
+    return _timeline(engine, [(query, replace(base, query=query)) for query in queries],
+                     replace(base, query=""), granularity, Meter(engine.budget))
+
+
+def facet_timeline(engine: Engine, base: SearchRequest, facet: str,
+                   granularity: str = "year") -> Timeline:
+    """Counts per period for each selected value of the facet `facet` ("compare countries
+    over time": `base` with country=KE and country=SN gives a series for each), the query
+    and the other filters shared; with no value selected, the MAX_SERIES values with the
+    most items. The baseline counts every item under the other filters."""
+    if granularity not in GRANULARITIES:
+        raise InputError(f"unknown granularity '{granularity[:20]}': use year, quarter or "
+                         "month", "by")
+    declared = _facets_by_name().get(facet)
+    if declared is None:
+        raise InputError(f"each must name a facet ({', '.join(_facets_by_name())}), not "
+                         f"'{facet[:20]}'", "each")
+    values = base.selected(facet)
+    others = base.with_filter(facet, ())
     meter = Meter(engine.budget)  # one budget for the whole comparison
-    baseline = _periods(engine.match(replace(base, query=""), meter), granularity)
+    if not values:
+        matches = engine.match(others, meter)
+        column = matches.view.columns.facets[facet]
+        found = column.counts(matches.array, matches.view.columns.doc_count_all)
+        values = tuple(column.names[code] for code, _ in sorted(
+            found.items(), key=lambda cn: (-cn[1], column.names[cn[0]])) if column.names[code])
+        values = values[:MAX_SERIES]
+    if len(values) > MAX_SERIES:
+        raise InputError(f"compare at most {MAX_SERIES} {declared.heading.lower()} at once",
+                         facet)
+    series = [(declared.display(value), others.with_filter(facet, (value,))) for value in values]
+    return _timeline(engine, series, replace(others, query=""), granularity, meter)
+
+
+def _timeline(engine: Engine, series: list[tuple[str, SearchRequest]], everything: SearchRequest,
+              granularity: str, meter: Meter) -> Timeline:
+    """Counts per period of each (label, request), and of `everything` as the baseline, all
+    within one budget (`meter`)."""
+    base = everything
+    baseline = _periods(engine.match(everything, meter), granularity)
     counted: list[tuple[str, Counter[int]]] = []
-    for query in queries:
-        counted.append((query, _periods(engine.match(replace(base, query=query), meter),
-                                        granularity)))
+    for label, request in series:
+        counted.append((label, _periods(engine.match(request, meter), granularity)))
     low = period_key(day_number(base.date_from), granularity) if base.date_from else min(
         baseline, default=None)
     high = period_key(day_number(base.date_to), granularity) if base.date_to else max(
@@ -120,6 +161,10 @@ def timeline(engine: Engine, queries: list[str], base: SearchRequest,
                     periods=[period_label(k, granularity) for k in keys],
                     series=[Series(q, [counts.get(k, 0) for k in keys]) for q, counts in counted],
                     baseline=[baseline.get(k, 0) for k in keys])
+
+
+def _facets_by_name() -> dict[str, Facet]:
+    return {f.name: f for f in term_facets()}
 
 
 def period_bounds(period: str) -> tuple[str, str]:

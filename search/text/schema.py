@@ -10,11 +10,14 @@
   lexicon of "did you mean".
 - `kind`: searchable text (`kind:spotlight`).
 - one column per facet (`search.facets`; the kind facet's is `kind_key`): the
-  item's values, not indexed, for filters and facet counts.
+  item's values, not indexed, for filters and facet counts (a derived facet,
+  such as the regions of the countries, has none).
 - `date`: the ISO date, stored. `day` (YYYYMMDD) is an integer column (not
   indexed): date filters, date order and year/month counts read it straight
   from per-document arrays (`postings.columns`) instead of running queries.
 - `id`: the stable public id (unique); `url`, `source`, `language`: stored only.
+- `places`: stored only: for each country of the item, the words that named it
+  (`facets.place_evidence`), for the item page.
 
 Ranking weights (title above summary) are set at query time in `query.parsing`.
 """
@@ -27,14 +30,17 @@ from whoosh.columns import NumericColumn, RefBytesColumn, VarBytesColumn
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 
 from corpus import Article
-from search.facets import KIND, term_facets
+from search.facets import KIND, place_evidence, term_facets
 from search.postings.columns import SEPARATOR
 from search.text.analysis import exact_analyzer, news_analyzer
 
 # 3: the analyzer of the relevance work (spellings, joins); 4: day and kind_key
 # are columns only, no spelling fields (a third fewer postings to write); 5: the
-# full text (body, body_exact) and language.
-SCHEMA_VERSION = 5
+# full text (body, body_exact) and language; 6: people-words (co-operators) a family
+# apart from cooperatives, woman/women and child/children one word each
+# (data/variants.txt), the country column (places found at index time, the words that
+# named them stored) and the term lists of `postings.termlists`.
+SCHEMA_VERSION = 6
 
 
 def build_schema() -> Schema:
@@ -54,8 +60,11 @@ def build_schema() -> Schema:
         day=COLUMN(NumericColumn("I")),
         url=STORED(),
         source=STORED(),
+        places=STORED(),
     )
     for facet in term_facets():
+        if facet.derived:
+            continue  # worked out from its source's column when the columns load
         # Few distinct kinds: a table of them and a reference per item. Other facets
         # may hold several values per item, joined.
         column = RefBytesColumn() if facet is KIND else VarBytesColumn()
@@ -75,9 +84,9 @@ def to_document(article: Article) -> dict[str, object]:
         "kind": article.kind, "title_exact": article.title, "summary_exact": article.summary,
         "body": article.body, "body_exact": article.body, "language": article.language,
         "date": article.date.isoformat(), "day": day_number(article.date), "url": article.url,
-        "source": article.source,
+        "source": article.source, "places": place_evidence(article),
         **{facet.column: SEPARATOR.join(facet.item_values(article)).encode("utf-8")
-           for facet in term_facets()},
+           for facet in term_facets() if not facet.derived},
     }
 
 

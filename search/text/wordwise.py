@@ -34,6 +34,7 @@ the caller uses Whoosh's own `field.index`. Whoosh internals relied on (2.7.x):
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
@@ -148,6 +149,18 @@ class NewsFastAnalyzer(FastAnalyzer):
             self._finals[text] = term
         return term
 
+    def term_of(self, raw: str) -> str:
+        """The index term of one word on its own, as written ("Cooperatives" ->
+        "cooperative", "co-operators" -> "cooperative"): "" for a stop word or nothing.
+        Joins and a compound's extra parts are left out: they need the words around."""
+        term = self._plain.get(raw)
+        if term is not None:
+            return term
+        word = self._words[raw] if raw in self._words else self._word(raw)
+        if word is None or not word[0]:
+            return ""
+        return self.final(word[0])
+
     # -- a whole text ---------------------------------------------------------------------
 
     def positions(self, text: str) -> TermPositions:
@@ -249,9 +262,27 @@ def _tokenizer(tokenizer: RegexTokenizer) -> Callable[[str], list[str]] | None:
     return _SHARED[expression]
 
 
+_FAST: dict[int, FastAnalyzer | None] = {}  # id(analyzer) -> its fast form, while it lives
+
+
 def from_analyzer(analyzer: object) -> FastAnalyzer | None:
     """A FastAnalyzer equivalent to `analyzer` in index mode, or None if it is not one of
-    the two chains of `search.analysis`."""
+    the two chains of `search.analysis`. The same analyzer object gets the same one, so
+    the fields that share an analyzer (title, summary) and the build's term lists share
+    its memo of words already analysed."""
+    key = id(analyzer)
+    if key in _FAST:
+        return _FAST[key]
+    fast = _from_analyzer(analyzer)
+    try:
+        weakref.finalize(analyzer, _FAST.pop, key, None)
+    except TypeError:  # an object that takes no weak reference: not memoised
+        return fast
+    _FAST[key] = fast
+    return fast
+
+
+def _from_analyzer(analyzer: object) -> FastAnalyzer | None:
     if not isinstance(analyzer, CompositeAnalyzer):
         return None
     items = analyzer.items

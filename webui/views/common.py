@@ -6,6 +6,7 @@ from flask import current_app, url_for
 
 from search import Engine, term_facets
 from webui.baseurl import absolute
+from webui.chartfiles import png_available
 from webui.context import Urls
 
 
@@ -15,7 +16,9 @@ def urls() -> Urls:
                 csv=url_for("exports.csv"), jsonl=url_for("exports.jsonl"),
                 feed=url_for("exports.feed"), help=url_for("search.help"),
                 item=lambda item_id: url_for("items.item", item_id=item_id),
-                absolute=absolute)
+                absolute=absolute,
+                chart_svg=url_for("research.chart_svg"),
+                chart_png=url_for("research.chart_png") if png_available() else "")
 
 
 def setting(name: str) -> object:

@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, current_app, render_template, url_for
 
 from corpus import Article
-from search import Hit
+from search import Hit, place_evidence
 from webui.baseurl import absolute
 from webui.cite import Cited
 from webui.engine_ext import get_engine
@@ -57,5 +57,6 @@ def item(item_id: str) -> str:
     view = item_view(hit, similar, cited(article), search_base=url_for("search.index"),
                      item_href=lambda other: url_for("items.item", item_id=other),
                      api_href=url_for("api.item", item_id=article.id),
-                     site=str(setting("SITE_TITLE")))
+                     site=str(setting("SITE_TITLE")),
+                     evidence=place_evidence(get_engine(), article.id))
     return render_template("items/item.html", item=view, page_title=view.page_title)

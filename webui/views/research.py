@@ -23,6 +23,7 @@ from search import (
     KwicLine,
     SearchRequest,
     Timeline,
+    facet,
     kwic,
     parse_request,
     period_bounds,
@@ -30,14 +31,16 @@ from search import (
     timeline,
 )
 from search.research.kwic import DEFAULT_WIDTH, MAX_WIDTH
-from webui.compare import MEASURES, build_compare_chart
-from webui.context import FacetBoxes, make_form
+from search.research.timeline import facet_timeline
+from webui.chartfiles import png_available, png_file, svg_file
+from webui.compare import MEASURES, CompareChart, build_compare_chart
+from webui.context import FacetBoxes, make_form, results_chart
 from webui.csvresponse import companion, csv_path, csv_response
 from webui.engine_ext import get_engine
 from webui.errors import WebError
 from webui.links import SearchParams
 from webui.provenance import provenance
-from webui.views.common import facet_values, setting
+from webui.views.common import facet_values, setting, urls
 
 bp = Blueprint("research", __name__)
 
@@ -54,6 +57,8 @@ class CompareForm:
     measure: str
     baseline: bool
     exact: bool
+    each: str = ""                       # a facet: one series per value, the query shared
+    eaches: tuple[tuple[str, str], ...] = ()  # (facet name, "each country") choices
 
 
 def _filters(args: MultiDict[str, str]) -> SearchParams:
@@ -84,15 +89,22 @@ def _compare(args: MultiDict[str, str]) -> tuple[CompareForm, Timeline | None, s
     queries = [q.strip() for q in args.getlist("q") if q.strip()]
     params = _filters(args)
     baseline = (args.getlist("baseline") or ["1"])[-1] not in ("0", "off", "false", "no")
-    boxes = make_form(params, facet_values(get_engine()), None).facets
+    boxes = make_form(params, facet_values(get_engine()), None, max_boxes=None).facets
+    each = (args.getlist("each") or [""])[-1].strip().lower()
     form = CompareForm(queries=(queries + ["", "", "", ""])[:max(4, len(queries))],
                        date_from=params.date_from, date_to=params.date_to,
                        facets=boxes, by="year", measure="count",
-                       baseline=baseline, exact=bool(params.exact))
+                       baseline=baseline, exact=bool(params.exact), each=each,
+                       eaches=tuple((f.name, f"each {f.label.lower()}")
+                                    for f in term_facets()))
     try:
         by = _choice(args, "by", GRANULARITIES, "year")
         measure = _choice(args, "measure", MEASURES, "count")
         form = replace(form, by=by, measure=measure)
+        if each:
+            # One series per value of a facet, the first query (if any) shared by all.
+            base = replace(_base_request(params), query=queries[0] if queries else "")
+            return form, facet_timeline(get_engine(), base, each, by), None, None
         if not queries:
             return form, None, None, None
         result = timeline(get_engine(), queries, _base_request(params), by)
@@ -101,27 +113,103 @@ def _compare(args: MultiDict[str, str]) -> tuple[CompareForm, Timeline | None, s
     return form, result, None, None
 
 
-@bp.get("/compare")
-def compare() -> tuple[str, int] | str:
-    """Up to four queries on one chart over time, with the numbers as a table."""
-    form, result, error, param = _compare(request.args)
-    params = _filters(request.args)
+def _each_values(form: CompareForm, result: Timeline | None) -> list[str]:
+    """The facet values behind the series of a compare-each chart."""
+    chosen = list(_filters(request.args).selected(form.each))
+    if chosen or result is None:
+        return chosen
+    declared = facet(form.each)
+    return [v for v in get_engine().values(form.each)
+            if declared.display(v) in {s.query for s in result.series}]
+
+
+def _compare_chart(args: MultiDict[str, str]) -> tuple[CompareForm, CompareChart | None,
+                                                    str | None, str | None]:
+    form, result, error, param = _compare(args)
+    params = _filters(args)
     base = url_for("search.index")
+
+    values = {facet(form.each).display(v): v for v in _each_values(form, result)} \
+        if form.each and result is not None else {}
 
     def href_for(query: str, period: str) -> str:
         start, end = period_bounds(period)
+        if form.each:  # a series is a facet value, under the shared query
+            shared = (form.queries or [""])[0]
+            return SearchParams(q=shared, date_from=start, date_to=end,
+                                filters=params.filters, exact=params.exact).with_values(
+                form.each, (values.get(query, query),)).url(base)
         return SearchParams(q=query, date_from=start, date_to=end, filters=params.filters,
                             exact=params.exact).url(base)
 
     chart = build_compare_chart(result, form.measure, form.baseline, href_for) \
         if result is not None else None
-    csv_href = url_for("research.compare_csv") + "?" + request.query_string.decode(
-        "utf-8", "replace") if result is not None else ""
-    page = render_template("research/compare.html", form=form, chart=chart, error=error,
-                           invalid=param, csv_href=csv_href,
-                           granularities=GRANULARITIES, measures=MEASURES,
-                           page_title=f"Compare over time – {setting('SITE_TITLE')}")
+    return form, chart, error, param
+
+
+@bp.get("/compare")
+def compare() -> tuple[str, int] | str:
+    """Up to four queries on one chart over time, with the numbers as a table."""
+    form, chart, error, param = _compare_chart(request.args)
+    query = "?" + request.query_string.decode("utf-8", "replace")
+    page = render_template(
+        "research/compare.html", form=form, chart=chart, error=error, invalid=param,
+        csv_href=url_for("research.compare_csv") + query if chart else "",
+        svg_href=url_for("research.compare_svg") + query if chart else "",
+        png_href=url_for("research.compare_png") + query if chart and png_available() else "",
+        granularities=GRANULARITIES, measures=MEASURES,
+        page_title=f"Compare over time – {setting('SITE_TITLE')}")
     return (page, 400) if error else page
+
+
+def _compare_markup() -> str:
+    _, chart, error, param = _compare_chart(request.args)
+    if error or chart is None:
+        raise WebError(error or "give at least one query: /compare.svg?q=kenya&q=senegal", 400,
+                       param=param or "q")
+    return render_template("research/_compare_svg.html", chart=chart, standalone=True)
+
+
+@bp.get("/compare.svg")
+def compare_svg() -> Response:
+    """The compare chart as a standalone SVG file, as on the page."""
+    return svg_file(_compare_markup(), "news-search-compare")
+
+
+def _png(markup: str, name: str, svg: str) -> Response:
+    """The chart as PNG, or a 404 that points to its SVG where PNG cannot be made."""
+    made = png_file(markup, name)
+    if made is None:
+        raise WebError("PNG cannot be made on this server (the cairo library is missing): "
+                       f"download the SVG instead, {svg} with the same parameters", 404)
+    return made
+
+
+@bp.get("/compare.png")
+def compare_png() -> Response:
+    """The compare chart as PNG (404 where PNG cannot be made: the SVG can)."""
+    return _png(_compare_markup(), "news-search-compare", "/compare.svg")
+
+
+def _results_markup() -> str:
+    params = SearchParams.from_args(request.args)
+    page = get_engine().search(parse_request(params.raw()))
+    chart = results_chart(params, page, urls())
+    if chart is None:
+        raise WebError("nothing to draw: the search finds no items", 404)
+    return render_template("search/_chart_svg.html", chart=chart, standalone=True)
+
+
+@bp.get("/chart.svg")
+def chart_svg() -> Response:
+    """The search page's results-over-time chart as a standalone SVG file."""
+    return svg_file(_results_markup(), "news-search-chart")
+
+
+@bp.get("/chart.png")
+def chart_png() -> Response:
+    """The results-over-time chart as PNG (404 where PNG cannot be made)."""
+    return _png(_results_markup(), "news-search-chart", "/chart.svg")
 
 
 def _compare_table() -> tuple[Timeline, list[tuple[str, str, str]]]:
@@ -174,7 +262,8 @@ class KwicRow:
     date: str
 
 
-def _kwic(args: MultiDict[str, str]) -> tuple[SearchParams, list[KwicLine], int, str, int]:
+def _kwic(args: MultiDict[str, str]) -> tuple[SearchParams, list[KwicLine], int, str, int,
+                                              str]:
     params = SearchParams.from_args(args)
     search_request = parse_request(params.raw())
     width = args.get("width", "").strip()
@@ -184,8 +273,8 @@ def _kwic(args: MultiDict[str, str]) -> tuple[SearchParams, list[KwicLine], int,
         raise InputError(f"width must be a whole number of words from 1 to {MAX_WIDTH}",
                          "width") from None
     order = _choice(args, "order", tuple(o for o, _ in ORDERS), "item")
-    lines, total = kwic(get_engine(), search_request, width=width_value, order=order)
-    return params, lines, total, order, width_value
+    found = kwic(get_engine(), search_request, width=width_value, order=order)
+    return params, found.lines, found.total, order, width_value, found.note
 
 
 @bp.get("/kwic")
@@ -197,9 +286,10 @@ def kwic_page() -> tuple[str, int] | str:
     order = request.args.get("order", "item")
     width = request.args.get("width", str(DEFAULT_WIDTH))
     params = SearchParams.from_args(request.args)
+    note = ""
     if params.q:
         try:
-            params, lines, total, order, width_value = _kwic(request.args)
+            params, lines, total, order, width_value, note = _kwic(request.args)
             width = str(width_value)
             rows = [KwicRow(line.left, line.match, line.right, line.field,
                             url_for("items.item", item_id=line.item_id), line.title,
@@ -214,7 +304,7 @@ def kwic_page() -> tuple[str, int] | str:
         pairs.append(("order", value))
         return url_for("research.kwic_page") + "?" + urlencode(pairs)
 
-    page = render_template("research/kwic.html", params=params, rows=rows, total=total,
+    page = render_template("research/kwic.html", params=params, rows=rows, total=total, note=note,
                            order=order, width=width, error=error, invalid=param,
                            orders=[(value, label, sorted_by(value)) for value, label in ORDERS],
                            csv_href=csv_href, search_href=params.url(url_for("search.index")),
@@ -239,7 +329,7 @@ def _kwic_checked() -> None:
 def kwic_csv() -> Response:
     """The keyword-in-context lines as CSV, in the page's order."""
     _kwic_checked()
-    _, lines, _, _, _ = _kwic(request.args)
+    _, lines, _, _, _, _ = _kwic(request.args)
     rows = ([line.item_id, line.date.isoformat(), line.field, line.left, line.match,
              line.right, line.title] for line in lines)
     return csv_response("keyword in context", [name for name, _, _ in KWIC_COLUMNS], rows,

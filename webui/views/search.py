@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
+
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
-
-from datetime import UTC, datetime
 
 from search import InputError, OverBudget, parse_request
 from webui.context import error_view, search_view
@@ -39,6 +40,11 @@ def index() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]] | st
         return (render_template("search/index.html", view=view, page_title=view.page_title),
                 status, headers)
     view = search_view(params, page, values, urls(), site)
+    if view.exports is not None:
+        answered = params.for_export()
+        view.exports = replace(view.exports, terms=answered.url(url_for("answers.terms")),
+                               cooccurrence=answered.url(url_for("answers.cooccurrence_page")),
+                               map=answered.url(url_for("answers.map_page")))
     view.reading, view.reading_notes = reading.lines, reading.notes
     cited_id = request.args.get(GENERATION_PARAM, "")[:64]
     cited, current = engine.generation_since(cited_id, answered=page.generation)
@@ -58,6 +64,7 @@ def help() -> str:
         ("kenya cooperative", "items with both words (AND is the default)"),
         ("kenya OR senegal", "items with either word"),
         ("cooperative NOT kenya", "the first word without the second"),
+        ("cooperative -kenya", "the same, as web search engines write it (+word: must have)"),
         ('"social and solidarity economy"', "the exact phrase"),
         ("title:kenya", "the word in the title (also summary:, kind: and body:, the full text)"),
         ("cooperat*", "words starting with cooperat (two letters at least before *)"),

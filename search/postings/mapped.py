@@ -1,0 +1,85 @@
+"""Files of named arrays, written once and then mapped: the posting arrays, the term lists.
+
+Layout: a 4-byte magic, the header's length (8 bytes, little-endian), the header
+(a pickled dict, with `layout`: name -> (offset, count, dtype)), then each array
+aligned to 8 bytes. Written to a temporary name, synced, and renamed into place,
+so a reader sees the whole file or none. Reading maps the file and takes numpy
+views of it: nothing is copied into the heap, and processes share the pages.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+import pickle
+import struct
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ALIGN = 8
+
+
+def write(path: Path, magic: bytes, header: dict[str, Any],
+          arrays: Iterable[tuple[str, np.ndarray]]) -> None:
+    """Write `arrays` (name, values) and `header` to `path`, atomically."""
+    parts = list(arrays)
+    layout: dict[str, tuple[int, int, str]] = {}
+    offset = 0
+    for name, values in parts:
+        layout[name] = (offset, len(values), values.dtype.str)
+        offset += -(-values.nbytes // ALIGN) * ALIGN
+    head = pickle.dumps({**header, "layout": layout}, protocol=pickle.HIGHEST_PROTOCOL)
+    start = -(-(len(magic) + 8 + len(head)) // ALIGN) * ALIGN
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as out:
+        out.write(magic + struct.pack("<Q", len(head)) + head)
+        out.write(bytes(start - out.tell()))
+        for _, values in parts:
+            out.write(values.tobytes())
+            out.write(bytes(-values.nbytes % ALIGN))
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, path)
+
+
+@dataclass(frozen=True)
+class Mapped:
+    """A mapped file: its header, a view of each array, and where the arrays start."""
+
+    header: dict[str, Any]
+    views: dict[str, np.ndarray]
+    buffer: mmap.mmap
+    start: int
+
+    def array(self, name: str) -> np.ndarray:
+        return self.views[name]
+
+    def raw(self, name: str) -> memoryview:
+        """The bytes from the start of array `name` to the end of the file."""
+        return memoryview(self.buffer)[self.start + self.header["layout"][name][0]:]
+
+
+def read(path: Path, magic: bytes) -> Mapped | None:
+    """The file at `path` mapped, or None when it cannot be read or is not one of ours."""
+    try:
+        with open(path, "rb") as source:
+            buffer = mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        return None
+    try:
+        if buffer[:len(magic)] != magic:
+            return None
+        (size,) = struct.unpack_from("<Q", buffer, len(magic))
+        begin = len(magic) + 8
+        header = pickle.loads(buffer[begin:begin + size])
+        start = -(-(begin + size) // ALIGN) * ALIGN
+        views = {name: np.frombuffer(buffer, dtype=np.dtype(kind), count=count,
+                                     offset=start + offset)
+                 for name, (offset, count, kind) in header["layout"].items()}
+        return Mapped(header, views, buffer, start)
+    except Exception:  # noqa: BLE001 - a damaged file is no file, not a crash
+        return None

@@ -1,0 +1,530 @@
+"""Per-item term lists: which words and two-word phrases each item holds, as arrays.
+
+Posting lists answer "which items hold this word"; top terms and co-occurrence
+ask the reverse, "which words do these items hold", for every item of a result
+set at once. Reading the stored text of 50,000 items to find out takes
+seconds; counting term ids from a forward index takes milliseconds. So the
+build writes one:
+
+- **per segment** (`MAIN_<segment id>.nsf`, beside the segment's files, so
+  Whoosh's file cleaning removes it with the segment), from the articles
+  themselves, in the build's worker processes: the segment's lexicon (index
+  terms, with the form most often written for each), its two-word lexicon
+  (pairs of word ids, with the pair of forms most often written), and for
+  each document the sorted ids of the words and
+  of the pairs it holds, once each;
+- **per generation** (`termlists.nsl`), assembled once all segments are
+  written (`assemble`): the segments' lexicons merged into one (sorted, so a
+  term is found by binary search), every id made global, the documents in the index's document order, the number of live
+  items holding each word and each pair, and only the pairs that at least two
+  live items hold (a phrase in one item is no pattern). Searching maps this
+  one file: nothing is copied into the heap, and server processes share it.
+
+A word here is the index term (`search.text.analysis`: "Cooperatives",
+"co-operators" and "cooperative" are one word, shown as most items write it),
+so the counts shown for a word are the items a search for it finds. Function
+words (`search/data/stopwords.txt`), numbers and one-letter words are left
+out; a pair is two words standing next to each other with only spaces between
+(no comma, full stop or left-out word). The fields are those the index
+searches: title and summary, and the full text when the schema has a `body`.
+
+A segment written by Whoosh's own writer (an `--update`) has no file: its
+lists are made from the stored fields when the generation is assembled.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh.fields import Schema
+from whoosh.reading import SegmentReader
+
+from corpus import Article
+from corpus.model import fold
+from search.cache import LRUCache
+from search.postings import mapped as mapfile
+from search.text.analysis import DATA_DIR, TOKEN_PATTERN
+from search.text.wordwise import NewsFastAnalyzer, from_analyzer
+
+MAGIC = b"NSL1"
+SEGMENT_SUFFIX = ".nsf"
+GENERATION_FILE = "termlists.nsl"
+FIELDS = ("title", "summary", "body")  # those of them the schema has
+STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
+MIN_PAIR_ITEMS = 2
+_GAP_IN_PAIR = re.compile(r"[ \t]+")  # what may stand between the two words of a pair
+_LETTER = re.compile(r"[^\W\d_]")
+_SENTENCE_END = re.compile(r"[.!?:;\n]")  # in the gap before a word: it starts a sentence
+
+
+@functools.cache
+def stopwords(path: Path = STOPWORDS_FILE) -> frozenset[str]:
+    """The words left out of the term lists, folded to ASCII and lower case."""
+    words: set[str] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        words.update(fold(word.lower()) for word in line.split("#", 1)[0].split())
+    return frozenset(words)
+
+
+def _title_case(text: str) -> bool:
+    """True when most longer words are capitalised ("Coffee Cooperatives In Kenya")."""
+    longer = [word for word in text.split() if len(word) > 3 and word[:1].isalpha()]
+    return bool(longer) and sum(word[:1].isupper() for word in longer) * 3 > len(longer) * 2
+
+
+# -- writing: one segment ---------------------------------------------------------------------
+
+class SegmentLists:
+    """The term lists of one segment's documents, gathered as they are added (`add`), then
+    written (`write`). Document numbers are the order of the calls.
+
+    Memory stays near the size of the lists themselves: words and forms are small
+    integers in dicts as large as the segment's vocabulary; each document's pairs are
+    int64 keys in a flat array (a dict entry per distinct pair would cost ten times more).
+    """
+
+    def __init__(self, schema: Schema) -> None:
+        analyzer = from_analyzer(schema["summary"].analyzer)
+        if not isinstance(analyzer, NewsFastAnalyzer):
+            raise TypeError("term lists need the news analyzer of search.text.analysis")
+        self._analyzer = analyzer
+        self.fields = tuple(name for name in FIELDS if name in schema)
+        self._stop = stopwords()
+        self._raw: dict[str, int] = {}         # a word as written -> its form id, or -1
+        self._form_ids: dict[str, int] = {}    # lower-cased form -> form id
+        self.forms: list[str] = []
+        self._form_word: list[int] = []        # form id -> word id
+        self._form_count: list[int] = []       # occurrences of each form
+        self._form_inside: list[int] = []      # ... inside a sentence (not a title)
+        self._form_cased: list[Counter[str]] = []  # ... there, with capitals
+        self._term_ids: dict[str, int] = {}    # index term -> word id
+        self.terms: list[str] = []
+        self.word_offsets, self.pair_offsets = array("q", [0]), array("q", [0])
+        self.word_ids = array("i")
+        self.pair_keys = array("q")    # per document, each pair of word ids once
+        self._pair_seen = array("q")   # every pair written: its word-id key ...
+        self._pair_forms = array("q")  # ... and its form-id key, for how it is shown
+
+    def _form(self, raw: str) -> int:
+        found = self._raw.get(raw)
+        if found is not None:
+            return found
+        lower = raw.lower()
+        found = self._form_ids.get(lower)
+        if found is None:
+            folded = fold(lower)
+            term = ""
+            if len(folded) >= 2 and _LETTER.search(folded) and folded not in self._stop:
+                term = self._analyzer.term_of(raw)
+            if term:
+                word = self._term_ids.get(term)
+                if word is None:
+                    word = self._term_ids[term] = len(self.terms)
+                    self.terms.append(term)
+                found = self._form_ids[lower] = len(self.forms)
+                self.forms.append(lower)
+                self._form_word.append(word)
+                self._form_count.append(0)
+                self._form_inside.append(0)
+                self._form_cased.append(Counter())
+            else:
+                found = self._form_ids[lower] = -1
+        self._raw[raw] = found
+        return found
+
+    def add_texts(self, texts: Sequence[tuple[str, str]]) -> None:
+        """Add one document from (field name, text) pairs."""
+        words: set[int] = set()
+        pairs: set[int] = set()
+        form_word, form_count, form_inside = self._form_word, self._form_count, self._form_inside
+        known, lookup = self._raw, self._form
+        seen, seen_forms = self._pair_seen, self._pair_forms
+        for name, text in texts:
+            if not text:
+                continue
+            # A Title Case title capitalises every word: no evidence of how a word is written.
+            inside = name != "title" or not _title_case(text)
+            previous = previous_form = -1
+            end = 0
+            # The hot loop of the build's term lists: a word's form is memoised, and the
+            # gap before it is tested with string methods (one space, nearly always).
+            for match in TOKEN_PATTERN.finditer(text):
+                raw = match.group()
+                form = known.get(raw)
+                if form is None:
+                    form = lookup(raw)
+                start = match.start()
+                if form < 0:
+                    previous, end = -1, match.end()
+                    continue
+                gap = text[end:start]
+                spaces = gap == " " or not gap.strip(" \t")
+                word = form_word[form]
+                words.add(word)
+                form_count[form] += 1
+                if inside and end and (spaces or not _SENTENCE_END.search(gap)):
+                    form_inside[form] += 1
+                    if not raw.islower():
+                        self._form_cased[form][raw] += 1
+                if previous >= 0 and spaces:
+                    key = previous << 32 | word
+                    pairs.add(key)
+                    seen.append(key)
+                    seen_forms.append(previous_form << 32 | form)
+                previous, previous_form, end = word, form, match.end()
+        self.word_ids.extend(sorted(words))
+        self.word_offsets.append(len(self.word_ids))
+        self.pair_keys.extend(sorted(pairs))
+        self.pair_offsets.append(len(self.pair_keys))
+
+    def add(self, article: Article) -> None:
+        """Add one article (its fields the index searches)."""
+        self.add_texts([(name, getattr(article, name, "") or "") for name in self.fields])
+
+    def _form_displays(self) -> list[str]:
+        """Each form with the capitals it mostly has inside a sentence ("Kenya", "ILO"),
+        else in lower case."""
+        shown = []
+        for form, inside, cased in zip(self.forms, self._form_inside, self._form_cased):
+            best = cased.most_common(1)
+            shown.append(best[0][0] if best and best[0][1] * 2 > inside else form)
+        return shown
+
+    def write(self, path: Path) -> None:
+        forms = self._form_displays()
+        counts = np.array(self._form_count, np.int64)
+        words = np.array(self._form_word, np.int64)
+        # Each word as its commonest form; each pair as its commonest pair of forms.
+        order = np.lexsort((-counts, words))
+        first = order[np.r_[True, words[order][1:] != words[order][:-1]]] if len(order) \
+            else order
+        occurrences = np.bincount(words, weights=counts, minlength=len(self.terms))
+        keys = np.frombuffer(self.pair_keys, np.int64)
+        lexicon, pair_ids = np.unique(keys, return_inverse=True)
+        seen = np.frombuffer(self._pair_seen, np.int64)
+        seen_forms = np.frombuffer(self._pair_forms, np.int64)
+        # Each pair's commonest pair of forms: sort by (pair, forms), count the runs, keep
+        # the longest run of each pair (both sorted by pair key, as `lexicon` is).
+        order = np.lexsort((seen_forms, seen))
+        keys, forms_of = seen[order], seen_forms[order]
+        run = np.r_[True, (keys[1:] != keys[:-1]) | (forms_of[1:] != forms_of[:-1])] \
+            if len(keys) else np.zeros(0, bool)
+        starts = np.flatnonzero(run)
+        times = np.diff(np.r_[starts, len(keys)])
+        run_keys, run_forms = keys[starts], forms_of[starts]
+        best = np.lexsort((-times, run_keys))
+        heads = best[np.r_[True, run_keys[best][1:] != run_keys[best][:-1]]] if len(best) \
+            else best
+        pair_form = run_forms[heads]
+        pair_times = np.bincount(np.searchsorted(lexicon, seen), minlength=len(lexicon))
+        mask = (1 << 32) - 1
+        _write(path, {"docs": len(self.word_offsets) - 1, "fields": list(self.fields)}, {
+            "terms": _strings(self.terms),
+            "displays": _strings(forms[int(f)] for f in first),
+            "occurrences": occurrences.astype(np.int64),
+            "pairs": np.stack([lexicon >> 32, lexicon & mask], axis=1).astype(np.int32)
+                       .reshape(-1),
+            "forms": _strings(forms),
+            "pair_forms": np.stack([pair_form >> 32, pair_form & mask], axis=1)
+                            .astype(np.int32).reshape(-1),
+            "pair_occurrences": pair_times.astype(np.int64),
+            "word_offsets": np.frombuffer(self.word_offsets, np.int64).copy(),
+            "word_ids": np.frombuffer(self.word_ids, np.int32).copy(),
+            "pair_offsets": np.frombuffer(self.pair_offsets, np.int64).copy(),
+            "pair_ids": pair_ids.reshape(-1).astype(np.int32)})
+
+
+def segment_path(folder: Path, segment_id: str) -> Path:
+    """Where the term lists of a segment live (`segment_id` is Whoosh's `MAIN_<id>`)."""
+    return folder / f"{segment_id}{SEGMENT_SUFFIX}"
+
+
+def write_from_stored(reader: SegmentReader, path: Path) -> None:
+    """The term lists of a segment Whoosh's writer made, from its stored fields (an
+    update: what the index stores of each item is what it searches)."""
+    lists = SegmentLists(reader.schema)
+    for docnum in range(reader.doc_count_all()):
+        fields = reader.stored_fields(docnum) or {}
+        lists.add_texts([(name, str(fields.get(name) or "")) for name in lists.fields])
+    lists.write(path)
+
+
+# -- writing: the generation ------------------------------------------------------------------
+
+def assemble(folder: Path) -> Path:
+    """Write the generation's term lists (`termlists.nsl`) from its segments' (writing
+    those a segment lacks from its stored fields); return the file's path."""
+    index = whoosh_index.open_dir(str(folder))
+    try:
+        with index.reader() as top:
+            leaves = [leaf for leaf, _ in top.leaf_readers()] if not isinstance(
+                top, SegmentReader) else [top]
+            parts = []
+            for leaf in leaves:
+                path = segment_path(folder, leaf.segment().segment_id())
+                if _map(path) is None:
+                    write_from_stored(leaf, path)
+                deleted = np.zeros(leaf.doc_count_all(), bool)
+                if leaf.has_deletions():
+                    for docnum in range(leaf.doc_count_all()):
+                        deleted[docnum] = leaf.is_deleted(docnum)
+                mapped = _map(path)
+                if mapped is None or mapped.header["docs"] != leaf.doc_count_all():
+                    raise RuntimeError(f"the term lists of {path.name} cannot be read")
+                parts.append((leaf.segment().segment_id(), mapped, ~deleted))
+    finally:
+        index.close()
+    out = folder / GENERATION_FILE
+    _write(out, *_merged(parts))
+    return out
+
+
+def _merged(parts: list[tuple[str, _Mapped, np.ndarray]]) -> tuple[dict, dict[str, np.ndarray]]:
+    """One lexicon, global ids, live counts, and the pairs two items hold at least."""
+    segment_terms = [list(_Strings(mapped.array("terms"))) for _, mapped, _ in parts]
+    # Global ids in the terms' order, so that a term is found by binary search.
+    ordered = sorted(set().union(*segment_terms), key=lambda t: t.encode("utf-8"))
+    ids = {term: number for number, term in enumerate(ordered)}
+    displays = list(ordered)
+    best = [0] * len(ordered)  # occurrences in the segment whose display is kept
+    word_parts, word_lengths, pair_keys, pair_lengths, live_parts = [], [], [], [], []
+    lexicons = []  # per segment: the global key of each of its pairs
+    for (_, mapped, live), terms in zip(parts, segment_terms):
+        shown = _Strings(mapped.array("displays"))
+        counts = mapped.array("occurrences").tolist()
+        remap = np.zeros(max(len(terms), 1), np.int64)
+        for local, term in enumerate(terms):
+            found = remap[local] = ids[term]
+            if counts[local] > best[found]:
+                displays[found], best[found] = shown[local], counts[local]
+        word_parts.append(remap[mapped.array("word_ids")])
+        word_lengths.append(np.diff(mapped.array("word_offsets")))
+        pairs = mapped.array("pairs").reshape(-1, 2).astype(np.int64)
+        local_keys = remap[pairs[:, 0]] << 31 | remap[pairs[:, 1]]
+        lexicons.append(local_keys)
+        pair_keys.append(local_keys[mapped.array("pair_ids")])
+        pair_lengths.append(np.diff(mapped.array("pair_offsets")))
+        live_parts.append(live)
+    live = _joined(live_parts, bool)
+    words, word_len = _joined(word_parts), _joined(word_lengths)
+    keys, pair_len = _joined(pair_keys), _joined(pair_lengths)
+    word_df = np.bincount(words[np.repeat(live, word_len)], minlength=len(displays))
+    unique, inverse = np.unique(keys, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    pair_counts = np.bincount(inverse[np.repeat(live, pair_len)], minlength=len(unique))
+    kept = pair_counts >= MIN_PAIR_ITEMS
+    new_id = np.full(len(unique), -1, np.int64)
+    new_id[kept] = np.arange(int(kept.sum()))
+    occurrence = new_id[inverse]
+    keep = occurrence >= 0
+    pair_len = np.bincount(np.repeat(np.arange(len(live)), pair_len)[keep], minlength=len(live))
+    header = {"docs": len(live), "segments": [(name, len(l)) for name, _, l in parts],
+              "live": int(live.sum())}
+    return header, {
+        "terms": _strings(ordered),
+        "displays": _strings(displays),
+        "word_df": word_df.astype(np.int32),
+        "pair_words": np.stack([unique[kept] >> 31, unique[kept] & ((1 << 31) - 1)], axis=1)
+                        .astype(np.int32).reshape(-1),
+        "pair_displays": _strings(_pair_displays(parts, lexicons, unique, kept)),
+        "pair_df": pair_counts[kept].astype(np.int32),
+        "word_offsets": _offsets(word_len),
+        "word_ids": words.astype(np.int32),
+        "pair_offsets": _offsets(pair_len),
+        "pair_ids": occurrence[keep].astype(np.int32),
+    }
+
+
+def _joined(parts: list[np.ndarray], kind: type = np.int64) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.zeros(0, kind)
+
+
+def _pair_displays(parts: list[tuple[str, _Mapped, np.ndarray]], lexicons: list[np.ndarray],
+                   unique: np.ndarray, kept: np.ndarray) -> list[str]:
+    """Each kept pair as written most often in the segment that writes it most."""
+    most = np.zeros(len(unique), np.int64)
+    source = np.zeros((len(unique), 2), np.int64)
+    for number, ((_, mapped, _), keys) in enumerate(zip(parts, lexicons)):
+        at = np.searchsorted(unique, keys)
+        times = mapped.array("pair_occurrences")
+        better = times > most[at]
+        most[at[better]] = times[better]
+        source[at[better], 0] = number
+        source[at[better], 1] = np.flatnonzero(better)
+    forms = [_Strings(mapped.array("forms")) for _, mapped, _ in parts]
+    pair_forms = [mapped.array("pair_forms").reshape(-1, 2) for _, mapped, _ in parts]
+    shown = []
+    for segment, local in source[kept].tolist():
+        first, second = pair_forms[segment][local].tolist()
+        shown.append(_pair_text(forms[segment][first], forms[segment][second]))
+    return shown
+
+
+def _pair_text(first: str, second: str) -> str:
+    """Two words as a phrase: a capital the second word has from its use in names
+    ("International Labour Office") is dropped after a word in lower case ("forced
+    labour"); acronyms and names of two capitalised words keep theirs."""
+    if first.islower() and second[:1].isupper() and not second.isupper():
+        second = second.lower()
+    return f"{first} {second}"
+
+
+def _offsets(lengths: np.ndarray) -> np.ndarray:
+    offsets = np.zeros(len(lengths) + 1, np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return offsets
+
+
+# -- the file format: a header and aligned arrays ---------------------------------------------
+
+def _strings(values: Iterable[str]) -> np.ndarray:
+    """Strings as one array: the count, the offsets, then the UTF-8 bytes (as int64s)."""
+    encoded = [value.encode("utf-8") for value in values]
+    offsets = _offsets(np.fromiter(map(len, encoded), np.int64, len(encoded)))
+    blob = b"".join(encoded)
+    blob += bytes(-len(blob) % 8)
+    return np.concatenate(([len(encoded)], offsets, np.frombuffer(blob, np.int64)))
+
+
+def _write(path: Path, header: dict, arrays: dict[str, np.ndarray]) -> None:
+    mapfile.write(path, MAGIC, header, arrays.items())
+
+
+class _Strings(Sequence[str]):
+    """The strings of a `_strings` array, decoded one at a time as they are asked for."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        count = int(values[0]) if len(values) else 0
+        self._count = count
+        self._offsets = values[1:count + 2]
+        self._blob = values[count + 2:].view(np.uint8)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._count))]
+        if not -self._count <= index < self._count:
+            raise IndexError(index)
+        index %= self._count
+        start, end = int(self._offsets[index]), int(self._offsets[index + 1])
+        return self._blob[start:end].tobytes().decode("utf-8")
+
+    def find(self, text: str) -> int | None:
+        """The position of `text` in strings sorted by their UTF-8 bytes, or None."""
+        wanted = text.encode("utf-8")
+        low, high = 0, self._count
+        while low < high:
+            middle = (low + high) // 2
+            start, end = int(self._offsets[middle]), int(self._offsets[middle + 1])
+            if self._blob[start:end].tobytes() < wanted:
+                low = middle + 1
+            else:
+                high = middle
+        if low < self._count and self[low] == text:
+            return low
+        return None
+
+
+_Mapped = mapfile.Mapped
+
+
+def _map(path: Path) -> _Mapped | None:
+    return mapfile.read(path, MAGIC)
+
+
+# -- reading: a generation's lists ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TermLists:
+    """A generation's term lists, mapped: ids are positions in `displays` (words) and in
+    `pair_df` (pairs); documents are the index's document numbers."""
+
+    terms: _Strings          # the index terms, sorted: a word's id is its position
+    displays: _Strings       # each word as items most often write it
+    pair_displays: _Strings  # each pair as items most often write it
+    word_df: np.ndarray      # live items holding each word
+    pair_words: np.ndarray   # (pairs, 2): the two word ids of each pair
+    pair_df: np.ndarray
+    word_offsets: np.ndarray
+    word_ids: np.ndarray
+    pair_offsets: np.ndarray
+    pair_ids: np.ndarray
+    live: int                # live items
+    segments: tuple[tuple[str, int], ...]
+
+    def word_id(self, term: str) -> int | None:
+        """The id of an index term ("cooperative"), or None if no item holds it."""
+        return self.terms.find(term)
+
+    def pair_display(self, pair: int) -> str:
+        return self.pair_displays[pair]
+
+    def words_of(self, docs: np.ndarray) -> np.ndarray:
+        """The word ids of every document in `docs`, each document's once (concatenated)."""
+        return self.word_ids[_gather(self.word_offsets, docs)]
+
+    def pairs_of(self, docs: np.ndarray) -> np.ndarray:
+        return self.pair_ids[_gather(self.pair_offsets, docs)]
+
+    def word_counts(self, docs: np.ndarray) -> np.ndarray:
+        """How many of `docs` hold each word (an array over every word id)."""
+        return np.bincount(self.words_of(docs), minlength=len(self.displays))
+
+    def pair_counts(self, docs: np.ndarray) -> np.ndarray:
+        return np.bincount(self.pairs_of(docs), minlength=len(self.pair_df))
+
+
+def _gather(offsets: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """The positions of the runs offsets[d]:offsets[d + 1] of each d in `docs`, end to end."""
+    docs = np.asarray(docs, np.int64)
+    starts, ends = offsets[docs], offsets[docs + 1]
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, np.int64)
+    shift = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+    return shift + np.arange(total, dtype=np.int64)
+
+
+_open: LRUCache[TermLists | None] = LRUCache(4)
+
+
+def load(folder: Path, segments: Sequence[tuple[str, int]]) -> TermLists | None:
+    """The term lists of the generation in `folder`, when they describe exactly these
+    segments ((segment id, documents), in the index's order); None otherwise (an index
+    built before term lists existed, or damaged)."""
+    path = folder / GENERATION_FILE
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    found = _open.get_or_make((str(path), stat.st_ino, stat.st_mtime_ns),
+                              lambda: _read(path))
+    if found is None or found.segments != tuple(tuple(s) for s in segments):
+        return None
+    return found
+
+
+def _read(path: Path) -> TermLists | None:
+    mapped = _map(path)
+    if mapped is None:
+        return None
+    views, header = mapped.views, mapped.header
+    return TermLists(terms=_Strings(views["terms"]), displays=_Strings(views["displays"]),
+                     pair_displays=_Strings(views["pair_displays"]),
+                     word_df=views["word_df"],
+                     pair_words=views["pair_words"].reshape(-1, 2), pair_df=views["pair_df"],
+                     word_offsets=views["word_offsets"], word_ids=views["word_ids"],
+                     pair_offsets=views["pair_offsets"], pair_ids=views["pair_ids"],
+                     live=int(header["live"]),
+                     segments=tuple((str(n), int(d)) for n, d in header["segments"]))

@@ -1,0 +1,47 @@
+"""A facet's values counted over a result set with every filter applied (the map's numbers).
+
+The search page counts each facet under every filter but its own, so that its
+other values stay there to add. A map of the result set asks something else:
+of the items found (the country filter included), how many are about each
+country. Counted from the same columns, in one pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from search.engine.core import Engine
+from search.postings.columns import FacetColumn
+from search.query.request import SearchRequest
+
+
+@dataclass(frozen=True, slots=True)
+class ValueCounts:
+    """How many items of a result set have each value of one facet."""
+
+    facet: str
+    total: int                       # items in the result set
+    without: int                     # items of it with no value of the facet
+    counts: list[tuple[str, int]]    # (value, items), most first, then by value
+
+
+def value_counts(engine: Engine, request: SearchRequest, facet: str) -> ValueCounts:
+    """The facet `facet`'s values over the request's whole result set (InputError for a
+    bad request; KeyError for an unknown facet)."""
+    matches = engine.match(request)
+    columns = matches.view.columns
+    column = columns.facets[facet]
+    found = column.counts(matches.array, columns.doc_count_all)
+    pairs = [(column.names[code], n) for code, n in found.items() if column.names[code]]
+    with_value = len(matches.array) - found.get(column.code_of.get("", -1), 0) \
+        if column.single is not None else _with_any(column, matches.array)
+    return ValueCounts(facet=facet, total=len(matches.array),
+                       without=len(matches.array) - with_value,
+                       counts=sorted(pairs, key=lambda vc: (-vc[1], vc[0])))
+
+
+def _with_any(column: FacetColumn, docs: np.ndarray) -> int:
+    """How many of `docs` have at least one value of a multi-valued facet."""
+    return int(np.count_nonzero(np.isin(docs, column.pair_docs)))
