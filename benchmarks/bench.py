@@ -32,7 +32,6 @@ Nothing here is a test: figures depend on the machine and its load.
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
 import resource
@@ -53,7 +52,6 @@ from make_corpus import DOMAIN, Generator, make_corpus
 from report import ms, per_page_table, summary_table, tree_bytes
 
 from corpus import read_sources
-from corpus.decoding import MAX_FILE_BYTES
 from search import Engine, InputError, build_index, parse_request
 from search.build.store import current_generation
 
@@ -94,24 +92,6 @@ def request_of(params: dict[str, str]):
 # -- building ------------------------------------------------------------------------
 
 
-def readable_parts(corpus: Path, lines_per_part: int = 200_000) -> list[Path]:
-    """The corpus as files news-search reads (one file is read whole, so files over
-    `MAX_FILE_BYTES` are refused): itself, or parts of it written beside it."""
-    if corpus.stat().st_size <= MAX_FILE_BYTES:
-        return [corpus]
-    parts: list[Path] = []
-    with corpus.open(encoding="utf-8") as source:
-        while True:
-            lines = list(itertools.islice(source, lines_per_part))
-            if not lines:
-                break
-            part = corpus.with_name(f"{corpus.stem}.part-{len(parts) + 1:02d}.jsonl")
-            if not part.exists() or part.stat().st_size != sum(map(len, lines)):
-                part.write_text("".join(lines), encoding="utf-8")
-            parts.append(part)
-    return parts
-
-
 def build_all(corpus: Path, items: int, reuse: bool,
               with_tantivy: bool) -> tuple[dict[str, Path], dict[str, float], dict[str, int]]:
     """Build (or reuse) every engine's index from the same articles: their paths, the
@@ -119,11 +99,10 @@ def build_all(corpus: Path, items: int, reuse: bool,
     paths = {"ns": OUT / f"index-{items}", "fts": OUT / f"fts5-{items}.sqlite"}
     if with_tantivy:
         paths["tan"] = OUT / f"tantivy-{items}"
-    parts = readable_parts(corpus)
     started = time.perf_counter()
-    result = read_sources(parts)
+    result = read_sources([corpus])  # read whole: the 512 MiB per-file limit is gone
     read_seconds = time.perf_counter() - started
-    print(f"read {len(result.articles):,} items from {len(parts)} file(s) in {read_seconds:.1f} s "
+    print(f"read {len(result.articles):,} items in {read_seconds:.1f} s "
           f"({len(result.problems)} problems)", flush=True)
     figures = {"read_seconds": read_seconds}
     built = {"ns": (paths["ns"] / "CURRENT").exists(), "fts": paths["fts"].exists(),

@@ -22,6 +22,7 @@ article text, anything else is read as a listing.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -29,12 +30,14 @@ from datetime import date
 from pathlib import Path
 
 from corpus.dates import DateError, check_plausible
-from corpus.listing import CREDIT, read_listing
+from corpus.inputs import Source
+from corpus.listing import CREDIT, NO_ITEMS, Page, page_shape, read_listing_lines
 from corpus.localdates import LocalDate, parse_kind_and_date
 from corpus.model import Article, Problem
 from corpus.records import MAX_BODY_CHARS, MAX_TITLE_CHARS
 
 HEADER_WINDOW = 8  # lines after the title where the kind-and-date line may stand
+MAX_ARTICLE_LINES = 200_000  # an article text past this is not one article
 _NUMBERED = re.compile(r"^\s*\d{1,6}\.(?:\s|$)")
 NO_DATE = ("an article text gives its date on a line like 'News | 21 February 2024' among "
            "its first lines, after the title: no date line")
@@ -140,31 +143,28 @@ def looks_like_article_text(text: str) -> bool:
     return False
 
 
-def read_text_file(text: str, path: Path) -> Iterator[Article | Problem]:
-    """A `.txt` file: an article text when its first lines say so, else a listing.
+def read_text_file(source: Source) -> Iterator[Article | Problem]:
+    """A `.txt` file: an article text when its first lines say so, else a listing (streamed).
 
-    A file that the listing reader finds no numbered item in, and that has no kind-and-date
-    line either, gets one message naming both forms rather than the listing's alone.
+    A file in which the listing reader finds no item, and that has no kind-and-date line
+    either, gets one message naming both forms rather than the listing's alone.
     """
-    if looks_like_article_text(text):
-        yield from read_article_text(text, path)
+    lines = iter(source.lines())
+    head = list(itertools.islice(lines, 4 * HEADER_WINDOW))
+    head_text = "".join(text for _, text in head)
+    if looks_like_article_text(head_text):
+        # One article: read whole, but never more than its body could keep.
+        rest = itertools.islice(lines, MAX_ARTICLE_LINES)
+        yield from read_article_text(head_text + "".join(text for _, text in rest),
+                                     Path(source.name))
         return
-    held: list[Problem] = []
-    found = False
-    for entry in read_listing(text, path):
-        if found:
-            yield entry
-        elif isinstance(entry, Article):
-            found = True
-            yield from held
-            yield entry
-        else:
-            held.append(entry)
-    if found:
-        return
-    if any(_NUMBERED.match(line) for line in text.splitlines()):
-        yield from held
-        return
-    yield Problem(str(path), None, "neither a dated article text (its title, then a line "
-                  "like 'News | 21 February 2024') nor a listing (numbered items like '1. "
-                  "News'): no date line, no numbered items; file passed over", lost_item=True)
+    page = Page()
+    for entry in read_listing_lines(itertools.chain(head, lines), source, page):
+        if isinstance(entry, Problem) and entry.code == NO_ITEMS:
+            shape = page_shape(page)
+            entry = Problem(source.name, None, "neither a dated article text (its title, then "
+                            "a line like 'News | 21 February 2024') nor a listing (numbered "
+                            f"items like '1. News', or '-' items){', and ' if shape else ''}"
+                            f"{shape}: no date line, no numbered items; file passed over",
+                            lost_item=True)
+        yield entry

@@ -1,4 +1,4 @@
-"""CSV with a header row naming the record's fields (`title` and `date` required).
+"""CSV with a header row naming the record's fields (`title` and `date` required), streamed.
 
 One set of rules for every CSV news-search writes and reads (`write_csv`, the
 web exports and tables): a header row first, CRLF line ends, and cells a
@@ -14,7 +14,9 @@ Rows are parsed strictly: a stray quote is reported with its line rather than
 silently glued to the text. A quote that opens a cell and is never closed (or
 is closed lines later by an unrelated quote) would swallow the rows after it;
 the row is reported and reading resumes on the line after it, so one bad
-quote costs one row, not every row that follows.
+quote costs one row, not every row that follows. Only the lines of the row
+being read are held (a runaway quote stops at the cell size limit), so a CSV
+file of any size is read in bounded memory.
 """
 
 from __future__ import annotations
@@ -22,18 +24,21 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Generator, Iterable, Iterator
-from pathlib import Path
+from collections import deque
+from collections.abc import Iterable, Iterator
 from typing import TextIO
 
+from corpus.inputs import Source
 from corpus.model import Article, Problem
 from corpus.records import FIELDS, article_from_fields
 
 # Past any field's own limit (a body over its limit is cut, with a warning, by
 # article_from_fields); a cell longer than this is a runaway quote or not CSV.
 MAX_CELL_CHARS = 4_000_000
-# The columns `write_csv` writes: the web export's, then the full text and its language.
-CSV_COLUMNS = ("id", "date", "kind", "title", "summary", "url", "source", "body", "language")
+# The columns `write_csv` writes: the web export's, then the full text and its language,
+# then the section it was listed in and the end of its date range.
+CSV_COLUMNS = ("id", "date", "kind", "title", "summary", "url", "source", "body", "language",
+               "collection", "date_end")
 # What a spreadsheet runs as a formula, behind any apostrophes already there.
 _FORMULA = re.compile(r"'*[=+\-@\t\r]")
 
@@ -51,77 +56,101 @@ def restore_cell(cell: str) -> str:
     return cell[1:] if cell.startswith("'") and _FORMULA.match(cell) else cell
 
 
-def read_csv(text: str, path: Path) -> Iterator[Article | Problem]:
+class _Lines:
+    """The file's lines for csv.reader, remembering those taken since `mark()` so that a
+    row can be given back and read again from its second line."""
+
+    def __init__(self, lines: Iterator[tuple[int, str]]) -> None:
+        self._lines = lines
+        self._pending: deque[tuple[int, str]] = deque()
+        self.taken: list[tuple[int, str]] = []
+        self.last = 0  # the number of the last line taken
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        item = self._pending.popleft() if self._pending else next(self._lines)
+        self.taken.append(item)
+        self.last = item[0]
+        return item[1]
+
+    def mark(self) -> None:
+        self.taken = []
+
+    def give_back(self, items: list[tuple[int, str]]) -> None:
+        self._pending.extendleft(reversed(items))
+
+
+def read_csv(source: Source) -> Iterator[Article | Problem]:
     """Yield an Article per good row and a Problem per bad one."""
     csv.field_size_limit(MAX_CELL_CHARS + 1)
-    text = text.removeprefix("\ufeff")  # a byte-order mark a spreadsheet wrote
-    # The lines as the csv module counts them (\n, \r\n or \r), so numbers agree.
-    lines = io.StringIO(text, newline="").readlines()
+    name = source.name
+    numbered = iter(source.lines())
     # Comment lines before the header (a web export's provenance) are not data.
-    skipped = 0
-    while skipped < len(lines) and lines[skipped].startswith("#"):
-        skipped += 1
-    reader = csv.reader(lines[skipped:], strict=True)
+    first = next((item for item in numbered if not item[1].startswith("#")), None)
+    lines = _Lines(numbered)
+    if first is not None:
+        lines.give_back([(first[0], first[1].removeprefix("\ufeff"))])  # a spreadsheet's BOM
+    reader = csv.reader(lines, strict=True)
     try:
-        header = [name.strip().lower() for name in next(reader)]
+        header = [cell.strip().lower() for cell in next(reader)]
     except StopIteration:
-        yield Problem(str(path), None, "the file is empty")
+        yield Problem(name, None, "the file is empty")
         return
     except csv.Error as error:
-        yield Problem(str(path), 1 + skipped, f"unreadable CSV header ({error})")
+        yield Problem(name, lines.taken[0][0] if lines.taken else 1,
+                      f"unreadable CSV header ({error})")
         return
-    missing = [name for name in ("title", "date") if name not in header]
+    header_line = lines.taken[0][0]
+    missing = [column for column in ("title", "date") if column not in header]
     if missing:
-        yield Problem(str(path), 1 + skipped, f"header lacks column(s) {', '.join(missing)}: "
+        yield Problem(name, header_line, f"header lacks column(s) {', '.join(missing)}: "
                       f"the first row must name the columns, from {', '.join(FIELDS)}")
         return
-    # Lines before the current reader's first line.
-    offset: int | None = skipped + reader.line_num
-    while offset is not None:
-        offset = yield from _rows(lines, offset, header, path)
-
-
-def _rows(lines: list[str], offset: int, header: list[str],
-          path: Path) -> Generator[Article | Problem, None, int | None]:
-    """Read records from line `offset + 1` on; return where to resume after a runaway quote
-    (None at the end of the file)."""
-    reader = csv.reader(lines[offset:], strict=True)
-    start = offset + 1
     while True:
+        lines.mark()
         try:
             row = next(reader)
         except StopIteration:
-            return None
+            return
         except csv.Error as error:
-            spanned = offset + reader.line_num > start
-            if str(error) == "unexpected end of data":
-                reason = "a quote opens a cell on this line and is never closed"
-            elif spanned:
-                reason = (f"a quoted cell starting on this line runs to line "
-                          f"{offset + reader.line_num} ({error})")
-            elif "field limit" in str(error):
-                reason = f"a cell is over the {MAX_CELL_CHARS:,}-character limit"
-            else:
-                reason = f"unreadable CSV row ({error})"
-            if spanned or str(error) == "unexpected end of data":
-                reason += " (a stray \" or a file cut short?)"
-            reason += "; row skipped" + (", reading resumes on the next line" if spanned else "")
-            yield Problem(str(path), start, reason, lost_item=True)
-            if spanned:
-                return start  # resume right after the line where the runaway quote opened
-            start = offset + reader.line_num + 1
+            taken = lines.taken
+            start = taken[0][0] if taken else lines.last + 1
+            spanned = len(taken) > 1
+            yield _bad_row(name, start, error, spanned, lines.last)
+            if spanned:  # resume right after the line where the runaway quote opened
+                lines.give_back(taken[1:])
+            reader = csv.reader(lines, strict=True)
             continue
-        if any(cell.strip() for cell in row):
-            if len(row) > len(header):
-                yield Problem(str(path), start, f"row has {len(row)} cells but the header names "
-                              f"{len(header)} columns; row skipped", lost_item=True)
-            else:
-                fields = {name: restore_cell(cell) for name, cell in zip(header, row)}
-                article, problems = article_from_fields(fields, path, start)
-                yield from problems
-                if article is not None:
-                    yield article
-        start = offset + reader.line_num + 1
+        if not any(cell.strip() for cell in row):
+            continue
+        start = lines.taken[0][0]
+        if len(row) > len(header):
+            yield Problem(name, start, f"row has {len(row)} cells but the header names "
+                          f"{len(header)} columns; row skipped", lost_item=True)
+            continue
+        fields = {column: restore_cell(cell) for column, cell in zip(header, row)}
+        article, problems = article_from_fields(fields, source, start)
+        yield from problems
+        if article is not None:
+            yield article
+
+
+def _bad_row(name: str, start: int, error: csv.Error, spanned: bool, last: int) -> Problem:
+    message = str(error)
+    if message == "unexpected end of data":
+        reason = "a quote opens a cell on this line and is never closed"
+    elif spanned:
+        reason = f"a quoted cell starting on this line runs to line {last} ({error})"
+    elif "field limit" in message:
+        reason = f"a cell is over the {MAX_CELL_CHARS:,}-character limit"
+    else:
+        reason = f"unreadable CSV row ({error})"
+    if spanned or message == "unexpected end of data":
+        reason += " (a stray \" or a file cut short?)"
+    reason += "; row skipped" + (", reading resumes on the next line" if spanned else "")
+    return Problem(name, start, reason, lost_item=True)
 
 
 def csv_lines(header: Iterable[object], rows: Iterable[Iterable[object]],

@@ -1,107 +1,158 @@
-"""Read the numbered listing format of the ILO news pages (the bundled corpus).
+"""Read the listing pages of the ILO site (the bundled corpus and the site's other sections).
 
-A listing is a heading line, then numbered items. Each item is, in order:
+`layout.split_page` cuts a page into items whatever its layout (numbered,
+numbered under month headings, `-` bullets); this module reads each item's
+fields. An item is, in order (blank lines and `©` image-credit lines may stand
+anywhere, and are not text):
 
-    <n>. [© image credit]      the number, then a credit and/or the kind
-    [© image credit]           a credit line may stand before the kind
-    [kind]                     e.g. "News"; absent when a credit takes its place
+    [kind]                     e.g. "News", "Publication"; absent on many pages,
+                               and an image credit may stand in its place
     title
-    DD Month YYYY              e.g. "21 February 2024" (never guessed)
+    date                       "21 February 2024", "1 August 2017", or a range
+                               "1 April 2018 - 31 December 2019" (dated by its
+                               start; the end is kept as `date_end`). Never guessed.
     [summary paragraph(s)]     optional
 
-Blank lines may stand anywhere. An item's lines run until the next numbered
-line whose number follows the previous one (so a summary that happens to begin
-"2024. ..." is not taken for an item). An item that cannot be read completely
-(no date line, an impossible date, no title) is reported with the file and the
-line where it starts, and skipped; every other item is kept.
+One line before the date is the title, unless it is only a kind ("News": a
+kind this page uses on other items, or one of the site's usual kinds), in
+which case the title is missing. Each item carries the page's heading as its
+`collection`. An item that cannot be read completely (no date line, an
+impossible date, no title) is reported with the file and the line where it
+starts, and skipped; every other item is kept. A page with no items at all
+(a breadcrumb trail) is reported in one line.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
-from corpus.dates import DateError, check_plausible, looks_like_listing_date, parse_strict_date
+from corpus.dates import DateError, check_plausible, looks_like_date_line, parse_date_line
+from corpus.inputs import Source
+from corpus.layout import CREDIT, Block, Page, split_page
 from corpus.model import Article, Problem
 from corpus.records import MAX_FIELD_CHARS, MAX_TITLE_CHARS
+from corpus.sameitem import kind_key
 
-ITEM_START = re.compile(r"^\s*(\d{1,6})\.(?:\s+(.*?))?\s*$")
-CREDIT = "\u00a9"
-
-
-@dataclass(slots=True)
-class _Item:
-    number: int
-    line: int
-    lines: list[tuple[int, str]]  # (line number, stripped text), blank lines as ""
-    on_number_line: str = ""  # text after "<n>.": a credit or the kind, never the title
+# Kinds the site gives items; a line that is only one of these is not a title.
+USUAL_KINDS = ("News", "Publication", "Event", "Article", "Note", "Project", "Statement",
+               "Speech", "Interview", "Video", "Podcast", "Feature", "Press release", "Comment",
+               "Brief", "Report", "Meeting", "Meeting document", "Area of work", "Infostory",
+               "Story", "Opinion", "Editorial", "Multimedia", "Slideshow",
+               "Spotlight Interviews with Co-operators")
+STRAY_DATES_SHOWN = 3
 
 
-def read_listing(text: str, path: Path) -> Iterator[Article | Problem]:
+__all__ = ["CREDIT", "NO_ITEMS", "Page", "page_shape", "read_listing", "read_listing_lines"]
+NO_ITEMS = "no items"  # the code of the problem of a page without any
+
+
+def read_listing(source: Source) -> Iterator[Article | Problem]:
     """Yield an Article per readable item and a Problem per unreadable one, in file order."""
-    items = list(_split_items(text))
-    if not items:
-        if text.strip():
-            yield Problem(str(path), None, "no numbered items found: a listing has items "
-                          "that start with a line like '1. News'")
-        else:
-            yield Problem(str(path), None, "the file is empty")
-        return
-    for index, item in enumerate(items):
-        yield _read_item(item, path, last=index == len(items) - 1)
+    return read_listing_lines(source.lines(), source)
 
 
-def _split_items(text: str) -> Iterator[_Item]:
-    current: _Item | None = None
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        match = ITEM_START.match(raw)
-        if match and (current is None or int(match.group(1)) in (current.number + 1, 1)):
-            if current is not None:
-                yield current
-            line = (match.group(2) or "").strip()
-            current = _Item(int(match.group(1)), number, [], line)
-            if not line:
-                continue
-        if current is not None:
-            current.lines.append((number, line))
-    if current is not None:
-        yield current
+def read_listing_lines(lines: Iterable[tuple[int, str]], source: Source,
+                       page: Page | None = None) -> Iterator[Article | Problem]:
+    """`read_listing` over lines already (partly) read from `source`; `page` (filled in as
+    the lines go by) says what else the page held."""
+    page = page if page is not None else Page()
+    kinds = set(_usual_kinds())  # grows with the kinds this page uses
+    for block in split_page(lines, page):
+        yield _read_item(block, source, page.heading, kinds)
+    if page.items == 0:
+        yield Problem(source.name, None, _no_items(page), code=NO_ITEMS)
+    elif page.stray_dates:
+        shown = ", ".join(f"line {number} ({text})"
+                          for number, text in page.stray_dates[:STRAY_DATES_SHOWN])
+        more = len(page.stray_dates) - STRAY_DATES_SHOWN
+        yield Problem(source.name, page.stray_dates[0][0],
+                      f"a date outside any item, with no number or '-' line before it: "
+                      f"{shown}{f' and {more} more' if more > 0 else ''}; not read "
+                      "(an item that lost its number?)", fatal_in_strict=False)
 
 
-def _read_item(item: _Item, path: Path, last: bool) -> Article | Problem:
-    where = f"item {item.number}"
-    content = [(number, text) for number, text in item.lines if text]
-    date_at = next((i for i, (_, text) in enumerate(content) if looks_like_listing_date(text)),
+@lru_cache(maxsize=1)
+def _usual_kinds() -> frozenset[str]:
+    return frozenset(kind_key(kind) for kind in USUAL_KINDS)
+
+
+def _no_items(page: Page) -> str:
+    # The reason last, after the last colon, where the build summary reads it.
+    shape = page_shape(page)
+    return (f"a listing has numbered items ('1. News') or '-' items{', and ' if shape else ''}"
+            f"{shape}: no items; nothing read")
+
+
+def page_shape(page: Page) -> str:
+    """What is telling about a page without items, for a message (no colon in it), or "":
+    'it is one line of 331 characters (a breadcrumb trail, ...); it mentions 26 April 2018
+    (...)'."""
+    parts = []
+    if page.lines == 1 and len(page.first_line) > 80:
+        parts.append(f"it is one line of {len(page.first_line):,} characters (a breadcrumb "
+                     "trail, or a page saved without its line breaks)")
+    dated = next((text for _, text in page.stray_dates), "")
+    if not dated and page.lines == 1:
+        dated = _date_inside(page.first_line)
+    if dated:
+        parts.append(f"it mentions {dated} (if that is an item, save the page again with its "
+                     "line breaks)")
+    return "; ".join(parts)
+
+
+def _date_inside(text: str) -> str:
+    words = text.split()
+    for at in range(len(words) - 2):
+        candidate = " ".join(words[at:at + 3])
+        if looks_like_date_line(candidate):
+            return candidate
+    return ""
+
+
+def _read_item(block: Block, source: Source, collection: str,
+               kinds: set[str]) -> Article | Problem:
+    name, where = source.name, block.where
+    content = ([(block.line, block.on_marker)] if block.on_marker else []) + block.lines
+    date_at = next((i for i, (_, text) in enumerate(content) if looks_like_date_line(text)),
                    None)
     if date_at is None:
-        if last:
+        if block.last:
             reason = (f"{where} has no date line: the file ends in the middle of it "
-                      "(a page saved before it finished loading?)")
+                      "(a page saved before it finished loading, or an excerpt?)")
         else:
             reason = (f"{where} has no date line: expected 'DD Month YYYY' "
                       "(e.g. '21 February 2024') after the title")
-        return Problem(str(path), item.line, f"{reason}; item skipped", lost_item=True)
+        return Problem(name, block.line, f"{reason}; item skipped", lost_item=True)
     date_line, date_text = content[date_at]
-    head = [text for _, text in content[:date_at] if not text.startswith(CREDIT)]
-    if not head or (len(head) == 1 and item.on_number_line == head[0]):
+    head = [text for _, text in content[:date_at]]
+    summary = " ".join(text for _, text in content[date_at + 1:])
+    if block.untitled:
+        return Problem(name, block.line, f"an item dated {date_text} has a date"
+                       f"{' and a summary' if summary else ''} but no title (nor a number or "
+                       "'-' line); item skipped", lost_item=True)
+    if not head or (len(head) == 1 and kind_key(head[0]) in kinds):
         only = f" (only the kind {head[0]!r})" if head else ""
-        return Problem(str(path), item.line, f"{where} has no title before its date{only}; "
+        return Problem(name, block.line, f"{where} has no title before its date{only}; "
                        "item skipped", lost_item=True)
-    kind, title = ("", head[0]) if len(head) == 1 else (head[0], " ".join(head[1:]))
+    if len(head) == 1:
+        kind, title = "", head[0]
+    else:
+        kind, title = head[0], " ".join(head[1:])
+        kinds.add(kind_key(kind))
     try:
-        day = parse_strict_date(date_text)
+        day, end = parse_date_line(date_text)
         check_plausible(day)
     except DateError as error:
-        return Problem(str(path), date_line, f"{where}: {error}; item skipped", lost_item=True)
-    summary = " ".join(text for _, text in content[date_at + 1:])
-    for name, value, limit in (("title", title, MAX_TITLE_CHARS), ("kind", kind, MAX_TITLE_CHARS),
-                               ("summary", summary, MAX_FIELD_CHARS)):
+        return Problem(name, date_line, f"{where}: {error}; item skipped", lost_item=True)
+    for field_name, value, limit in (("title", title, MAX_TITLE_CHARS),
+                                     ("kind", kind, MAX_TITLE_CHARS),
+                                     ("summary", summary, MAX_FIELD_CHARS)):
         if len(value) > limit:
-            return Problem(str(path), item.line, f"{where}: {name} is {len(value):,} characters "
-                           f"long, over the {limit:,} limit (a missing line break or item "
-                           "number?); item skipped", lost_item=True)
+            return Problem(name, block.line, f"{where}: {field_name} is {len(value):,} "
+                           f"characters long, over the {limit:,} limit (a missing line break "
+                           "or item number?); item skipped", lost_item=True)
+    place = f"{block.month}, item {block.number}" if block.month else f"item {block.number}"
     return Article.create(title=title, date=day, kind=kind, summary=summary,
-                          source=f"{path.name}, item {item.number}")
+                          source=f"{source.label}, {place}", collection=collection,
+                          date_end=end)

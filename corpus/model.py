@@ -92,7 +92,10 @@ class Article:
     line in it. `url` links to the original when the input gave one. `body` is
     the full text when the source carries it (paragraphs separated by a blank
     line); `language` is the primary language subtag (`en`, `fr`) when the
-    source states it, never guessed from the words.
+    source states it, never guessed from the words. `collection` is the section
+    the item was listed in (a listing page's heading, e.g. "Publications and
+    tools on cooperatives"); `date_end` ends an item dated by a range (a
+    project's `1 April 2018 - 31 December 2019`), whose `date` is the start.
     """
 
     id: str
@@ -104,22 +107,28 @@ class Article:
     source: str = ""
     body: str = ""
     language: str = ""
+    collection: str = ""
+    date_end: dt.date | None = None
 
     @classmethod
     def create(cls, *, title: str, date: dt.date, kind: str = "", summary: str = "",
                url: str = "", source: str = "", id: str = "", body: str = "",
-               language: str = "") -> Article:
+               language: str = "", collection: str = "",
+               date_end: dt.date | None = None) -> Article:
         """Build an Article from raw fields, cleaning white space and deriving the id."""
         title = clean_text(title)
         return cls(id=id or make_id(date, title), title=title, date=date,
                    kind=clean_text(kind), summary=clean_text(summary), url=url.strip(),
-                   source=source, body=clean_body(body), language=language_code(language))
+                   source=source, body=clean_body(body), language=language_code(language),
+                   collection=clean_text(collection), date_end=date_end)
 
     def to_dict(self) -> dict[str, str]:
-        """The record as JSON-ready strings (the JSON Lines form)."""
+        """The record as JSON-ready strings (the JSON Lines form; `date_end` "" when none)."""
         return {"id": self.id, "title": self.title, "date": self.date.isoformat(),
                 "kind": self.kind, "summary": self.summary, "url": self.url,
-                "source": self.source, "body": self.body, "language": self.language}
+                "source": self.source, "body": self.body, "language": self.language,
+                "collection": self.collection,
+                "date_end": self.date_end.isoformat() if self.date_end else ""}
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +140,9 @@ class Problem:
     message: str
     fatal_in_strict: bool = field(default=True)
     lost_item: bool = field(default=False)  # True when an item or record was skipped
+    # What kind of problem, for counting repeats in a summary ("duplicate"); "" lets the
+    # summary group problems by their wording.
+    code: str = field(default="")
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path

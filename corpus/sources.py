@@ -1,171 +1,181 @@
-"""Read any mix of files and folders into one de-duplicated list of Articles.
+"""Read any mix of files, folders and archives into one de-duplicated stream of Articles.
 
-The format is chosen by the file's extension: `.txt` is a listing or an
-article text (told apart by content), `.jsonl` is JSON Lines, `.csv` is CSV,
-`.html`/`.htm` a saved web page, `.rss`/`.atom`/`.xml` a feed, `.warc`/`.warc.gz`
-a web archive (the web formats are read from bytes, see `corpus.web`). A folder is read recursively; files of other
-kinds in it are noted and passed over. Items with the same id (the same date
-and title, e.g. from two snapshots of one listing) are merged: the first one
-read is kept, and a field it lacks (kind, summary, url) is filled from the
-later copy, so merging never duplicates an item and never loses text.
+`stream_sources(paths)` is the way in for a corpus of any size: a context
+manager giving a `ReadResult` whose `articles` are staged on disk
+(`staging.Stage`) and handed out in reading order, each item once, in
+bounded memory. `read_sources(paths)` is the same read into a list, for
+small corpora and tests.
+
+The format is chosen by the file's extension (`readers.READERS`: `.txt` a
+listing or an article text, told apart by content; `.jsonl`; `.csv`;
+`.html`/`.htm` a saved web page; `.rss`/`.atom`/`.xml` a feed; `.warc` and
+`.warc.gz` a web archive; compressed files and zip members by the name
+inside, see `inputs`). A folder is read recursively; files of other kinds in
+it are noted and passed over. Copies of
+one item (the same id, or the same date and near-identical title, see
+`sameitem`) are merged into one record, never duplicated and never losing
+text. Every problem met is counted by kind (`Problem.code`, else its
+wording); the first MAX_KEPT_PER_KIND of each kind are kept for the report,
+so a file with half a million duplicates costs a counter, not half a million
+messages. `report_lines` turns that into the lines a summary prints.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import contextlib
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
-from corpus.articletext import read_text_file
-from corpus.csvfile import read_csv
-from corpus.decoding import MAX_FILE_BYTES, UnreadableFile, read_text
-from corpus.jsonl import read_jsonl
+from corpus.decoding import UnreadableFile
+from corpus.inputs import DAMAGED, Source, iter_sources
 from corpus.model import Article, Problem
-from corpus.web import read_feed, read_html, read_warc
+from corpus.readers import READERS, describe_formats
+from corpus.staging import Stage
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "data" / "ilo-cooperatives-news.txt"
-
-Reader = Callable[[str, Path], Iterator[Article | Problem]]
-BytesReader = Callable[[bytes, Path], Iterator[Article | Problem]]
-StreamReader = Callable[[BinaryIO, Path], Iterator[Article | Problem]]
-READERS: dict[str, Reader] = {".txt": read_text_file, ".jsonl": read_jsonl, ".csv": read_csv}
-# Web formats decode themselves (a page's <meta charset>, a feed's XML declaration).
-BYTES_READERS: dict[str, BytesReader] = {".html": read_html, ".htm": read_html,
-                                         ".rss": read_feed, ".atom": read_feed,
-                                         ".xml": read_feed}
-# Archives can be far larger than any other file: read as a stream, record by record.
-STREAM_READERS: dict[str, StreamReader] = {".warc": read_warc, ".warc.gz": read_warc}
-FORMATS = ".txt (a listing or an article text), .jsonl, .csv, .html, .rss/.atom/.xml, .warc"
+MAX_KEPT_PER_KIND = 1_000
+_VARYING = re.compile(r"'[^']*'|\"[^\"]*\"|\d[\d,.]*")
 
 
-def format_of(path: Path) -> str | None:
-    """The reader key of `path` ('.warc.gz', '.html', ...), None for an unknown format."""
-    name = path.name.lower()
-    for key in (*STREAM_READERS, *BYTES_READERS, *READERS):
-        if name.endswith(key):
-            return key
-    return None
+def problem_kind(problem: Problem) -> str:
+    """What a problem is, without where: its code, or its wording with the quoted parts
+    and numbers taken out ('item # has no date line: ...')."""
+    return problem.code or _VARYING.sub("#", problem.message)
 
 
 @dataclass
 class ReadResult:
     """What reading the sources gave: the articles, and an account of everything else."""
 
-    articles: list[Article] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    articles: Collection[Article] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # the first MAX_KEPT_PER_KIND a kind
     files: int = 0
     items_read: int = 0
-    duplicates: int = 0
+    duplicates: int = 0       # copies merged that had the same id
+    near_duplicates: int = 0  # copies merged that had another id (a near-identical title)
+    kept_apart: int = 0       # items of one date and title kept apart by their kinds
+    merged_pairs: list[tuple[Article, Article]] = field(default_factory=list)  # (kept, copy)
+    problem_counts: Counter[str] = field(default_factory=Counter)  # kind -> how many
+    lost_reasons: Counter[str] = field(default_factory=Counter)  # why items were skipped
+    strict_failure_count: int = 0
+
+    def add_problem(self, problem: Problem) -> None:
+        """Count a problem, and keep it unless many of its kind are kept already."""
+        kind = problem_kind(problem)
+        self.problem_counts[kind] += 1
+        if problem.fatal_in_strict:
+            self.strict_failure_count += 1
+        if problem.lost_item:
+            self.lost_reasons[problem.message.split(":")[-1].split(";")[0].strip()[:60]] += 1
+        if self.problem_counts[kind] <= MAX_KEPT_PER_KIND:
+            self.problems.append(problem)
 
     @property
     def skipped(self) -> int:
-        """Items read but not kept: unreadable ones and merged duplicates."""
+        """Items read but not kept: unreadable ones and merged copies."""
         return self.items_read - len(self.articles)
 
     @property
     def strict_failures(self) -> list[Problem]:
-        """The problems that make a `--strict` build fail."""
+        """The problems (kept) that make a `--strict` build fail; `strict_failure_count`
+        counts them all."""
         return [problem for problem in self.problems if problem.fatal_in_strict]
 
 
-def iter_files(sources: Iterable[Path], result: ReadResult) -> Iterator[Path]:
-    """The readable files named by `sources`, folders expanded in sorted order."""
-    for source in sources:
-        if source.is_dir():
-            for path in sorted(p for p in source.rglob("*") if p.is_file()):
-                if any(part.startswith(".") for part in path.relative_to(source).parts):
-                    continue
-                if format_of(path) is not None:
-                    yield path
-                else:
-                    result.problems.append(Problem(str(path), None, f"not one of {FORMATS}; "
-                                                   "passed over", fatal_in_strict=False))
-        elif source.is_file():
-            if format_of(source) is not None:
-                yield source
-            else:
-                result.problems.append(Problem(str(source), None, f"unknown format: name the "
-                                               f"file {FORMATS}"))
-        else:
-            result.problems.append(Problem(str(source), None, "no such file or folder"))
+@contextlib.contextmanager
+def stream_sources(sources: Iterable[Path | str], on_file: Callable[[Path], None] | None = None,
+                   workdir: str | None = None,
+                   on_items: Callable[[int], None] | None = None) -> Iterator[ReadResult]:
+    """Read every source; the result's `articles` can be iterated (and counted) until the
+    context ends. Never raises for a bad file, reports it. `workdir`: where the staged
+    records go (default: the temporary folder, TMPDIR); `on_items(n)` is called each
+    million items read (so a long read can say it is moving)."""
+    result = ReadResult()
+    stage = Stage(workdir)
+    stage.on_count = on_items
+    try:
+        describe = describe_formats()
+        for source in iter_sources([Path(path) for path in sources], result.add_problem,
+                                   READERS, describe):
+            result.files += 1
+            if on_file is not None:
+                on_file(Path(source.name))
+            _read_one(source, result, stage)
+        for problem in stage.finish():
+            result.add_problem(problem)
+        result.duplicates = stage.duplicates
+        result.near_duplicates = stage.near_duplicates
+        result.kept_apart = stage.kept_apart
+        result.merged_pairs = stage.merged_pairs
+        result.articles = stage
+        yield result
+    finally:
+        stage.close()
 
 
 def read_sources(sources: Iterable[Path | str],
                  on_file: Callable[[Path], None] | None = None) -> ReadResult:
-    """Read every source into a ReadResult; never raises for a bad file, reports it."""
-    result = ReadResult()
-    by_id: dict[str, int] = {}
-    for path in iter_files([Path(source) for source in sources], result):
-        result.files += 1
-        if on_file is not None:
-            on_file(path)
-        try:
-            entries = _read(path, result)
-        except UnreadableFile as error:
-            result.problems.append(Problem(str(path), None, str(error)))
-            continue
-        for entry in entries:
-            if isinstance(entry, Problem):
-                result.problems.append(entry)
-                result.items_read += entry.lost_item
-                continue
-            result.items_read += 1
-            if entry.id in by_id:
-                index = by_id[entry.id]
-                kept = result.articles[index]
-                result.articles[index] = _fill_gaps(kept, entry)
-                result.duplicates += 1
-                line = _line_of(entry)
-                which = "" if line else entry.source.partition(", ")[2] + ": "  # "item 3: "
-                result.problems.append(Problem(str(path), line, f"{which}the same item as "
-                                               f"{kept.source}, id {entry.id}; merged",
-                                               fatal_in_strict=False))
-                continue
-            by_id[entry.id] = len(result.articles)
-            result.articles.append(entry)
+    """Read every source into a ReadResult whose `articles` is a list (for corpora that fit
+    in memory; `stream_sources` for any size)."""
+    with stream_sources(sources, on_file) as result:
+        result.articles = list(result.articles)
     return result
 
 
-def _read(path: Path, result: ReadResult) -> Iterator[Article | Problem]:
-    """The entries of one file by its format's reader (raises UnreadableFile)."""
-    key = format_of(path)
-    if key in STREAM_READERS:
-        return _streamed(STREAM_READERS[key], path)
-    if key in BYTES_READERS:
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise UnreadableFile(f"cannot read file: {error.strerror or error}") from None
-        if len(data) > MAX_FILE_BYTES:
-            raise UnreadableFile(f"file is {len(data) // 2**20} MiB, over the "
-                                 f"{MAX_FILE_BYTES // 2**20} MiB limit: split it")
-        return BYTES_READERS[key](data, path)
-    text, problems = read_text(path)
-    result.problems.extend(problems)
-    return READERS[key or ".txt"](text, path)
-
-
-def _streamed(reader: StreamReader, path: Path) -> Iterator[Article | Problem]:
+def _read_one(source: Source, result: ReadResult, stage: Stage) -> None:
+    """Read one input into the stage. What goes wrong in reading it is reported and ends
+    that input only; what goes wrong in staging (a full disk) is raised."""
+    entries = READERS[source.extension].read(source)
     try:
-        stream = path.open("rb")
-    except OSError as error:
-        raise UnreadableFile(f"cannot read file: {error.strerror or error}") from None
-    with stream:
-        yield from reader(stream, path)
+        while True:
+            try:
+                entry = next(entries)
+            except StopIteration:
+                break
+            except UnreadableFile as error:
+                result.add_problem(Problem(source.name, None, str(error)))
+                break
+            except DAMAGED as error:
+                where = f" after line {source.line}" if source.line else ""
+                reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
+                result.add_problem(Problem(source.name, None, f"cannot read on{where}: {reason} "
+                                           "(a damaged or cut-off file?); the items before it "
+                                           "are kept"))
+                break
+            except Exception as error:  # noqa: BLE001 - one input's failure must not lose others
+                result.add_problem(Problem(
+                    source.name, source.line or None, f"the reader stopped here: "
+                    f"{type(error).__name__}: {error} (a bug in news-search: please report it "
+                    "with this file); the items before it are kept"))
+                break
+            if isinstance(entry, Problem):
+                result.add_problem(entry)
+                result.items_read += entry.lost_item
+                continue
+            result.items_read += 1
+            stage.add(entry, source.name)
+    finally:
+        entries.close()  # type: ignore[attr-defined]
+        for problem in source.problems:
+            result.add_problem(problem)
+        source.close()
 
 
-def _line_of(article: Article) -> int | None:
-    """The line an article was read from, as its `source` records it ('a.jsonl, line 3')."""
-    match = re.search(r", line (\d+)$", article.source)
-    return int(match.group(1)) if match else None
-
-
-def _fill_gaps(kept: Article, other: Article) -> Article:
-    missing = {name: getattr(other, name) for name in ("kind", "summary", "url", "body",
-                                                       "language")
-               if not getattr(kept, name) and getattr(other, name)}
-    return dataclasses.replace(kept, **missing) if missing else kept
-
+def report_lines(result: ReadResult, per_kind: int = 5) -> list[str]:
+    """The problems as a summary prints them, kind by kind in the order met: every one of a
+    kind met at most `per_kind` times, else the first few and a count of the rest."""
+    by_kind: dict[str, list[Problem]] = {}
+    for problem in result.problems:
+        by_kind.setdefault(problem_kind(problem), []).append(problem)
+    lines: list[str] = []
+    for kind, problems in by_kind.items():
+        total = result.problem_counts[kind]
+        if total <= per_kind:
+            lines.extend(str(problem) for problem in problems)
+            continue
+        lines.extend(str(problem) for problem in problems[:per_kind - 2])
+        lines.append(f"... and {total - per_kind + 2:,} more of this kind ({kind})")
+    return lines

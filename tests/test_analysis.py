@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from search.text.analysis import analyze, british, news_analyzer, read_variants
+from corpus.variants import british, read_variants
 from search.query.synonyms import SynonymTable, read_synonyms
+from search.text.analysis import analyze, news_analyzer
 
 TWINS = [
     ("cooperative", "co-operative"), ("cooperator", "Co-operators"), ("cooperative", "co-op"),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus import BUNDLED_CORPUS, Article, Problem, read_sources
+from corpus import BUNDLED_CORPUS, Article, Problem, Source, read_sources
 from corpus.articletext import read_text_file
 from corpus.csvfile import read_csv, write_csv
 from corpus.dates import DateError
@@ -60,7 +60,7 @@ def test_a_day_that_does_not_exist_is_an_error() -> None:
 
 
 def read(text: str, name: str = "article.txt") -> tuple[list[Article], list[Problem]]:
-    entries = list(read_text_file(text, Path(name)))
+    entries = list(read_text_file(Source.from_text(text, name)))
     return ([e for e in entries if isinstance(e, Article)],
             [e for e in entries if isinstance(e, Problem)])
 
@@ -114,7 +114,7 @@ def test_jsonl_writes_and_reads_back_body_and_language(tmp_path: Path) -> None:
     assert article.body == "First paragraph.\n\nSecond paragraph." and article.language == "fr"
     out = io.StringIO()
     write_jsonl([article], out)
-    [back] = [e for e in read_jsonl(out.getvalue(), tmp_path / "a.jsonl")
+    [back] = [e for e in read_jsonl(Source.from_text(out.getvalue(), str(tmp_path / "a.jsonl")))
               if isinstance(e, Article)]
     assert (back.body, back.language, back.summary, back.url) == (
         article.body, "fr", "Short.", "https://example.org/a")
@@ -123,7 +123,7 @@ def test_jsonl_writes_and_reads_back_body_and_language(tmp_path: Path) -> None:
 def test_csv_reads_body_and_language_columns(tmp_path: Path) -> None:
     text = ('title,date,body,language\r\n"A title",2024-02-06,"Para one.\n\nPara two.",es\r\n'
             '"Bad language",2024-02-07,"",not a tag!\r\n')
-    entries = list(read_csv(text, tmp_path / "t.csv"))
+    entries = list(read_csv(Source.from_text(text, str(tmp_path / "t.csv"))))
     articles = [e for e in entries if isinstance(e, Article)]
     [problem] = [e for e in entries if isinstance(e, Problem)]
     assert articles[0].body == "Para one.\n\nPara two." and articles[0].language == "es"
@@ -138,14 +138,16 @@ def test_csv_writes_and_reads_back_body_and_language(tmp_path: Path) -> None:
                                url="https://example.org/p", kind="News", summary="S.")]
     out = io.StringIO(newline="")
     assert write_csv(articles, out) == 1
-    back = [e for e in read_csv(out.getvalue(), tmp_path / "w.csv") if isinstance(e, Article)]
+    back = [e for e in read_csv(Source.from_text(out.getvalue(), str(tmp_path / "w.csv")))
+            if isinstance(e, Article)]
     assert [(a.id, a.title, a.body, a.language, a.url, a.kind, a.summary) for a in back] == [
         (a.id, a.title, a.body, "pt", a.url, a.kind, a.summary) for a in articles]
 
 
 def test_an_over_long_body_is_cut_with_a_warning(tmp_path: Path) -> None:
     record = {"title": "Long", "date": "2024-02-06", "body": "word " * (MAX_BODY_CHARS // 4)}
-    entries = list(read_jsonl(json.dumps(record) + "\n", tmp_path / "l.jsonl"))
+    entries = list(read_jsonl(Source.from_text(json.dumps(record) + "\n",
+                                               str(tmp_path / "l.jsonl"))))
     [article] = [e for e in entries if isinstance(e, Article)]
     [problem] = [e for e in entries if isinstance(e, Problem)]
     assert len(article.body) <= MAX_BODY_CHARS and "kept its first" in problem.message

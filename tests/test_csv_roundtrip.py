@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corpus import Article
+from corpus import Article, Source
 from corpus.csvfile import read_csv, restore_cell, spreadsheet_safe, write_csv
 
 
@@ -31,14 +31,16 @@ def test_articles_survive_a_round_trip_with_their_source(tmp_path: Path) -> None
     out = io.StringIO(newline="")
     assert write_csv(articles, out) == 2
     text = out.getvalue()
-    assert text.startswith("id,date,kind,title,summary,url,source,body,language\r\n")
-    back = [a for a in read_csv(text, tmp_path / "again.csv") if isinstance(a, Article)]
+    assert text.startswith("id,date,kind,title,summary,url,source,body,language,collection,"
+                           "date_end\r\n")
+    back = [a for a in read_csv(Source.from_text(text, str(tmp_path / "again.csv")))
+            if isinstance(a, Article)]
     assert back == articles
 
 
 def test_a_byte_order_mark_and_a_provenance_line_are_not_data(tmp_path: Path) -> None:
     text = ("\ufeff# news-search export: {\"query\": \"\"}\r\n"
             "id,date,title,source\r\n,2024-02-06,A title,\"x.txt, item 2\"\r\n")
-    [article] = list(read_csv(text, tmp_path / "a.csv"))
+    [article] = list(read_csv(Source.from_text(text, str(tmp_path / "a.csv"))))
     assert isinstance(article, Article)
     assert article.title == "A title" and article.source == "x.txt, item 2"

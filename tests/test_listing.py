@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from corpus import BUNDLED_CORPUS, Article, Problem
+from corpus import BUNDLED_CORPUS, Article, Problem, Source, read_sources
 from corpus.listing import read_listing
 
 
 def read(text: str, name: str = "listing.txt") -> tuple[list[Article], list[Problem]]:
-    entries = list(read_listing(text, Path(name)))
+    entries = list(read_listing(Source.from_text(text, name)))
     return ([e for e in entries if isinstance(e, Article)],
             [e for e in entries if isinstance(e, Problem)])
 
@@ -137,6 +137,8 @@ def test_future_date_is_reported() -> None:
     assert articles == [] and "in the future" in problems[0].message
 
 
-def test_empty_and_itemless_files() -> None:
-    assert "empty" in read("")[1][0].message
-    assert "no numbered items" in read("Just a heading\nand some text\n")[1][0].message
+def test_empty_and_itemless_files(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    assert [str(p) for p in read_sources([empty]).problems] == [f"{empty}: the file is empty"]
+    assert "no items" in read("Just a heading\nand some text\n")[1][0].message

@@ -110,7 +110,7 @@ def case_encoding(ext: str, encoding: str) -> Spoiled:
     text, starts, _ = WRITERS[ext](items)
     title_line = starts[0] + 1 if ext == ".txt" else starts[0]
     return Spoiled(text.encode(encoding), _titles(items, 0, 1, 2), 3, title_line,
-                   "not valid UTF-8; read the whole file as Windows-1252")
+                   "not valid UTF-8")
 
 
 def case_utf16(ext: str, encoding: str, bom: bool) -> Spoiled:

@@ -21,10 +21,11 @@ from pathlib import Path
 
 import click
 
-from corpus import BUNDLED_CORPUS, read_sources
+from corpus import BUNDLED_CORPUS, ReadResult, report_lines, stream_sources
 from search import (
     SORTS,
     BuildFailed,
+    BuildReport,
     Hit,
     IndexBusy,
     IndexMissing,
@@ -118,9 +119,30 @@ def run_build(sources: tuple[Path, ...], index_dir: Path, *, update: bool = Fals
     names = [str(s) for s in sources] if sources else [f"bundled corpus ({BUNDLED_CORPUS.name})"]
     echo = (lambda *a, **k: None) if quiet else click.echo
     echo(f"Reading {', '.join(names)} ...", err=True)
-    result = read_sources(sources or (BUNDLED_CORPUS,))
-    for problem in result.problems:
-        echo(f"  {problem}", err=True)
+    def moving(count: int) -> None:
+        echo(f"  {count:,} items read ...", err=True)
+
+    try:
+        with stream_sources(sources or (BUNDLED_CORPUS,), on_items=moving) as result:
+            for line in report_lines(result):
+                echo(f"  {line}", err=True)
+            report = _build(result, index_dir, update=update, strict=strict, quiet=quiet)
+    except OSError as error:  # the temporary folder full while staging what was read
+        raise click.ClickException(
+            f"cannot hold what was read in the temporary folder: {error.strerror or error} "
+            "(set TMPDIR to a folder with more space; the existing index is unchanged)")
+    action = "Updated" if report.updated else "Built"
+    near = f", {result.near_duplicates} near-duplicates" if result.near_duplicates else ""
+    echo(f"{action} index generation {report.generation} at {report.index_path}", err=True)
+    echo(f"  read {report.read}, indexed {report.indexed}, skipped {report.skipped} "
+         f"({report.duplicates} duplicates{near} merged); {report.total_items} items in the "
+         f"index; {report.seconds:.1f} s", err=True)
+    for reason, count in result.lost_reasons.most_common():
+        echo(f"  skipped {count}: {reason}", err=True)
+
+
+def _build(result: ReadResult, index_dir: Path, *, update: bool, strict: bool,
+           quiet: bool) -> BuildReport:
     bar = None
 
     def progress(done: int, total: int) -> None:
@@ -134,7 +156,7 @@ def run_build(sources: tuple[Path, ...], index_dir: Path, *, update: bool = Fals
         bar.update(done - bar.pos)
 
     try:
-        report = build_index(result, index_dir, update=update, strict=strict, progress=progress)
+        return build_index(result, index_dir, update=update, strict=strict, progress=progress)
     except BuildFailed as error:
         raise click.ClickException(f"{error} (the existing index, if any, is unchanged)")
     except IndexBusy as error:
@@ -146,18 +168,6 @@ def run_build(sources: tuple[Path, ...], index_dir: Path, *, update: bool = Fals
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    reasons: dict[str, int] = {}
-    for problem in result.problems:
-        if problem.lost_item:
-            key = problem.message.split(":")[-1].split(";")[0].strip()[:60]
-            reasons[key] = reasons.get(key, 0) + 1
-    action = "Updated" if report.updated else "Built"
-    echo(f"{action} index generation {report.generation} at {report.index_path}", err=True)
-    echo(f"  read {report.read}, indexed {report.indexed}, skipped {report.skipped} "
-         f"({report.duplicates} duplicates merged); {report.total_items} items in the index; "
-         f"{report.seconds:.1f} s", err=True)
-    for reason, count in sorted(reasons.items(), key=lambda kv: -kv[1]):
-        echo(f"  skipped {count}: {reason}", err=True)
 
 
 @main.command()

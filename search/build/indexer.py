@@ -65,8 +65,8 @@ def build_index(result: ReadResult, index_dir: Path, *, update: bool = False,
     """Index `result.articles` into `index_dir`; raise BuildFailed and change nothing on error."""
     if strict and result.strict_failures:
         failures = result.strict_failures
-        raise BuildFailed(f"--strict: {len(failures)} problem(s) in the input, nothing indexed",
-                          failures)
+        raise BuildFailed(f"--strict: {result.strict_failure_count} problem(s) in the input, "
+                          "nothing indexed", failures)
     if not result.articles and not update:
         raise BuildFailed("no items to index: " + (
             "every item was skipped (see the problems above)" if result.problems

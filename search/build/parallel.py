@@ -1,7 +1,9 @@
 """A full build of the index, segments written in parallel by forked worker processes.
 
 `write_index(building, articles, ...)` fills the empty directory `building`
-with a Whoosh index of the articles (the caller publishes it, see `build.indexer`):
+with a Whoosh index of the articles (the caller publishes it, see `build.indexer`).
+The articles are streamed: any iterable with a length (a list, or the staged
+records of `corpus.stream_sources`), read one chunk at a time:
 
 1. `whoosh.index.create_in` writes the schema (TOC generation 0);
 2. the articles are cut into chunks of at most CHUNK_ITEMS, each written as
@@ -15,8 +17,9 @@ with a Whoosh index of the articles (the caller publishes it, see `build.indexer
 Before any worker forks, each facet's `prepare` runs (the places gazetteer, about
 a second and 120 MB), so the workers share it instead of each building its own.
 Small builds run in this process. Bigger ones fork up to MAX_PROCS workers
-(one per core; fork, so the workers see the articles without pickling them).
-The parent hands out chunks one at a time, gathers progress and the finished
+(one per core). The parent reads the articles a chunk at a time and sends
+each chunk to a free worker (so memory holds a chunk per worker, whatever
+the corpus size), gathers progress and the finished
 segments over pipes, and re-raises a worker's exception as its own (a full
 disk is the same OSError). Whatever ends the build early (an error, Ctrl-C,
 SIGTERM, a progress callback raising), the parent kills its workers before it
@@ -34,10 +37,11 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import itertools
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
@@ -87,11 +91,11 @@ def plan_chunks(items: int, procs: int) -> list[tuple[int, int]]:
     return [(bounds[n], bounds[n + 1]) for n in range(count)]
 
 
-def write_index(building: Path, articles: Sequence[Article], to_document: ToDocument,
+def write_index(building: Path, articles: Collection[Article], to_document: ToDocument,
                 progress: Progress | None = None, procs: int | None = None) -> int:
-    """Write the index of `articles` into the empty directory `building`; return the
-    number of documents. Raises what went wrong (the directory is then the caller's
-    to remove)."""
+    """Write the index of `articles` (iterated once, in order) into the empty directory
+    `building`; return the number of documents. Raises what went wrong (the directory is
+    then the caller's to remove)."""
     schema = build_schema()
     storage = whoosh_index.create_in(str(building), schema).storage
     for declared in term_facets():
@@ -100,39 +104,49 @@ def write_index(building: Path, articles: Sequence[Article], to_document: ToDocu
     procs = max(1, min(procs or cpu_count(), MAX_PROCS))
     chunks = plan_chunks(len(articles), procs)
     tally = _Tally(chunks, progress)
+    stream = iter(articles)
     if len(chunks) == 1 or procs == 1:
-        segments = [_write_segment(storage, articles, start, end, to_document,
+        segments = [_write_segment(storage, _take(stream, start, end), to_document,
                                    tally.reporter(number))
                     for number, (start, end) in enumerate(chunks)]
     else:
-        segments = _in_workers(storage, articles, chunks, to_document, tally, procs)
+        segments = _in_workers(storage, stream, chunks, to_document, tally, procs)
     write_toc(storage, schema, segments, INDEX_NAME)
     storage.temp_storage(f"{INDEX_NAME}.tmp").destroy()
     tally.finished()
     return sum(segment.doc_count_all() for segment in segments)
 
 
-def _write_segment(storage: Any, articles: Sequence[Article], start: int, end: int,
-                   to_document: ToDocument,
+def _take(stream: Iterator[Article], start: int, end: int) -> list[Article]:
+    """The next chunk of the stream: items start to end."""
+    chunk = list(itertools.islice(stream, end - start))
+    if len(chunk) != end - start:
+        raise RuntimeError(f"the articles ran out at item {start + len(chunk):,} of a "
+                           "build planned for more")
+    return chunk
+
+
+def _write_segment(storage: Any, articles: Sequence[Article], to_document: ToDocument,
                    report: Callable[[int, int, int], None]) -> Any:
     """One chunk as one segment; `report(items analysed, postings written, postings)`."""
     schema = build_schema()
     builder = SegmentBuilder(storage, schema, INDEX_NAME)
     lists = termlists.SegmentLists(schema)
     written = total = 0
+    size = len(articles)
 
     def wrote(postings: int) -> None:
         nonlocal written
         written += postings
-        report(end - start, written, total)
+        report(size, written, total)
     try:
-        for done, number in enumerate(range(start, end), start=1):
-            builder.add(to_document(articles[number]))
-            lists.add(articles[number])
+        for done, article in enumerate(articles, start=1):
+            builder.add(to_document(article))
+            lists.add(article)
             if done % REPORT_EVERY == 0:
                 report(done, 0, 0)
         total = builder.postings_count()
-        report(end - start, 0, total)
+        report(size, 0, total)
         segment = builder.finish(wrote)
         lists.write(termlists.segment_path(Path(storage.folder), segment.segment_id()))
         return segment
@@ -173,9 +187,10 @@ class _Tally:
 
 # -- workers ----------------------------------------------------------------------------------
 
-def _in_workers(storage: Any, articles: Sequence[Article], chunks: list[tuple[int, int]],
+def _in_workers(storage: Any, stream: Iterator[Article], chunks: list[tuple[int, int]],
                 to_document: ToDocument, tally: _Tally, procs: int) -> list[Any]:
-    """Write the chunks in forked workers; the segments in chunk order."""
+    """Write the chunks in forked workers, each sent its articles as it takes the chunk;
+    the segments in chunk order."""
     context = multiprocessing.get_context("fork")
     pending = list(range(len(chunks)))[::-1]
     segments: list[Any] = [None] * len(chunks)
@@ -189,19 +204,21 @@ def _in_workers(storage: Any, articles: Sequence[Article], chunks: list[tuple[in
             blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
             try:
                 process = context.Process(target=_worker, daemon=True, args=(
-                    theirs, os.getpid(), storage, articles, chunks, to_document))
+                    theirs, os.getpid(), storage, to_document))
                 process.start()
             finally:
                 signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
             theirs.close()
             workers[ours] = process
-            assigned[ours] = pending.pop()
-            ours.send(assigned[ours])
+            chunk = pending.pop()
+            assigned[ours] = chunk
+            ours.send((chunk, _take(stream, *chunks[chunk])))
         while any(segment is None for segment in segments):
             busy = [conn for conn in workers if assigned[conn] is not None]
             for ready in wait(busy, timeout=5.0):
                 conn = busy[busy.index(ready)]  # type: ignore[arg-type]  # one of ours
-                _handle(conn, workers[conn], assigned, pending, segments, tally)
+                _handle(conn, workers[conn], assigned, pending, segments, tally, stream,
+                        chunks)
         succeeded = True
         return segments
     finally:
@@ -209,7 +226,8 @@ def _in_workers(storage: Any, articles: Sequence[Article], chunks: list[tuple[in
 
 
 def _handle(conn: Connection, process: Any, assigned: dict[Connection, int | None],
-            pending: list[int], segments: list[Any], tally: _Tally) -> None:
+            pending: list[int], segments: list[Any], tally: _Tally, stream: Iterator[Article],
+            chunks: list[tuple[int, int]]) -> None:
     try:
         message = conn.recv()
     except EOFError:
@@ -221,8 +239,10 @@ def _handle(conn: Connection, process: Any, assigned: dict[Connection, int | Non
         tally.update(*message[1:])
     elif kind == "segment":
         segments[message[1]] = message[2]
-        assigned[conn] = pending.pop() if pending else None
-        conn.send(assigned[conn])  # None: no more work, the worker ends
+        chunk = pending.pop() if pending else None
+        assigned[conn] = chunk
+        # None: no more work, the worker ends.
+        conn.send(None if chunk is None else (chunk, _take(stream, *chunks[chunk])))
     else:  # "error": the worker's exception, raised here as if it were ours
         raise message[1]
 
@@ -243,25 +263,25 @@ def _stop(workers: dict[Connection, Any], succeeded: bool) -> None:
         process.close()
 
 
-def _worker(conn: Connection, parent: int, storage: Any, articles: Sequence[Article],
-            chunks: list[tuple[int, int]], to_document: ToDocument) -> None:
-    """Write the chunks the parent sends (an index, None to stop); send back progress, each
-    segment, or the exception that stopped it. Never returns to multiprocessing with an
-    exception: it would print a traceback."""
+def _worker(conn: Connection, parent: int, storage: Any, to_document: ToDocument) -> None:
+    """Write the chunks the parent sends ((number, articles), None to stop); send back
+    progress, each segment, or the exception that stopped it. Never returns to
+    multiprocessing with an exception: it would print a traceback."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     _die_with(parent)
     _keep_zlib_memory()
     try:
-        while (chunk := conn.recv()) is not None:
-            start, end = chunks[chunk]
+        while (message := conn.recv()) is not None:
+            chunk, articles = message
 
             def report(analysed: int, written: int, postings: int, chunk: int = chunk) -> None:
                 if os.getppid() != parent:
                     os._exit(1)  # the parent is gone: no one will publish this
                 conn.send(("progress", chunk, analysed, written, postings))
-            segment = _write_segment(storage, articles, start, end, to_document, report)
+            segment = _write_segment(storage, articles, to_document, report)
+            del articles, message  # the chunk's memory is not needed while waiting
             conn.send(("segment", chunk, segment))
     except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
         with contextlib.suppress(BaseException):

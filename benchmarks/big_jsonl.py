@@ -1,0 +1,159 @@
+"""Index one big JSON Lines file (2 GB by default) and measure the memory and time it takes.
+
+    python benchmarks/big_jsonl.py [--gigabytes 2] [--out DIR] [--keep]
+
+Writes a SYNTHETIC corpus (benchmarks/make_corpus.py's generator, ids
+`<date>-synthetic-<n>`) to DIR/big-<size>.jsonl until it reaches the size, then
+runs `news-search index FILE --index DIR/big-index` under `/usr/bin/time -v`
+while sampling the whole process tree (the command and its build workers)
+once a second from /proc: the peak RSS of the main process, of the largest
+worker, of all of them together, and their PSS (shared pages counted once,
+the fairer total for forked workers). Then both the file and the index are
+deleted, unless --keep. It checks the free space first and stops if there is
+not enough (the file, the staged records in TMPDIR, and an index about five
+times the file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+from make_corpus import Generator
+
+OUT = HERE / "out"
+SPACE_FACTOR = 8  # file + staged copy + index (~5x) + room
+
+
+def write_corpus(path: Path, size: int) -> int:
+    generator = Generator(seed=7)
+    items = 0
+    written = 0
+    with path.open("w", encoding="utf-8") as out:
+        while written < size:
+            items += 1
+            line = json.dumps(generator.item(items), ensure_ascii=False) + "\n"
+            out.write(line)
+            written += len(line.encode("utf-8"))
+    return items
+
+
+def tree(root: int) -> list[int]:
+    """`root` and its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        stack.extend(children.get(pid, []))
+    return found
+
+
+def kib(pid: int, key: str, name: str = "status") -> int:
+    try:
+        for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+            if line.startswith(key):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class Sampler(threading.Thread):
+    """Peak memory of a process tree, sampled every `every` seconds."""
+
+    def __init__(self, root: int, every: float = 1.0) -> None:
+        super().__init__(daemon=True)
+        self.root, self.every = root, every
+        self.peak = {"main_rss": 0, "worker_rss": 0, "total_rss": 0, "total_pss": 0,
+                     "processes": 0}
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            pids = tree(self.root)
+            # /usr/bin/time is the root; its child is news-search; theirs, the workers.
+            main = pids[1] if len(pids) > 1 else self.root
+            rss = {pid: kib(pid, "VmRSS:") for pid in pids if pid != self.root}
+            pss = sum(kib(pid, "Pss:", "smaps_rollup") for pid in rss)
+            workers = [value for pid, value in rss.items() if pid != main]
+            for key, value in (("main_rss", rss.get(main, 0)),
+                               ("worker_rss", max(workers, default=0)),
+                               ("total_rss", sum(rss.values())), ("total_pss", pss),
+                               ("processes", len(rss))):
+                self.peak[key] = max(self.peak[key], value)
+            self.done.wait(self.every)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gigabytes", type=float, default=2.0)
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--keep", action="store_true", help="keep the file and the index")
+    args = parser.parse_args()
+    size = int(args.gigabytes * 1e9)
+    args.out.mkdir(parents=True, exist_ok=True)
+    free = shutil.disk_usage(args.out).free
+    if free < SPACE_FACTOR * size:
+        print(f"not enough space in {args.out}: {free / 1e9:.1f} GB free, "
+              f"{SPACE_FACTOR * size / 1e9:.1f} GB wanted; give --out elsewhere or less "
+              "--gigabytes")
+        return 1
+    path = args.out / f"big-{args.gigabytes:g}gb.jsonl"
+    index = args.out / f"big-{args.gigabytes:g}gb-index"
+    started = time.perf_counter()
+    items = write_corpus(path, size)
+    print(f"wrote {path}: {path.stat().st_size / 1e9:.2f} GB, {items:,} synthetic items, "
+          f"{time.perf_counter() - started:.0f} s", flush=True)
+    command = ["/usr/bin/time", "-v", str(Path(sys.executable).with_name("news-search")),
+               "index", str(path), "--index", str(index)]
+    try:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   text=True)
+        sampler = Sampler(process.pid)
+        sampler.start()
+        output, _ = process.communicate()
+        seconds = time.perf_counter() - started
+        sampler.done.set()
+        sampler.join()
+        lines = [line for line in output.splitlines() if "\r" not in line and "Indexing" not in
+                 line]
+        print("\n".join(lines[-40:]))
+        peak = sampler.peak
+        index_bytes = sum(p.stat().st_size for p in index.rglob("*") if p.is_file())
+        print(f"\nexit {process.returncode}; {seconds:.0f} s wall for {items:,} items "
+              f"({path.stat().st_size / 1e9:.2f} GB); index {index_bytes / 1e9:.1f} GB")
+        print(f"peak RSS (sampled each second): main process {peak['main_rss'] / 1024:,.0f} MiB, "
+              f"largest worker {peak['worker_rss'] / 1024:,.0f} MiB, all together "
+              f"{peak['total_rss'] / 1024:,.0f} MiB (PSS {peak['total_pss'] / 1024:,.0f} MiB), "
+              f"up to {peak['processes']} processes")
+        return process.returncode
+    finally:
+        if not args.keep:
+            path.unlink(missing_ok=True)
+            shutil.rmtree(index, ignore_errors=True)
+            print(f"deleted {path} and {index}")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    sys.exit(main())
