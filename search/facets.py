@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 
 from corpus import Article
 from corpus import places as geo
+from corpus.sameitem import kind_key
 from corpus.places.gazetteer import gazetteer as load_gazetteer
 
 MAX_SELECTED = 20  # values of one facet in one request
@@ -129,8 +130,21 @@ DATES = DateFacet()
 KIND = Facet(
     name="kind", label="Kind", heading="Kinds", api_key="kinds",
     values=lambda article: (article.kind,), empty_label="(no kind)",
+    # Kinds spelled more than one way ("...with Co-operators" / "...with Cooperators")
+    # are one kind, through the variants data (corpus/data/variants.txt).
+    key=kind_key,
     help="Only items of this kind (repeatable: any of them).",
     column="kind_key")  # the column's name since schema 4
+
+# The section of the site an item was listed in: the heading of its listing page
+# ("Publications and tools on cooperatives"), or a feed's title. The parameter is
+# `collection`, as the record's field; pages call it a section, apart from the
+# researcher's own collections of items (/collection).
+SECTION = Facet(
+    name="collection", label="Section", heading="Sections", api_key="collections",
+    values=lambda article: (article.collection,), empty_label="(no section)",
+    help="Only items listed in this section of the source, e.g. 'Publications and tools "
+         "on cooperatives' (repeatable: any of them).")
 
 
 
@@ -210,7 +224,8 @@ REGION = Facet(
     help="Only items about a country of this region: a UN M49 region such as "
          "eastern-africa or an ILO region such as ilo-arab-states (repeatable).")
 
-_registry: dict[str, Facet] = {KIND.name: KIND, COUNTRY.name: COUNTRY, REGION.name: REGION}
+_registry: dict[str, Facet] = {KIND.name: KIND, SECTION.name: SECTION,
+                               COUNTRY.name: COUNTRY, REGION.name: REGION}
 
 
 def term_facets() -> tuple[Facet, ...]:

@@ -214,8 +214,8 @@ def server(app) -> Iterator[str]:
     thread.join(5)
 
 
-EXPORT = ["id", "date", "kind", "title", "summary", "url", "permalink", "source", "countries",
-          "regions"]  # the record, then the derived facets (places)
+EXPORT = ["id", "date", "kind", "title", "summary", "date_end", "collection", "url", "permalink",
+          "source", "countries", "regions"]  # the record, then the derived facets (places)
 
 
 @pytest.mark.parametrize("path, columns, rows", [

@@ -35,8 +35,8 @@ def test_csv_export_is_the_whole_result_set_in_order(client, engine):
     expected = all_ids(engine, q="cooperative", sort="oldest")
     assert len(expected) > 2  # more than the page asked for
     assert [row["id"] for row in rows] == expected
-    assert list(rows[0]) == ["id", "date", "kind", "title", "summary", "url", "permalink",
-                             "source", "countries", "regions"]  # + the derived facets
+    assert list(rows[0]) == ["id", "date", "kind", "title", "summary", "date_end", "collection",
+                             "url", "permalink", "source", "countries", "regions"]
     assert [row["permalink"] for row in rows] == [f"http://localhost/items/{i}" for i in expected]
     article = engine.get(rows[0]["id"])
     assert rows[0]["title"] == article.title and rows[0]["date"] == article.date.isoformat()
@@ -68,7 +68,7 @@ def test_exports_follow_the_filters(client, engine):
     empty = client.get("/export.csv?q=zebra")
     assert empty.status_code == 200
     assert empty.get_data(as_text=True).splitlines() == [
-        "id,date,kind,title,summary,url,permalink,source,countries,regions"]
+        "id,date,kind,title,summary,date_end,collection,url,permalink,source,countries,regions"]
 
 
 def test_csv_cells_cannot_run_as_formulas(odd_client):

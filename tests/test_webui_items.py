@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import json
 
 from bs4 import BeautifulSoup
@@ -26,7 +28,11 @@ def test_item_page_shows_the_item(page, engine):
     assert soup.select_one("title").get_text().startswith(article.title)
     month = article.date.strftime("%Y-%m")
     browse = [a["href"] for a in soup.select("ul.browse a")]
-    assert browse == [f"/?from={month}&to={month}", f"/?kind={article.kind}", "/?country=KE"]
+    section = urlencode({"collection": article.collection})
+    assert article.collection == "News, stories and statements on cooperatives"
+    assert browse == [f"/?from={month}&to={month}", f"/?kind={article.kind}", f"/?{section}",
+                      "/?country=KE"]
+    assert soup.select_one("dd.collection").get_text() == article.collection
     places = soup.select("#places li")
     assert [p.select_one("a.place").get_text() for p in places] == ["Kenya"]
     assert "Kenya" in places[0].select_one(".evidence").get_text()

@@ -17,6 +17,8 @@ from datetime import date
 
 from markupsafe import Markup
 
+from corpus import Article
+
 from search import (
     DEFAULT_PER_PAGE,
     PER_PAGE_CHOICES,
@@ -200,6 +202,14 @@ class Urls:
 def long_date(day: date) -> str:
     """'6 February 2024'."""
     return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def date_text(article: Article) -> str:
+    """'6 February 2024', or for an item dated by a range, '1 April 2018 – 31 December
+    2019'."""
+    if article.date_end and article.date_end != article.date:
+        return f"{long_date(article.date)} \u2013 {long_date(article.date_end)}"
+    return long_date(article.date)
 
 
 def sentence(message: str) -> str:
@@ -494,5 +504,5 @@ def _hit_view(hit: Hit, number: int, urls: Urls) -> HitView:
                    title_html=to_html(article.title, hit.title_spans),
                    summary_html=to_html(article.summary, hit.summary_spans),
                    snippet_html=to_html(hit.snippet, hit.snippet_spans),
-                   date_iso=article.date.isoformat(), date_text=long_date(article.date),
+                   date_iso=article.date.isoformat(), date_text=date_text(article),
                    kind=article.kind, number=number, original=article.url)

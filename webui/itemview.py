@@ -16,7 +16,7 @@ from corpus.places import ILO_SCHEME, regions_of
 from search import Hit, facet, term_facets
 from webui.chart import bucket_name
 from webui.cite import Citation, Cited, citations
-from webui.context import Link, long_date
+from webui.context import Link, date_text, long_date
 from webui.links import SearchParams
 from webui.metadata import Embedded, embedded
 
@@ -77,7 +77,7 @@ def item_view(hit: Hit, similar: list[Article], cited: Cited, *, search_base: st
                                SearchParams().with_values(declared.name, (value,))
                                .url(search_base)))
     return ItemView(
-        article=article, date_iso=article.date.isoformat(), date_text=long_date(article.date),
+        article=article, date_iso=article.date.isoformat(), date_text=date_text(article),
         permalink=cited.permalink, api_href=api_href, browse=browse,
         citations=citations(cited),
         similar=[Similar(other.title, item_href(other.id), other.date.isoformat(),

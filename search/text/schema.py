@@ -30,7 +30,7 @@ from whoosh.columns import NumericColumn, RefBytesColumn, VarBytesColumn
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 
 from corpus import Article
-from search.facets import KIND, place_evidence, term_facets
+from search.facets import place_evidence, term_facets
 from search.postings.columns import SEPARATOR
 from search.text.analysis import exact_analyzer, news_analyzer
 
@@ -39,8 +39,9 @@ from search.text.analysis import exact_analyzer, news_analyzer
 # full text (body, body_exact) and language; 6: people-words (co-operators) a family
 # apart from cooperatives, woman/women and child/children one word each
 # (data/variants.txt), the country column (places found at index time, the words that
-# named them stored) and the term lists of `postings.termlists`.
-SCHEMA_VERSION = 6
+# named them stored) and the term lists of `postings.termlists`; 7: the section an item
+# was listed in (collection, a facet) and the end of a date range (date_end).
+SCHEMA_VERSION = 7
 
 
 def build_schema() -> Schema:
@@ -61,13 +62,15 @@ def build_schema() -> Schema:
         url=STORED(),
         source=STORED(),
         places=STORED(),
+        collection=STORED(),
+        date_end=STORED(),
     )
     for facet in term_facets():
         if facet.derived:
             continue  # worked out from its source's column when the columns load
-        # Few distinct kinds: a table of them and a reference per item. Other facets
-        # may hold several values per item, joined.
-        column = RefBytesColumn() if facet is KIND else VarBytesColumn()
+        # One value per item (few distinct kinds, sections): a table of the values and a
+        # reference per item. Several values per item: joined.
+        column = VarBytesColumn() if facet.multi else RefBytesColumn()
         schema.add(facet.column, COLUMN(column))
     return schema
 
@@ -85,6 +88,8 @@ def to_document(article: Article) -> dict[str, object]:
         "body": article.body, "body_exact": article.body, "language": article.language,
         "date": article.date.isoformat(), "day": day_number(article.date), "url": article.url,
         "source": article.source, "places": place_evidence(article),
+        "collection": article.collection,
+        "date_end": article.date_end.isoformat() if article.date_end else "",
         **{facet.column: SEPARATOR.join(facet.item_values(article)).encode("utf-8")
            for facet in term_facets() if not facet.derived},
     }
@@ -96,4 +101,7 @@ def from_stored(fields: dict[str, object]) -> Article:
                    date=date.fromisoformat(str(fields["date"])),
                    kind=str(fields.get("kind", "")), summary=str(fields.get("summary", "")),
                    url=str(fields.get("url", "")), source=str(fields.get("source", "")),
-                   body=str(fields.get("body", "")), language=str(fields.get("language", "")))
+                   body=str(fields.get("body", "")), language=str(fields.get("language", "")),
+                   collection=str(fields.get("collection", "")),
+                   date_end=date.fromisoformat(str(fields["date_end"]))
+                   if fields.get("date_end") else None)

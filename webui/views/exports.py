@@ -41,6 +41,8 @@ RECORD_COLUMNS = (
     ("kind", "string", "the kind of item (News, Statement, ...)"),
     ("title", "string", "title"),
     ("summary", "string", "summary or standfirst"),
+    ("date_end", "date", "for an item dated by a range (a project), its last day"),
+    ("collection", "string", "the section of the source it was listed in"),
     ("url", "anyURI", "the original, where it was published (when known)"),
     ("permalink", "anyURI", "the item's page on this site"),
     ("source", "string", "where the item was read when the index was built"),
