@@ -6,9 +6,8 @@
    line saying so when it is not): the listings in `real/listings/` and the 32
    researcher queries of `real/queries.tsv`, an item relevant when the query's
    regular expression matches its kind, title and summary (grade 1). The
-   listings are read with the project's reader; a file in which it loses items
-   (a layout it does not read yet) is read instead by `salvage_listing` below,
-   a plain reading of the layouts the README lists, so that every item counts.
+   listings are read with the project's own reader, which reads every dated
+   item of them (`benchmarks/real_listings.py` says which it cannot).
 
 For each set it builds three searchers over the same items, runs every query
 through each, and prints nDCG@10, recall@20 and MRR (first relevant item in the
@@ -142,66 +141,15 @@ _MONTH_HEADING = re.compile(rf"^\s*(?:{_MONTHS}) \d{{4}}\s*$")
 _NUMBERED = re.compile(r"^\s*\d+\.\s+(.*)$")
 
 
-def salvage_listing(path: Path) -> list[Article]:
-    """A plain reading of a listing page in the layouts of real/README.md: every dated
-    item, its title the line before the date, its kind the line before that when there
-    is one, its summary the lines after the date up to the next item."""
-    from datetime import date
-
-    lines = [line.rstrip() for line in path.read_text(encoding="utf-8").splitlines()]
-    lines = [line for line in lines if line.strip() and not line.strip().startswith("\u00a9")]
-    dates = [i for i, line in enumerate(lines) if _DATE_LINE.match(line)]
-    articles = []
-    month_names = _MONTHS.split("|")
-    for number, at in enumerate(dates):
-        head: list[str] = []
-        i = at - 1
-        stop = dates[number - 1] if number else -1
-        while i > stop:
-            text = lines[i].strip()
-            marker = _NUMBERED.match(lines[i])
-            if text == "-" or _MONTH_HEADING.match(text):
-                break
-            head.insert(0, marker.group(1) if marker else text)
-            if marker or len(head) == 2:
-                break
-            i -= 1
-        end = dates[number + 1] if number + 1 < len(dates) else len(lines)
-        summary = []
-        for line in lines[at + 1:end]:
-            if line.strip() == "-" or _NUMBERED.match(line) or _MONTH_HEADING.match(line):
-                break
-            summary.append(line.strip())
-        if summary and number + 1 < len(dates):
-            summary = summary[:max(1, len(summary) - 2)] if len(summary) > 2 else summary[:1]
-        if not head:
-            continue
-        title, kind = head[-1], (head[0] if len(head) > 1 else "")
-        day, month, year = _DATE_LINE.match(lines[at]).groups()[:3]  # type: ignore[union-attr]
-        when = date(int(year), month_names.index(month) + 1, int(day))
-        articles.append(Article.create(title=title, date=when, kind=kind,
-                                       summary=" ".join(summary),
-                                       source=f"{path.name}, item {number + 1}"))
-    return articles
-
-
 def load_real(folder: Path = REAL_DIR) -> tuple[dict[str, Article], list[Judged], str]:
     """The real listings by ref, the real queries judged by their regular expressions,
     and a line saying how the listings were read."""
     listings = sorted((folder / "listings").glob("*.txt"))
     result = read_sources(listings)
-    losing = {Path(problem.path).name for problem in result.problems
-              if getattr(problem, "lost_item", False)}
-    kept = [a for a in result.articles if a.source.partition(",")[0] not in losing]
-    salvaged = [a for path in listings if path.name in losing for a in salvage_listing(path)]
-    seen: dict[tuple[str, str], Article] = {}
-    for article in kept + salvaged:
-        seen.setdefault((" ".join(article.title.lower().split()), article.date.isoformat()),
-                        article)
-    articles = {f"r{number}": article for number, article in enumerate(seen.values(), 1)}
-    how = (f"{len(articles)} items from {len(listings)} listings: {len(kept)} read by the "
-           f"project's reader, {len(salvaged)} from {len(losing)} files it loses items of "
-           "read by salvage_listing (before de-duplication)")
+    articles = {f"r{number}": article for number, article in enumerate(result.articles, 1)}
+    lost = sum(1 for problem in result.problems if getattr(problem, "lost_item", False))
+    how = (f"{len(articles)} items from {len(listings)} listings, read by the project's "
+           f"reader ({lost} records it could not read: cut-off or undated items)")
     judged = []
     rows = (folder / "queries.tsv").read_text(encoding="utf-8").splitlines()[1:]
     for row in rows:
