@@ -35,6 +35,7 @@ from corpus.model import Article, Problem
 from corpus.readers import READERS, describe_formats
 from corpus.staging import Stage
 
+REASON_CHARS = 90  # of a reason in the build summary's counts
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "data" / "ilo-cooperatives-news.txt"
 MAX_KEPT_PER_KIND = 1_000
 _VARYING = re.compile(r"'[^']*'|\"[^\"]*\"|\d[\d,.]*")
@@ -69,7 +70,10 @@ class ReadResult:
         if problem.fatal_in_strict:
             self.strict_failure_count += 1
         if problem.lost_item:
-            self.lost_reasons[problem.message.split(":")[-1].split(";")[0].strip()[:60]] += 1
+            reason = problem.message.split(":")[-1].split(";")[0].strip()
+            if len(reason) > REASON_CHARS:  # cut at a word, and say so
+                reason = reason[:REASON_CHARS].rsplit(" ", 1)[0] + " \u2026"
+            self.lost_reasons[reason] += 1
         if self.problem_counts[kind] <= MAX_KEPT_PER_KIND:
             self.problems.append(problem)
 

@@ -26,6 +26,7 @@ from search.engine.results import Hit, ResultPage, Span
 from search.facets import DATES, Facet, facet, register, registered, term_facets
 from search.query.bounds import BoundError, parse_bound
 from search.query.explain import Explanation
+from search.query.related import warm_up
 from search.query.request import (DEFAULT_PER_PAGE, MAX_PER_PAGE, PER_PAGE_CHOICES, SORTS,
                                   TRUE_WORDS, InputError, SearchRequest, parse_request)
 from search.research.collection import MAX_IDS, Collection, clean_ids, collection
@@ -48,5 +49,6 @@ __all__ = [
     "MAX_IDS", "Collection", "clean_ids", "collection",
     "Cooccurrence", "CoTerm", "cooccurrence",
     "KeyTerm", "PeriodTerms", "TopTerms", "terms_by_period", "top_terms",
-    "ValueCounts", "value_counts", "place_evidence", "KwicLine", "kwic", "GRANULARITIES", "Series", "Timeline", "period_bounds", "timeline",
+    "ValueCounts", "value_counts", "place_evidence", "KwicLine", "kwic", "GRANULARITIES",
+    "Series", "Timeline", "period_bounds", "timeline", "warm_up",
 ]

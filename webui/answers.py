@@ -168,7 +168,7 @@ def map_view(params: SearchParams, countries: ValueCounts, region_counts: ValueC
                       what="items", one="item",
                       title="Items per country" + (f" for \u2018{params.q}\u2019"
                                                    if params.q else ""),
-                      element_id=element_id)
+                      element_id=element_id, items=countries.total - countries.without)
     named = countries.total - countries.without
     summary = (f"{countries.total:,} items; {named:,} of them name a country "
                f"({len(counts):,} countries)")

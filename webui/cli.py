@@ -37,6 +37,7 @@ from search import (
     parse_request,
     resolve_index_dir,
     term_facets,
+    warm_up,
 )
 from webui.accesslog import WSGIApp
 from webui.marks import to_html, to_terminal
@@ -510,6 +511,10 @@ def serve(host: str, port: int, index: Path | None, server_name: str, workers: i
                    "may be stopped by --timeout first.", err=True)
     workers_text = (f"{options.workers} worker{'s' if options.workers > 1 else ''} of "
                     f"{threads} threads" if chosen == "gunicorn" else f"{threads} threads")
+
+    # The place tables, built once here and shared by the forked workers, so that no
+    # visitor's first query waits a second for them.
+    warm_up()
 
     def ready(url: str) -> None:
         click.echo(f"Serving news-search on {url} with {chosen}, {workers_text} (index "

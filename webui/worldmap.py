@@ -103,12 +103,14 @@ def _noun(count: int, what: str, one: str) -> str:
 
 def world_map(counts: Mapping[str, int], href_for: Callable[[str], str], *,
               what: str = "items", one: str = "item", title: str = "Items per country",
-              element_id: str = "worldmap") -> WorldMap:
+              element_id: str = "worldmap", items: int | None = None) -> WorldMap:
     """The map and table rows for these counts (alpha-2 code -> items; zeros are ignored).
 
     :param href_for: the link of a country's code (e.g. the search with country=KE).
     :param what: the plural noun for the counts ("items", "results"); `one` its singular.
     :param element_id: prefix of the ids inside the SVG, unique within the page.
+    :param items: how many items name at least one of these countries, when known (an
+        item about two countries is counted under each, so the counts add up to more).
     """
     known = all_countries()
     unknown = tuple(sorted(code for code, n in counts.items() if n > 0 and code not in known))
@@ -126,18 +128,21 @@ def world_map(counts: Mapping[str, int], href_for: Callable[[str], str], *,
     rows = tuple(MapCountry(code, known[code].name, n, href_for(code), colour(n),
                             "shape" if code in drawn else "dot" if code in small else "")
                  for code, n in sorted(kept.items(), key=lambda kv: (-kv[1], known[kv[0]].name)))
-    description = _describe(rows, what, one)
+    description = _describe(rows, what, one, items)
     svg = _svg(rows, legend, title, description, what, one, element_id)
     return WorldMap(svg, rows, legend, unknown, title, description)
 
 
-def _describe(rows: tuple[MapCountry, ...], what: str, one: str) -> str:
+def _describe(rows: tuple[MapCountry, ...], what: str, one: str, items: int | None) -> str:
     if not rows:
         return f"World map: no {what} name a country."
-    total = sum(r.count for r in rows)
     top = ", ".join(f"{r.name} ({r.count})" for r in rows[:3])
     countries = "one country" if len(rows) == 1 else f"{len(rows)} countries"
-    return (f"World map of {_noun(total, what, one)} in {countries}; the most in {top}. "
+    # Without the number of items, the counts of the countries are all there is to say:
+    # an item about several countries is in several of them.
+    said = (f"{_noun(items, what, one)} about {countries}" if items is not None
+            else f"{countries}")
+    return (f"World map of {said}; the most in {top}. "
             f"Each country with {what} links to them; the others are grey.")
 
 

@@ -59,6 +59,13 @@ def _key(text: str) -> Key:
     return tuple(t.text for t in _analyzer()(text, mode="query"))
 
 
+def warm_up() -> None:
+    """Build the place names' tables now (the gazetteer: about a second and 100 MB),
+    rather than on the first query that names a place: a server does it once, before it
+    forks its workers, so they share the tables."""
+    _place_keys()
+
+
 @functools.cache
 def _place_keys() -> dict[Key, tuple[str, tuple[str, ...]]]:
     """Analysed country and region names -> ("place" or "region", country codes)."""
