@@ -43,15 +43,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from whoosh import index as whoosh_index
 from whoosh.fields import Schema
-from whoosh.reading import SegmentReader
 
 from corpus import Article
 from corpus.model import fold
 from search.cache import LRUCache
 from search.postings import mapped as mapfile
 from search.text.analysis import DATA_DIR, TOKEN_PATTERN
+from search.postings.reader import SegmentFiles, leaf_files, open_index
 from search.text.wordwise import NewsFastAnalyzer, from_analyzer
 
 MAGIC = b"NSL1"
@@ -247,9 +246,9 @@ def segment_path(folder: Path, segment_id: str) -> Path:
     return folder / f"{segment_id}{SEGMENT_SUFFIX}"
 
 
-def write_from_stored(reader: SegmentReader, path: Path) -> None:
-    """The term lists of a segment Whoosh's writer made, from its stored fields (an
-    update: what the index stores of each item is what it searches)."""
+def write_from_stored(reader: SegmentFiles, path: Path) -> None:
+    """The term lists of a segment from its stored fields (what the index stores of
+    each item is what it searches)."""
     lists = SegmentLists(reader.schema)
     for docnum in range(reader.doc_count_all()):
         fields = reader.stored_fields(docnum) or {}
@@ -262,26 +261,16 @@ def write_from_stored(reader: SegmentReader, path: Path) -> None:
 def assemble(folder: Path) -> Path:
     """Write the generation's term lists (`termlists.nsl`) from its segments' (writing
     those a segment lacks from its stored fields); return the file's path."""
-    index = whoosh_index.open_dir(str(folder))
-    try:
-        with index.reader() as top:
-            leaves = [leaf for leaf, _ in top.leaf_readers()] if not isinstance(
-                top, SegmentReader) else [top]
-            parts = []
-            for leaf in leaves:
-                path = segment_path(folder, leaf.segment().segment_id())
-                if _map(path) is None:
-                    write_from_stored(leaf, path)
-                deleted = np.zeros(leaf.doc_count_all(), bool)
-                if leaf.has_deletions():
-                    for docnum in range(leaf.doc_count_all()):
-                        deleted[docnum] = leaf.is_deleted(docnum)
-                mapped = _map(path)
-                if mapped is None or mapped.header["docs"] != leaf.doc_count_all():
-                    raise RuntimeError(f"the term lists of {path.name} cannot be read")
-                parts.append((leaf.segment().segment_id(), mapped, ~deleted))
-    finally:
-        index.close()
+    index = open_index(folder)
+    parts = []
+    for leaf, _ in leaf_files(index.reader()):
+        path = segment_path(folder, leaf.files.id)
+        if _map(path) is None:
+            write_from_stored(leaf, path)
+        mapped = _map(path)
+        if mapped is None or mapped.header["docs"] != leaf.doc_count_all():
+            raise RuntimeError(f"the term lists of {path.name} cannot be read")
+        parts.append((leaf.files.id, mapped, leaf.live()))
     out = folder / GENERATION_FILE
     _write(out, *_merged(parts))
     return out
