@@ -22,10 +22,11 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from search.budget import Meter
-from search.build.store import CURRENT, META, Generation, current_generation
+from search.build.store import CURRENT, META, Generation, IndexOutdated, current_generation
 from search.postings.columns import Columns, load_columns
 from search.postings.evaluator import Evaluator
 from search.postings.reader import Index, open_index
+from search.postings.segments import NotAnIndex
 from search.query.parsing import make_parser
 
 VERSIONS_KEPT = 2  # the columns of the two newest index versions
@@ -76,6 +77,16 @@ class View:
         return Evaluator(self.searcher, self.columns.terms, meter)
 
 
+def _open_files(index_dir: Path, path: Path) -> Index:
+    """The generation's files opened, or IndexOutdated (rebuild) when they are damaged."""
+    try:
+        return open_index(path)
+    except (NotAnIndex, OSError) as error:
+        raise IndexOutdated(f"the index at {index_dir} is damaged or incomplete ({error}): "
+                            f"rebuild it with 'news-search index --index {index_dir}' and "
+                            "your sources (none: the bundled corpus)") from None
+
+
 def _stamp(index_dir: Path) -> tuple[object, ...]:
     """Changes whenever CURRENT or the live meta.json is replaced."""
     parts: list[object] = []
@@ -119,7 +130,7 @@ class IndexHandle:
             if opened is not None and opened.generation.path == generation.path:
                 index = opened.index
             else:
-                index = open_index(generation.path)
+                index = _open_files(self.index_dir, generation.path)
             opened = Opened(generation, index, make_parser(index.schema),
                             make_parser(index.schema, exact=True), stamp)
             self._opened = opened

@@ -177,8 +177,11 @@ class Evaluator:
         return self._live_mask
 
     def _mask_of(self, ids: np.ndarray) -> np.ndarray:
+        """A mask of the live documents among `ids` (postings hold deleted ones too)."""
         mask = np.zeros(self.size, bool)
         mask[ids] = True
+        if self.searcher.reader().has_deletions():
+            mask &= self.live_mask()
         return mask
 
     # -- matching ---------------------------------------------------------------------

@@ -27,7 +27,8 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from search.postings import arrays, documents
-from search.postings.segments import Contents, SegmentEntry, read_contents, read_deletions
+from search.postings.segments import (Contents, NotAnIndex, SegmentEntry, read_contents,
+                                      read_deletions)
 
 LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], np.float64)
 
@@ -51,11 +52,26 @@ def load_segment(folder: Path, entry: SegmentEntry) -> Segment:
     stored = documents.load(documents.documents_path(folder, entry.id))
     if posting is None or stored is None or posting.docs != entry.docs \
             or stored.docs != entry.docs:
-        raise FileNotFoundError(f"the files of segment {entry.id} in {folder} are missing "
-                                "or damaged")
+        raise NotAnIndex(f"the files of segment {entry.id} are missing or damaged")
     deleted = read_deletions(folder, entry.deletions, entry.docs) if entry.deletions else None
     return Segment(entry.id, entry.docs, posting, stored,
                    deleted if deleted is not None and deleted.any() else None)
+
+
+class _PlainMatcher(ListMatcher):
+    """A term's postings in a field without positions (the `id`): no value, as Whoosh's
+    own matcher gives none for such a format."""
+
+    def value(self) -> None:
+        return None
+
+    def all_items(self) -> Iterator[tuple[int, None]]:
+        return ((docnum, None) for docnum in self._ids)
+
+    def copy(self) -> _PlainMatcher:
+        return _PlainMatcher(self._ids, self._weights, self._values, self._format,
+                             self._scorer, self._i, self._all_weights, self._term,
+                             self._terminfo)
 
 
 class _PositionsMatcher(ListMatcher):
@@ -206,7 +222,7 @@ class SegmentFiles(IndexReader):
         start, end = self._slice(field, number)
         ids = field.ids[start:end]
         weights = field.weights[start:end]
-        minlength = maxlength = None
+        minlength = maxlength = 0  # as Whoosh's term infos: 0 where no length is known
         if field.lengths is not None:
             present = field.lengths[ids]
             present = present[present > 0]
@@ -214,7 +230,7 @@ class SegmentFiles(IndexReader):
                 minlength = byte_to_length(int(present.min()))
                 maxlength = byte_to_length(int(present.max()))
         return TermInfo(weight=float(weights.sum(dtype=np.float64)), df=end - start,
-                        minlength=minlength, maxlength=maxlength or 0,
+                        minlength=minlength, maxlength=maxlength,
                         maxweight=float(weights.max()), minid=int(ids[0]), maxid=int(ids[-1]))
 
     def frequency(self, fieldname: str, text: Any) -> float:
@@ -254,7 +270,8 @@ class SegmentFiles(IndexReader):
         found = self._lengths_of(fieldname)
         if found is None:
             return default
-        return byte_to_length(int(found[docnum]))
+        # As Whoosh's W3 reader: None for a document with no words in the field.
+        return byte_to_length(int(found[docnum])) if found[docnum] else None  # type: ignore[return-value]
 
     # -- postings ----------------------------------------------------------------------
 
@@ -287,8 +304,8 @@ class SegmentFiles(IndexReader):
                                      term=term, terminfo=info)
         if keep is not None:
             ids, weights = ids[keep], weights[keep]
-        return ListMatcher(ids.tolist(), weights.tolist(), None, fmt, scorer, term=term,
-                           terminfo=info)
+        return _PlainMatcher(ids.tolist(), weights.tolist(), None, fmt, scorer, term=term,
+                             terminfo=info)
 
     def has_vector(self, docnum: int, fieldname: str) -> bool:
         return False

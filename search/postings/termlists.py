@@ -260,9 +260,12 @@ def write_from_stored(reader: SegmentFiles, path: Path) -> None:
 
 def assemble(folder: Path) -> Path:
     """Write the generation's term lists (`termlists.nsl`) from its segments' (writing
-    those a segment lacks from its stored fields); return the file's path."""
+    those a segment lacks from its stored fields: the segments an update kept), then
+    remove the segments' own: the generation's file is the one copy kept. Return its
+    path."""
     index = open_index(folder)
     parts = []
+    made = []
     for leaf, _ in leaf_files(index.reader()):
         path = segment_path(folder, leaf.files.id)
         if _map(path) is None:
@@ -271,8 +274,12 @@ def assemble(folder: Path) -> Path:
         if mapped is None or mapped.header["docs"] != leaf.doc_count_all():
             raise RuntimeError(f"the term lists of {path.name} cannot be read")
         parts.append((leaf.files.id, mapped, leaf.live()))
+        made.append(path)
     out = folder / GENERATION_FILE
     _write(out, *_merged(parts))
+    del parts
+    for path in made:
+        path.unlink()
     return out
 
 
