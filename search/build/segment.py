@@ -40,7 +40,7 @@ from whoosh.util.numeric import byte_to_length
 
 from search.postings import arrays, documents
 from search.postings.segments import SegmentEntry, new_segment_id
-from search.text.wordwise import FastAnalyzer, from_analyzer
+from search.text.wordwise import ExactFastAnalyzer, FastAnalyzer, from_analyzer
 
 # length_to_byte as a table: the smallest byte whose length is at least the length
 _BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], np.int64)
@@ -82,6 +82,8 @@ class _Field:
         # The fast path stands for Positions.word_values with a field boost of 1.
         self.fast: FastAnalyzer | None = (
             fast if self.positional and fmt.field_boost == 1.0 else None)
+        # A literal-word field: words as written, lower-cased, numbered 0, 1, ...
+        self.tokens = fast.tokenize if isinstance(self.fast, ExactFastAnalyzer) else None
         self.numbers = _TermNumbers()
         self.term_ids = array("I")
         self.counts = array("I")
@@ -92,25 +94,46 @@ class _Field:
         self.doc_lengths = array("I")  # ... and its length
 
     def add(self, docnum: int, value: object) -> None:
-        before = len(self.term_ids)
         if self.fast is not None and isinstance(value, str):
-            found = self.fast.positions(value)
-            if not found:
-                return
-            held = found.values()
-            start = len(self.positions)
-            self.term_ids.extend(map(self.numbers.__getitem__, found))
-            self.counts.extend(map(len, held))
-            self.positions.extend(chain.from_iterable(held))
-            length = len(self.positions) - start
-        else:
-            length = self._add_indexed(value, before)
+            self._add_words(docnum, value)
+            return
+        before = len(self.term_ids)
+        length = self._add_indexed(value, before)
         terms = len(self.term_ids) - before
         if not terms:
             return
         self.docnums.append(docnum)
         self.doc_terms.append(terms)
         self.doc_lengths.append(length if self.scorable else 0)
+
+    def _add_words(self, docnum: int, value: str) -> None:
+        """A text through `wordwise`: a term number and a position per occurrence, in
+        the order the analyzer chain emits them; grouped into postings at the end."""
+        numbered = self.numbers.__getitem__
+        if self.tokens is not None:  # words as written, at 0, 1, ...
+            words = self.tokens(value)
+            count = len(words)
+            self.term_ids.extend(map(numbered, map(str.lower, words)))
+            self.positions.extend(range(count))
+        else:
+            plain = self.fast.plain_terms(value)  # type: ignore[union-attr]
+            if plain is not None:  # the common case: one word, one term, in order
+                kept, first = plain
+                count = len(kept)
+                self.term_ids.extend(map(numbered, kept))
+                self.positions.extend(range(first, first + count))
+            else:
+                found = self.fast.positions(value)  # type: ignore[union-attr]
+                count = 0
+                for term, positions in found.items():
+                    self.term_ids.extend((numbered(term),) * len(positions))
+                    self.positions.extend(positions)
+                    count += len(positions)
+        if not count:
+            return
+        self.docnums.append(docnum)
+        self.doc_terms.append(count)
+        self.doc_lengths.append(count if self.scorable else 0)
 
     def _add_indexed(self, value: object, before: int) -> int:
         """Through the field's own `index()`: any analyzer, any value."""
@@ -140,11 +163,16 @@ class _Field:
         order = np.argsort(keys, kind="stable")
         owners = np.repeat(np.frombuffer(self.docnums, np.uint32),
                            np.frombuffer(self.doc_terms, np.uint32))
-        counts = np.frombuffer(self.counts, np.uint32)
+        if self.fast is not None:
+            ids, counts, positions, per_term = self._occurrence_postings(keys, order, owners)
+        else:
+            ids = owners[order]
+            counts = np.frombuffer(self.counts, np.uint32)
+            per_term = np.bincount(keys, minlength=len(numbered))
+            positions = None
         starts = np.zeros(len(numbered) + 1, np.int64)
-        np.cumsum(np.bincount(keys, minlength=len(numbered)), out=starts[1:])
-        positions = None
-        if self.positional:
+        np.cumsum(per_term, out=starts[1:])
+        if self.fast is None and self.positional:
             flat = np.frombuffer(self.positions, np.uint32)
             first = np.cumsum(counts, dtype=np.int64) - counts
             sizes = counts[order].astype(np.int64)
@@ -163,10 +191,25 @@ class _Field:
         weights = None
         if self.weights is not None:
             weights = np.frombuffer(self.weights, np.float32)[order]
+        if self.fast is None:
+            counts = counts[order]
         return arrays.FieldPostings(
-            terms=[numbered[n] for n in by_bytes], starts=starts, ids=owners[order],
-            counts=counts[order], positions=positions, weights=weights, lengths=lengths,
-            total=total)
+            terms=[numbered[n] for n in by_bytes], starts=starts, ids=ids, counts=counts,
+            positions=positions, weights=weights, lengths=lengths, total=total)
+
+    def _occurrence_postings(self, keys: np.ndarray, order: np.ndarray, owners: np.ndarray
+                             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(ids, counts, positions, postings per term) from a term number and a position
+        per occurrence: the occurrences in term order (stable: by document, then as the
+        analyzer emitted them, within a term), a posting per run of the same term in
+        the same document."""
+        term, doc = keys[order], owners[order]
+        new = np.ones(len(term), bool)
+        new[1:] = (term[1:] != term[:-1]) | (doc[1:] != doc[:-1])
+        heads = np.flatnonzero(new)
+        counts = np.diff(np.append(heads, len(term)))
+        per_term = np.bincount(term[heads], minlength=len(self.numbers))
+        return doc[heads], counts, np.frombuffer(self.positions, np.uint32)[order], per_term
 
 
 class SegmentBuilder:

@@ -61,6 +61,10 @@ STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
 MIN_PAIR_ITEMS = 2
 _GAP_IN_PAIR = re.compile(r"[ \t]+")  # what may stand between the two words of a pair
 _LETTER = re.compile(r"[^\W\d_]")
+# Each word with the text between it and the word before (what finditer would give
+# as text[previous.end():match.start()]): the leftmost, longest word after a gap kept
+# as short as can be is the word finditer finds next.
+_GAP_AND_WORD = re.compile(rf"(.*?)({TOKEN_PATTERN.pattern})", re.UNICODE | re.DOTALL).findall
 _SENTENCE_END = re.compile(r"[.!?:;\n]")  # in the gap before a word: it starts a sentence
 
 
@@ -152,24 +156,22 @@ class SegmentLists:
             # A Title Case title capitalises every word: no evidence of how a word is written.
             inside = name != "title" or not _title_case(text)
             previous = previous_form = -1
-            end = 0
-            # The hot loop of the build's term lists: a word's form is memoised, and the
-            # gap before it is tested with string methods (one space, nearly always).
-            for match in TOKEN_PATTERN.finditer(text):
-                raw = match.group()
+            first = True
+            # The hot loop of the build's term lists: each word comes with the gap before
+            # it (one findall, no match objects), a word's form is memoised, and the gap
+            # is tested with string methods (one space, nearly always).
+            for gap, raw in _GAP_AND_WORD(text):
                 form = known.get(raw)
                 if form is None:
                     form = lookup(raw)
-                start = match.start()
                 if form < 0:
-                    previous, end = -1, match.end()
+                    previous, first = -1, False
                     continue
-                gap = text[end:start]
                 spaces = gap == " " or not gap.strip(" \t")
                 word = form_word[form]
                 words.add(word)
                 form_count[form] += 1
-                if inside and end and (spaces or not _SENTENCE_END.search(gap)):
+                if inside and not first and (spaces or not _SENTENCE_END.search(gap)):
                     form_inside[form] += 1
                     if not raw.islower():
                         self._form_cased[form][raw] += 1
@@ -178,7 +180,7 @@ class SegmentLists:
                     pairs.add(key)
                     seen.append(key)
                     seen_forms.append(previous_form << 32 | form)
-                previous, previous_form, end = word, form, match.end()
+                previous, previous_form, first = word, form, False
         self.word_ids.extend(sorted(words))
         self.word_offsets.append(len(self.word_ids))
         self.pair_keys.extend(sorted(pairs))

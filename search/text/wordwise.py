@@ -73,6 +73,11 @@ class ExactFastAnalyzer(FastAnalyzer):
     def __init__(self, tokenize: Callable[[str], list[str]]) -> None:
         self._tokenize = tokenize
 
+    def tokenize(self, text: str) -> list[str]:
+        """The words as written, in order (a word's term is its `lower()`, its position
+        its place in the list)."""
+        return self._tokenize(text)
+
     def positions(self, text: str) -> TermPositions:
         found: TermPositions = {}
         for pos, word in enumerate(self._tokenize(text)):
@@ -162,6 +167,22 @@ class NewsFastAnalyzer(FastAnalyzer):
         return self.final(word[0])
 
     # -- a whole text ---------------------------------------------------------------------
+
+    def plain_terms(self, text: str) -> tuple[list[str], int] | None:
+        """The terms of `text` in order and the position of the first, each next one a
+        position further on, when every word needs only the per-word steps (no join, no
+        compound's parts, nothing left of a word): what `positions` gives, a word at a
+        time. None otherwise (then `positions` is the way)."""
+        terms = list(map(self._plain.get, self._tokenize(text)))
+        if None in terms or not self._renumber:
+            return None
+        kept = list(filter(None, terms))
+        if not kept:
+            return kept, 0
+        first = 0
+        while not terms[first]:  # leading stop words: the first word keeps its place
+            first += 1
+        return kept, first
 
     def positions(self, text: str) -> TermPositions:
         plain, words, finals = self._plain, self._words, self._finals
