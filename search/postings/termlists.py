@@ -287,7 +287,7 @@ def assemble(folder: Path) -> Path:
 
 def _merged(parts: list[tuple[str, _Mapped, np.ndarray]]) -> tuple[dict, dict[str, np.ndarray]]:
     """One lexicon, global ids, live counts, and the pairs two items hold at least."""
-    segment_terms = [list(_Strings(mapped.array("terms"))) for _, mapped, _ in parts]
+    segment_terms = [_Strings(mapped.array("terms")).all() for _, mapped, _ in parts]
     # Global ids in the terms' order, so that a term is found by binary search.
     ordered = sorted(set().union(*segment_terms), key=lambda t: t.encode("utf-8"))
     ids = {term: number for number, term in enumerate(ordered)}
@@ -296,11 +296,12 @@ def _merged(parts: list[tuple[str, _Mapped, np.ndarray]]) -> tuple[dict, dict[st
     word_parts, word_lengths, pair_keys, pair_lengths, live_parts = [], [], [], [], []
     lexicons = []  # per segment: the global key of each of its pairs
     for (_, mapped, live), terms in zip(parts, segment_terms):
-        shown = _Strings(mapped.array("displays"))
+        shown = _Strings(mapped.array("displays")).all()
         counts = mapped.array("occurrences").tolist()
+        numbers = [ids[term] for term in terms]
         remap = np.zeros(max(len(terms), 1), np.int64)
-        for local, term in enumerate(terms):
-            found = remap[local] = ids[term]
+        remap[:len(numbers)] = numbers
+        for local, found in enumerate(numbers):
             if counts[local] > best[found]:
                 displays[found], best[found] = shown[local], counts[local]
         word_parts.append(remap[mapped.array("word_ids")])
@@ -357,12 +358,16 @@ def _pair_displays(parts: list[tuple[str, _Mapped, np.ndarray]], lexicons: list[
         most[at[better]] = times[better]
         source[at[better], 0] = number
         source[at[better], 1] = np.flatnonzero(better)
-    forms = [_Strings(mapped.array("forms")) for _, mapped, _ in parts]
+    forms = [_Strings(mapped.array("forms")).all() for _, mapped, _ in parts]
     pair_forms = [mapped.array("pair_forms").reshape(-1, 2) for _, mapped, _ in parts]
-    shown = []
-    for segment, local in source[kept].tolist():
-        first, second = pair_forms[segment][local].tolist()
-        shown.append(_pair_text(forms[segment][first], forms[segment][second]))
+    chosen = source[kept]
+    shown = [""] * len(chosen)
+    for segment, (_, mapped, _) in enumerate(parts):
+        rows = np.flatnonzero(chosen[:, 0] == segment)
+        words = forms[segment]
+        pairs = pair_forms[segment][chosen[rows, 1]].tolist()
+        for row, (first, second) in zip(rows.tolist(), pairs):
+            shown[row] = _pair_text(words[first], words[second])
     return shown
 
 
@@ -416,6 +421,12 @@ class _Strings(Sequence[str]):
         index %= self._count
         start, end = int(self._offsets[index]), int(self._offsets[index + 1])
         return self._blob[start:end].tobytes().decode("utf-8")
+
+    def all(self) -> list[str]:
+        """Every string, decoded at once (for a walk over all of them)."""
+        offsets = self._offsets.tolist()
+        data = self._blob[:offsets[-1]].tobytes() if offsets else b""
+        return [data[start:end].decode("utf-8") for start, end in zip(offsets, offsets[1:])]
 
     def find(self, text: str) -> int | None:
         """The position of `text` in strings sorted by their UTF-8 bytes, or None."""
