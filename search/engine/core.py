@@ -17,10 +17,12 @@ and for single items and the whole index, `items`.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from corpus import Article
 from search.budget import DEFAULT_BUDGET, Budget, Meter, OverBudget
@@ -50,6 +52,8 @@ class Engine:
         # Readings are kept with the pages: with the page cache off (cold benchmarks),
         # every request reads its query again.
         self._readings: LRUCache[Reading] = LRUCache(min(READINGS, page_cache))
+        self._places: dict[object, dict[Any, Any]] = {}
+        self._lock = threading.Lock()
 
     @property
     def generation(self) -> Generation:
@@ -65,7 +69,19 @@ class Engine:
         return self._readings.get_or_make(
             key, lambda: read_query(view.parser(request.exact), request.query, view.reader,
                                     expand_words=not request.exact, budget=self.budget,
-                                    speller=spelling.speller(view)))
+                                    speller=spelling.speller(view),
+                                    places=self._places_of(view)))
+
+    def _places_of(self, view: View) -> dict[Any, Any]:
+        """The related place names worked out for this index version (two versions kept)."""
+        found = self._places.get(view.version)
+        if found is None:
+            found = {}
+            with self._lock:
+                while len(self._places) >= 2:
+                    self._places.pop(next(iter(self._places)))
+                self._places[view.version] = found
+        return found
 
     # -- searching -------------------------------------------------------------
 
