@@ -54,6 +54,7 @@ class Engine:
         self._readings: LRUCache[Reading] = LRUCache(min(READINGS, page_cache))
         self._places: dict[object, dict[Any, Any]] = {}
         self._lock = threading.Lock()
+        self._warmed: object = None
 
     @property
     def generation(self) -> Generation:
@@ -71,6 +72,23 @@ class Engine:
                                     expand_words=not request.exact, budget=self.budget,
                                     speller=spelling.speller(view),
                                     places=self._places_of(view)))
+
+    def _warm(self, version: object) -> None:
+        """Build what a new index version needs for respelling (the lexicon of its
+        words: seconds at a million items) in the background, so that the first
+        misspelt query after a rebuild does not wait for it."""
+        with self._lock:
+            if self._warmed == version:
+                return
+            self._warmed = version
+
+        def build() -> None:
+            try:
+                spelling.lexicon(self.handle.view())
+            except Exception:  # noqa: BLE001 - a failure here is met again by the query
+                pass
+
+        threading.Thread(target=build, name="news-search-warm", daemon=True).start()
 
     def _places_of(self, view: View) -> dict[Any, Any]:
         """The related place names worked out for this index version (two versions kept)."""
@@ -103,6 +121,8 @@ class Engine:
         """
         started = time.perf_counter()
         view = self.handle.view()
+        if view.version != self._warmed:
+            self._warm(view.version)
         key = (view.version, request.cache_key())
         page = self._pages.get(key)
         if page is None:
