@@ -67,6 +67,10 @@ def heavy_paths(seed: int) -> list[str]:
             "/export.csv?" + urlencode({"q": "cooperative"})]
 
 
+HEAVY_NAMES = ("phrase ~200", "62 unknown words", "64-OR keyword in context",
+               "export of 'cooperative' (its own, larger budget)")
+
+
 def news_search(*args: str) -> list[str]:
     return [sys.executable, "-m", "webui.cli", *args]
 
@@ -139,11 +143,11 @@ def cheap_client(base: str, stop: threading.Event, tally: Tally, seed: int) -> N
         fetch(base, cheap_path(rng), tally)
 
 
-def heavy_client(base: str, stop: threading.Event, tally: Tally, seed: int) -> None:
+def heavy_client(base: str, stop: threading.Event, tallies: list[Tally], seed: int) -> None:
     paths = heavy_paths(seed)
     turn = seed
     while not stop.is_set():
-        fetch(base, paths[turn % len(paths)], tally)
+        fetch(base, paths[turn % len(paths)], tallies[turn % len(paths)])
         turn += 1
 
 
@@ -218,9 +222,14 @@ def main() -> int:
         start_memory = memory_mb(server.pid)
 
         alone = run_cheap(base, args.seconds)
+        each_alone = [Tally() for _ in HEAVY_NAMES]
+        for round_ in range(3):  # each expensive request alone, three times
+            for tally, path in zip(each_alone, heavy_paths(round_)):
+                fetch(base, path, tally)
 
-        heavy, stop = Tally(), threading.Event()
-        heavies = [threading.Thread(target=heavy_client, args=(base, stop, heavy, n))
+        kinds = [Tally() for _ in HEAVY_NAMES]
+        stop = threading.Event()
+        heavies = [threading.Thread(target=heavy_client, args=(base, stop, kinds, n))
                    for n in range(args.heavy_clients)]
         for thread in heavies:
             thread.start()
@@ -248,13 +257,24 @@ def main() -> int:
             os.killpg(server.pid, signal.SIGKILL)  # the master and any worker it left
             server.wait()
 
-    errors = alone.errors + beside.errors + heavy.errors + with_idle.errors + warm.errors
+    heavy = Tally()
+    for tally in kinds:
+        heavy.latencies += tally.latencies
+        heavy.errors += tally.errors
+    errors = (alone.errors + beside.errors + heavy.errors + with_idle.errors + warm.errors
+              + [e for tally in each_alone for e in tally.errors])
     ratio = p95_of(beside.latencies) / p95_of(alone.latencies)
     print(f"cheap search alone:                   {summary(alone.latencies)}")
     print(f"cheap search beside {args.heavy_clients} heavy clients:  "
           f"{summary(beside.latencies)}")
     print(f"  p95 beside / alone: {ratio:.2f}x")
     print(f"heavy requests meanwhile:             {summary(heavy.latencies)}")
+    for name, lone, busy in zip(HEAVY_NAMES, each_alone, kinds):
+        print(f"  {name}: alone {summary(lone.latencies)}; beside the others "
+              f"{summary(busy.latencies)}")
+    searches = [t for name, t in zip(HEAVY_NAMES, each_alone) if not name.startswith("export")]
+    worst = max((max(t.latencies, default=0.0) for t in searches), default=0.0)
+    print(f"most expensive request alone (exports aside): {worst * 1000:.0f} ms")
     print(f"cheap search with 101 idle connections open: {summary(with_idle.latencies)}")
     print(f"errors: {len(errors)}")
     for error in errors[:10]:
@@ -266,7 +286,10 @@ def main() -> int:
               "alone_p95_ms": p95_of(alone.latencies) * 1000,
               "beside_p95_ms": p95_of(beside.latencies) * 1000, "ratio": ratio,
               "idle_max_ms": max(with_idle.latencies, default=float("nan")) * 1000,
-              "errors": len(errors), "memory_start": start_memory, "memory_end": end_memory}
+              "errors": len(errors), "memory_start": start_memory, "memory_end": end_memory,
+              "worst_alone_ms": worst * 1000,
+              "heavy_alone_ms": {name: max(t.latencies, default=float("nan")) * 1000
+                                 for name, t in zip(HEAVY_NAMES, each_alone)}}
     (OUT / f"serving-{args.items}-{args.server}.json").write_text(json.dumps(result, indent=2))
     return 1 if errors else 0
 

@@ -26,6 +26,7 @@ from search import IndexMissing
 from search.build.store import Generation
 from webui.publishers import load_publishers
 from webui.security import CSP  # noqa: F401  (kept importable from webui)
+from webui.priority import Priority
 from webui.settings import check_config, load_settings
 
 # Text answers are gzipped for clients that accept it (Flask-Compress), streamed exports
@@ -73,6 +74,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Compress(app)
     security.init_app(app)
     baseurl.wrap(app)
+    # Long answers (exports, keyword in context, comparisons...) in low-priority
+    # threads, so that searches answer first on a busy machine (webui/priority.py).
+    app.wsgi_app = Priority(app.wsgi_app)  # type: ignore[method-assign]
 
     app.extensions[items.PUBLISHERS] = load_publishers(
         Path(app.config["PUBLISHERS_FILE"]) if app.config.get("PUBLISHERS_FILE") else None)

@@ -17,10 +17,12 @@ and for single items and the whole index, `items`.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from corpus import Article
 from search.budget import DEFAULT_BUDGET, Budget, Meter, OverBudget
@@ -50,6 +52,9 @@ class Engine:
         # Readings are kept with the pages: with the page cache off (cold benchmarks),
         # every request reads its query again.
         self._readings: LRUCache[Reading] = LRUCache(min(READINGS, page_cache))
+        self._places: dict[object, dict[Any, Any]] = {}
+        self._lock = threading.Lock()
+        self._warmed: object = None
 
     @property
     def generation(self) -> Generation:
@@ -65,7 +70,36 @@ class Engine:
         return self._readings.get_or_make(
             key, lambda: read_query(view.parser(request.exact), request.query, view.reader,
                                     expand_words=not request.exact, budget=self.budget,
-                                    speller=spelling.speller(view)))
+                                    speller=spelling.speller(view),
+                                    places=self._places_of(view)))
+
+    def _warm(self, version: object) -> None:
+        """Build what a new index version needs for respelling (the lexicon of its
+        words: seconds at a million items) in the background, so that the first
+        misspelt query after a rebuild does not wait for it."""
+        with self._lock:
+            if self._warmed == version:
+                return
+            self._warmed = version
+
+        def build() -> None:
+            try:
+                spelling.lexicon(self.handle.view())
+            except Exception:  # noqa: BLE001 - a failure here is met again by the query
+                pass
+
+        threading.Thread(target=build, name="news-search-warm", daemon=True).start()
+
+    def _places_of(self, view: View) -> dict[Any, Any]:
+        """The related place names worked out for this index version (two versions kept)."""
+        found = self._places.get(view.version)
+        if found is None:
+            found = {}
+            with self._lock:
+                while len(self._places) >= 2:
+                    self._places.pop(next(iter(self._places)))
+                self._places[view.version] = found
+        return found
 
     # -- searching -------------------------------------------------------------
 
@@ -87,6 +121,8 @@ class Engine:
         """
         started = time.perf_counter()
         view = self.handle.view()
+        if view.version != self._warmed:
+            self._warm(view.version)
         key = (view.version, request.cache_key())
         page = self._pages.get(key)
         if page is None:

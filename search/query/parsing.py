@@ -17,7 +17,9 @@ stand together.
 from __future__ import annotations
 
 import copy
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from whoosh import query as wq
 from whoosh.fields import Schema
@@ -28,7 +30,7 @@ from whoosh.reading import IndexReader
 from search.budget import DEFAULT_BUDGET, Budget
 from search.query.expansion import Expansion, expand, quoted_terms, typed_words
 from search.query.lexicon import SPELL_FIELDS, Speller
-from search.query.related import Related
+from search.query.related import Key, Related
 from search.query.request import MAX_QUERY_CHARS, InputError
 from search.query.respelling import corrected, respell_unknown
 from search.query.syntax import prepare
@@ -106,11 +108,13 @@ class Reading:
 
 def read_query(parser: MultifieldParser, text: str, reader: IndexReader | None = None,
                expand_words: bool = True, budget: Budget = DEFAULT_BUDGET,
-               speller: Speller | None = None) -> Reading:
+               speller: Speller | None = None,
+               places: MutableMapping[Key, Any] | None = None) -> Reading:
     """Parse, check and (unless `expand_words` is False: the exact-words switch) expand
     `text`. With a `reader`, refuse prefixes that expand too far in this index; with a
     `speller` too, respell words that no item contains. `budget` bounds the phrase
-    distances and the prefixes' words. InputError says what to change."""
+    distances and the prefixes' words; `places` keeps the related place names worked out
+    in this index version (see `query.related`). InputError says what to change."""
     typed, notes = _parsed(parser, text, budget)
     if not expand_words or getattr(parser, "exact_words", False):
         if reader is not None:
@@ -131,7 +135,7 @@ def read_query(parser: MultifieldParser, text: str, reader: IndexReader | None =
 
         def written(word: str) -> int:
             return max(reader.doc_frequency(name, word) for name in SPELL_FIELDS)
-        related = Related(present, written)
+        related = Related(present, written, places)
     try:
         searched = expand(searched, exact, done, related)
     except ValueError as error:  # a line of data/synonyms.txt that cannot be read

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 
 from whoosh.analysis import Analyzer
@@ -108,9 +108,14 @@ _REGION_KINDS = frozenset({COUNTRY, DEMONYM})
 class Related:
     """The related words of query runs in one index (see the module docstring)."""
 
-    def __init__(self, present: Callable[[str], int], written: Callable[[str], int]) -> None:
+    def __init__(self, present: Callable[[str], int], written: Callable[[str], int],
+                 known: MutableMapping[Key, tuple[list[tuple[Key, float]], Added | None]]
+                 | None = None) -> None:
         self.present = present   # how many items have an index term (0: none)
         self.written = written   # how many items write a word (lower case) as it is
+        # The places' alternatives already worked out in this index version: a country
+        # has thousands of names to look up, the same for every query that names it.
+        self._known = known if known is not None else {}
         self._added: dict[Key, Added] = {}
         self._found: dict[Key, list[tuple[Key, float]]] = {}
         self._families = frozenset(read_variants().canonical)
@@ -134,6 +139,17 @@ class Related:
         place = _place_keys().get(key)
         if place is None:
             return []
+        known = self._known.get(key)
+        if known is not None:
+            found, added = known
+            if added is not None:
+                self._added[key] = added
+            return found
+        found = self._look_up(key, place)
+        self._known[key] = (found, self._added.get(key))
+        return found
+
+    def _look_up(self, key: Key, place: tuple[str, tuple[str, ...]]) -> list[tuple[Key, float]]:
         why, codes = place
         kinds, weight = (_PLACE_KINDS, PLACE_WEIGHT) if why == "place" else \
             (_REGION_KINDS, REGION_WEIGHT)
