@@ -28,7 +28,7 @@ from __future__ import annotations
 import contextlib
 from array import array
 from collections.abc import Callable, Mapping
-from itertools import chain
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
@@ -124,11 +124,12 @@ class _Field:
                 self.positions.extend(range(first, first + count))
             else:
                 found = self.fast.positions(value)  # type: ignore[union-attr]
-                count = 0
-                for term, positions in found.items():
-                    self.term_ids.extend((numbered(term),) * len(positions))
-                    self.positions.extend(positions)
-                    count += len(positions)
+                held = found.values()
+                start = len(self.positions)
+                self.term_ids.extend(chain.from_iterable(
+                    map(repeat, map(numbered, found), map(len, held))))
+                self.positions.extend(chain.from_iterable(held))
+                count = len(self.positions) - start
         if not count:
             return
         self.docnums.append(docnum)

@@ -173,9 +173,23 @@ class NewsFastAnalyzer(FastAnalyzer):
         position further on, when every word needs only the per-word steps (no join, no
         compound's parts, nothing left of a word): what `positions` gives, a word at a
         time. None otherwise (then `positions` is the way)."""
-        terms = list(map(self._plain.get, self._tokenize(text)))
-        if None in terms or not self._renumber:
+        if not self._renumber:
             return None
+        words = self._tokenize(text)
+        plain = self._plain
+        terms = list(map(plain.get, words))
+        if None in terms:
+            # Words not met before: worked out (and memoised) now; any that is not plain
+            # (a join, a compound's parts) leaves the text to `positions`.
+            for at, term in enumerate(terms):
+                if term is None:
+                    raw = words[at]
+                    if raw not in self._words:
+                        self._word(raw)
+                    term = plain.get(raw)
+                    if term is None:
+                        return None
+                    terms[at] = term
         kept = list(filter(None, terms))
         if not kept:
             return kept, 0
