@@ -19,7 +19,7 @@ from whoosh.formats import Positions
 
 from corpus import BUNDLED_CORPUS, read_sources
 from search import build_index
-from search.build.segment import length_bytes
+from search.postings.arrays import length_bytes
 from search.build.store import IndexOutdated, current_generation
 from search.engine.core import Engine
 from search.postings import arrays

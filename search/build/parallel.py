@@ -47,7 +47,9 @@ from corpus import Article
 from search.facets import term_facets
 from search.postings import termlists
 from search.postings.segments import Contents, SegmentEntry, write_contents
-from search.text.schema import build_schema
+from search.text.analysis import TOKEN_PATTERN
+from search.text.schema import LITERAL_FIELDS, build_schema
+from search.text.wordwise import literal_pattern
 from search.build.segment import SegmentBuilder
 
 Progress = Callable[[int, int], None]
@@ -133,8 +135,13 @@ def _write_segment(storage: Path, articles: Sequence[Article], to_document: ToDo
     """One chunk as one segment in folder `storage`; `report(items analysed, postings
     written, postings)`."""
     schema = build_schema()
-    builder = SegmentBuilder(storage, schema)
     lists = termlists.SegmentLists(schema)
+    # The literal-word copies are the words the term lists read anyway: their postings
+    # come from there (when the schema splits their words as the term lists do).
+    literal = {exact: source for source, exact in LITERAL_FIELDS.items()
+               if source in lists.fields and exact in schema
+               and literal_pattern(schema[exact].analyzer) == TOKEN_PATTERN}
+    builder = SegmentBuilder(storage, schema, given=literal)
     written = total = 0
     size = len(articles)
 
@@ -150,7 +157,8 @@ def _write_segment(storage: Path, articles: Sequence[Article], to_document: ToDo
                 report(done, 0, 0)
         total = builder.postings_count()
         report(size, 0, total)
-        segment = builder.finish(wrote)
+        segment = builder.finish(wrote, {exact: lists.literal_postings(source)
+                                         for exact, source in literal.items()})
         lists.write(termlists.segment_path(storage, segment.id))
         return segment
     except BaseException:

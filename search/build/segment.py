@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import contextlib
 from array import array
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
@@ -36,27 +36,10 @@ import numpy as np
 from whoosh.columns import NumericColumn
 from whoosh.fields import Schema, UnknownFieldError
 from whoosh.formats import Positions
-from whoosh.util.numeric import byte_to_length
 
 from search.postings import arrays, documents
 from search.postings.segments import SegmentEntry, new_segment_id
 from search.text.wordwise import ExactFastAnalyzer, FastAnalyzer, from_analyzer
-
-# length_to_byte as a table: the smallest byte whose length is at least the length
-_BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], np.int64)
-_LONGEST = 106374  # and longer: byte 255 (whoosh.util.numeric.length_to_byte)
-
-
-class Unsupported(Exception):
-    """The schema uses something the builder does not write (term vectors, spelling
-    fields, boosts, a posting format other than existence, frequency or positions)."""
-
-
-def length_bytes(lengths: np.ndarray) -> np.ndarray:
-    """Whoosh's `length_to_byte` of each length, at once."""
-    found = np.searchsorted(_BYTE_LENGTHS, lengths, side="left")
-    return np.where(lengths >= _LONGEST, 255, found).astype(np.uint8)
-
 
 class _TermNumbers(dict[str, int]):
     """Term -> its number, a new term getting the next one (so `map(numbers.__getitem__,
@@ -152,28 +135,36 @@ class _Field:
             length += freq
         return length
 
+    def _doc_lengths(self, docs: int) -> np.ndarray:
+        per_doc = np.zeros(docs, np.int64)
+        per_doc[np.frombuffer(self.docnums, np.uint32)] = np.frombuffer(self.doc_lengths,
+                                                                         np.uint32)
+        return per_doc
+
     def postings(self, docs: int) -> arrays.FieldPostings | None:
         """The field's postings in term order (terms sorted by their bytes)."""
         if not self.term_ids:
             return None
+        owners = np.repeat(np.frombuffer(self.docnums, np.uint32),
+                           np.frombuffer(self.doc_terms, np.uint32))
+        term_ids = np.frombuffer(self.term_ids, np.uint32)
+        lengths = self._doc_lengths(docs) if self.scorable else None
+        if self.fast is not None:  # an entry per occurrence
+            return arrays.occurrence_postings(list(self.numbers), term_ids, owners,
+                                              np.frombuffer(self.positions, np.uint32),
+                                              lengths)
+        # An entry per posting (the field's own `index()`).
         numbered = [term.encode("utf-8") for term in self.numbers]
         by_bytes = sorted(range(len(numbered)), key=numbered.__getitem__)
         rank = np.empty(len(numbered), np.int64)
         rank[by_bytes] = np.arange(len(numbered))
-        keys = rank[np.frombuffer(self.term_ids, np.uint32)]
+        keys = rank[term_ids]
         order = np.argsort(keys, kind="stable")
-        owners = np.repeat(np.frombuffer(self.docnums, np.uint32),
-                           np.frombuffer(self.doc_terms, np.uint32))
-        if self.fast is not None:
-            ids, counts, positions, per_term = self._occurrence_postings(keys, order, owners)
-        else:
-            ids = owners[order]
-            counts = np.frombuffer(self.counts, np.uint32)
-            per_term = np.bincount(keys, minlength=len(numbered))
-            positions = None
+        counts = np.frombuffer(self.counts, np.uint32)
         starts = np.zeros(len(numbered) + 1, np.int64)
-        np.cumsum(per_term, out=starts[1:])
-        if self.fast is None and self.positional:
+        np.cumsum(np.bincount(keys, minlength=len(numbered)), out=starts[1:])
+        positions = None
+        if self.positional:
             flat = np.frombuffer(self.positions, np.uint32)
             first = np.cumsum(counts, dtype=np.int64) - counts
             sizes = counts[order].astype(np.int64)
@@ -181,36 +172,14 @@ class _Field:
             at = np.repeat(first[order] - (ends - sizes), sizes) + np.arange(
                 int(ends[-1]) if len(ends) else 0, dtype=np.int64)
             positions = flat[at]
-        lengths = None
-        total = 0
-        if self.scorable:
-            per_doc = np.zeros(docs, np.int64)
-            per_doc[np.frombuffer(self.docnums, np.uint32)] = np.frombuffer(
-                self.doc_lengths, np.uint32)
-            total = int(per_doc.sum())
-            lengths = length_bytes(per_doc)
         weights = None
         if self.weights is not None:
             weights = np.frombuffer(self.weights, np.float32)[order]
-        if self.fast is None:
-            counts = counts[order]
         return arrays.FieldPostings(
-            terms=[numbered[n] for n in by_bytes], starts=starts, ids=ids, counts=counts,
-            positions=positions, weights=weights, lengths=lengths, total=total)
-
-    def _occurrence_postings(self, keys: np.ndarray, order: np.ndarray, owners: np.ndarray
-                             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(ids, counts, positions, postings per term) from a term number and a position
-        per occurrence: the occurrences in term order (stable: by document, then as the
-        analyzer emitted them, within a term), a posting per run of the same term in
-        the same document."""
-        term, doc = keys[order], owners[order]
-        new = np.ones(len(term), bool)
-        new[1:] = (term[1:] != term[:-1]) | (doc[1:] != doc[:-1])
-        heads = np.flatnonzero(new)
-        counts = np.diff(np.append(heads, len(term)))
-        per_term = np.bincount(term[heads], minlength=len(self.numbers))
-        return doc[heads], counts, np.frombuffer(self.positions, np.uint32)[order], per_term
+            terms=[numbered[n] for n in by_bytes], starts=starts, ids=owners[order],
+            counts=counts[order], positions=positions, weights=weights,
+            lengths=arrays.length_bytes(lengths) if lengths is not None else None,
+            total=int(lengths.sum()) if lengths is not None else 0)
 
 
 class SegmentBuilder:
@@ -218,10 +187,13 @@ class SegmentBuilder:
 
     `add` takes what `IndexWriter.add_document` would, without `_boost`/`_stored_`
     keys. Everything stays in memory (compact arrays) until `finish` writes the
-    segment's files into `folder`.
+    segment's files into `folder`. The indexed fields named in `given` are not
+    analysed here: their postings are handed to `finish` (the literal-word fields,
+    from the words the term lists read: `postings.segmentlists`).
     """
 
-    def __init__(self, folder: Path, schema: Schema, segment_id: str | None = None) -> None:
+    def __init__(self, folder: Path, schema: Schema, segment_id: str | None = None,
+                 given: Collection[str] = ()) -> None:
         for name, fieldobj in schema.items():
             if fieldobj.vector or fieldobj.separate_spelling():
                 raise Unsupported(f"field {name!r}: term vectors or a spelling field")
@@ -237,9 +209,9 @@ class SegmentBuilder:
         # name -> (indexed field or None, stored place or None, column kind or None)
         self._plans: dict[str, tuple[_Field | None, int | None, str | None, Any]] = {}
         for name, fieldobj in schema.items():
-            field = self.fields[name] = _Field(name, fieldobj) if fieldobj.indexed else None
-            if field is None:
-                del self.fields[name]
+            field = _Field(name, fieldobj) if fieldobj.indexed and name not in given else None
+            if field is not None:
+                self.fields[name] = field
             column = fieldobj.column_type
             kind = None
             if column:
@@ -290,11 +262,13 @@ class SegmentBuilder:
         """How many postings are held in memory (to bound a chunk, and for progress)."""
         return sum(len(field.term_ids) for field in self.fields.values())
 
-    def finish(self, progress: Callable[[int], None] | None = None) -> SegmentEntry:
+    def finish(self, progress: Callable[[int], None] | None = None,
+               given: Mapping[str, arrays.FieldPostings | None] | None = None) -> SegmentEntry:
         """Write the segment's files; return its entry for the table of contents.
-        `progress(postings)` is called with each field's postings once written."""
+        `progress(postings)` is called with each field's postings once written; `given`
+        holds the postings of the fields named so when the builder was made."""
         docs = self.doccount
-        fields = {}
+        fields = {name: found for name, found in (given or {}).items() if found is not None}
         for name in sorted(self.fields):
             field = self.fields[name]
             found = field.postings(docs)
@@ -302,7 +276,8 @@ class SegmentBuilder:
                 fields[name] = found
             if progress is not None and len(field.term_ids):
                 progress(len(field.term_ids))
-        arrays.write_arrays(arrays.arrays_path(self.folder, self.segment_id), docs, fields)
+        arrays.write_arrays(arrays.arrays_path(self.folder, self.segment_id), docs,
+                            dict(sorted(fields.items())))
         del fields
         self.fields.clear()
         documents.write_documents(

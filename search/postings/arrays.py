@@ -39,6 +39,7 @@ from hashlib import blake2b
 from pathlib import Path
 
 import numpy as np
+from whoosh.util.numeric import byte_to_length
 
 from search.cache import LRUCache
 from search.postings import mapped
@@ -73,6 +74,44 @@ class FieldPostings:
     weights: np.ndarray | None = None
     lengths: np.ndarray | None = None  # uint8 per document, scorable fields
     total: int = 0
+
+
+# length_to_byte as a table: the smallest byte whose length is at least the length
+_BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], np.int64)
+_LONGEST = 106374  # and longer: byte 255 (whoosh.util.numeric.length_to_byte)
+
+
+def length_bytes(lengths: np.ndarray) -> np.ndarray:
+    """Whoosh's `length_to_byte` of each length, at once."""
+    found = np.searchsorted(_BYTE_LENGTHS, lengths, side="left")
+    return np.where(lengths >= _LONGEST, 255, found).astype(np.uint8)
+
+
+def occurrence_postings(terms: list[str], term_ids: np.ndarray, owners: np.ndarray,
+                        positions: np.ndarray, lengths: np.ndarray | None) -> FieldPostings:
+    """A positional field's postings from one entry per occurrence of a term: its number
+    (into `terms`), its document (ascending) and its position (in the order the analyzer
+    emitted them, within a document). The occurrences are put in term order with one
+    stable sort (so by document, then as emitted, within a term) and a posting is a
+    run of the same term in the same document; its weight is its number of positions.
+    `lengths`: each document's field length (None: not scorable)."""
+    numbered = [term.encode("utf-8") for term in terms]
+    by_bytes = sorted(range(len(numbered)), key=numbered.__getitem__)
+    rank = np.empty(len(numbered), np.int64)
+    rank[by_bytes] = np.arange(len(numbered))
+    keys = rank[term_ids]
+    order = np.argsort(keys, kind="stable")
+    term, doc = keys[order], owners[order]
+    new = np.ones(len(term), bool)
+    new[1:] = (term[1:] != term[:-1]) | (doc[1:] != doc[:-1])
+    heads = np.flatnonzero(new)
+    starts = np.zeros(len(numbered) + 1, np.int64)
+    np.cumsum(np.bincount(term[heads], minlength=len(numbered)), out=starts[1:])
+    return FieldPostings(
+        terms=[numbered[n] for n in by_bytes], starts=starts, ids=doc[heads],
+        counts=np.diff(np.append(heads, len(term))), positions=positions[order],
+        lengths=length_bytes(lengths) if lengths is not None else None,
+        total=int(lengths.sum()) if lengths is not None else 0)
 
 
 def narrow(values: np.ndarray) -> np.ndarray:

@@ -27,6 +27,7 @@ from whoosh.fields import Schema
 
 from corpus import Article
 from corpus.model import fold
+from search.postings import arrays
 from search.postings import mapped as mapfile
 from search.text.analysis import DATA_DIR, TOKEN_PATTERN
 from search.text.wordwise import NewsFastAnalyzer, from_analyzer
@@ -122,6 +123,9 @@ class SegmentLists:
         self._raw: dict[str, int] = {}          # a word as written -> its raw number
         self._raw_form: list[int] = []          # raw number -> form number, or -1
         self._raw_text: list[str] = []
+        self._raw_lower: list[int] = []         # raw number -> its lower case's number
+        self._lower_ids: dict[str, int] = {}
+        self._lowers: list[str] = []
         self._form_ids: dict[str, int] = {}     # lower-cased form -> form number, or -1
         self.forms: list[str] = []
         self._form_word: list[int] = []         # form number -> word number
@@ -133,6 +137,7 @@ class SegmentLists:
         self._text_start = array("q")   # per text read: its first word ...
         self._text_doc = array("i")     # ... its document
         self._text_inside = array("b")  # ... whether its words can be inside a sentence
+        self._text_field = array("b")   # ... and its field (a place in `fields`)
         self.docs = 0
 
     def _new_raw(self, raw: str) -> int:
@@ -140,6 +145,11 @@ class SegmentLists:
         number = self._raw[raw] = len(self._raw_form)
         self._raw_text.append(raw)
         lower = raw.lower()
+        literal = self._lower_ids.get(lower)
+        if literal is None:
+            literal = self._lower_ids[lower] = len(self._lowers)
+            self._lowers.append(lower)
+        self._raw_lower.append(literal)
         found = self._form_ids.get(lower)
         if found is None:
             folded = fold(lower)
@@ -162,6 +172,7 @@ class SegmentLists:
     def add_texts(self, texts: Sequence[tuple[str, str]]) -> None:
         """Add one document from (field name, text) pairs."""
         known, gaps = self._raw, self._gaps
+        field_of = {name: number for number, name in enumerate(self.fields)}
         for name, text in texts:
             if not text:
                 continue
@@ -183,6 +194,7 @@ class SegmentLists:
             self._text_doc.append(self.docs)
             # A Title Case title capitalises every word: no evidence of how a word is written.
             self._text_inside.append(name != "title" or not _title_case(text))
+            self._text_field.append(field_of.get(name, -1))
             self._token_raw.extend(raws)
             self._token_gap.extend(classes)
         self.docs += 1
@@ -190,6 +202,36 @@ class SegmentLists:
     def add(self, article: Article) -> None:
         """Add one article (its fields the index searches)."""
         self.add_texts([(name, getattr(article, name, "") or "") for name in self.fields])
+
+    def literal_postings(self, field: str) -> arrays.FieldPostings | None:
+        """The postings of `field`'s literal-word copy (`title_exact` for `title`): each
+        word read, lower-cased, at its place among the text's words. The words are those
+        of `TOKEN_PATTERN`, so this stands for an exact field only when its analyzer
+        splits words by the same pattern (`wordwise.literal_pattern`)."""
+        if field not in self.fields:
+            return None
+        starts = np.frombuffer(self._text_start, np.int64)
+        sizes = np.diff(np.append(starts, len(self._token_raw)))
+        texts = np.flatnonzero(np.frombuffer(self._text_field, np.int8)
+                               == self.fields.index(field))
+        if not len(texts):
+            return None
+        counts = sizes[texts]
+        ends = np.cumsum(counts)
+        # The words of the chosen texts, end to end: where each is, and its place.
+        place = np.arange(int(ends[-1]), dtype=np.int64) - np.repeat(ends - counts, counts)
+        at = np.repeat(starts[texts], counts) + place
+        lower = np.array(self._raw_lower, np.int64)[
+            np.frombuffer(self._token_raw, np.int32)[at]]
+        used = np.flatnonzero(np.bincount(lower, minlength=len(self._lowers)))
+        renumber = np.zeros(len(self._lowers), np.int64)
+        renumber[used] = np.arange(len(used))
+        docs = np.frombuffer(self._text_doc, np.int32)[texts].astype(np.int64)
+        lengths = np.zeros(self.docs, np.int64)
+        lengths[docs] = counts
+        return arrays.occurrence_postings([self._lowers[n] for n in used.tolist()],
+                                          renumber[lower], np.repeat(docs, counts), place,
+                                          lengths)
 
     def arrays(self) -> tuple[dict[str, object], dict[str, np.ndarray]]:
         """The segment's lists: the header and the arrays of its file."""

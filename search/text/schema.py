@@ -45,6 +45,10 @@ from search.text.analysis import exact_analyzer, news_analyzer
 SCHEMA_VERSION = 8
 
 
+# Each text field's literal-word copy (the same text, lower-cased words as written).
+LITERAL_FIELDS = {"title": "title_exact", "summary": "summary_exact", "body": "body_exact"}
+
+
 def build_schema() -> Schema:
     """A new Schema instance (analyzers are not shared between indexes)."""
     analyzer = news_analyzer()

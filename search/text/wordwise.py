@@ -34,6 +34,7 @@ the caller uses Whoosh's own `field.index`. Whoosh internals relied on (2.7.x):
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections.abc import Callable
 
@@ -315,6 +316,18 @@ def from_analyzer(analyzer: object) -> FastAnalyzer | None:
         return fast
     _FAST[key] = fast
     return fast
+
+
+def literal_pattern(analyzer: object) -> re.Pattern[str] | None:
+    """The word pattern of a literal-word analyzer (`RegexTokenizer | LowercaseFilter`:
+    a term is a word as written, lower-cased, at its place among the words), None for
+    any other analyzer."""
+    if not isinstance(analyzer, CompositeAnalyzer):
+        return None
+    items = analyzer.items
+    if tuple(type(item) for item in items) != _EXACT_CHAIN or items[0].gaps:
+        return None
+    return items[0].expression
 
 
 def _from_analyzer(analyzer: object) -> FastAnalyzer | None:
