@@ -35,7 +35,8 @@ from typing import Any
 import numpy as np
 from whoosh.columns import NumericColumn
 from whoosh.fields import Schema, UnknownFieldError
-from whoosh.formats import Positions
+from whoosh.analysis import IDTokenizer
+from whoosh.formats import Existence, Positions
 
 from search.postings import arrays, documents
 from search.postings.segments import SegmentEntry, new_segment_id
@@ -65,6 +66,9 @@ class _Field:
         # The fast path stands for Positions.word_values with a field boost of 1.
         self.fast: FastAnalyzer | None = (
             fast if self.positional and fmt.field_boost == 1.0 else None)
+        # An ID field (IDTokenizer, Existence, no boost): the value is the one term.
+        self.whole = (type(fmt) is Existence and fmt.field_boost == 1.0 and not self.scorable
+                      and type(getattr(fieldobj, "analyzer", None)) is IDTokenizer)
         # A literal-word field: words as written, lower-cased, numbered 0, 1, ...
         self.tokens = fast.tokenize if isinstance(self.fast, ExactFastAnalyzer) else None
         self.numbers = _TermNumbers()
@@ -78,7 +82,15 @@ class _Field:
 
     def add(self, docnum: int, value: object) -> None:
         if self.fast is not None and isinstance(value, str):
-            self._add_words(docnum, value)
+            if value:  # (no words, no postings, length 0)
+                self._add_words(docnum, value)
+            return
+        if self.whole and isinstance(value, str) and value:  # the id: one term, as given
+            self.term_ids.append(self.numbers[value])
+            self.counts.append(1)
+            self.docnums.append(docnum)
+            self.doc_terms.append(1)
+            self.doc_lengths.append(0)
             return
         before = len(self.term_ids)
         length = self._add_indexed(value, before)
