@@ -281,3 +281,27 @@ def test_term_cache_is_bounded_by_postings() -> None:
     assert cache.get(("summary", b"w5")) is not None
     cache.put(("summary", b"huge"), (array("I", range(60)), array("f", [1.0] * 60)))
     assert cache.get(("summary", b"huge")) is None  # over a quarter of the budget: not kept
+
+
+EXACT_QUERIES = ["cooperatives", "Cooperative", '"social solidarity"', '"cooperative workers"',
+                 "women cooperative", "coop*", "title:workers", "coffee OR cocoa"]
+
+
+@pytest.mark.parametrize("query", EXACT_QUERIES)
+def test_exact_words_find_and_rank_what_whoosh_does(engine_and_searcher, query: str) -> None:
+    """The literal-word fields (the exact-words switch) hold Whoosh's postings: words as
+    written, their positions for phrases, their frequencies for ranking."""
+    engine, searcher = engine_and_searcher
+    req = request(q=query, exact=1, per_page=50)
+    parsed = parse_query(engine.handle.open().exact_parser, query)
+    scored = [(hit.docnum, hit.score) for hit in searcher.search(parsed, limit=None)]
+    assert set(engine.match(req).array.tolist()) == {docnum for docnum, _ in scored}
+    page = engine.search(req)
+    assert page.total == len(scored) and page.total > 0
+    score_of = dict(scored)
+    for hit in page.hits:
+        docnum = searcher.document_number(id=hit.article.id)
+        assert hit.score is not None and math.isclose(hit.score, score_of[docnum],
+                                                      rel_tol=1e-9)
+    best = max(score for _, score in scored)
+    assert math.isclose(page.hits[0].score or 0, best, rel_tol=1e-9)
