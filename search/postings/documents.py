@@ -7,10 +7,11 @@ then mapped:
   in the order the header names the fields (None for a field the document
   did not give), pickled and compressed with zlib against a dictionary of
   text sampled from the segment's own first documents (`zdict`, stored once):
-  short records compress about as well as long ones (to about 40% on the
-  synthetic corpus). The dictionary's size trades that against time: 16 KB
-  costs ~8 us to decompress a record and ~24 us to compress one (32 KB: 12 and
-  29 us for 2 points less; 8 KB: 6 and 20 us for 3 points more). A page loads the 20
+  short records compress about as well as long ones (to about 45% on the
+  synthetic corpus, at zlib's fastest level). The dictionary's size trades that
+  against time: 16 KB costs ~8 us to decompress a record and ~12 us to compress
+  one (32 KB: 13 and 12 us for 1.5 points less; 8 KB: 6 and 13 us for 2 points
+  more); level 6 saves 4 points for twice the time to compress. A page loads the 20
   records it shows; nothing else reads them but the item page, exports and
   updates.
 - the value columns of the schema (`day`, one per facet): a number per
@@ -35,7 +36,7 @@ from search.postings import mapped
 
 MAGIC = b"NSD1"
 SUFFIX = ".nsd"
-LEVEL = 6
+LEVEL = 1  # see the module docstring
 DICTIONARY_BYTES = 16 * 1024  # see the module docstring (zlib uses at most 32 KB)
 SAMPLE_DOCS = 400  # documents whose records make the dictionary
 OPEN_FILES = 256

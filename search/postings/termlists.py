@@ -139,13 +139,15 @@ def _merged(parts: list[tuple[str, _Mapped, np.ndarray]]) -> tuple[dict, dict[st
     pair_len = np.bincount(np.repeat(np.arange(len(live)), pair_len)[keep], minlength=len(live))
     header = {"docs": len(live), "segments": [(name, len(l)) for name, _, l in parts],
               "live": int(live.sum())}
+    forms, pair_forms = _pair_forms(parts, lexicons, unique, kept)
     return header, {
         "terms": strings_array(ordered),
         "displays": strings_array(displays),
         "word_df": word_df.astype(np.int32),
         "pair_words": np.stack([unique[kept] >> 31, unique[kept] & ((1 << 31) - 1)], axis=1)
                         .astype(np.int32).reshape(-1),
-        "pair_displays": strings_array(_pair_displays(parts, lexicons, unique, kept)),
+        "forms": strings_array(forms),
+        "pair_forms": pair_forms.astype(np.int32).reshape(-1),
         "pair_df": pair_counts[kept].astype(np.int32),
         "word_offsets": offsets_of(word_len),
         "word_ids": words.astype(np.int32),
@@ -158,9 +160,11 @@ def _joined(parts: list[np.ndarray], kind: type = np.int64) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, kind)
 
 
-def _pair_displays(parts: list[tuple[str, _Mapped, np.ndarray]], lexicons: list[np.ndarray],
-                   unique: np.ndarray, kept: np.ndarray) -> list[str]:
-    """Each kept pair as written most often in the segment that writes it most."""
+def _pair_forms(parts: list[tuple[str, _Mapped, np.ndarray]], lexicons: list[np.ndarray],
+                unique: np.ndarray, kept: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Each kept pair's two forms as written most often in the segment that writes it
+    most: every segment's forms end to end, and the (first, second) place in them of
+    each kept pair's (the text is made when a pair is shown: `TermLists.pair_display`)."""
     most = np.zeros(len(unique), np.int64)
     source = np.zeros((len(unique), 2), np.int64)
     for number, ((_, mapped, _), keys) in enumerate(zip(parts, lexicons)):
@@ -170,17 +174,14 @@ def _pair_displays(parts: list[tuple[str, _Mapped, np.ndarray]], lexicons: list[
         most[at[better]] = times[better]
         source[at[better], 0] = number
         source[at[better], 1] = np.flatnonzero(better)
-    forms = [_Strings(mapped.array("forms")).all() for _, mapped, _ in parts]
-    pair_forms = [mapped.array("pair_forms").reshape(-1, 2) for _, mapped, _ in parts]
+    forms: list[str] = []
     chosen = source[kept]
-    shown = [""] * len(chosen)
+    places = np.zeros((len(chosen), 2), np.int64)
     for segment, (_, mapped, _) in enumerate(parts):
         rows = np.flatnonzero(chosen[:, 0] == segment)
-        words = forms[segment]
-        pairs = pair_forms[segment][chosen[rows, 1]].tolist()
-        for row, (first, second) in zip(rows.tolist(), pairs):
-            shown[row] = _pair_text(words[first], words[second])
-    return shown
+        places[rows] = mapped.array("pair_forms").reshape(-1, 2)[chosen[rows, 1]] + len(forms)
+        forms.extend(_Strings(mapped.array("forms")).all())
+    return forms, places
 
 
 def _pair_text(first: str, second: str) -> str:
@@ -255,7 +256,8 @@ class TermLists:
 
     terms: _Strings          # the index terms, sorted: a word's id is its position
     displays: _Strings       # each word as items most often write it
-    pair_displays: _Strings  # each pair as items most often write it
+    forms: _Strings          # the words as written (of every segment)
+    pair_forms: np.ndarray   # (pairs, 2): each pair's two words as items most often write them
     word_df: np.ndarray      # live items holding each word
     pair_words: np.ndarray   # (pairs, 2): the two word ids of each pair
     pair_df: np.ndarray
@@ -271,7 +273,9 @@ class TermLists:
         return self.terms.find(term)
 
     def pair_display(self, pair: int) -> str:
-        return self.pair_displays[pair]
+        """A pair as items most often write it."""
+        first, second = self.pair_forms[pair].tolist()
+        return _pair_text(self.forms[first], self.forms[second])
 
     def words_of(self, docs: np.ndarray) -> np.ndarray:
         """The word ids of every document in `docs`, each document's once (concatenated)."""
@@ -325,7 +329,8 @@ def _read(path: Path) -> TermLists | None:
         return None
     views, header = mapped.views, mapped.header
     return TermLists(terms=_Strings(views["terms"]), displays=_Strings(views["displays"]),
-                     pair_displays=_Strings(views["pair_displays"]),
+                     forms=_Strings(views["forms"]),
+                     pair_forms=views["pair_forms"].reshape(-1, 2),
                      word_df=views["word_df"],
                      pair_words=views["pair_words"].reshape(-1, 2), pair_df=views["pair_df"],
                      word_offsets=views["word_offsets"], word_ids=views["word_ids"],
