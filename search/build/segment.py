@@ -7,16 +7,20 @@
 (`postings.documents`). Per document and field the work is one analysis and
 a few C-level appends:
 
-- a text field's terms come from `text.wordwise` as {term: [positions]}; the
-  terms are numbered through one dict (a new term gets the next number), and
-  the term numbers, the position counts and the positions are appended to
-  flat arrays, with the number of terms of the document; any other field
-  (the `id`, or an analyzer `wordwise` does not know) goes through the
-  field's own `index()`;
-- at the end, per field, the postings are put in term order with one stable
-  numpy sort (document numbers only grow, so each term's postings stay in
-  document order), the positions gathered along, and the terms sorted by
-  their bytes.
+- a text field's words go through `text.wordwise`: where every word needs
+  only the per-word steps (nearly always), its terms come in order, each a
+  position further on; otherwise (a join, a compound's parts) as
+  {term: [positions]} in the order the analyzer chain emits them. Either way
+  a term number (one dict: a new term gets the next number) and a position
+  are appended per occurrence, to flat arrays;
+- the literal-word fields can be handed over instead (`given`): the build
+  takes their postings from the words the term lists read anyway
+  (`postings.segmentlists`);
+- the `id` is its own term; any other field (an analyzer `wordwise` does not
+  know) goes through the field's own `index()`;
+- at the end, per field, the occurrences are put in term order with one
+  stable numpy sort and a posting is a run of one term in one document
+  (`arrays.occurrence_postings`), the terms sorted by their bytes.
 
 The postings are Whoosh's: the same terms, frequencies, weights, positions
 and field lengths Whoosh's own writer would index for the same documents
