@@ -54,8 +54,6 @@ def ensure_index(items: int) -> Path:
     index_dir = OUT / f"index-{items}"
     if (index_dir / "CURRENT").exists():
         return index_dir
-    import bench  # the same corpus and build as the main benchmark
-
     corpus = OUT / f"synthetic-{items}.jsonl"
     if not corpus.exists():
         import make_corpus

@@ -22,13 +22,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus import Problem, ReadResult
-from search.postings import termlists
 from search.build.parallel import write_index
+from search.build.store import (
+    IndexMissing,
+    current_generation,
+    new_build_dir,
+    new_generation_id,
+    publish,
+    record_history,
+    remove_stale,
+    write_meta,
+    writer_lock,
+)
 from search.build.update import update_index
+from search.postings import termlists
 from search.text.schema import SCHEMA_VERSION, to_document
-from search.build.store import (IndexMissing, current_generation, new_build_dir, new_generation_id,
-                          publish, record_history, remove_stale, write_meta,
-                          writer_lock)
 
 Progress = Callable[[int, int], None]
 

@@ -44,13 +44,13 @@ from pathlib import Path
 from typing import Any
 
 from corpus import Article
+from search.build.segment import SegmentBuilder
 from search.facets import term_facets
 from search.postings import termlists
 from search.postings.segments import Contents, SegmentEntry, write_contents
 from search.text.analysis import TOKEN_PATTERN
 from search.text.schema import LITERAL_FIELDS, build_schema
 from search.text.wordwise import literal_pattern
-from search.build.segment import SegmentBuilder
 
 Progress = Callable[[int, int], None]
 ToDocument = Callable[[Article], dict[str, object]]

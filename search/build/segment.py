@@ -37,14 +37,20 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from whoosh.analysis import IDTokenizer
 from whoosh.columns import NumericColumn
 from whoosh.fields import Schema, UnknownFieldError
-from whoosh.analysis import IDTokenizer
 from whoosh.formats import Existence, Positions
 
 from search.postings import arrays, documents
 from search.postings.segments import SegmentEntry, new_segment_id
 from search.text.wordwise import ExactFastAnalyzer, FastAnalyzer, from_analyzer
+
+
+class Unsupported(Exception):
+    """The schema uses something the builder does not write (term vectors, spelling
+    fields, boosts, a posting format other than existence, frequency or positions)."""
+
 
 class _TermNumbers(dict[str, int]):
     """Term -> its number, a new term getting the next one (so `map(numbers.__getitem__,
@@ -74,7 +80,7 @@ class _Field:
         self.whole = (type(fmt) is Existence and fmt.field_boost == 1.0 and not self.scorable
                       and type(getattr(fieldobj, "analyzer", None)) is IDTokenizer)
         # A literal-word field: words as written, lower-cased, numbered 0, 1, ...
-        self.tokens = fast.tokenize if isinstance(self.fast, ExactFastAnalyzer) else None
+        self.tokens = self.fast.tokenize if isinstance(self.fast, ExactFastAnalyzer) else None
         self.numbers = _TermNumbers()
         self.term_ids = array("I")
         self.counts = array("I")

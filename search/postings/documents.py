@@ -74,8 +74,8 @@ def write_documents(path: Path, names: Sequence[str], records: Iterable[tuple[An
         ("offsets", offsets.astype("<u4") if offsets[-1] < 2**32 else offsets),
         ("records", np.frombuffer(b"".join(packed), np.uint8)),
         ("zdict", np.frombuffer(zdict, np.uint8))]
-    for name, column in numbers.items():
-        parts.append((f"n:{name}", np.asarray(column).astype("<i8")))
+    for name, integers in numbers.items():
+        parts.append((f"n:{name}", np.asarray(integers).astype("<i8")))
     for name, column in values.items():
         table = sorted(set(column))
         code_of = {value: code for code, value in enumerate(table)}

@@ -37,8 +37,8 @@ from whoosh import query as wq
 from whoosh.formats import Positions
 from whoosh.searching import Searcher
 
-from search.budget import Meter, unmetered
 from search._whoosh import bm25_field_b
+from search.budget import Meter, unmetered
 from search.postings import arrays
 from search.postings.operators import operator_for
 from search.postings.reader import LENGTH_OF_BYTE, SegmentFiles, leaf_files

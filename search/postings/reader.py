@@ -27,8 +27,13 @@ from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from search.postings import arrays, documents
-from search.postings.segments import (Contents, NotAnIndex, SegmentEntry, read_contents,
-                                      read_deletions)
+from search.postings.segments import (
+    Contents,
+    NotAnIndex,
+    SegmentEntry,
+    read_contents,
+    read_deletions,
+)
 
 LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], np.float64)
 
@@ -291,6 +296,7 @@ class SegmentFiles(IndexReader):
         info = self.term_info(fieldname, text)
         if field.positions is not None:
             counts = field.counts[start:end].astype(np.int64)
+            assert field.pstarts is not None  # (a positional field has them)
             at = int(field.pstarts[number])
             flat = field.positions[at:at + int(counts.sum())].tolist()
             bounds = np.zeros(len(counts) + 1, np.int64)

@@ -21,6 +21,7 @@ import re
 from array import array
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 from whoosh.fields import Schema
@@ -195,8 +196,8 @@ class SegmentLists:
             # A Title Case title capitalises every word: no evidence of how a word is written.
             self._text_inside.append(name != "title" or not _title_case(text))
             self._text_field.append(field_of.get(name, -1))
-            self._token_raw.extend(raws)
-            self._token_gap.extend(classes)
+            self._token_raw.extend(cast(list[int], raws))  # (no None left)
+            self._token_gap.extend(cast(list[int], classes))
         self.docs += 1
 
     def add(self, article: Article) -> None:

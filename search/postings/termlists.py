@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -44,8 +45,7 @@ import numpy as np
 from search.cache import LRUCache
 from search.postings import mapped as mapfile
 from search.postings.reader import SegmentFiles, leaf_files, open_index
-from search.postings.segmentlists import (MAGIC, SegmentLists, offsets_of, stopwords,
-                                          strings_array)
+from search.postings.segmentlists import MAGIC, SegmentLists, offsets_of, stopwords, strings_array
 
 __all__ = ["GENERATION_FILE", "SegmentLists", "TermLists", "assemble", "load",
            "segment_path", "stopwords"]
@@ -222,7 +222,7 @@ class _Strings(Sequence[str]):
         """Every string, decoded at once (for a walk over all of them)."""
         offsets = self._offsets.tolist()
         data = self._blob[:offsets[-1]].tobytes() if offsets else b""
-        return [data[start:end].decode("utf-8") for start, end in zip(offsets, offsets[1:])]
+        return [data[start:end].decode("utf-8") for start, end in pairwise(offsets)]
 
     def find(self, text: str) -> int | None:
         """The position of `text` in strings sorted by their UTF-8 bytes, or None."""
