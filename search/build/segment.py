@@ -98,18 +98,19 @@ class _Field:
         if self.whole and isinstance(value, str) and value:  # the id: one term, as given
             self.term_ids.append(self.numbers[value])
             self.counts.append(1)
-            self.docnums.append(docnum)
-            self.doc_terms.append(1)
-            self.doc_lengths.append(0)
+            self._entered(docnum, 1, 0)
             return
         before = len(self.term_ids)
         length = self._add_indexed(value, before)
-        terms = len(self.term_ids) - before
-        if not terms:
-            return
-        self.docnums.append(docnum)
-        self.doc_terms.append(terms)
-        self.doc_lengths.append(length if self.scorable else 0)
+        self._entered(docnum, len(self.term_ids) - before, length)
+
+    def _entered(self, docnum: int, entries: int, length: int) -> None:
+        """Note that `docnum` gave the field `entries` terms (or occurrences) and its
+        length (kept only for a scorable field)."""
+        if entries:
+            self.docnums.append(docnum)
+            self.doc_terms.append(entries)
+            self.doc_lengths.append(length if self.scorable else 0)
 
     def _add_words(self, docnum: int, value: str) -> None:
         """A text through `wordwise`: a term number and a position per occurrence, in
@@ -135,11 +136,7 @@ class _Field:
                     map(repeat, map(numbered, found), map(len, held))))
                 self.positions.extend(chain.from_iterable(held))
                 count = len(self.positions) - start
-        if not count:
-            return
-        self.docnums.append(docnum)
-        self.doc_terms.append(count)
-        self.doc_lengths.append(count if self.scorable else 0)
+        self._entered(docnum, count, count)
 
     def _add_indexed(self, value: object, before: int) -> int:
         """Through the field's own `index()`: any analyzer, any value."""

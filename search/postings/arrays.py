@@ -41,7 +41,6 @@ from pathlib import Path
 import numpy as np
 from whoosh.util.numeric import byte_to_length
 
-from search.cache import LRUCache
 from search.postings import mapped
 
 MAGIC = b"NSA2"
@@ -264,23 +263,15 @@ class SegmentArrays:
         return found.lengths
 
 
-_open: LRUCache[SegmentArrays] = LRUCache(OPEN_FILES)
+def load(path: Path) -> SegmentArrays | None:
+    """The arrays at `path` (mapped once and shared), or None if there are none
+    or the file is not one of ours."""
+    return _open.load(path)
 
 
 def forget(folder: Path) -> None:
     """Stop keeping the mapped files of `folder` (they are unmapped once unused)."""
-    prefix = str(folder) + "/"
-    _open.discard_where(lambda key: str(key[0]).startswith(prefix))  # type: ignore[index]
-
-
-def load(path: Path) -> SegmentArrays | None:
-    """The arrays at `path` (mapped once and shared), or None if there are none
-    or the file is not one of ours."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return _open.get_or_make((str(path), stat.st_ino, stat.st_mtime_ns), lambda: _map(path))
+    _open.forget(folder)
 
 
 def _map(path: Path) -> SegmentArrays | None:
@@ -295,3 +286,6 @@ def _map(path: Path) -> SegmentArrays | None:
         return SegmentArrays(docs=docs, fields=fields)
     except Exception:  # noqa: BLE001 - a damaged file is no file
         return None
+
+
+_open: mapped.OpenFiles[SegmentArrays] = mapped.OpenFiles(_map, OPEN_FILES)

@@ -31,7 +31,6 @@ from typing import Any
 
 import numpy as np
 
-from search.cache import LRUCache
 from search.postings import mapped
 
 MAGIC = b"NSD1"
@@ -123,22 +122,14 @@ class SegmentDocuments:
         return [table[code] for code in codes.tolist()]
 
 
-_open: LRUCache[SegmentDocuments] = LRUCache(OPEN_FILES)
+def load(path: Path) -> SegmentDocuments | None:
+    """The documents file at `path`, mapped once and shared; None when unreadable."""
+    return _open.load(path)
 
 
 def forget(folder: Path) -> None:
     """Stop keeping the mapped files of `folder` (they are unmapped once unused)."""
-    prefix = str(folder) + "/"
-    _open.discard_where(lambda key: str(key[0]).startswith(prefix))  # type: ignore[index]
-
-
-def load(path: Path) -> SegmentDocuments | None:
-    """The documents file at `path`, mapped once and shared; None when unreadable."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return _open.get_or_make((str(path), stat.st_ino, stat.st_mtime_ns), lambda: _map(path))
+    _open.forget(folder)
 
 
 def _map(path: Path) -> SegmentDocuments | None:
@@ -159,3 +150,6 @@ def _map(path: Path) -> SegmentDocuments | None:
             numbers={name: views[f"n:{name}"] for name in header["numbers"]}, values=values)
     except Exception:  # noqa: BLE001 - a damaged file is no file
         return None
+
+
+_open: mapped.OpenFiles[SegmentDocuments] = mapped.OpenFiles(_map, OPEN_FILES)
