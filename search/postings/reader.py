@@ -15,13 +15,14 @@ until a segment is rewritten), postings leave them out.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh.matching import ListMatcher
+from whoosh.matching import ListMatcher, ReadTooFar
 from whoosh.reading import IndexReader, MultiReader, TermInfo, TermNotFound
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
@@ -63,41 +64,52 @@ def load_segment(folder: Path, entry: SegmentEntry) -> Segment:
                    deleted if deleted is not None and deleted.any() else None)
 
 
-class _PlainMatcher(ListMatcher):
-    """A term's postings in a field without positions (the `id`): no value, as Whoosh's
-    own matcher gives none for such a format."""
+class _ArrayMatcher(ListMatcher):
+    """A term's postings from the arrays, for Whoosh's matcher trees: document numbers and
+    weights as lists, positions sliced from the flat array only when asked for
+    (`value_as("positions")`, what phrase and span matchers call), encoded only if
+    asked for raw (`value`); no value for a field without positions (the `id`), as
+    Whoosh's own matcher gives none. The list is one block: its quality bounds come
+    from the term's statistics, worked out once, and `skip_to` is a binary search."""
 
-    def value(self) -> None:
-        return None
+    def __init__(self, ids: list[int], weights: list[float], fmt: Any, scorer: Any,
+                 term: tuple[str, bytes], info: TermInfo,
+                 positions: np.ndarray | None = None,
+                 bounds: tuple[list[int], list[int]] | None = None, at: int = 0) -> None:
+        super().__init__(ids, weights, None, fmt, scorer, at, None, term, info)
+        # The flat positions, and where each posting's start and end among them.
+        self._positions, self._bounds = positions, bounds
 
-    def all_items(self) -> Iterator[tuple[int, None]]:
-        return ((docnum, None) for docnum in self._ids)
-
-    def copy(self) -> _PlainMatcher:
-        return _PlainMatcher(self._ids, self._weights, self._values, self._format,
-                             self._scorer, self._i, self._all_weights, self._term,
-                             self._terminfo)
-
-
-class _PositionsMatcher(ListMatcher):
-    """A term's postings with their positions at hand (Whoosh's phrase and span
-    matchers ask for `value_as("positions")`); encoded only if asked for raw."""
-
-    def value(self) -> bytes:
-        return self._format.encode(self._values[self._i])
+    def value(self) -> bytes | None:
+        if self._positions is None:
+            return None
+        return self._format.encode(self.value_as("positions"))
 
     def value_as(self, astype: str) -> Any:
-        if astype == "positions":
-            return self._values[self._i]
+        if astype == "positions" and self._positions is not None:
+            assert self._bounds is not None
+            starts, ends = self._bounds
+            return self._positions[starts[self._i]:ends[self._i]].tolist()
         return super().value_as(astype)
 
-    def all_items(self) -> Iterator[tuple[int, bytes]]:
-        return ((docnum, self._format.encode(p)) for docnum, p in zip(self._ids, self._values))
+    def all_items(self) -> Iterator[tuple[int, bytes | None]]:
+        for at, docnum in enumerate(self._ids):
+            self._i = at
+            yield docnum, self.value()
 
-    def copy(self) -> _PositionsMatcher:
-        return _PositionsMatcher(self._ids, self._weights, self._values, self._format,
-                                 self._scorer, self._i, self._all_weights, self._term,
-                                 self._terminfo)
+    def skip_to(self, id: int) -> None:  # noqa: A002 - Whoosh's name
+        if not self.is_active():
+            raise ReadTooFar
+        if id > self._ids[self._i]:
+            self._i = bisect_left(self._ids, id, self._i)
+
+    def block_max_weight(self) -> float:
+        return self._terminfo.max_weight()
+
+    def copy(self) -> _ArrayMatcher:
+        return _ArrayMatcher(self._ids, self._weights, self._format, self._scorer,
+                             self._term, self._terminfo, self._positions, self._bounds,
+                             self._i)
 
 
 class SegmentFiles(IndexReader):
@@ -288,30 +300,25 @@ class SegmentFiles(IndexReader):
         start, end = self._slice(field, number)
         ids = field.ids[start:end].astype(np.int64)
         weights = field.weights[start:end].astype(np.float64)
-        keep = None
-        if self.files.deleted is not None:
-            keep = ~self.files.deleted[ids]
         fmt = self.schema[fieldname].format
         term = (fieldname, self._text_to_bytes(fieldname, text))
         info = self.term_info(fieldname, text)
+        keep = ~self.files.deleted[ids] if self.files.deleted is not None else None
+        positions = bounds = None
         if field.positions is not None:
             counts = field.counts[start:end].astype(np.int64)
             assert field.pstarts is not None  # (a positional field has them)
             at = int(field.pstarts[number])
-            flat = field.positions[at:at + int(counts.sum())].tolist()
-            bounds = np.zeros(len(counts) + 1, np.int64)
-            np.cumsum(counts, out=bounds[1:])
-            edges = bounds.tolist()
-            values = [flat[edges[n]:edges[n + 1]] for n in range(len(counts))]
+            positions = field.positions[at:at + int(counts.sum())]
+            ends = np.cumsum(counts)
+            starts = ends - counts
             if keep is not None:
-                values = [v for v, k in zip(values, keep.tolist()) if k]
-                ids, weights = ids[keep], weights[keep]
-            return _PositionsMatcher(ids.tolist(), weights.tolist(), values, fmt, scorer,
-                                     term=term, terminfo=info)
+                starts, ends = starts[keep], ends[keep]
+            bounds = (starts.tolist(), ends.tolist())
         if keep is not None:
             ids, weights = ids[keep], weights[keep]
-        return _PlainMatcher(ids.tolist(), weights.tolist(), None, fmt, scorer, term=term,
-                             terminfo=info)
+        return _ArrayMatcher(ids.tolist(), weights.tolist(), fmt, scorer, term, info,
+                             positions, bounds)
 
     def has_vector(self, docnum: int, fieldname: str) -> bool:
         return False
