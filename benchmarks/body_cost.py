@@ -24,11 +24,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from bench import query_mix, request_of  # noqa: E402
-from make_corpus import OUT, Generator, make_corpus  # noqa: E402
+from bench import query_mix, request_of
+from make_corpus import OUT, Generator, make_corpus
 
-from corpus import read_sources  # noqa: E402
-from search import build_index, open_engine  # noqa: E402
+from corpus import read_sources
+from search import build_index, open_engine
 
 
 def with_bodies(plain: Path, items: int, words: int, seed: int = 1) -> Path:
