@@ -9,10 +9,13 @@ the words when the page has room (`partial`), and a 'did you mean'
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from typing import cast
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.analysis import STOP_WORDS as ENGLISH_STOP_WORDS
 
 from search.engine.handle import View
 from search.engine.highlighting import spans
@@ -29,6 +32,11 @@ from search.query.request import InputError, SearchRequest
 from search.text.schema import from_stored
 
 MARKED = ("title", "summary", "body")
+FEEDBACK_HITS = 10        # the best hits whose words are read
+FEEDBACK_TERMS = 8        # words added
+FEEDBACK_WEIGHT = 0.3     # of a typed word's weight
+FEEDBACK_MIN_ITEMS = 2    # a word in one item only says nothing about others
+FEEDBACK_MAX_SHARE = 0.1  # nor does a word in a tenth of the items
 # Per marked field: the index field whose analyzer finds the words, the terms to mark,
 # and the phrases (tuples of terms) to mark where they stand.
 Marks = dict[str, tuple[str, frozenset[str], frozenset[tuple[str, ...]]]]
@@ -91,13 +99,51 @@ def result_page(request: SearchRequest, matches: Matches) -> ResultPage:
         facets=facets,
         suggestion=suggest(view, reading, total, request.exact) if reading is not None
         else None,
-        generation=view.generation.id, partial=partial(request, matches, len(hits)),
+        generation=view.generation.id, partial=partial(request, matches, hits),
         respelt=list(reading.respelt) if reading is not None else [])
 
 
-def partial(request: SearchRequest, matches: Matches, shown: int) -> list[Hit]:
-    """Items with all but one of the words, when those with all fill less than page 1."""
-    room = request.per_page - shown
+def feedback(view: View, hits: list[Hit], parsed: wq.Query) -> wq.Query | None:
+    """The words the best hits share that the query does not have (pseudo-relevance
+    feedback), as an OR at a low weight: the items that lack one of the query's words
+    but write what the items with all of them write come first among those.
+
+    A word counts when it stands in the titles and summaries of the first hits, in at
+    least `FEEDBACK_MIN_ITEMS` items of the index and in at most `FEEDBACK_MAX_SHARE`
+    of them; the words are weighed by how many hits hold them and how rare they are."""
+    if not hits:
+        return None
+    if len(hits) >= 3:  # with a few hits to go on, a word must be in two of them
+        least = 2
+    else:
+        least = 1
+    reader, analyzer = view.reader, view.analyzer("summary")
+    asked = {str(text) for _, text in parsed.iter_all_terms()}
+    held: Counter[str] = Counter()
+    for hit in hits[:FEEDBACK_HITS]:
+        text = f"{hit.article.title} {hit.article.summary}"
+        held.update({t.text for t in analyzer(text, mode="query")
+                     if len(t.text) >= 4 and t.text.isalpha()
+                     and t.text not in ENGLISH_STOP_WORDS} - asked)
+    items = max(reader.doc_count(), 1)
+    weighed = []
+    for term, count in held.items():
+        if count < least:
+            continue
+        found = max(reader.doc_frequency(field, term) for field in ("title", "summary"))
+        if FEEDBACK_MIN_ITEMS <= found <= FEEDBACK_MAX_SHARE * items:
+            weighed.append((count * math.log(items / found), term))
+    chosen = [term for _, term in sorted(weighed, reverse=True)[:FEEDBACK_TERMS]]
+    if not chosen:
+        return None
+    return wq.Or([wq.Term(field, term, boost=boost * FEEDBACK_WEIGHT)
+                  for term in chosen for field, boost in (("title", 3.0), ("summary", 1.0))])
+
+
+def partial(request: SearchRequest, matches: Matches, hits: list[Hit]) -> list[Hit]:
+    """Items with all but one of the words, when those with all fill less than page 1;
+    among them first those that write what the hits write (`feedback`)."""
+    room = request.per_page - len(hits)
     if (matches.parsed is None or request.page != 1 or room <= 0
             or request.effective_sort != "relevance"):
         return []
@@ -113,7 +159,11 @@ def partial(request: SearchRequest, matches: Matches, shown: int) -> list[Hit]:
     docs = np.flatnonzero(others)
     if not len(docs):
         return []
-    best = top_scored(matches.evaluator, relaxed, docs, view.columns, room)
+    related = feedback(view, hits, matches.parsed)
+    ranking = wq.AndMaybe(relaxed, related) if related is not None else relaxed
+    best = top_scored(matches.evaluator, ranking, docs, view.columns, room)
+    if best is None and related is not None:
+        best = top_scored(matches.evaluator, relaxed, docs, view.columns, room)
     if best is None:  # a tree the evaluator does not score: Whoosh ranks it
         searcher = view.searcher
         found = searcher.search(relaxed, filter=set(docs.tolist()), limit=room + 10)
