@@ -54,7 +54,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from bench import OUT, query_mix, readable_parts, request_of
+from bench import OUT, query_mix, request_of
 from make_corpus import corpus_path
 
 from corpus import read_sources
@@ -81,7 +81,8 @@ STAGES = [
     ("search.engine.pages", "ranked", "order: BM25F scores and top 20, or date order", 0),
     ("search.postings.evaluator", "Evaluator.scores", "Evaluator.scores", 1),
     ("search.engine.pages", "make_hit", "20 hits: stored fields + spans", 0),
-    ("whoosh.reading", "SegmentReader.stored_fields", "stored_fields (unpickle a document)", 1),
+    ("search.postings.reader", "SegmentFiles.stored_fields",
+     "stored_fields (decompress and unpickle a document)", 1),
     ("search.engine.pages", "from_stored", "from_stored (Article from the fields)", 1),
     ("search.engine.pages", "spans", "spans of the matched words, title and summary", 1),
     ("search.postings.columns", "Columns.month_counts", "month counts", 0),
@@ -262,7 +263,7 @@ def profile_build(items: int) -> None:
         return
     from search.build import indexer, parallel
 
-    result = read_sources(readable_parts(corpus_path(items)))
+    result = read_sources([corpus_path(items)])
     scratch = Path(tempfile.mkdtemp(prefix="profile-build-", dir=OUT))
     original = parallel.write_index
     try:
@@ -289,7 +290,7 @@ def sizes(index_dir: Path) -> None:
         if not path.is_file():
             continue
         name = path.name
-        kind = name.split(".", 1)[1] if name.startswith("MAIN_") else name
+        kind = name.rsplit(".", 1)[1] if name.startswith("seg-") else name
         kinds[kind] += path.stat().st_size
         if name.endswith(".nsa"):
             for part, size in _arrays_parts(path).items():
@@ -306,8 +307,8 @@ def sizes(index_dir: Path) -> None:
 
 
 def _arrays_parts(path: Path) -> dict[str, int]:
-    """Bytes of each array in an .nsa file: the term directory of each field, and the
-    postings (ids, weights, counts) and positions of each field, from its terms."""
+    """Bytes of each kind of array in an .nsa file, per field: postings (ids, counts,
+    weights), positions, the term directory (terms, hashes, starts), field lengths."""
     import numpy as np
 
     from search.postings import arrays
@@ -316,21 +317,14 @@ def _arrays_parts(path: Path) -> dict[str, int]:
         source.read(len(arrays.MAGIC))
         (size,) = struct.unpack("<Q", source.read(8))
         layout = pickle.loads(source.read(size))["layout"]
+    kind_of = {"ids": "postings", "counts": "postings", "weights": "postings",
+               "positions": "positions", "pstarts": "term directory",
+               "lengths": "field lengths"}
     found: dict[str, int] = defaultdict(int)
     for name, (_, count, kind) in layout.items():
-        if ":" in name:
-            found[f"term directory, {name.split(':')[0]}"] += count * np.dtype(kind).itemsize
-    mapped = arrays.load(path)
-    if mapped is None:
-        return found
-    per_posting = sum(np.dtype(layout[n][2]).itemsize for n in ("ids", "weights", "counts"))
-    per_position = np.dtype(layout["positions"][2]).itemsize
-    cumulative = np.concatenate([[0], np.cumsum(mapped.counts, dtype=np.int64)])
-    for field, terms in mapped.terms.items():
-        first, count = terms.entries[:, 0], terms.entries[:, 1]
-        found[f"postings, {field}"] += int(count.sum()) * per_posting
-        positions = int((cumulative[first + count] - cumulative[first]).sum())
-        found[f"positions, {field}"] += positions * per_position
+        field, part = name.split(":", 1)
+        found[f"{kind_of.get(part, 'term directory')}, {field}"] += (
+            count * np.dtype(kind).itemsize)
     return found
 
 

@@ -10,9 +10,11 @@ corpus) and prints, in one run:
 - the lexicon's build, once per index version: listing the words of every
   segment's literal-word fields, then the deletes dictionary with numpy;
 - finding the near words of a misspelt word (`Lexicon.near`), median and
-  worst over the words and rounds, against Whoosh's Levenshtein automaton
-  walked over every segment (`_whoosh.terms_within`: what respelling cost
-  before, 0.6 s for an 11-letter word at 50k items);
+  worst over the words and rounds, against Whoosh's own `terms_within` over
+  every segment (the words of the same first letter, each one's distance
+  computed; Whoosh's edit automaton over its own term files, what respelling
+  cost before, took 0.6 s for an 11-letter word at 50k items, and the index
+  has no Whoosh files any more);
 - a whole query with an unknown word read cold (parse, respell with the
   counts in context, expand), the lexicon already built, against a query of
   known words.
@@ -32,7 +34,6 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from search import open_engine
-from search._whoosh import terms_within
 from search.engine import spelling
 from search.query.lexicon import Lexicon
 from search.query.parsing import read_query
@@ -53,15 +54,13 @@ def ensure_index(items: int) -> Path:
     index_dir = OUT / f"index-{items}"
     if (index_dir / "CURRENT").exists():
         return index_dir
-    import bench  # the same corpus and build as the main benchmark
-
     corpus = OUT / f"synthetic-{items}.jsonl"
     if not corpus.exists():
         import make_corpus
         make_corpus.make_corpus(items, path=corpus)
     from corpus import read_sources
     from search import build_index
-    build_index(read_sources(bench.readable_parts(corpus)), index_dir)
+    build_index(read_sources([corpus]), index_dir)
     return index_dir
 
 
@@ -107,10 +106,10 @@ def main(argv: list[str] | None = None) -> None:
         started = time.perf_counter()
         for leaf, _ in reader.leaf_readers():
             for field in ("title_exact", "summary_exact"):
-                terms_within(leaf, field, word, 2)
+                list(leaf.terms_within(field, word, 2, 1))
         automaton.append(time.perf_counter() - started)
     if automaton:
-        print(f"near words, Whoosh's automaton over every segment (the longest words): "
+        print(f"near words, Whoosh's terms_within over every segment (the longest words): "
               f"median {ms(statistics.median(automaton))} ms, max {ms(max(automaton))} ms")
 
     spelling._lexicons.put(view.version, lexicon)  # built above: time the reading alone

@@ -7,7 +7,9 @@ Front ends (`webui`) import from here only. The package, by job:
 - `query/`: what users type, made into what is searched: the request and its
   date bounds, parsing and its checks, expansion, synonyms, the explanation;
 - `engine/`: the engine answering a request with a page of results;
-- `postings/`: posting lists and columns as arrays, and the numpy evaluator;
+- `postings/`: the index's own files (posting arrays, documents and columns, term
+  lists, the table of contents), Whoosh's reader interface over them, and the
+  numpy evaluator;
 - `build/`: where the index lives, and building or updating it;
 - `research/`: over a result set: keyword in context, timelines, top terms,
   co-occurrence, and collections of items named by id;

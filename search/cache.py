@@ -1,15 +1,15 @@
 """A bounded, thread-safe LRU map: the one cache shape news-search uses.
 
 It keeps recent result pages (keyed by request and index version), parsed
-queries, decoded posting lists (`postings.termcache`, bounded by postings as
-well as entries), mapped arrays files and highlighter memos.
+queries, posting lists (`postings.termcache`, bounded by postings as
+well as entries), mapped files and highlighter memos.
 
 Result pages are the reason it exists: researchers page through results,
 click a facet and come back, share a link that others open, so the same
 `SearchRequest` on the same index version comes back often and always has the
-same answer. Their key is (generation path, Whoosh reader generation,
-`request.cache_key()`), so a rebuild (new generation) or an `--update` (new
-reader generation) can never serve a stale page: the old entries are simply
+same answer. Their key is (generation path, the generation's table of contents
+number, `request.cache_key()`), so a rebuild or an `--update` (each a new
+generation) can never serve a stale page: the old entries are simply
 never asked for again and age out. Cached values are immutable (`ResultPage`
 and `Hit` are frozen), so one value can be handed to any number of threads.
 """
@@ -84,6 +84,12 @@ class LRUCache(Generic[V]):
             if value is not None:
                 self.put(key, value)
         return value
+
+    def discard_where(self, test: Callable[[Hashable], bool]) -> None:
+        """Drop every entry whose key passes `test`."""
+        with self._lock:
+            for key in [key for key in self._items if test(key)]:
+                self._weight -= self._weight_of(self._items.pop(key))
 
     def clear(self) -> None:
         with self._lock:

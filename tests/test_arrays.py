@@ -1,9 +1,11 @@
-"""The posting arrays beside each segment hold exactly Whoosh's postings.
+"""The posting arrays hold exactly the postings Whoosh's own writer indexes.
 
-Every term of every positional field of a synthetic index is read both ways:
-through Whoosh's matcher (document numbers, weights, decoded positions) and
-from the arrays. A damaged or foreign arrays file is ignored: searching falls
-back to Whoosh's blocks and answers the same.
+A synthetic index (with the bundled corpus) is built, and Whoosh's writer
+indexes the same documents (`whoosh_reference`). Every term of every indexed
+field is read both ways: through Whoosh's matcher over Whoosh's own index
+(document numbers, weights, decoded positions, term statistics) and from our
+arrays, directly and through our `IndexReader`. A damaged or foreign arrays
+file makes the index refuse to open with a message that says to rebuild it.
 """
 
 from __future__ import annotations
@@ -11,65 +13,88 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
-from whoosh import index as whoosh_index
+from whoosh.formats import Positions
 
 from corpus import BUNDLED_CORPUS, read_sources
 from search import build_index
-from search.postings import arrays
+from search.postings.arrays import length_bytes
+from search.build.store import IndexOutdated, current_generation
 from search.engine.core import Engine
-from search.postings.evaluator import Evaluator
-from search.postings.termcache import TermCache
+from search.postings import arrays
+from search.postings.reader import open_index
 from tests_support import request
+from whoosh.util.numeric import length_to_byte
+from whoosh_reference import whoosh_reference
 
 from test_perf_equivalence import _make_corpus_module
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     folder = tmp_path_factory.mktemp("arrays")
     corpus = _make_corpus_module().make_corpus(600, seed=11, path=folder / "items.jsonl")
+    result = read_sources([corpus, BUNDLED_CORPUS])
     index_dir = folder / "index"
-    build_index(read_sources([corpus, BUNDLED_CORPUS]), index_dir)
-    return index_dir
+    build_index(result, index_dir)
+    reference = whoosh_reference(folder / "whoosh", [(list(result.articles), False)])
+    yield index_dir, reference
+    reference.close()
 
 
-def _generation(index_dir: Path) -> Path:
-    return next(index_dir.glob("gen-*"))
-
-
-def test_every_posting_matches_whoosh(built: Path) -> None:
-    ix = whoosh_index.open_dir(str(_generation(built)))
-    with ix.reader() as reader:
-        segment_id = reader.segment().segment_id()
-        mapped = arrays.load(arrays.arrays_path(_generation(built), segment_id))
-        assert mapped is not None and mapped.docs == reader.doc_count_all()
-        fields = arrays.positional_fields(reader.schema)
-        assert set(fields) == {"title", "summary", "kind", "body", "title_exact", "summary_exact",
-                           "body_exact"}
+def test_every_posting_matches_whooshs(built) -> None:
+    index_dir, reference = built
+    ours = open_index(current_generation(index_dir).path)
+    (segment,) = ours.segments
+    our_reader = ours.reader()
+    with reference.reader() as reader:
+        assert segment.docs == reader.doc_count_all()
+        indexed = [name for name, field in reader.schema.items() if field.indexed]
+        # (a field no document gives a word, such as an empty body everywhere, has none)
+        assert set(segment.arrays.fields) == {f for f in indexed if any(reader.lexicon(f))}
         checked = 0
-        for field in fields:
+        for field in indexed:
+            positional = type(reader.schema[field].format) is Positions
             terms = list(reader.lexicon(field))
-            assert len(mapped.terms[field]) == len(terms)
-            assert mapped.entry(field, b"no-such-term") is None
+            assert list(our_reader.lexicon(field)) == terms  # the same terms, in byte order
+            assert segment.arrays.entry(field, b"no-such-term") is None
+            assert our_reader.field_length(field) == reader.field_length(field)
             for btext in terms:
                 matcher = reader.postings(field, btext)
                 ids, weights, positions = [], [], []
                 while matcher.is_active():
                     ids.append(matcher.id())
                     weights.append(matcher.weight())
-                    positions.extend(matcher.value_as("positions"))
+                    if positional:
+                        positions.extend(matcher.value_as("positions"))
                     matcher.next()
-                assert mapped.entry(field, btext) is not None
-                got_ids, got_weights = mapped.postings(field, btext)
+                got_ids, got_weights = segment.arrays.postings(field, btext)
                 assert got_ids.tolist() == ids
                 assert got_weights.tolist() == weights
-                same_ids, counts, got_positions = mapped.positions_of(field, btext)
-                assert same_ids.tolist() == ids and int(counts.sum()) == len(positions)
-                assert got_positions.tolist() == positions
+                if positional:
+                    same_ids, counts, got_positions = segment.arrays.positions_of(field, btext)
+                    assert same_ids.tolist() == ids and int(counts.sum()) == len(positions)
+                    assert got_positions.tolist() == positions
+                theirs, mine = reader.term_info(field, btext), our_reader.term_info(field, btext)
+                assert (mine.weight(), mine.doc_frequency(), mine.max_weight(), mine.min_id(),
+                        mine.max_id()) == (theirs.weight(), theirs.doc_frequency(),
+                                           theirs.max_weight(), theirs.min_id(),
+                                           theirs.max_id())
+                if reader.schema[field].scorable:
+                    assert (mine.min_length(), mine.max_length()) == (
+                        theirs.min_length(), theirs.max_length())
                 checked += len(ids)
-        assert checked > 10_000
-    ix.close()
+        assert checked > 20_000
+        for field in ("title", "summary", "kind"):
+            assert [our_reader.doc_field_length(n, field) for n in range(segment.docs)] == [
+                reader.doc_field_length(n, field) for n in range(segment.docs)]
+
+
+def test_field_lengths_are_encoded_as_whoosh_encodes_them() -> None:
+    lengths = np.array([0, 1, 2, 3, 7, 8, 9, 50, 100, 101, 1_000, 65_535, 106_373, 106_374,
+                        10**7], np.int64)
+    assert length_bytes(lengths).tolist() == [length_to_byte(int(n)) for n in lengths]
 
 
 def _answers(index_dir: Path) -> list[tuple[object, ...]]:
@@ -84,36 +109,27 @@ def _answers(index_dir: Path) -> list[tuple[object, ...]]:
     return found
 
 
-@pytest.mark.parametrize("damage", ["garbage", "empty", "truncated", "other-size"])
-def test_a_damaged_arrays_file_is_ignored(built: Path, tmp_path: Path, damage: str) -> None:
+@pytest.mark.parametrize("damage", ["garbage", "empty", "truncated", "other-size", "missing"])
+def test_a_damaged_arrays_file_says_to_rebuild(built, tmp_path: Path, damage: str) -> None:
+    index_dir, _ = built
     copy = tmp_path / "index"
-    shutil.copytree(built, copy)
-    expected = _answers(copy)
-    path = next(_generation(copy).glob("*" + arrays.SUFFIX))
+    shutil.copytree(index_dir, copy)
+    assert _answers(copy)
+    path = next(current_generation(copy).path.glob("*" + arrays.SUFFIX))
     data = path.read_bytes()
     if damage == "garbage":
-        path.write_bytes(b"NSA1" + b"\xff" * 200)
+        path.write_bytes(arrays.MAGIC + b"\xff" * 200)
     elif damage == "empty":
         path.write_bytes(b"")
     elif damage == "truncated":
         path.write_bytes(data[:len(data) // 2])
+    elif damage == "missing":
+        path.unlink()
     else:  # the arrays of another index, with fewer documents
         other = tmp_path / "other"
         build_index(read_sources([BUNDLED_CORPUS]), other)
-        path.write_bytes(next(_generation(other).glob("*" + arrays.SUFFIX)).read_bytes())
-    engine = Engine(copy, page_cache=0)
-    searcher = engine.handle.view().searcher
-    assert [leaf[2] for leaf in Evaluator(searcher, TermCache()).leaves()] == [None]
-    engine.close()
-    assert _answers(copy) == expected
+        path.write_bytes(next(current_generation(other).path.glob("*" + arrays.SUFFIX))
+                         .read_bytes())
+    with pytest.raises(IndexOutdated, match="damaged.*rebuild it"):
+        Engine(copy, page_cache=0)
 
-
-def test_write_missing_fills_in_a_segment_without_arrays(built: Path, tmp_path: Path) -> None:
-    copy = tmp_path / "index"
-    shutil.copytree(built, copy)
-    path = next(_generation(copy).glob("*" + arrays.SUFFIX))
-    before = path.read_bytes()
-    path.unlink()
-    assert arrays.write_missing(_generation(copy)) == 1
-    assert path.read_bytes() == before
-    assert arrays.write_missing(_generation(copy)) == 0

@@ -1,19 +1,21 @@
-"""The fast build makes the index Whoosh's own writer makes for the same items.
+"""The build makes the index Whoosh's own writer makes for the same items.
 
-`search.fastbuild` writes segments without `ix.writer()` (see `segwriter`,
-`w3write`). Here, for the bundled corpus, the relevance corpora and a
-synthetic corpus:
+`search.build` writes its own files (posting arrays, documents, a table of
+contents: no Whoosh segment). Here, for the bundled corpus, the relevance
+corpora and a synthetic corpus, Whoosh's writer indexes the same documents
+(`whoosh_reference`), and everything a reader can tell about the two indexes
+is the same (`dump`, through Whoosh's `IndexReader` interface, which ours
+implements): every term of every field, its postings (document number, weight,
+positions) and term statistics, every document's stored fields, field lengths
+and column values, the counts and total lengths:
 
-- with `whoosh_bytes=True`, every file of the segment is byte for byte the
-  file Whoosh's writer writes;
-- as `build_index` writes it (short blocks uncompressed, shared position
-  values, several segments from parallel workers), the decoded index is the
-  same: every term of every field, its postings (document number, weight,
-  positions) and term statistics, every document's stored fields, field
-  lengths and column values, the counts and total lengths; and the engine
-  gives the same pages;
-- an index built fast can be updated (Whoosh's writer, `update=True`) and
-  searched like one Whoosh built.
+- for one segment written by `SegmentBuilder`;
+- for a build in several segments from parallel workers;
+- after an update that deletes and adds documents, against Whoosh's
+  `update_document` over the same segments;
+
+and the engine gives the same pages whether the index is in one segment or in
+several.
 """
 
 from __future__ import annotations
@@ -27,18 +29,20 @@ from pathlib import Path
 
 import pytest
 from tests_support import make_synthetic, request
-from whoosh import index as whoosh_index
 from whoosh.formats import Positions
-from whoosh.index import TOC, clean_files
+from whoosh_reference import whoosh_reference
 
 from corpus import BUNDLED_CORPUS, Article, ReadResult, read_sources
 from search import build_index, open_engine
-from search.postings import arrays
 from search.build import parallel as fastbuild
-from search.engine.core import Engine
-from search.text.schema import build_schema, to_document
+from search.build import update as updating
 from search.build.segment import SegmentBuilder
 from search.build.store import current_generation
+from search.engine.core import Engine
+from search.postings.reader import open_index
+from search.postings.segments import Contents, write_contents
+from search.query.parsing import parse_query
+from search.text.schema import build_schema, to_document
 
 pytestmark = pytest.mark.slow  # the quick loop (pytest -m "not slow") skips this module
 
@@ -54,98 +58,81 @@ def corpora(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ReadResult]:
             "mixed": read_sources([synthetic, *relevance, BUNDLED_CORPUS])}
 
 
-def whoosh_build(articles: list[Article], path: Path) -> Path:
-    """The index the way Whoosh's own writer makes it: one segment, separate files."""
+def builder_build(articles: list[Article], path: Path) -> Path:
+    """One segment from SegmentBuilder, named in a table of contents as a build does."""
     path.mkdir()
-    writer = whoosh_index.create_in(str(path), build_schema()).writer(compound=False)
-    for article in articles:
-        writer.add_document(**to_document(article))
-    writer.commit()
-    return path
-
-
-def builder_build(articles: list[Article], path: Path, whoosh_bytes: bool) -> Path:
-    """One segment from SegmentBuilder, committed as fastbuild does."""
-    path.mkdir()
-    storage = whoosh_index.create_in(str(path), build_schema()).storage
-    builder = SegmentBuilder(storage, build_schema(), whoosh_bytes=whoosh_bytes)
+    builder = SegmentBuilder(path, build_schema())
     for article in articles:
         builder.add(to_document(article))
-    segment = builder.finish()
-    TOC(build_schema(), [segment], 1).write(storage, "MAIN")
-    clean_files(storage, "MAIN", 1, [segment])
-    storage.temp_storage("MAIN.tmp").destroy()
+    write_contents(path, Contents(build_schema(), (builder.finish(),)))
     return path
 
 
-def segment_files(path: Path) -> dict[str, bytes]:
-    """The segment's files by extension (the segment's random name left out)."""
-    found = {}
-    for file in path.iterdir():
-        if file.name.startswith("MAIN_") and "." in file.name:
-            found[file.name.split(".", 1)[1]] = file.read_bytes()
+def _columns(reader, name: str, count: int) -> list[object]:
+    if hasattr(reader, "number_column"):  # ours
+        if name == "day":
+            return reader.number_column(name).tolist()
+        return reader.value_column(name)
+    column = reader.column_reader(name)
+    return [column[n] for n in range(count)]
+
+
+def dump(reader) -> dict[str, object]:
+    """Everything a reader can tell about the index, by global document number."""
+    schema = reader.schema
+    count = reader.doc_count_all()
+    found: dict[str, object] = {"doc_count": count, "live": reader.doc_count(),
+                                "deleted": [n for n in range(count) if reader.is_deleted(n)]}
+    for name, field in schema.items():
+        if field.column_type:
+            found[f"column {name}"] = _columns(reader, name, count)
+        if not field.indexed:
+            continue
+        positions = isinstance(field.format, Positions)
+        terms = {}
+        for term in reader.lexicon(name):
+            matcher = reader.postings(name, term)
+            postings = []
+            while matcher.is_active():
+                value = matcher.value()
+                postings.append((matcher.id(), matcher.weight(),
+                                 field.format.decode_positions(value) if positions
+                                 else value))
+                matcher.next()
+            info = reader.term_info(name, term)
+            terms[term] = (postings, info.weight(), info.doc_frequency(),
+                           reader.doc_frequency(name, term), reader.frequency(name, term),
+                           info.max_weight(), info.min_id(), info.max_id(),
+                           (info.min_length(), info.max_length()) if field.scorable else None)
+        found[f"terms {name}"] = terms
+        if field.scorable and reader.field_length(name):
+            # (Whoosh's min/max_field_length fail on a field no document has words
+            # in, such as an empty body everywhere: its length column is absent.)
+            found[f"lengths {name}"] = (
+                reader.field_length(name), reader.min_field_length(name),
+                reader.max_field_length(name),
+                [reader.doc_field_length(n, name) for n in range(count)])
+    found["stored"] = [reader.stored_fields(n) for n in range(count)]
     return found
 
 
-def dump(path: Path) -> dict[str, object]:
-    """Everything a reader can tell about the index, by global document number."""
-    ix = whoosh_index.open_dir(str(path))
-    schema = ix.schema
+def ours(path: Path) -> dict[str, object]:
+    return dump(open_index(path).reader())
+
+
+def theirs(path: Path, batches) -> dict[str, object]:
+    ix = whoosh_reference(path, batches)
     with ix.reader() as reader:
-        count = reader.doc_count_all()
-        found: dict[str, object] = {"doc_count": count, "live": reader.doc_count()}
-        for name, field in schema.items():
-            if field.column_type:
-                column = reader.column_reader(name)
-                found[f"column {name}"] = [column[n] for n in range(count)]
-            if not field.indexed:
-                continue
-            positions = isinstance(field.format, Positions)
-            terms = {}
-            for term in reader.lexicon(name):
-                matcher = reader.postings(name, term)
-                postings = []
-                while matcher.is_active():
-                    value = matcher.value()
-                    postings.append((matcher.id(), matcher.weight(),
-                                     field.format.decode_positions(value) if positions
-                                     else value))
-                    matcher.next()
-                info = reader.term_info(name, term)
-                terms[term] = (postings, info.weight(), info.doc_frequency(),
-                               info.min_length(), info.max_length(), info.max_weight(),
-                               info.min_id(), info.max_id())
-            found[f"terms {name}"] = terms
-            if field.scorable and reader.field_length(name):
-                # (Whoosh's min/max_field_length fail on a field no document has words
-                # in, such as an empty body everywhere: its length column is absent.)
-                found[f"lengths {name}"] = (
-                    reader.field_length(name), reader.min_field_length(name),
-                    reader.max_field_length(name),
-                    [reader.doc_field_length(n, name) for n in range(count)])
-        found["stored"] = [reader.stored_fields(n) for n in range(count)]
+        found = dump(reader)
     ix.close()
     return found
 
 
 @pytest.mark.parametrize("name", ["bundled", "relevance", "synthetic"])
-def test_the_segment_files_are_whooshs_byte_for_byte(corpora, tmp_path: Path,
-                                                     name: str) -> None:
-    articles = corpora[name].articles
-    theirs = segment_files(whoosh_build(articles, tmp_path / "whoosh"))
-    ours = segment_files(builder_build(articles, tmp_path / "fast", whoosh_bytes=True))
-    assert ours.pop(arrays.SUFFIX[1:])  # the posting arrays, Whoosh's writer has none
-    assert sorted(ours) == sorted(theirs)
-    for extension in theirs:
-        assert ours[extension] == theirs[extension], extension
-    assert "pst" in ours and "trm" in ours and "_stored.col" in ours
-
-
-@pytest.mark.parametrize("name", ["bundled", "relevance", "synthetic"])
-def test_one_fast_segment_decodes_to_whooshs_index(corpora, tmp_path: Path, name: str) -> None:
-    articles = corpora[name].articles
-    theirs = dump(whoosh_build(articles, tmp_path / "whoosh"))
-    assert dump(builder_build(articles, tmp_path / "fast", whoosh_bytes=False)) == theirs
+def test_one_segment_reads_as_whooshs_index(corpora, tmp_path: Path, name: str) -> None:
+    articles = list(corpora[name].articles)
+    expected = theirs(tmp_path / "whoosh", [(articles, False)])
+    assert ours(builder_build(articles, tmp_path / "fast")) == expected
 
 
 @pytest.fixture
@@ -161,13 +148,14 @@ def test_a_parallel_build_is_whooshs_index(corpora, tmp_path: Path, small_chunks
     seen: list[tuple[int, int]] = []
     build_index(result, tmp_path / "ix", progress=lambda done, total: seen.append((done, total)))
     path = current_generation(tmp_path / "ix").path
-    ix = whoosh_index.open_dir(str(path))
-    assert len(ix._segments()) == 5
-    ix.close()
-    assert dump(path) == dump(whoosh_build(result.articles, tmp_path / "whoosh"))
+    assert len(open_index(path).segments) == 5
+    articles = list(result.articles)
+    batches = [(articles[start:end], False) for start, end in fastbuild.plan_chunks(1_500, 2)]
+    assert ours(path) == theirs(tmp_path / "whoosh", batches)
     assert seen[-1] == (1_500, 1_500)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
     assert len(seen) > 10  # progress moves while the workers write
+    assert not list(path.glob("*.nsf"))  # the segments' term lists: assembled, removed
 
 
 # No prefix queries: in segments of at most 5,000 documents Whoosh's Or may preload
@@ -189,31 +177,45 @@ def pages(engine: Engine) -> list[object]:
     return found
 
 
-def as_index_dir(path: Path, generation: Path, like: Path) -> Path:
-    """Make `generation` (a bare Whoosh index) the live generation of index dir `path`."""
-    (generation / "meta.json").write_text((like / "meta.json").read_text())
-    (path / "CURRENT").write_text(generation.name + "\n")
-    return path
-
-
-def test_the_engine_answers_the_same(corpora, tmp_path: Path, small_chunks) -> None:
+def test_the_engine_answers_the_same_in_one_segment_or_several(corpora, tmp_path: Path,
+                                                                monkeypatch) -> None:
     result = corpora["mixed"]
-    build_index(result, tmp_path / "fast")
-    (tmp_path / "whoosh").mkdir()
-    whoosh_dir = as_index_dir(tmp_path / "whoosh",
-                              whoosh_build(result.articles, tmp_path / "whoosh" / "gen-1"),
-                              current_generation(tmp_path / "fast").path)
-    fast, whoosh = Engine(tmp_path / "fast", page_cache=0), Engine(whoosh_dir, page_cache=0)
-    assert pages(fast) == pages(whoosh)
+    build_index(result, tmp_path / "one")
+    monkeypatch.setattr(fastbuild, "PARALLEL_MIN_ITEMS", 0)
+    monkeypatch.setattr(fastbuild, "SEGMENT_MIN_ITEMS", 0)
+    monkeypatch.setattr(fastbuild, "CHUNK_ITEMS", 300)
+    build_index(result, tmp_path / "several")
+    one, several = Engine(tmp_path / "one", page_cache=0), Engine(tmp_path / "several",
+                                                                   page_cache=0)
+    assert len(several.handle.open().index.segments) > 1
+    assert pages(one) == pages(several)
     differ = {"index_bytes", "index_path", "generation", "built_at"}
-    assert ({k: v for k, v in fast.stats().items() if k not in differ}
-            == {k: v for k, v in whoosh.stats().items() if k not in differ})
-    fast.close()
-    whoosh.close()
+    assert ({k: v for k, v in one.stats().items() if k not in differ}
+            == {k: v for k, v in several.stats().items() if k not in differ})
+    one.close()
+    several.close()
+
+
+def test_an_update_is_whooshs_update_document(corpora, tmp_path: Path, small_chunks,
+                                             monkeypatch) -> None:
+    """Segments kept (no rewriting): deletions beside a new segment, as Whoosh's writer
+    leaves them with merge=False."""
+    monkeypatch.setattr(updating, "SEGMENT_MIN_ITEMS", 0)
+    result = corpora["synthetic"]
+    articles = list(result.articles)
+    index_dir = tmp_path / "ix"
+    build_index(result, index_dir)
+    again = articles[::50]  # sent again: replaced
+    build_index(ReadResult(articles=again), index_dir, update=True)
+    path = current_generation(index_dir).path
+    batches = [(articles[start:end], False) for start, end in fastbuild.plan_chunks(1_500, 2)]
+    expected = theirs(tmp_path / "whoosh", [*batches, (again, True)])
+    assert expected["deleted"] and ours(path) == expected
 
 
 def test_a_fast_index_can_be_updated_and_searched(corpora, tmp_path: Path,
                                                   small_chunks) -> None:
+    """The small segments are rewritten with the new items (the update's merge)."""
     result = corpora["synthetic"]
     index_dir = tmp_path / "ix"
     build_index(result, index_dir)
@@ -227,25 +229,26 @@ def test_a_fast_index_can_be_updated_and_searched(corpora, tmp_path: Path,
                                     "date": "2024-03-01", "kind": "News"}) + "\n",
                       encoding="utf-8")
     updates = read_sources([update])
+    before = {s.id for s in engine.handle.open().index.segments}
     report = build_index(updates, index_dir, update=True)
     assert report.updated and report.total_items == 1_501
+    after = {s.id for s in engine.handle.open().index.segments}
+    assert len(before) == 5 and not before & after  # the small segments were rewritten
     assert engine.search(request()).total == 1_501
     assert engine.search(request(q="zanzibar")).total == 2
     replaced = engine.get(changed.id)
     assert replaced is not None and replaced.summary == "Zanzibar seaweed growers"
     # The same answers as Whoosh's writer gives for the same build and update.
-    (tmp_path / "whoosh").mkdir()
-    whoosh_dir = as_index_dir(tmp_path / "whoosh",
-                              whoosh_build(result.articles, tmp_path / "whoosh" / "gen-1"),
-                              current_generation(index_dir).path)
-    build_index(updates, whoosh_dir, update=True)
-    whoosh = open_engine(whoosh_dir)
-    for query in ("zanzibar", "cooperative", "seaweed", "women", '"cooperative workers"'):
-        ours = engine.search(request(q=query, per_page=100))
-        theirs = whoosh.search(request(q=query, per_page=100))
-        assert ours.total == theirs.total and ours.total > 0, query
-        assert ({hit.article.id for hit in ours.hits}
-                == {hit.article.id for hit in theirs.hits}), query
+    whoosh = whoosh_reference(tmp_path / "whoosh", [(list(result.articles), False),
+                                                    (list(updates.articles), True)])
+    parser = engine.handle.open().parser
+    with whoosh.searcher() as searcher:
+        for query in ("zanzibar", "cooperative", "seaweed", "women", '"cooperative workers"'):
+            found = engine.search(request(q=query, per_page=100))
+            expected = searcher.search(parse_query(parser, query), limit=None)
+            assert found.total == len(expected) and found.total > 0, query
+            assert ({hit.article.id for hit in found.hits}
+                    <= {hit["id"] for hit in expected}), query
     engine.close()
     whoosh.close()
 
@@ -304,31 +307,3 @@ def test_an_interrupted_parallel_build_leaves_nothing_behind(corpora, tmp_path: 
     assert open_engine(index_dir).search(request()).total == 10
     build_index(corpora["bundled"], index_dir)  # the next build clears any leftovers
     assert not list(index_dir.glob(".building-*"))
-
-
-@pytest.mark.parametrize("name", ["relevance", "synthetic"])
-def test_the_posting_arrays_are_those_read_back_through_whoosh(corpora, tmp_path: Path,
-                                                               name: str) -> None:
-    """The builder writes `search.arrays` files from the postings it holds; they are the
-    arrays `arrays.write_segment_arrays` makes by reading the segment through Whoosh."""
-    path = builder_build(corpora[name].articles, tmp_path / "fast", whoosh_bytes=False)
-    ix = whoosh_index.open_dir(str(path))
-    with ix.reader() as reader:
-        segment_id = reader.segment().segment_id()
-        ours = arrays.load(arrays.arrays_path(path, segment_id))
-        theirs = arrays.load(arrays.write_segment_arrays(reader, tmp_path / "theirs.nsa"))
-        assert ours is not None and theirs is not None and ours.docs == theirs.docs
-        fields = arrays.positional_fields(ix.schema)
-        assert sorted(ours.terms) == sorted(theirs.terms) == sorted(fields)
-        compared = 0
-        for field in fields:
-            assert len(ours.terms[field]) == len(theirs.terms[field])
-            for btext in reader.lexicon(field):
-                for mine, whooshs in zip(ours.positions_of(field, btext),
-                                         theirs.positions_of(field, btext)):
-                    assert mine.tolist() == whooshs.tolist()
-                assert (ours.postings(field, btext)[1].tolist()
-                        == theirs.postings(field, btext)[1].tolist())
-                compared += 1
-        assert compared > 1_000
-    ix.close()

@@ -1,10 +1,12 @@
 """Every speed-up returns what the straightforward Whoosh path returns.
 
-The engine matches and scores from posting blocks (`search/fastpath.py`),
-counts facets from per-document columns, caches pages and posting lists, and
-builds big indexes in parallel into several segments. Here the same requests
-are answered the plain way on a few thousand synthetic items, in one segment
-and in several: `searcher.search(..., limit=None)` scores, with filters and
+The engine matches and scores from its own posting arrays
+(`search/postings/evaluator.py`), counts facets from per-document columns,
+caches pages and posting lists, builds big indexes in parallel into several
+segments and updates them with deletions. Here the same requests are answered
+the plain way by Whoosh over its own index of the same documents, written by
+Whoosh's writer in the same segments (`whoosh_reference`), on a few thousand
+synthetic items: `searcher.search(..., limit=None)` scores, with filters and
 facet counts worked out from each match's stored fields. No timings are
 asserted (those live in benchmarks/).
 """
@@ -21,15 +23,14 @@ import pytest
 
 from corpus import read_sources
 from search import build_index
-from search.postings import arrays
 from search.build import parallel as fastbuild
+from search.build import update
 from search.cache import LRUCache
 from search.engine.core import Engine
-from search.postings.evaluator import Evaluator
-from search.postings.termcache import TermCache
 from search.query.parsing import parse_query
 from search.text.schema import day_number, from_stored
 from tests_support import request
+from whoosh_reference import whoosh_reference
 
 pytestmark = pytest.mark.slow  # the quick loop (pytest -m "not slow") skips this module
 
@@ -54,16 +55,20 @@ def _make_corpus_module():
 
 
 @pytest.fixture(scope="module",
-                params=["one-segment", "parallel-segments", "no-arrays", "updated"])
-def engine_and_searcher(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    """An Engine (page cache off) over a synthetic index: in one segment or in several
-    (with posting arrays, `arrays.py`); without the arrays (Whoosh's blocks only); or
-    updated, so that a segment has deletions (read through Whoosh) beside a new one."""
+                params=["one-segment", "parallel-segments", "updated", "updated-rewritten"])
+def engine_and_searcher(request: pytest.FixtureRequest,
+                        tmp_path_factory: pytest.TempPathFactory):
+    """An Engine (page cache off) over a synthetic index, and a searcher over Whoosh's own
+    index of the same documents in the same segments (`whoosh_reference`): the index in
+    one segment or in several; updated, so that a segment has deletions beside a new
+    one; or updated with the small first segment rewritten (the update's merge)."""
     make_corpus = _make_corpus_module()
     folder = tmp_path_factory.mktemp("synthetic")
     corpus = make_corpus.make_corpus(ITEMS, seed=7, path=folder / "synthetic.jsonl")
     result = read_sources([corpus])
+    articles = list(result.articles)
     index_dir = folder / "index"
+    segments = 1
     if request.param == "parallel-segments":
         # Segments of 400 items, written by forked workers (one per core).
         names = ("PARALLEL_MIN_ITEMS", "SEGMENT_MIN_ITEMS", "CHUNK_ITEMS")
@@ -71,31 +76,49 @@ def engine_and_searcher(request: pytest.FixtureRequest, tmp_path_factory: pytest
         for name, value in zip(names, (0, 0, 400)):
             setattr(fastbuild, name, value)
         try:
-            assert len(fastbuild.plan_chunks(ITEMS, 2)) == 4
+            chunks = fastbuild.plan_chunks(ITEMS, 2)
+            assert len(chunks) == 4
             build_index(result, index_dir)
         finally:
             for name, value in zip(names, saved):
                 setattr(fastbuild, name, value)
-    elif request.param == "updated":
-        first, rest = result.articles[:1_200], result.articles[1_200:]
-        build_index(replace(result, articles=first), index_dir)
+        batches = [(articles[start:end], False) for start, end in chunks]
+        segments = 4
+    elif request.param.startswith("updated"):
+        first, rest = articles[:1_200], articles[1_200:]
         # The last 300 items are new; 100 of the first are sent again (replaced).
-        build_index(replace(result, articles=rest + first[::12]), index_dir, update=True)
+        again = rest + first[::12]
+        build_index(replace(result, articles=first), index_dir)
+        if request.param == "updated":
+            saved_min = update.SEGMENT_MIN_ITEMS
+            update.SEGMENT_MIN_ITEMS = 0  # keep the first segment, with its deletions
+            try:
+                build_index(replace(result, articles=again), index_dir, update=True)
+            finally:
+                update.SEGMENT_MIN_ITEMS = saved_min
+            batches = [(first, False), (again, True)]
+            segments = 2
+        else:  # the first segment is small: rewritten with the new items
+            build_index(replace(result, articles=again), index_dir, update=True)
+            replaced = {article.id for article in again}
+            batches = [([a for a in first if a.id not in replaced] + again, False)]
     else:
         build_index(result, index_dir)
-    if request.param == "no-arrays":
-        for path in index_dir.glob("gen-*/*" + arrays.SUFFIX):
-            path.unlink()
+        batches = [(articles, False)]
+    reference = whoosh_reference(folder / "whoosh", batches)
     engine = Engine(index_dir, page_cache=0)
-    searcher = engine.handle.view().searcher
-    if request.param == "parallel-segments":
-        assert len(searcher.leaf_searchers()) == 4
-    evaluator = Evaluator(searcher, TermCache())
-    mapped = [leaf[2] is not None for leaf in evaluator.leaves()]
-    expected = {"one-segment": [True], "no-arrays": [False], "updated": [False, True]}
-    assert mapped == expected.get(request.param, [True] * len(mapped))
+    ours = engine.handle.view().searcher
+    searcher = reference.searcher()
+    assert len(ours.leaf_searchers() if segments > 1 else [ours]) == segments
+    assert ours.doc_count_all() == searcher.doc_count_all()
+    assert ours.doc_count() == searcher.doc_count()
+    deleted = [d for d in range(searcher.doc_count_all()) if searcher.reader().is_deleted(d)]
+    assert deleted == [d for d in range(ours.doc_count_all()) if ours.reader().is_deleted(d)]
+    assert bool(deleted) == (request.param == "updated")
     yield engine, searcher
     engine.close()
+    searcher.close()
+    reference.close()
 
 
 def _naive(engine: Engine, searcher, params: dict[str, object]):
@@ -258,3 +281,27 @@ def test_term_cache_is_bounded_by_postings() -> None:
     assert cache.get(("summary", b"w5")) is not None
     cache.put(("summary", b"huge"), (array("I", range(60)), array("f", [1.0] * 60)))
     assert cache.get(("summary", b"huge")) is None  # over a quarter of the budget: not kept
+
+
+EXACT_QUERIES = ["cooperatives", "Cooperative", '"social solidarity"', '"cooperative workers"',
+                 "women cooperative", "coop*", "title:workers", "coffee OR cocoa"]
+
+
+@pytest.mark.parametrize("query", EXACT_QUERIES)
+def test_exact_words_find_and_rank_what_whoosh_does(engine_and_searcher, query: str) -> None:
+    """The literal-word fields (the exact-words switch) hold Whoosh's postings: words as
+    written, their positions for phrases, their frequencies for ranking."""
+    engine, searcher = engine_and_searcher
+    req = request(q=query, exact=1, per_page=50)
+    parsed = parse_query(engine.handle.open().exact_parser, query)
+    scored = [(hit.docnum, hit.score) for hit in searcher.search(parsed, limit=None)]
+    assert set(engine.match(req).array.tolist()) == {docnum for docnum, _ in scored}
+    page = engine.search(req)
+    assert page.total == len(scored) and page.total > 0
+    score_of = dict(scored)
+    for hit in page.hits:
+        docnum = searcher.document_number(id=hit.article.id)
+        assert hit.score is not None and math.isclose(hit.score, score_of[docnum],
+                                                      rel_tol=1e-9)
+    best = max(score for _, score in scored)
+    assert math.isclose(page.hits[0].score or 0, best, rel_tol=1e-9)

@@ -22,9 +22,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from whoosh.filedb.filestore import FileStorage
-
 import search.build.indexer
+import search.postings.mapped
 import search.build.store
 from corpus import BUNDLED_CORPUS, read_sources
 from search import Engine, build_index, open_engine
@@ -129,10 +128,11 @@ def test_a_strict_build_over_a_bad_file_changes_nothing(live, tmp_path: Path) ->
 
 
 DISK_FULL_AT = {
-    "first index file": lambda mp: mp.setattr(FileStorage, "create_file", fail_on_call(
-        FileStorage.create_file, 1, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))),
-    "third index file": lambda mp: mp.setattr(FileStorage, "create_file", fail_on_call(
-        FileStorage.create_file, 3, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))),
+    # Every index file but the table of contents is written by postings.mapped.write.
+    "first index file": lambda mp: mp.setattr(search.postings.mapped, "write", fail_on_call(
+        search.postings.mapped.write, 1, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))),
+    "third index file": lambda mp: mp.setattr(search.postings.mapped, "write", fail_on_call(
+        search.postings.mapped.write, 3, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))),
     "adding documents": lambda mp: mp.setattr(search.build.indexer, "to_document", fail_on_call(
         search.build.indexer.to_document, 7, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))),
     "meta.json": lambda mp: mp.setattr(search.build.store.os, "replace", fail_on_call(

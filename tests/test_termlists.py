@@ -22,7 +22,7 @@ from corpus import Article, ReadResult, read_sources
 from corpus.model import fold
 from search import build_index, open_engine
 from search.build.store import IndexOutdated
-from search.postings import termlists
+from search.postings import segmentlists, termlists
 from search.research.terms import term_lists, top_terms
 from search.text.analysis import TOKEN_PATTERN
 from search.text.schema import build_schema
@@ -39,7 +39,7 @@ def _term(raw: str) -> str:
     return tokens[0] if tokens else ""
 
 
-FIELDS = [name for name in termlists.FIELDS if name in build_schema()]
+FIELDS = [name for name in segmentlists.FIELDS if name in build_schema()]
 
 
 def _read(article: dict[str, str]) -> tuple[set[str], set[tuple[str, str]]]:

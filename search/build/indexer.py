@@ -4,36 +4,41 @@
 `corpus.read_sources`, so what was read, skipped and merged is accounted for in
 one place. A full build writes a new generation into a temporary directory and
 publishes it atomically (see `build.store`); its segments are written by
-`build.parallel` (in parallel, without Whoosh's per-posting writer), the same index
-Whoosh's writer would make. `update=True` does the same from a copy
-of the live generation (hard links: Whoosh never rewrites a file it has
-written) to which items are added or replaced by id, so an update too is seen
-whole, under its new generation's name, or not at all, and a failed one leaves
-the live generation untouched.
+`build.parallel` (in parallel), the postings Whoosh's writer would index.
+`update=True` does the same from a copy of the live generation (hard links: no
+file of a published generation is written again) to which items are added or
+replaced by id (`build.update`), so an update too is seen whole, under its new
+generation's name, or not at all, and a failed one leaves the live generation
+untouched.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
 from corpus import Problem, ReadResult
-from search.postings import arrays, termlists
 from search.build.parallel import write_index
+from search.build.store import (
+    IndexMissing,
+    current_generation,
+    new_build_dir,
+    new_generation_id,
+    publish,
+    record_history,
+    remove_stale,
+    write_meta,
+    writer_lock,
+)
+from search.build.update import update_index
+from search.postings import termlists
 from search.text.schema import SCHEMA_VERSION, to_document
-from search.build.store import (META, IndexMissing, current_generation, new_build_dir, new_generation_id,
-                          publish, record_history, remove_stale, write_meta,
-                          writer_lock)
 
 Progress = Callable[[int, int], None]
-WRITER_MEMORY_MB = 256  # Whoosh's writer, for updates
 
 
 class BuildFailed(Exception):
@@ -88,16 +93,6 @@ def build_index(result: ReadResult, index_dir: Path, *, update: bool = False,
                        problems=list(result.problems))
 
 
-def _add_all(writer, result: ReadResult, progress: Progress | None) -> None:
-    add = writer.update_document
-    total = len(result.articles)
-    step = max(total // 200, 1)
-    for done, article in enumerate(result.articles, start=1):
-        add(**to_document(article))
-        if progress is not None and (done % step == 0 or done == total):
-            progress(done, total)
-
-
 def _rebuild(result: ReadResult, index_dir: Path, progress: Progress | None,
              base: Path | None = None) -> tuple[str, int, Path]:
     """Write a new generation aside and publish it: from nothing, or from `base` (an update)."""
@@ -109,8 +104,7 @@ def _rebuild(result: ReadResult, index_dir: Path, progress: Progress | None,
             # to_document is looked up here, not bound in build.parallel: tests replace it.
             total = write_index(building, result.articles, to_document, progress)
         else:
-            total = _update(base, building, result, progress)
-        arrays.write_missing(building)
+            total = update_index(base, building, result.articles, to_document, progress)
         termlists.assemble(building)  # the generation's term lists, from its segments'
         meta = write_meta(building, generation, total, {
             "schema": SCHEMA_VERSION, "update_of": base.name if base is not None else None})
@@ -122,34 +116,3 @@ def _rebuild(result: ReadResult, index_dir: Path, progress: Progress | None,
         record_history(index_dir, meta)  # makes "what changed since" say less
     remove_stale(index_dir)
     return generation, total, final
-
-
-def _update(base: Path, building: Path, result: ReadResult, progress: Progress | None) -> int:
-    """Whoosh's own writer over hard links to `base`: add or replace items by id."""
-    _link_files(base, building)
-    ix = whoosh_index.open_dir(str(building))
-    # compound=False: Whoosh opens a compound segment's parts as in-memory copies
-    # (BytesIO), once per searcher, i.e. once per server thread: the whole index
-    # in the heap of every thread. Separate files are read through the OS cache.
-    writer = ix.writer(limitmb=WRITER_MEMORY_MB, compound=False)
-    try:
-        _add_all(writer, result, progress)
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
-    total = ix.doc_count()
-    ix.close()
-    return total
-
-
-def _link_files(source: Path, target: Path) -> None:
-    """Hard-link the index files of generation `source` into `target` (copy where links
-    are not possible): Whoosh writes new files on commit and only ever deletes old ones."""
-    for path in source.iterdir():
-        if not path.is_file() or path.name == META or path.name.endswith(("LOCK", ".tmp")):
-            continue
-        try:
-            os.link(path, target / path.name)
-        except OSError:
-            shutil.copy2(path, target / path.name)

@@ -1,18 +1,17 @@
 """A full build of the index, segments written in parallel by forked worker processes.
 
 `write_index(building, articles, ...)` fills the empty directory `building`
-with a Whoosh index of the articles (the caller publishes it, see `build.indexer`).
+with the index of the articles (the caller publishes it, see `build.indexer`).
 The articles are streamed: any iterable with a length (a list, or the staged
 records of `corpus.stream_sources`), read one chunk at a time:
 
-1. `whoosh.index.create_in` writes the schema (TOC generation 0);
-2. the articles are cut into chunks of at most CHUNK_ITEMS, each written as
+1. the articles are cut into chunks of at most CHUNK_ITEMS, each written as
    one segment by `build.segment.SegmentBuilder` (memory per worker is bounded by
    the chunk: about 330 MB for 50,000 synthetic items), with the segment's term
-   lists (`postings.termlists`: the words of each item, for top terms);
-3. the TOC of generation 1 names the segments in item order (so document
-   numbers follow the input order, as with one writer), and Whoosh's
-   `clean_files` removes the generation-0 TOC.
+   lists (`postings.termlists`: the words of each item, for top terms, until
+   the generation's are assembled from them);
+2. the table of contents (`postings.segments`) names the schema and the
+   segments in item order, so document numbers follow the input order.
 
 Before any worker forks, each facet's `prepare` runs (the places gazetteer, about
 a second and 120 MB), so the workers share it instead of each building its own.
@@ -28,8 +27,6 @@ terminal sends it to the whole group; the parent decides), die on SIGTERM,
 and die with the parent if it is killed (PR_SET_PDEATHSIG where there is one,
 else they notice the new parent), so nothing keeps writing into a directory
 the next build is about to remove.
-
-Whoosh internals relied on are reached through `search._whoosh` (`write_toc`).
 """
 
 from __future__ import annotations
@@ -46,23 +43,23 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as whoosh_index
-
 from corpus import Article
-from search._whoosh import write_toc
+from search.build.segment import SegmentBuilder
 from search.facets import term_facets
 from search.postings import termlists
-from search.text.schema import build_schema
-from search.build.segment import SegmentBuilder
+from search.postings.segments import Contents, SegmentEntry, write_contents
+from search.text.analysis import TOKEN_PATTERN
+from search.text.schema import LITERAL_FIELDS, build_schema
+from search.text.wordwise import literal_pattern
 
 Progress = Callable[[int, int], None]
 ToDocument = Callable[[Article], dict[str, object]]
-INDEX_NAME = "MAIN"
 CHUNK_ITEMS = 50_000     # items per segment, at most
 # Whoosh's Or chooses its matcher segment by segment, and in a segment of at most
 # 5,000 documents it may preload the words of a prefix unscored: segments bigger
-# than that rank as one index would. So a build is split only into segments of
-# more than 5,000 items, and small builds (one segment) run in this process.
+# than that rank as one index would (where Whoosh ranks: the fallbacks). So a build
+# is split only into segments of more than 5,000 items, and small builds (one
+# segment) run in this process.
 SEGMENT_MIN_ITEMS = 5_001
 PARALLEL_MIN_ITEMS = 2 * SEGMENT_MIN_ITEMS
 MAX_PROCS = 4
@@ -96,8 +93,17 @@ def write_index(building: Path, articles: Collection[Article], to_document: ToDo
     """Write the index of `articles` (iterated once, in order) into the empty directory
     `building`; return the number of documents. Raises what went wrong (the directory is
     then the caller's to remove)."""
-    schema = build_schema()
-    storage = whoosh_index.create_in(str(building), schema).storage
+    segments = write_segments(building, articles, to_document, progress, procs)
+    write_contents(Path(building), Contents(build_schema(), tuple(segments)))
+    return sum(segment.docs for segment in segments)
+
+
+def write_segments(building: Path, articles: Collection[Article], to_document: ToDocument,
+                   progress: Progress | None = None,
+                   procs: int | None = None) -> list[SegmentEntry]:
+    """Write `articles` (iterated once, in order) as new segments in `building`; their
+    entries, in order (the caller names them in a table of contents)."""
+    storage = Path(building)
     for declared in term_facets():
         if declared.prepare is not None:
             declared.prepare()  # before the fork: the workers share what it loads
@@ -111,10 +117,8 @@ def write_index(building: Path, articles: Collection[Article], to_document: ToDo
                     for number, (start, end) in enumerate(chunks)]
     else:
         segments = _in_workers(storage, stream, chunks, to_document, tally, procs)
-    write_toc(storage, schema, segments, INDEX_NAME)
-    storage.temp_storage(f"{INDEX_NAME}.tmp").destroy()
     tally.finished()
-    return sum(segment.doc_count_all() for segment in segments)
+    return segments
 
 
 def _take(stream: Iterator[Article], start: int, end: int) -> list[Article]:
@@ -126,12 +130,18 @@ def _take(stream: Iterator[Article], start: int, end: int) -> list[Article]:
     return chunk
 
 
-def _write_segment(storage: Any, articles: Sequence[Article], to_document: ToDocument,
-                   report: Callable[[int, int, int], None]) -> Any:
-    """One chunk as one segment; `report(items analysed, postings written, postings)`."""
+def _write_segment(storage: Path, articles: Sequence[Article], to_document: ToDocument,
+                   report: Callable[[int, int, int], None]) -> SegmentEntry:
+    """One chunk as one segment in folder `storage`; `report(items analysed, postings
+    written, postings)`."""
     schema = build_schema()
-    builder = SegmentBuilder(storage, schema, INDEX_NAME)
     lists = termlists.SegmentLists(schema)
+    # The literal-word copies are the words the term lists read anyway: their postings
+    # come from there (when the schema splits their words as the term lists do).
+    literal = {exact: source for source, exact in LITERAL_FIELDS.items()
+               if source in lists.fields and exact in schema
+               and literal_pattern(schema[exact].analyzer) == TOKEN_PATTERN}
+    builder = SegmentBuilder(storage, schema, given=literal)
     written = total = 0
     size = len(articles)
 
@@ -147,8 +157,9 @@ def _write_segment(storage: Any, articles: Sequence[Article], to_document: ToDoc
                 report(done, 0, 0)
         total = builder.postings_count()
         report(size, 0, total)
-        segment = builder.finish(wrote)
-        lists.write(termlists.segment_path(Path(storage.folder), segment.segment_id()))
+        segment = builder.finish(wrote, {exact: lists.literal_postings(source)
+                                         for exact, source in literal.items()})
+        lists.write(termlists.segment_path(storage, segment.id))
         return segment
     except BaseException:
         builder.cancel()

@@ -1,302 +1,315 @@
-"""Write a standard Whoosh W3 segment from documents held in memory.
+"""Write one segment of the index from documents held in memory.
 
-Whoosh's `SegmentWriter` sends every posting through an external sort pool
-(a tuple per posting, sorted, spilled to disk past `limitmb`), looks up each
-posting's field length again when it writes it, and checks and appends each
-posting to its block one call at a time. `SegmentBuilder` instead keeps, per
-field, term -> (document numbers, weights, positions) in dicts as documents
-come (document numbers only grow, so each list is in order) and the length
-byte of every document's field, then writes each term's postings whole
-(`search._whoosh.write_field`), and the segment's posting arrays
-(`postings.arrays`) from
-the same lists, so they need not be read back through Whoosh afterwards:
+`SegmentBuilder` takes documents (field name -> value, as Whoosh's
+`add_document` would) one at a time and writes the segment's two files when
+`finish` is called: the posting arrays of every indexed field
+(`postings.arrays`) and the documents, stored fields and value columns
+(`postings.documents`). Per document and field the work is one analysis and
+a few C-level appends:
 
-- per document it does what `SegmentWriter.add_document` does, through the
-  codec's own `W3PerDocWriter` (`start_doc`, `add_field` with the stored value
-  and the field length, `add_column_value`, `finish_doc`): stored fields,
-  length columns, value columns and total field lengths are Whoosh's own;
-- per field, `W3FieldWriter` opens the files, numbers the fields
-  (`start_field`) and closes the term index; `_whoosh.write_field` writes the
-  terms in between.
+- a text field's words go through `text.wordwise`: where every word needs
+  only the per-word steps (nearly always), its terms come in order, each a
+  position further on; otherwise (a join, a compound's parts) as
+  {term: [positions]} in the order the analyzer chain emits them. Either way
+  a term number (one dict: a new term gets the next number) and a position
+  are appended per occurrence, to flat arrays;
+- the literal-word fields can be handed over instead (`given`): the build
+  takes their postings from the words the term lists read anyway
+  (`postings.segmentlists`);
+- the `id` is its own term; any other field (an analyzer `wordwise` does not
+  know) goes through the field's own `index()`;
+- at the end, per field, the occurrences are put in term order with one
+  stable numpy sort and a posting is a run of one term in one document
+  (`arrays.occurrence_postings`), the terms sorted by their bytes.
 
-Terms come from `text.wordwise` where it recognises the field's analyzer
-(positions encoded by the field format's own `encode`), else from the field's
-own `index()`. The segment is the one `ix.writer()` writes for the same
-documents: tests/test_fastbuild.py compares the files byte for byte
-(`whoosh_bytes=True`) and the decoded index otherwise.
-
-It uses the codec's writers as `SegmentWriter` does (`W3Codec.field_writer`,
-`per_document_writer`, `new_segment`; `W3PerDocWriter.start_doc`, `add_field`,
-`add_column_value`, `finish_doc`); what it needs of their private parts (the
-length columns, the postings format) is in `search._whoosh`.
+The postings are Whoosh's: the same terms, frequencies, weights, positions
+and field lengths Whoosh's own writer would index for the same documents
+(`tests/test_fastbuild.py` compares them with an index Whoosh writes).
 """
 
 from __future__ import annotations
 
 import contextlib
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from itertools import chain
+from collections.abc import Callable, Collection, Mapping
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3Codec
+from whoosh.analysis import IDTokenizer
+from whoosh.columns import NumericColumn
 from whoosh.fields import Schema, UnknownFieldError
-from whoosh.filedb.filestore import FileStorage, Storage
-from whoosh.formats import Positions
-from whoosh.util.numeric import length_to_byte
+from whoosh.formats import Existence, Positions
 
-from search.postings import arrays
-from search.text.wordwise import FastAnalyzer, from_analyzer
-from search._whoosh import COMPRESS_MIN, Postings, write_field, write_length_column
-
-_WEIGHTS = tuple(float(n) for n in range(256))  # shared float objects for small counts
+from search.postings import arrays, documents
+from search.postings.segments import SegmentEntry, new_segment_id
+from search.text.wordwise import ExactFastAnalyzer, FastAnalyzer, from_analyzer
 
 
 class Unsupported(Exception):
-    """The schema uses something the builder does not write (vectors, spelling fields,
-    boosts): the caller uses Whoosh's own writer instead."""
+    """The schema uses something the builder does not write (term vectors, spelling
+    fields, boosts, a posting format other than existence, frequency or positions)."""
+
+
+class _TermNumbers(dict[str, int]):
+    """Term -> its number, a new term getting the next one (so `map(numbers.__getitem__,
+    terms)` numbers a document's terms without a Python-level step per known term)."""
+
+    def __missing__(self, term: str) -> int:
+        number = self[term] = len(self)
+        return number
 
 
 class _Field:
-    """How one indexed field is turned into postings, and what has been collected."""
+    """One indexed field's postings, gathered a document at a time."""
 
-    def __init__(self, name: str, fieldobj: Any, share: bool) -> None:
+    def __init__(self, name: str, fieldobj: Any) -> None:
         self.name = name
-        self.share = share
         self.fieldobj = fieldobj
+        fmt = fieldobj.format
+        self.positional = type(fmt) is Positions
+        if not self.positional and not (fmt.supports("frequency") or fmt.supports("weight")):
+            raise Unsupported(f"field {name!r}: posting format {type(fmt).__name__}")
         self.scorable = bool(fieldobj.scorable)
         fast = from_analyzer(getattr(fieldobj, "analyzer", None))
-        fmt = fieldobj.format
         # The fast path stands for Positions.word_values with a field boost of 1.
         self.fast: FastAnalyzer | None = (
-            fast if type(fmt) is Positions and fmt.field_boost == 1.0 else None)
-        self.encode = fmt.encode
-        self.one_position: dict[int, tuple[int]] = {}
-        self.one_encoded: dict[int, bytes] = {}
-        # term -> document numbers, weights, and positions (fast) or encoded values
-        self.postings: dict[str, tuple[list[int], list[float], list[Any]]] = {}
-        self.lengths = bytearray()  # the length byte of each document, by number
-        self.total = 0  # of the lengths
+            fast if self.positional and fmt.field_boost == 1.0 else None)
+        # An ID field (IDTokenizer, Existence, no boost): the value is the one term.
+        self.whole = (type(fmt) is Existence and fmt.field_boost == 1.0 and not self.scorable
+                      and type(getattr(fieldobj, "analyzer", None)) is IDTokenizer)
+        # A literal-word field: words as written, lower-cased, numbered 0, 1, ...
+        self.tokens = self.fast.tokenize if isinstance(self.fast, ExactFastAnalyzer) else None
+        self.numbers = _TermNumbers()
+        self.term_ids = array("I")
+        self.counts = array("I")
+        self.positions = array("I")
+        self.weights: array | None = None  # only when a weight is not its frequency
+        self.docnums = array("I")     # documents that gave the field a value ...
+        self.doc_terms = array("I")   # ... how many terms each ...
+        self.doc_lengths = array("I")  # ... and its length
 
-    def add(self, docnum: int, value: object) -> int:
-        """Collect the postings of `value` for document `docnum`; return the field length."""
-        postings = self.postings
-        length = 0
+    def add(self, docnum: int, value: object) -> None:
         if self.fast is not None and isinstance(value, str):
-            # The positions are kept (encoded when written): one shared tuple for each
-            # single position, the analyzer's own list for several.
-            one, share = self.one_position, self.share
-            weight_of = _WEIGHTS
-            get = postings.get
-            for term, positions in self.fast.positions(value).items():
-                count = len(positions)
-                encoded: Sequence[int] | None
-                if count == 1 and share:
-                    encoded = one.get(positions[0])
-                    if encoded is None:
-                        encoded = one[positions[0]] = (positions[0],)
-                        self.one_encoded[positions[0]] = self.encode(encoded)
-                else:
-                    encoded = positions
-                weight = weight_of[count] if count < 256 else float(count)
-                found = get(term)
-                if found is None:
-                    postings[term] = ([docnum], [weight], [encoded])
-                else:
-                    found[0].append(docnum)
-                    found[1].append(weight)
-                    found[2].append(encoded)
-                length += count
+            if value:  # (no words, no postings, length 0)
+                self._add_words(docnum, value)
+            return
+        if self.whole and isinstance(value, str) and value:  # the id: one term, as given
+            self.term_ids.append(self.numbers[value])
+            self.counts.append(1)
+            self._entered(docnum, 1, 0)
+            return
+        before = len(self.term_ids)
+        length = self._add_indexed(value, before)
+        self._entered(docnum, len(self.term_ids) - before, length)
+
+    def _entered(self, docnum: int, entries: int, length: int) -> None:
+        """Note that `docnum` gave the field `entries` terms (or occurrences) and its
+        length (kept only for a scorable field)."""
+        if entries:
+            self.docnums.append(docnum)
+            self.doc_terms.append(entries)
+            self.doc_lengths.append(length if self.scorable else 0)
+
+    def _add_words(self, docnum: int, value: str) -> None:
+        """A text through `wordwise`: a term number and a position per occurrence, in
+        the order the analyzer chain emits them; grouped into postings at the end."""
+        numbered = self.numbers.__getitem__
+        if self.tokens is not None:  # words as written, at 0, 1, ...
+            words = self.tokens(value)
+            count = len(words)
+            self.term_ids.extend(map(numbered, map(str.lower, words)))
+            self.positions.extend(range(count))
         else:
-            for tbytes, freq, weight, encoded in self.fieldobj.index(value):
-                term = tbytes.decode("utf-8")
-                weight = weight * 1.0  # as SegmentWriter: times the field boost, 1.0
-                found = postings.get(term)
-                if found is None:
-                    postings[term] = ([docnum], [weight], [encoded or b""])
-                else:
-                    found[0].append(docnum)
-                    found[1].append(weight)
-                    found[2].append(encoded or b"")
-                length += freq
-        if not self.scorable:
-            length = 0
-        lengths = self.lengths
-        self.total += length
-        if len(lengths) < docnum:
-            lengths.extend(bytes(docnum - len(lengths)))
-        lengths.append(length_to_byte(length) if length else 0)
+            plain = self.fast.plain_terms(value)  # type: ignore[union-attr]
+            if plain is not None:  # the common case: one word, one term, in order
+                kept, first = plain
+                count = len(kept)
+                self.term_ids.extend(map(numbered, kept))
+                self.positions.extend(range(first, first + count))
+            else:
+                found = self.fast.positions(value)  # type: ignore[union-attr]
+                held = found.values()
+                start = len(self.positions)
+                self.term_ids.extend(chain.from_iterable(
+                    map(repeat, map(numbered, found), map(len, held))))
+                self.positions.extend(chain.from_iterable(held))
+                count = len(self.positions) - start
+        self._entered(docnum, count, count)
+
+    def _add_indexed(self, value: object, before: int) -> int:
+        """Through the field's own `index()`: any analyzer, any value."""
+        fmt = self.fieldobj.format
+        length = 0
+        for tbytes, freq, weight, encoded in self.fieldobj.index(value):
+            self.term_ids.append(self.numbers[tbytes.decode("utf-8")])
+            self.counts.append(freq)
+            if weight != freq and self.weights is None:
+                self.weights = array("f", self.counts[:-1])
+            if self.weights is not None:
+                self.weights.append(weight)
+            if self.positional:
+                self.positions.extend(fmt.decode_positions(encoded))
+            length += freq
         return length
+
+    def _doc_lengths(self, docs: int) -> np.ndarray:
+        per_doc = np.zeros(docs, np.int64)
+        per_doc[np.frombuffer(self.docnums, np.uint32)] = np.frombuffer(self.doc_lengths,
+                                                                         np.uint32)
+        return per_doc
+
+    def postings(self, docs: int) -> arrays.FieldPostings | None:
+        """The field's postings in term order (terms sorted by their bytes)."""
+        if not self.term_ids:
+            return None
+        owners = np.repeat(np.frombuffer(self.docnums, np.uint32),
+                           np.frombuffer(self.doc_terms, np.uint32))
+        term_ids = np.frombuffer(self.term_ids, np.uint32)
+        lengths = self._doc_lengths(docs) if self.scorable else None
+        if self.fast is not None:  # an entry per occurrence
+            return arrays.occurrence_postings(list(self.numbers), term_ids, owners,
+                                              np.frombuffer(self.positions, np.uint32),
+                                              lengths)
+        # An entry per posting (the field's own `index()`).
+        numbered = [term.encode("utf-8") for term in self.numbers]
+        by_bytes = sorted(range(len(numbered)), key=numbered.__getitem__)
+        rank = np.empty(len(numbered), np.int64)
+        rank[by_bytes] = np.arange(len(numbered))
+        keys = rank[term_ids]
+        order = np.argsort(keys, kind="stable")
+        counts = np.frombuffer(self.counts, np.uint32)
+        starts = np.zeros(len(numbered) + 1, np.int64)
+        np.cumsum(np.bincount(keys, minlength=len(numbered)), out=starts[1:])
+        positions = None
+        if self.positional:
+            flat = np.frombuffer(self.positions, np.uint32)
+            first = np.cumsum(counts, dtype=np.int64) - counts
+            sizes = counts[order].astype(np.int64)
+            ends = np.cumsum(sizes)
+            at = np.repeat(first[order] - (ends - sizes), sizes) + np.arange(
+                int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+            positions = flat[at]
+        weights = None
+        if self.weights is not None:
+            weights = np.frombuffer(self.weights, np.float32)[order]
+        return arrays.FieldPostings(
+            terms=[numbered[n] for n in by_bytes], starts=starts, ids=owners[order],
+            counts=counts[order], positions=positions, weights=weights,
+            lengths=arrays.length_bytes(lengths) if lengths is not None else None,
+            total=int(lengths.sum()) if lengths is not None else 0)
 
 
 class SegmentBuilder:
-    """Documents in, one Whoosh segment out: `add(doc)` for each, then `finish()`.
+    """Documents in, one segment out: `add(doc)` for each, then `finish()`.
 
-    Two choices make smaller files that decode to the same postings: one encoded
-    value is shared by every posting at the same single position, so that
-    pickle writes it once per block (a back reference after that), and short
-    blocks are not compressed (`_whoosh.COMPRESS_MIN`). With `whoosh_bytes=True`
-    the segment's files are, byte for byte, those of Whoosh's own writer.
-
-    `add` takes the keyword arguments `IndexWriter.add_document` would, without
-    `_boost`/`_stored_` keys. Column and stored values stream to the segment's
-    per-document files as they come; postings stay in memory until `finish`.
+    `add` takes what `IndexWriter.add_document` would, without `_boost`/`_stored_`
+    keys. Everything stays in memory (compact arrays) until `finish` writes the
+    segment's files into `folder`. The indexed fields named in `given` are not
+    analysed here: their postings are handed to `finish` (the literal-word fields,
+    from the words the term lists read: `postings.segmentlists`).
     """
 
-    def __init__(self, storage: Storage, schema: Schema, indexname: str = "MAIN",
-                 whoosh_bytes: bool = False) -> None:
+    def __init__(self, folder: Path, schema: Schema, segment_id: str | None = None,
+                 given: Collection[str] = ()) -> None:
         for name, fieldobj in schema.items():
             if fieldobj.vector or fieldobj.separate_spelling():
                 raise Unsupported(f"field {name!r}: term vectors or a spelling field")
+        self.folder = Path(folder)
         self.schema = schema
-        self.storage = storage
-        self.codec = W3Codec()
-        self.segment = self.codec.new_segment(storage, indexname)
+        self.segment_id = segment_id or new_segment_id()
         self.fields: dict[str, _Field] = {}
-        self.whoosh_bytes = whoosh_bytes
+        self.stored_names = [name for name, fieldobj in schema.items() if fieldobj.stored]
+        self._stored_at = {name: n for n, name in enumerate(self.stored_names)}
+        self.records: list[tuple[Any, ...]] = []
+        self.numbers: dict[str, array] = {}
+        self.values: dict[str, list[bytes]] = {}
+        # name -> (indexed field or None, stored place or None, column kind or None)
+        self._plans: dict[str, tuple[_Field | None, int | None, str | None, Any]] = {}
+        for name, fieldobj in schema.items():
+            field = _Field(name, fieldobj) if fieldobj.indexed and name not in given else None
+            if field is not None:
+                self.fields[name] = field
+            column = fieldobj.column_type
+            kind = None
+            if column:
+                kind = "number" if isinstance(column, NumericColumn) else "value"
+                if kind == "number":
+                    self.numbers[name] = array("q")
+                else:
+                    self.values[name] = []
+            self._plans[name] = (field, self._stored_at.get(name), kind, fieldobj)
         self.doccount = 0
-        self._perdoc = self.codec.per_document_writer(storage, self.segment)
 
     def add(self, doc: Mapping[str, object]) -> None:
         """Add one document (field name -> value), numbered in the order of the calls."""
-        schema, perdoc = self.schema, self._perdoc
-        names = sorted(doc)
-        for name in names:
-            if name.startswith("_"):
-                raise Unsupported(f"{name!r}: boosts and custom stored values")
-            if name not in schema:
-                raise UnknownFieldError(f"No field named {name!r} in {schema}")
+        plans = self._plans
+        for name in doc:
+            if name not in plans:
+                if name.startswith("_"):
+                    raise Unsupported(f"{name!r}: boosts and custom stored values")
+                raise UnknownFieldError(f"No field named {name!r} in {self.schema}")
         docnum = self.doccount
-        perdoc.start_doc(docnum)
-        try:
-            for name in names:
-                value = doc[name]
-                if value is None:
-                    continue
-                fieldobj = schema[name]
-                if fieldobj.indexed:
-                    field = self.fields.get(name)
-                    if field is None:
-                        field = self.fields[name] = _Field(name, fieldobj,
-                                                           share=not self.whoosh_bytes)
-                    field.add(docnum, value)
-                # The length goes to the length column at the end, in one piece.
-                perdoc.add_field(name, fieldobj, value if fieldobj.stored else None, 0)
-                column = fieldobj.column_type
-                if column:
-                    perdoc.add_column_value(name, column, fieldobj.to_column_value(value))
-        except BaseException:
-            perdoc.cancel_doc()
-            raise
-        perdoc.finish_doc()
+        record: list[Any] = [None] * len(self.stored_names)
+        columns: dict[str, object] = {}
+        for name, value in doc.items():
+            if value is None:
+                continue
+            field, stored, kind, fieldobj = plans[name]
+            if field is not None:
+                field.add(docnum, value)
+            if stored is not None:
+                record[stored] = value
+            if kind is not None:
+                columns[name] = fieldobj.to_column_value(value)
+        for name, column in self.numbers.items():
+            column.append(int(columns.get(name) or 0))  # type: ignore[call-overload]
+        for name, values in self.values.items():
+            found = columns.get(name)
+            values.append(found if isinstance(found, bytes) else
+                          str(found or "").encode("utf-8"))
+        self.records.append(tuple(record))
         self.doccount += 1
 
-    def _write_lengths(self) -> None:
-        """What `W3PerDocWriter.add_field` does with each document's field length, for all
-        documents at once: the total, and the length column (a byte per document up to
-        the last non-zero one, as Whoosh's NumericColumn writer leaves it)."""
-        perdoc = self._perdoc
-        for name in sorted(self.fields):
-            field = self.fields[name]
-            if not field.total:
-                continue
-            write_length_column(perdoc, name, field.total, bytes(field.lengths).rstrip(b"\0"))
-
     def cancel(self) -> None:
-        """Close the files of a segment that will not be finished (as Whoosh's own
-        `SegmentWriter.cancel` does; the caller removes the directory)."""
-        with contextlib.suppress(Exception):
-            if not self._perdoc.is_closed:
-                self._perdoc.close()
+        """Forget what was gathered (the caller removes the directory)."""
         self.fields.clear()
+        self.records.clear()
 
     def postings_count(self) -> int:
         """How many postings are held in memory (to bound a chunk, and for progress)."""
-        return sum(len(ids) for field in self.fields.values()
-                   for ids, _, _ in field.postings.values())
+        return sum(len(field.term_ids) for field in self.fields.values())
 
-    def finish(self, progress: Callable[[int], None] | None = None) -> Any:
-        """Write the postings and close the segment's files; return the Whoosh segment
-        (for a TOC). `progress(postings)` is called with each batch of postings written."""
-        self._write_lengths()
-        self._perdoc.close()
-        fieldwriter = self.codec.field_writer(self.storage, self.segment)
-        positional = arrays.positional_fields(self.schema)
-        posting_arrays = None
-        if all(name not in self.fields or self.fields[name].fast for name in positional):
-            posting_arrays = _Arrays(positional)
-        try:
-            for name in sorted(self.fields):
-                field = self.fields[name]
-                if not field.postings:
-                    # As Whoosh's writer: a field no document gave a word (an empty
-                    # body everywhere) is never started, so it takes no field number.
-                    continue
-                fieldwriter.start_field(name, field.fieldobj)
-                postings = field.postings
-                ordered = sorted((term.encode("utf-8"), term) for term in postings)
-                terms: Iterable[tuple[bytes, Postings]] = (
-                    (btext, postings[term]) for btext, term in ordered)
-                if field.fast is not None:
-                    terms = self._encoded(field, terms, posting_arrays
-                                          if name in positional else None)
-                write_field(fieldwriter, terms, field.fieldobj.format.fixed_value_size(),
-                            field.lengths if field.scorable else None, field.fast is not None,
-                            0 if self.whoosh_bytes else COMPRESS_MIN, progress)
-                del ordered, terms
-                fieldwriter.finish_field()
-                postings.clear()
-        except BaseException:
-            with contextlib.suppress(Exception):
-                fieldwriter.close()
-            raise
-        fieldwriter.close()
-        self.segment.set_doc_count(self.doccount)
-        if posting_arrays is not None and isinstance(self.storage, FileStorage):
-            posting_arrays.write(arrays.arrays_path(Path(self.storage.folder),
-                                                    self.segment.segment_id()), self.doccount)
-        return self.segment
-
-    def _encoded(self, field: _Field, terms: Iterable[tuple[bytes, Postings]],
-                 posting_arrays: _Arrays | None) -> Iterator[tuple[bytes, Postings]]:
-        """The terms of a fast field with their positions encoded as the format does
-        (one shared value per single position, unless whoosh_bytes), and added to the
-        posting arrays on the way."""
-        encode, cache, share = field.encode, field.one_encoded, not self.whoosh_bytes
-        for btext, (ids, weights, kept) in terms:
-            if share:  # every single position's value was made with its tuple
-                values = [cache[p[0]] if len(p) == 1 else encode(p) for p in kept]
-            else:
-                values = [encode(p) for p in kept]
-            if posting_arrays is not None:
-                posting_arrays.add(field.name, btext, ids, weights, kept)
-            yield btext, (ids, weights, values)
+    def finish(self, progress: Callable[[int], None] | None = None,
+               given: Mapping[str, arrays.FieldPostings | None] | None = None) -> SegmentEntry:
+        """Write the segment's files; return its entry for the table of contents.
+        `progress(postings)` is called with each field's postings once written; `given`
+        holds the postings of the fields named so when the builder was made."""
+        docs = self.doccount
+        fields = {name: found for name, found in (given or {}).items() if found is not None}
+        for name in sorted(self.fields):
+            field = self.fields[name]
+            found = field.postings(docs)
+            if found is not None:
+                fields[name] = found
+            if progress is not None and len(field.term_ids):
+                progress(len(field.term_ids))
+        arrays.write_arrays(arrays.arrays_path(self.folder, self.segment_id), docs,
+                            dict(sorted(fields.items())))
+        del fields
+        self.fields.clear()
+        documents.write_documents(
+            documents.documents_path(self.folder, self.segment_id), self.stored_names,
+            self.records, {n: np.frombuffer(c, np.int64) for n, c in self.numbers.items()},
+            self.values)
+        self.records.clear()
+        return SegmentEntry(self.segment_id, docs)
 
 
-class _Arrays:
-    """The posting arrays of `search.arrays` for the segment, gathered while its postings
-    are written (instead of read back through Whoosh afterwards): per positional field
-    and term, where its postings and positions start, and how many postings."""
-
-    def __init__(self, fields: list[str]) -> None:
-        self.ids, self.weights = array("I"), array("f")
-        self.counts, self.positions = array("I"), array("I")
-        self.directory: dict[str, dict[bytes, tuple[int, int, int]]] = {
-            name: {} for name in fields}
-
-    def add(self, field: str, btext: bytes, ids: Sequence[int], weights: Sequence[float],
-            positions: Sequence[Any]) -> None:
-        self.directory[field][btext] = (len(self.ids), len(ids), len(self.positions))
-        self.ids.extend(ids)
-        self.weights.extend(weights)
-        self.counts.extend(map(len, positions))
-        self.positions.extend(chain.from_iterable(positions))
-
-    def write(self, path: Path, docs: int) -> None:
-        arrays.write_arrays(path, docs, self.directory,
-                            np.frombuffer(self.ids, np.uint32),
-                            np.frombuffer(self.weights, np.float32),
-                            np.frombuffer(self.counts, np.uint32),
-                            np.frombuffer(self.positions, np.uint32))
+def remove_segment_files(folder: Path, segment_id: str) -> None:
+    """Remove what a segment wrote (a build that failed part way)."""
+    for path in (arrays.arrays_path(folder, segment_id),
+                 documents.documents_path(folder, segment_id)):
+        with contextlib.suppress(OSError):
+            path.unlink()

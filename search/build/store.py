@@ -3,7 +3,7 @@
 Layout of an index directory:
 
     <index>/CURRENT            the name of the live generation, replaced atomically
-    <index>/gen-<id>/          one complete Whoosh index, plus meta.json
+    <index>/gen-<id>/          one complete index (`postings.segments`), plus meta.json
     <index>/.building-<rand>/  a build in progress (removed on failure)
     <index>/.lock              held by the one writer
     <index>/history.jsonl      every generation published: id, build time, items

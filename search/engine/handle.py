@@ -2,15 +2,12 @@
 
 One `IndexHandle` per index directory, shared by all threads. `view()` gives
 the calling thread a `View` of the live index version: the opened generation
-(with its query parsers), the thread's own Whoosh searcher, and the columns of
-that version (`postings.columns`, read once per version and shared). A full
-rebuild moves CURRENT to a new generation; `--update` commits a new Whoosh
-generation in place: either changes the stamp, and the next `view()` opens it,
-so changes show up without a restart.
-
-Not `Searcher.refresh()`: it reuses the reader of an unchanged segment with
-that segment's old deletions, so an item replaced by `--update` would be
-counted twice. A new searcher is opened instead.
+(its files, `postings.reader`, with its query parsers), the thread's own Whoosh
+searcher over them, and the columns of that version (`postings.columns`, read
+once per version and shared). A rebuild and an `--update` alike publish a new
+generation and move CURRENT to it: that changes the stamp, and the next
+`view()` opens it, so changes show up without a restart. A generation's files
+never change once published.
 """
 
 from __future__ import annotations
@@ -20,15 +17,16 @@ import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh import index as whoosh_index
 from whoosh.qparser import MultifieldParser
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from search.budget import Meter
-from search.build.store import CURRENT, META, Generation, current_generation
+from search.build.store import CURRENT, META, Generation, IndexOutdated, current_generation
 from search.postings.columns import Columns, load_columns
 from search.postings.evaluator import Evaluator
+from search.postings.reader import Index, open_index
+from search.postings.segments import NotAnIndex
 from search.query.parsing import make_parser
 
 VERSIONS_KEPT = 2  # the columns of the two newest index versions
@@ -36,10 +34,10 @@ VERSIONS_KEPT = 2  # the columns of the two newest index versions
 
 @dataclass(frozen=True, slots=True)
 class Opened:
-    """One opened generation: the Whoosh index and what is derived from its schema."""
+    """One opened generation: its index and what is derived from its schema."""
 
     generation: Generation
-    index: whoosh_index.Index
+    index: Index
     parser: MultifieldParser
     exact_parser: MultifieldParser
     stamp: tuple[object, ...]
@@ -63,7 +61,8 @@ class View:
 
     @property
     def version(self) -> tuple[str, int]:
-        """(generation path, Whoosh reader generation): what a cached answer is valid for."""
+        """(generation path, its table of contents' generation): what a cached answer is
+        valid for."""
         return str(self.opened.generation.path), self.searcher.reader().generation()
 
     def parser(self, exact: bool) -> MultifieldParser:
@@ -76,6 +75,16 @@ class View:
         """A fresh evaluator (it memoises per request) over this view, spending from
         `meter` (none: unmetered)."""
         return Evaluator(self.searcher, self.columns.terms, meter)
+
+
+def _open_files(index_dir: Path, path: Path) -> Index:
+    """The generation's files opened, or IndexOutdated (rebuild) when they are damaged."""
+    try:
+        return open_index(path)
+    except (NotAnIndex, OSError) as error:
+        raise IndexOutdated(f"the index at {index_dir} is damaged or incomplete ({error}): "
+                            f"rebuild it with 'news-search index --index {index_dir}' and "
+                            "your sources (none: the bundled corpus)") from None
 
 
 def _stamp(index_dir: Path) -> tuple[object, ...]:
@@ -121,7 +130,7 @@ class IndexHandle:
             if opened is not None and opened.generation.path == generation.path:
                 index = opened.index
             else:
-                index = whoosh_index.open_dir(str(generation.path))
+                index = _open_files(self.index_dir, generation.path)
             opened = Opened(generation, index, make_parser(index.schema),
                             make_parser(index.schema, exact=True), stamp)
             self._opened = opened
@@ -132,8 +141,7 @@ class IndexHandle:
         opened = self.open()
         local = self._local
         searcher: Searcher | None = getattr(local, "searcher", None)
-        if searcher is not None and (getattr(local, "path", None) != opened.generation.path
-                                     or not searcher.up_to_date()):
+        if searcher is not None and getattr(local, "path", None) != opened.generation.path:
             with self._lock:
                 if searcher in self._searchers:
                     self._searchers.discard(searcher)
@@ -163,9 +171,14 @@ class IndexHandle:
             columns.terms.clear()
 
     def close(self) -> None:
-        """Close every thread's searcher (call when no thread is searching any more)."""
+        """Close every thread's searcher and the index's files (call when no thread is
+        searching any more)."""
         self._local.searcher = None
         _close_all(self._searchers, self._lock)
+        self._columns.clear()
+        if self._opened is not None:
+            self._opened.index.close()
+            self._opened = None
 
 
 def _close_all(searchers: set[Searcher], lock: threading.Lock) -> None:

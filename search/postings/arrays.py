@@ -1,51 +1,49 @@
-"""Posting lists as flat arrays beside each Whoosh segment, read with no decoding.
+"""A segment's postings as flat arrays: every indexed field's, read with no decoding.
 
-Whoosh keeps a posting list as zlib-compressed pickles of 128 postings, each
-posting's positions a pickle of its own: reading a common word's list at 100k
-items means unpickling hundreds of blocks and tens of thousands of position
-lists. Here, once a segment is written, its positional text fields are also
-written out as four flat arrays (file `MAIN_<segment id>.nsa`, beside the
-segment's own files, so Whoosh's file cleaning removes it with the segment):
+The index holds its posting lists here and nowhere else (no Whoosh segment
+files). One file per segment (`<segment id>.nsa`), written once by the
+builder (`build.segment`) and then mapped; per indexed field:
 
-    ids        uint32   segment-local document numbers, term by term, ascending
-    weights    float32  the term's weight in each document (Whoosh's, unchanged)
-    counts     uint32   how many positions each posting has
-    positions  uint32   the positions, posting by posting, ascending in each
+    ids        documents holding each term, term by term, ascending in each
+               (segment-local numbers: uint16 when the segment has at most
+               65,536 documents, as the build's segments do, else uint32)
+    counts     each posting's frequency, which is its weight (a text field's
+               weight is its number of positions: Whoosh's `Positions` format
+               with a field boost of 1); a field whose weights differ from
+               its counts (another format, a boost) keeps `weights` too
+    positions  the positions, posting by posting, ascending in each
+               (positional fields only; uint16 when every one fits)
+    starts     the first posting of each term (one more entry: the end), so
+               a term's document frequency is starts[t + 1] - starts[t]
+    pstarts    the first position of each term (positional fields)
+    terms      the terms in their byte order (offsets + the bytes end to
+               end): a prefix is a range, the lexicon a walk
+    hashes     a stable 63-bit hash of each term, sorted, and `order` (the
+               term of each hash): a lookup is one binary search
+    lengths    the length byte of each document (`length_to_byte`, as
+               Whoosh encodes it), for BM25F's field lengths
 
-(weights, counts and positions as uint16 when every value fits, as they nearly
-always do; the header records each array's type)
-
-plus, per field, a term directory (first posting, postings, first position of
-each term), also as arrays: terms sorted by a stable 63-bit hash, found by
-binary search, so a mapped file costs no heap however many terms it holds (a
-pickled dict took 30 MB per 50k items). Searching maps the file and takes
-numpy views of it: a list of a hundred thousand postings costs microseconds
-instead of a tenth of a second.
-
-The arrays are exactly Whoosh's postings (`write_segment_arrays` reads them
-through Whoosh's own matcher), and `postings.evaluator` uses them only for segments
-without deletions; any other segment is read through Whoosh as before.
-`tests/test_arrays.py` checks them against Whoosh posting by posting.
+and in the header, per field, the total of its lengths (the average field
+length BM25F uses is that total over all documents, deleted or not, as
+Whoosh's). Nothing is copied into the heap when a file is mapped; processes
+share the pages. `postings.reader` serves Whoosh's searcher and query
+classes from these arrays, `postings.evaluator` reads them directly.
 """
 
 from __future__ import annotations
 
-from array import array
-from collections.abc import Iterable
+import bisect
+from collections.abc import Iterator
 from dataclasses import dataclass
 from hashlib import blake2b
 from pathlib import Path
 
 import numpy as np
-from whoosh import index as whoosh_index
-from whoosh.formats import Positions
-from whoosh.reading import SegmentReader
+from whoosh.util.numeric import byte_to_length
 
-from search._whoosh import iter_postings
-from search.cache import LRUCache
 from search.postings import mapped
 
-MAGIC = b"NSA1"
+MAGIC = b"NSA2"
 SUFFIX = ".nsa"
 OPEN_FILES = 256  # mapped files kept open (one per segment; a mapped file costs no heap)
 
@@ -53,60 +51,8 @@ Entry = tuple[int, int, int]  # first posting, postings, first position
 
 
 def arrays_path(index_path: Path, segment_id: str) -> Path:
-    """Where the arrays of a segment live (`segment_id` is Whoosh's `MAIN_<id>`)."""
+    """Where the arrays of a segment live."""
     return index_path / f"{segment_id}{SUFFIX}"
-
-
-def positional_fields(schema) -> list[str]:  # type: ignore[no-untyped-def]
-    """The fields whose postings carry positions (the text fields)."""
-    return [name for name, field in schema.items()
-            if field.indexed and type(field.format) is Positions]
-
-
-def _read_term(reader: SegmentReader, field: str, btext: bytes,
-               ids: array, weights: array, counts: array, positions: array) -> int:
-    """Append one term's postings; return how many."""
-    before = len(ids)
-    for docnum, weight, found in iter_postings(reader.postings(field, btext), 0,
-                                               reader.schema[field].format):
-        ids.append(docnum)
-        weights.append(weight)
-        counts.append(len(found))
-        positions.extend(found)
-    return len(ids) - before
-
-
-def write_segment_arrays(reader: SegmentReader, path: Path) -> Path:
-    """Write the arrays of one segment (read through Whoosh) to `path`, atomically."""
-    # Compact buffers (4 bytes an entry): a segment may hold tens of millions.
-    ids, weights, counts, positions = array("I"), array("f"), array("I"), array("I")
-    directory: dict[str, dict[bytes, Entry]] = {}
-    for field in positional_fields(reader.schema):
-        terms = directory[field] = {}
-        for btext in reader.lexicon(field):
-            first, at = len(ids), len(positions)
-            count = _read_term(reader, field, btext, ids, weights, counts, positions)
-            terms[btext] = (first, count, at)
-    write_arrays(path, reader.doc_count_all(), directory,
-                 np.frombuffer(ids, np.uint32), np.frombuffer(weights, np.float32),
-                 np.frombuffer(counts, np.uint32), np.frombuffer(positions, np.uint32))
-    return path
-
-
-def write_arrays(path: Path, docs: int, directory: dict[str, dict[bytes, Entry]],
-                 ids: np.ndarray, weights: np.ndarray, counts: np.ndarray,
-                 positions: np.ndarray) -> None:
-    """Write an arrays file (to a temporary name, then renamed into place).
-
-    `directory` maps field -> term bytes -> (first posting, postings, first
-    position). It is stored as arrays too (see `_Terms`), so a mapped file
-    costs no heap however many terms it holds.
-    """
-    parts = [("ids", ids), ("weights", _narrow(weights)), ("counts", _narrow(counts)),
-             ("positions", _narrow(positions))]
-    for field, terms in directory.items():
-        parts += [(f"{field}:{name}", values) for name, values in _term_arrays(terms)]
-    mapped.write(path, MAGIC, {"docs": docs, "fields": list(directory)}, parts)
 
 
 def term_hash(btext: bytes) -> int:
@@ -114,77 +60,167 @@ def term_hash(btext: bytes) -> int:
     return int.from_bytes(blake2b(btext, digest_size=8).digest(), "little") >> 1
 
 
-def _term_arrays(terms: dict[bytes, Entry]) -> list[tuple[str, np.ndarray]]:
-    ordered = sorted(terms, key=lambda btext: (term_hash(btext), btext))
-    lengths = np.fromiter(map(len, ordered), np.int64, len(ordered))
-    offsets = np.zeros(len(ordered) + 1, "<i8")
-    np.cumsum(lengths, out=offsets[1:])
-    entries = np.array([terms[btext] for btext in ordered], "<i8").reshape(-1)
-    return [("hashes", np.fromiter(map(term_hash, ordered), "<i8", len(ordered))),
-            ("offsets", offsets), ("entries", entries),
-            ("blob", np.frombuffer(b"".join(ordered), np.uint8))]
+@dataclass
+class FieldPostings:
+    """One field's postings as the builder hands them over (see the module docstring);
+    `terms` sorted by their bytes, postings in that order."""
+
+    terms: list[bytes]
+    starts: np.ndarray
+    ids: np.ndarray
+    counts: np.ndarray
+    positions: np.ndarray | None = None
+    weights: np.ndarray | None = None
+    lengths: np.ndarray | None = None  # uint8 per document, scorable fields
+    total: int = 0
 
 
-def _narrow(values: np.ndarray) -> np.ndarray:
-    """`values` as 2-byte unsigned integers when that loses nothing (frequencies,
-    position counts and positions nearly always fit): a third less to store and map."""
-    if len(values) and (values.min() < 0 or values.max() > 0xFFFF):
-        return values
-    narrow = values.astype("<u2")
-    return narrow if np.array_equal(narrow, values) else values
+# length_to_byte as a table: the smallest byte whose length is at least the length
+_BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], np.int64)
+_LONGEST = 106374  # and longer: byte 255 (whoosh.util.numeric.length_to_byte)
 
 
-def write_missing(folder: Path) -> int:
-    """Write the arrays of every segment of the Whoosh index in `folder` that has none
-    (and no deletions); return how many. A full build writes its segments' arrays
-    itself (`build.segment`); this fills in what an update's Whoosh writer added."""
-    index = whoosh_index.open_dir(str(folder))
-    written = 0
-    try:
-        with index.reader() as top:
-            for reader in _segment_readers(top):
-                path = arrays_path(folder, reader.segment().segment_id())
-                if not reader.has_deletions() and not path.exists():
-                    write_segment_arrays(reader, path)
-                    written += 1
-    finally:
-        index.close()
-    return written
+def length_bytes(lengths: np.ndarray) -> np.ndarray:
+    """Whoosh's `length_to_byte` of each length, at once."""
+    found = np.searchsorted(_BYTE_LENGTHS, lengths, side="left")
+    return np.where(lengths >= _LONGEST, 255, found).astype(np.uint8)
 
 
-def _segment_readers(reader) -> Iterable[SegmentReader]:  # type: ignore[no-untyped-def]
-    if isinstance(reader, SegmentReader):
-        yield reader
-        return
-    for leaf, _ in reader.leaf_readers():
-        if isinstance(leaf, SegmentReader):
-            yield leaf
+def occurrence_postings(terms: list[str], term_ids: np.ndarray, owners: np.ndarray,
+                        positions: np.ndarray, lengths: np.ndarray | None) -> FieldPostings:
+    """A positional field's postings from one entry per occurrence of a term: its number
+    (into `terms`), its document (ascending) and its position (in the order the analyzer
+    emitted them, within a document). The occurrences are put in term order with one
+    stable sort (so by document, then as emitted, within a term) and a posting is a
+    run of the same term in the same document; its weight is its number of positions.
+    `lengths`: each document's field length (None: not scorable)."""
+    numbered = [term.encode("utf-8") for term in terms]
+    by_bytes = sorted(range(len(numbered)), key=numbered.__getitem__)
+    rank = np.empty(len(numbered), np.int64)
+    rank[by_bytes] = np.arange(len(numbered))
+    keys = rank[term_ids]
+    order = np.argsort(keys, kind="stable")
+    term, doc = keys[order], owners[order]
+    new = np.ones(len(term), bool)
+    new[1:] = (term[1:] != term[:-1]) | (doc[1:] != doc[:-1])
+    heads = np.flatnonzero(new)
+    starts = np.zeros(len(numbered) + 1, np.int64)
+    np.cumsum(np.bincount(term[heads], minlength=len(numbered)), out=starts[1:])
+    return FieldPostings(
+        terms=[numbered[n] for n in by_bytes], starts=starts, ids=doc[heads],
+        counts=np.diff(np.append(heads, len(term))), positions=positions[order],
+        lengths=length_bytes(lengths) if lengths is not None else None,
+        total=int(lengths.sum()) if lengths is not None else 0)
 
 
-class _Terms:
-    """One field's term directory, read from the mapped file: terms sorted by
-    `term_hash`, their bytes end to end, and (first posting, postings, first
-    position) of each. A lookup is a binary search over the hashes."""
+def narrow(values: np.ndarray) -> np.ndarray:
+    """Non-negative integers as 2-byte unsigned integers when they all fit (frequencies,
+    positions and segment-local document numbers nearly always do), else 4 bytes."""
+    if not len(values) or int(values.max()) <= 0xFFFF:
+        return values.astype("<u2")
+    return values.astype("<u4")
 
-    def __init__(self, hashes: np.ndarray, offsets: np.ndarray, entries: np.ndarray,
-                 blob: memoryview) -> None:
-        self.hashes, self.offsets, self.blob = hashes, offsets, blob
-        self.entries = entries.reshape(-1, 3)
+
+def _offsets(values: np.ndarray) -> np.ndarray:
+    """Offsets into a term's postings or positions, as narrow as they can be."""
+    return values.astype("<u4") if not len(values) or int(values[-1]) < 2**32 \
+        else values.astype("<i8")
+
+
+def write_arrays(path: Path, docs: int, fields: dict[str, FieldPostings]) -> None:
+    """Write a segment's arrays file (to a temporary name, then renamed into place)."""
+    parts: list[tuple[str, np.ndarray]] = []
+    header: dict[str, dict[str, object]] = {}
+    for name, field in fields.items():
+        lengths = np.fromiter(map(len, field.terms), np.int64, len(field.terms))
+        offsets = np.zeros(len(field.terms) + 1, np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        hashes = np.fromiter(map(term_hash, field.terms), "<i8", len(field.terms))
+        order = np.argsort(hashes, kind="stable")
+        parts += [(f"{name}:ids", narrow(field.ids) if docs <= 0x10000
+                   else field.ids.astype("<u4")),
+                  (f"{name}:counts", narrow(field.counts)),
+                  (f"{name}:starts", _offsets(field.starts)),
+                  (f"{name}:offsets", _offsets(offsets)),
+                  (f"{name}:blob", np.frombuffer(b"".join(field.terms), np.uint8)),
+                  (f"{name}:hashes", hashes[order]),
+                  (f"{name}:order", order.astype("<u4"))]
+        if field.positions is not None:
+            # A term's first position: the positions of the postings before it.
+            before = np.zeros(len(field.counts) + 1, np.int64)
+            np.cumsum(field.counts, out=before[1:])
+            pstarts = before[field.starts]
+            parts += [(f"{name}:positions", narrow(field.positions)),
+                      (f"{name}:pstarts", _offsets(pstarts))]
+        if field.weights is not None:
+            parts.append((f"{name}:weights", field.weights.astype("<f4")))
+        if field.lengths is not None:
+            parts.append((f"{name}:lengths", field.lengths.astype(np.uint8)))
+        header[name] = {"positions": field.positions is not None,
+                        "weights": field.weights is not None,
+                        "lengths": field.lengths is not None, "total": int(field.total)}
+    mapped.write(path, MAGIC, {"docs": docs, "fields": header}, parts)
+
+
+class FieldArrays:
+    """One field of a mapped segment: its term directory and postings."""
+
+    def __init__(self, views: dict[str, np.ndarray], name: str, info: dict[str, object],
+                 blob: memoryview, docs: int) -> None:
+        self.name = name
+        self.ids = views[f"{name}:ids"]
+        self.counts = views[f"{name}:counts"]
+        self.starts = views[f"{name}:starts"]
+        self.offsets = views[f"{name}:offsets"]
+        self.blob = blob
+        self.hashes = views[f"{name}:hashes"]
+        self.order = views[f"{name}:order"]
+        self.positions = views.get(f"{name}:positions")
+        self.pstarts = views.get(f"{name}:pstarts")
+        self.weights = views[f"{name}:weights"] if info["weights"] else self.counts
+        self.lengths = views.get(f"{name}:lengths")
+        self.total = int(info["total"])  # type: ignore[call-overload]
+        self.docs = docs
+        self._sorted: list[bytes] | None = None
 
     def __len__(self) -> int:
         return len(self.hashes)
 
-    def get(self, btext: bytes) -> Entry | None:
+    def term(self, number: int) -> bytes:
+        return bytes(self.blob[int(self.offsets[number]):int(self.offsets[number + 1])])
+
+    def find(self, btext: bytes) -> int | None:
+        """The number of a term (its place in byte order), or None."""
         wanted = term_hash(btext)
         hashes = self.hashes
         at = int(np.searchsorted(hashes, wanted))
         while at < len(hashes) and int(hashes[at]) == wanted:
-            start, end = int(self.offsets[at]), int(self.offsets[at + 1])
-            if self.blob[start:end] == btext:
-                first, count, position = self.entries[at].tolist()
-                return first, count, position
+            number = int(self.order[at])
+            if self.term(number) == btext:
+                return number
             at += 1
         return None
+
+    def entry(self, btext: bytes) -> Entry | None:
+        number = self.find(btext)
+        if number is None:
+            return None
+        first, end = int(self.starts[number]), int(self.starts[number + 1])
+        at = int(self.pstarts[number]) if self.pstarts is not None else 0
+        return first, end - first, at
+
+    def terms(self) -> list[bytes]:
+        """Every term in byte order (made once, when first asked: prefixes, lexicons)."""
+        if self._sorted is None:
+            offsets = self.offsets.tolist()
+            blob = bytes(self.blob[:offsets[-1]]) if offsets else b""
+            self._sorted = [blob[offsets[n]:offsets[n + 1]] for n in range(len(offsets) - 1)]
+        return self._sorted
+
+    def terms_from(self, prefix: bytes) -> Iterator[bytes]:
+        """The terms from `prefix` on, in byte order."""
+        terms = self.terms()
+        yield from terms[bisect.bisect_left(terms, prefix):]
 
 
 @dataclass(frozen=True)
@@ -192,46 +228,50 @@ class SegmentArrays:
     """The mapped arrays of one segment."""
 
     docs: int
-    terms: dict[str, _Terms]
-    ids: np.ndarray
-    weights: np.ndarray
-    counts: np.ndarray
-    positions: np.ndarray
+    fields: dict[str, FieldArrays]
 
     def entry(self, field: str, btext: bytes) -> Entry | None:
-        found = self.terms.get(field)
-        return found.get(btext) if found is not None else None
+        found = self.fields.get(field)
+        return found.entry(btext) if found is not None else None
 
     def postings(self, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
         """(local ids, weights) of a term; empty arrays when it is not there."""
-        found = self.entry(field, btext)
-        if found is None:
-            return self.ids[:0], self.weights[:0]
-        first, count, _ = found
-        return self.ids[first:first + count], self.weights[first:first + count]
+        found = self.fields.get(field)
+        entry = found.entry(btext) if found is not None else None
+        if found is None or entry is None:
+            return np.zeros(0, np.uint32), np.zeros(0, np.float32)
+        first, count, _ = entry
+        return found.ids[first:first + count], found.weights[first:first + count]
 
     def positions_of(self, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(local ids, position counts, flat positions) of a term."""
-        found = self.entry(field, btext)
-        if found is None:
-            return self.ids[:0], self.counts[:0], self.positions[:0]
-        first, count, at = found
-        counts = self.counts[first:first + count]
+        found = self.fields.get(field)
+        entry = found.entry(btext) if found is not None else None
+        if found is None or entry is None or found.positions is None:
+            empty = np.zeros(0, np.uint32)
+            return empty, empty, empty
+        first, count, at = entry
+        counts = found.counts[first:first + count]
         total = int(counts.sum(dtype=np.int64))
-        return self.ids[first:first + count], counts, self.positions[at:at + total]
+        return found.ids[first:first + count], counts, found.positions[at:at + total]
 
-
-_open: LRUCache[SegmentArrays] = LRUCache(OPEN_FILES)
+    def lengths(self, field: str) -> np.ndarray:
+        """The length byte of each document in `field` (zeros when it has none)."""
+        found = self.fields.get(field)
+        if found is None or found.lengths is None:
+            return np.zeros(self.docs, np.uint8)
+        return found.lengths
 
 
 def load(path: Path) -> SegmentArrays | None:
     """The arrays at `path` (mapped once and shared), or None if there are none
     or the file is not one of ours."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return _open.get_or_make((str(path), stat.st_ino, stat.st_mtime_ns), lambda: _map(path))
+    return _open.load(path)
+
+
+def forget(folder: Path) -> None:
+    """Stop keeping the mapped files of `folder` (they are unmapped once unused)."""
+    _open.forget(folder)
 
 
 def _map(path: Path) -> SegmentArrays | None:
@@ -240,11 +280,12 @@ def _map(path: Path) -> SegmentArrays | None:
         return None
     try:
         header, views = found.header, found.views
-        terms = {field: _Terms(views[f"{field}:hashes"], views[f"{field}:offsets"],
-                               views[f"{field}:entries"], found.raw(f"{field}:blob"))
-                 for field in header["fields"]}
-        return SegmentArrays(docs=header["docs"], terms=terms, ids=views["ids"],
-                             weights=views["weights"], counts=views["counts"],
-                             positions=views["positions"])
-    except Exception:  # noqa: BLE001 - a damaged file: search through Whoosh instead
+        docs = int(header["docs"])
+        fields = {name: FieldArrays(views, name, info, found.raw(f"{name}:blob"), docs)
+                  for name, info in header["fields"].items()}
+        return SegmentArrays(docs=docs, fields=fields)
+    except Exception:  # noqa: BLE001 - a damaged file is no file
         return None
+
+
+_open: mapped.OpenFiles[SegmentArrays] = mapped.OpenFiles(_map, OPEN_FILES)

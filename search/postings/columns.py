@@ -3,7 +3,8 @@
 Counting a month facet with one query per bucket (`DateRangeFacet`) costs
 seconds at 100k items; reading each document's day and facet values from a
 compact array and counting in one pass costs milliseconds. The arrays are
-loaded from Whoosh's columns when an index version is first searched and
+loaded from the segments' columns (`postings.documents`) when an index
+version is first searched and
 shared by every thread searching that version:
 
 - `days`: each document's date as YYYYMMDD, with its month's slot in `months`;
@@ -16,9 +17,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
-from whoosh.reading import IndexReader
 
 from search.facets import Facet, term_facets
 from search.postings.termcache import TermCache
@@ -131,11 +132,10 @@ def years_of(month_counts: dict[int, int]) -> dict[int, int]:
     return dict(sorted(years.items()))
 
 
-def _read_facet(reader: IndexReader, facet: Facet, count: int) -> FacetColumn:
+def _read_facet(reader: Any, facet: Facet, count: int) -> FacetColumn:
     raw: list[str] = []
     if count and facet.column in reader.schema:
-        for value in reader.column_reader(facet.column):
-            raw.append(value.decode("utf-8") if isinstance(value, bytes) else str(value or ""))
+        raw = [value.decode("utf-8") for value in reader.value_column(facet.column)]
     else:
         raw = [""] * count
     by_key: dict[str, int] = {}
@@ -212,10 +212,11 @@ def _derive_facet(facet: Facet, source: FacetColumn, count: int) -> FacetColumn:
     return FacetColumn(facet, names, by_key, None, docs.astype(np.int64), code_array)
 
 
-def load_columns(reader: IndexReader) -> Columns:
-    """Read the `day` column and every facet's column into arrays."""
+def load_columns(reader: Any) -> Columns:
+    """Read the `day` column and every facet's column into arrays (`reader`: a
+    `postings.reader` reader of the index version)."""
     count = reader.doc_count_all()
-    days = np.fromiter(reader.column_reader("day"), np.uint32, count) if count \
+    days = reader.number_column("day").astype(np.uint32) if count \
         else np.zeros(0, np.uint32)
     months, slot = np.unique(days // 100, return_inverse=True)
     facets: dict[str, FacetColumn] = {}

@@ -5,13 +5,15 @@ matcher objects (`docs_for_query`, `search`): at 100k items a common word
 costs a quarter of a second to match and as much again to rank. Here a query
 is evaluated over whole posting lists as arrays:
 
-- a `Term` reads its postings from the segment's flat arrays (`postings.arrays`),
-  or from Whoosh's blocks for a segment without them (`postings.termcache`, cached per
-  index version);
+- a `Term` reads its postings from the segments' flat arrays (`postings.arrays`),
+  joined over the segments (cached per index version: `postings.termcache`);
+  postings of deleted documents are there too (the live mask leaves them out,
+  as Whoosh's statistics count them);
 - a set of documents is a boolean mask over every document number: `And`,
   `Or`, `Not`, `AndNot`, `AndMaybe`, `Prefix`/`Wildcard` are mask algebra;
   `Phrase` compares (document, position) keys of the words' positions; any
-  other node is matched by Whoosh, for that node only;
+  other node is matched by Whoosh's own matchers over the same arrays
+  (`postings.reader`), for that node only;
 - scores, for trees of `Term`, `And`, `Or`, `Phrase`, `Prefix`/`Wildcard` and
   `AndMaybe`, are Whoosh's BM25F with Whoosh's own idf, average field length
   and per-document field lengths, each posting's value the same float
@@ -28,26 +30,24 @@ Whoosh's straightforward path.
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Iterator
-from typing import Any
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.formats import Positions
-from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 
+from search._whoosh import bm25_field_b
 from search.budget import Meter, unmetered
-from search._whoosh import bm25_field_b, iter_postings, read_leaf, segment_location
 from search.postings import arrays
 from search.postings.operators import operator_for
-from search.postings.termcache import LENGTH_OF_BYTE, TermCache
+from search.postings.reader import LENGTH_OF_BYTE, SegmentFiles, leaf_files
+from search.postings.termcache import TermCache
 
 POSITION_BITS = 32  # (document << 32) | position: one sortable key per occurrence
 MAX_SLOP = 2**31  # a wider slop would reach into the next document's keys
-LENGTHS = np.array(LENGTH_OF_BYTE, np.float64)
-FEW = 16  # candidates this many times fewer than a term's postings are looked up one by one  # a length byte's length, as Whoosh reads it
+LENGTHS = LENGTH_OF_BYTE  # a length byte's length, as Whoosh reads it
+FEW = 16  # candidates this many times fewer than a term's postings are looked up one by one
 
 Postings = tuple[np.ndarray, np.ndarray]  # global document numbers (ascending), weights
 
@@ -63,7 +63,7 @@ class Evaluator:
         self.meter = meter if meter is not None else unmetered()
         self.size = searcher.doc_count_all()
         self._live_mask: np.ndarray | None = None
-        self._leaves: list[tuple[Any, int, arrays.SegmentArrays | None]] | None = None
+        self._leaves: list[tuple[SegmentFiles, int, arrays.SegmentArrays]] | None = None
         self._masks: dict[object, np.ndarray] = {}
         self._read: dict[tuple[str, bytes], Postings] = {}
         self._keys: dict[tuple[str, bytes, int], np.ndarray] = {}
@@ -74,21 +74,11 @@ class Evaluator:
 
     # -- posting lists -------------------------------------------------------------
 
-    def leaves(self) -> list[tuple[Any, int, arrays.SegmentArrays | None]]:
-        """(segment reader, first document number, its arrays or None) per segment."""
+    def leaves(self) -> list[tuple[SegmentFiles, int, arrays.SegmentArrays]]:
+        """(segment reader, first document number, its arrays) per segment."""
         if self._leaves is None:
-            found = []
-            for leaf, offset in self.searcher.leaf_searchers():
-                reader = leaf.reader()
-                mapped = None
-                if isinstance(reader, SegmentReader) and not reader.has_deletions():
-                    folder, segment_id = segment_location(reader)
-                    if folder is not None:
-                        mapped = arrays.load(arrays.arrays_path(folder, segment_id))
-                        if mapped is not None and mapped.docs != reader.doc_count_all():
-                            mapped = None
-                found.append((reader, offset, mapped))
-            self._leaves = found
+            self._leaves = [(reader, offset, reader.arrays)
+                            for reader, offset in leaf_files(self.searcher.reader())]
         return self._leaves
 
     def _btext(self, field: str, text: str | bytes) -> bytes | None:
@@ -109,30 +99,21 @@ class Evaluator:
         found = self._read.get(key)
         if found is not None:
             return found
-        ids_parts, weight_parts = [], []
-        for reader, offset, mapped in self.leaves():
-            if mapped is not None:
+        found = self.cache.get(key)
+        if found is None:
+            ids_parts, weight_parts = [], []
+            for _, offset, mapped in self.leaves():
                 ids, weights = mapped.postings(field, btext)
                 if len(ids):
                     ids_parts.append(ids.astype(np.int64) + offset)
                     weight_parts.append(weights)
-            elif (field, btext) in reader:
-                cached: tuple[np.ndarray, np.ndarray] | None = self.cache.get(
-                    (field, btext, offset))
-                if cached is None:
-                    ids_read, weights_read = array("I"), array("f")
-                    read_leaf(reader.postings(field, btext), offset, ids_read, weights_read)
-                    cached = (np.frombuffer(ids_read, np.uint32).astype(np.int64),
-                              np.frombuffer(weights_read, np.float32))
-                    self.cache.put((field, btext, offset), cached)
-                ids_parts.append(cached[0])
-                weight_parts.append(cached[1])
-        if not ids_parts:
-            found = np.zeros(0, np.int64), np.zeros(0, np.float32)
-        elif len(ids_parts) == 1:
-            found = ids_parts[0], weight_parts[0]
-        else:
-            found = np.concatenate(ids_parts), np.concatenate(weight_parts)
+            if not ids_parts:
+                found = np.zeros(0, np.int64), np.zeros(0, np.float32)
+            elif len(ids_parts) == 1:
+                found = ids_parts[0], weight_parts[0]
+            else:
+                found = np.concatenate(ids_parts), np.concatenate(weight_parts)
+            self.cache.put(key, found)
         self._read[key] = found
         self.meter.read(len(found[0]))
         return found
@@ -144,44 +125,39 @@ class Evaluator:
         checked in twenty documents reads twenty documents' positions."""
         parts = []
         wanted: np.ndarray | None = None
-        for reader, offset, mapped in self.leaves():
-            if mapped is not None:
-                ids, counts, positions = mapped.positions_of(field, btext)
-                if not len(ids):
-                    continue
-                if wanted is None:
-                    wanted = np.flatnonzero(candidates)
-                if len(wanted) * FEW < len(ids):
-                    # Few candidates: look each one up in the posting list.
-                    local = wanted[(wanted >= offset) & (wanted < offset + mapped.docs)]
-                    local = (local - offset).astype(ids.dtype)
-                    at = np.searchsorted(ids, local)
-                    at = at[at < len(ids)]  # (local is ascending: those past the end last)
-                    chosen = at[ids[at] == local[:len(at)]]
-                    docs = None
-                else:
-                    docs = ids.astype(np.int64) + offset
-                    chosen = np.flatnonzero(candidates[docs])
-                if not len(chosen):
-                    continue
-                if docs is None:
-                    docs = np.zeros(len(ids), np.int64)
-                    docs[chosen] = ids[chosen].astype(np.int64) + offset
-                if len(chosen) == len(ids):  # every posting: every position, in order
-                    keys = (np.repeat(docs, counts) << POSITION_BITS) | positions
-                else:
-                    starts = self._starts(field, btext, offset, counts)
-                    sizes = counts[chosen].astype(np.int64)
-                    ends = np.cumsum(sizes)
-                    # Position i of the chosen postings is at starts[posting] + (i - its
-                    # first place among them).
-                    at = np.repeat(starts[chosen] - (ends - sizes), sizes) + np.arange(ends[-1])
-                    keys = (np.repeat(docs[chosen], sizes) << POSITION_BITS) | positions[at]
-                parts.append(keys.astype(np.int64, copy=False))
-            elif (field, btext) in reader:
-                docs, positions = _whoosh_positions(reader, field, btext, offset)
-                keep = candidates[docs]
-                parts.append((docs[keep] << POSITION_BITS) | positions[keep])
+        for _, offset, mapped in self.leaves():
+            ids, counts, positions = mapped.positions_of(field, btext)
+            if not len(ids):
+                continue
+            if wanted is None:
+                wanted = np.flatnonzero(candidates)
+            if len(wanted) * FEW < len(ids):
+                # Few candidates: look each one up in the posting list.
+                local = wanted[(wanted >= offset) & (wanted < offset + mapped.docs)]
+                local = (local - offset).astype(ids.dtype)
+                at = np.searchsorted(ids, local)
+                at = at[at < len(ids)]  # (local is ascending: those past the end last)
+                chosen = at[ids[at] == local[:len(at)]]
+                docs = None
+            else:
+                docs = ids.astype(np.int64) + offset
+                chosen = np.flatnonzero(candidates[docs])
+            if not len(chosen):
+                continue
+            if docs is None:
+                docs = np.zeros(len(ids), np.int64)
+                docs[chosen] = ids[chosen].astype(np.int64) + offset
+            if len(chosen) == len(ids):  # every posting: every position, in order
+                keys = (np.repeat(docs, counts) << POSITION_BITS) | positions
+            else:
+                starts = self._starts(field, btext, offset, counts)
+                sizes = counts[chosen].astype(np.int64)
+                ends = np.cumsum(sizes)
+                # Position i of the chosen postings is at starts[posting] + (i - its
+                # first place among them).
+                at = np.repeat(starts[chosen] - (ends - sizes), sizes) + np.arange(ends[-1])
+                keys = (np.repeat(docs[chosen], sizes) << POSITION_BITS) | positions[at]
+            parts.append(keys.astype(np.int64, copy=False))
         return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
     def _starts(self, field: str, btext: bytes, offset: int, counts: np.ndarray) -> np.ndarray:
@@ -195,19 +171,17 @@ class Evaluator:
         return found
 
     def live_mask(self) -> np.ndarray:
+        """A mask of the documents not deleted (do not change it)."""
         if self._live_mask is None:
-            reader = self.searcher.reader()
-            if reader.has_deletions():
-                mask = np.zeros(self.size, bool)
-                mask[np.fromiter(reader.all_doc_ids(), np.int64)] = True
-            else:
-                mask = np.ones(self.size, bool)
-            self._live_mask = mask
+            self._live_mask = self.searcher.reader().live()
         return self._live_mask
 
     def _mask_of(self, ids: np.ndarray) -> np.ndarray:
+        """A mask of the live documents among `ids` (postings hold deleted ones too)."""
         mask = np.zeros(self.size, bool)
         mask[ids] = True
+        if self.searcher.reader().has_deletions():
+            mask &= self.live_mask()
         return mask
 
     # -- matching ---------------------------------------------------------------------
@@ -389,20 +363,9 @@ class Evaluator:
         # Whoosh's bm25(): idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))),
         # as vectors: the same operations in the same order on doubles, so the same
         # values; the boost multiplies them afterwards, as Whoosh's scorer does.
-        fl = LENGTHS[np.frombuffer(self.cache.lengths(searcher, field), np.uint8)[ids]]
+        fl = LENGTHS[self.cache.lengths(searcher.reader(), field)[ids]]
         tf = weights.astype(np.float64)
         values = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - big_b) + big_b * fl / avgfl)))
         found = self._values[key] = (ids, values)
         return found
 
-
-def _whoosh_positions(reader: Any, field: str, btext: bytes,
-                      offset: int) -> tuple[np.ndarray, np.ndarray]:
-    """(document of each occurrence, position) read through Whoosh's matcher."""
-    docs: list[int] = []
-    positions: list[int] = []
-    for docnum, _, found in iter_postings(reader.postings(field, btext), offset,
-                                          reader.schema[field].format):
-        docs.extend([docnum] * len(found))
-        positions.extend(found)
-    return np.array(docs, np.int64), np.array(positions, np.int64)

@@ -13,12 +13,14 @@ import mmap
 import os
 import pickle
 import struct
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
+
+from search.cache import LRUCache
 
 ALIGN = 8
 
@@ -83,3 +85,29 @@ def read(path: Path, magic: bytes) -> Mapped | None:
         return Mapped(header, views, buffer, start)
     except Exception:  # noqa: BLE001 - a damaged file is no file, not a crash
         return None
+
+
+T = TypeVar("T")
+
+
+class OpenFiles(Generic[T]):
+    """Files mapped once and shared (by path, inode and modification time, so a file
+    replaced is mapped again), at most `size` kept: `load(path)` makes what `make(path)`
+    gives from a file, None for a file missing or not readable as one."""
+
+    def __init__(self, make: Callable[[Path], T | None], size: int) -> None:
+        self._make = make
+        self._open: LRUCache[T] = LRUCache(size)
+
+    def load(self, path: Path) -> T | None:
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        return self._open.get_or_make((str(path), stat.st_ino, stat.st_mtime_ns),
+                                      lambda: self._make(path))
+
+    def forget(self, folder: Path) -> None:
+        """Stop keeping the files of `folder` (they are unmapped once unused)."""
+        prefix = str(folder) + "/"
+        self._open.discard_where(lambda key: str(key[0]).startswith(prefix))  # type: ignore[index]

@@ -65,10 +65,9 @@ def _match_or(ev: Evaluator, node: wq.Or) -> np.ndarray | None:
 def _match_pattern(ev: Evaluator, node: wq.PatternQuery) -> np.ndarray | None:
     if not node.text:
         return None
-    result = np.zeros(ev.size, bool)
-    for _, btext in node.expanded_terms(ev.searcher.reader()):
-        result[ev.postings(node.fieldname, btext)[0]] = True
-    return result
+    found = [ev.postings(node.fieldname, btext)[0]
+             for _, btext in node.expanded_terms(ev.searcher.reader())]
+    return ev._mask_of(np.concatenate(found) if found else np.zeros(0, np.int64))
 
 
 def _all_children(ev: Evaluator, node: wq.Query) -> bool:

@@ -6,19 +6,22 @@ set at once. Reading the stored text of 50,000 items to find out takes
 seconds; counting term ids from a forward index takes milliseconds. So the
 build writes one:
 
-- **per segment** (`MAIN_<segment id>.nsf`, beside the segment's files, so
-  Whoosh's file cleaning removes it with the segment), from the articles
-  themselves, in the build's worker processes: the segment's lexicon (index
-  terms, with the form most often written for each), its two-word lexicon
-  (pairs of word ids, with the pair of forms most often written), and for
-  each document the sorted ids of the words and
-  of the pairs it holds, once each;
+- **per segment** (`<segment id>.nsf`), from the articles themselves, in the
+  build's worker processes (`postings.segmentlists`): the segment's lexicon
+  (index terms, with the form most often written for each), its two-word
+  lexicon (pairs of word ids, with the pair of forms most often written), and
+  for each document the sorted ids of the words and of the pairs it holds,
+  once each;
 - **per generation** (`termlists.nsl`), assembled once all segments are
   written (`assemble`): the segments' lexicons merged into one (sorted, so a
-  term is found by binary search), every id made global, the documents in the index's document order, the number of live
-  items holding each word and each pair, and only the pairs that at least two
-  live items hold (a phrase in one item is no pattern). Searching maps this
-  one file: nothing is copied into the heap, and server processes share it.
+  term is found by binary search), every id made global, the documents in the
+  index's document order, the number of live items holding each word and each
+  pair, and only the pairs that at least two live items hold (a phrase in one
+  item is no pattern). Searching maps this one file: nothing is copied into
+  the heap, and server processes share it. It is the one copy kept: the
+  segments' files are removed once it is written, and an `--update` lists the
+  segments it keeps again from their stored fields (what the index stores of
+  each item is what it searches) before assembling the new generation's.
 
 A word here is the index term (`search.text.analysis`: "Cooperatives",
 "co-operators" and "cooperative" are one word, shown as most items write it),
@@ -28,228 +31,38 @@ out; a pair is two words standing next to each other with only spaces between
 (no comma, full stop or left-out word). The fields are those the index
 searches: title and summary, and the full text when the schema has a `body`.
 
-A segment written by Whoosh's own writer (an `--update`) has no file: its
-lists are made from the stored fields when the generation is assembled.
 """
 
 from __future__ import annotations
 
-import functools
-import re
-from array import array
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
-from whoosh import index as whoosh_index
-from whoosh.fields import Schema
-from whoosh.reading import SegmentReader
 
-from corpus import Article
-from corpus.model import fold
 from search.cache import LRUCache
 from search.postings import mapped as mapfile
-from search.text.analysis import DATA_DIR, TOKEN_PATTERN
-from search.text.wordwise import NewsFastAnalyzer, from_analyzer
+from search.postings.reader import SegmentFiles, leaf_files, open_index
+from search.postings.segmentlists import MAGIC, SegmentLists, offsets_of, stopwords, strings_array
 
-MAGIC = b"NSL1"
+__all__ = ["GENERATION_FILE", "SegmentLists", "TermLists", "assemble", "load",
+           "segment_path", "stopwords"]
+
 SEGMENT_SUFFIX = ".nsf"
 GENERATION_FILE = "termlists.nsl"
-FIELDS = ("title", "summary", "body")  # those of them the schema has
-STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
 MIN_PAIR_ITEMS = 2
-_GAP_IN_PAIR = re.compile(r"[ \t]+")  # what may stand between the two words of a pair
-_LETTER = re.compile(r"[^\W\d_]")
-_SENTENCE_END = re.compile(r"[.!?:;\n]")  # in the gap before a word: it starts a sentence
-
-
-@functools.cache
-def stopwords(path: Path = STOPWORDS_FILE) -> frozenset[str]:
-    """The words left out of the term lists, folded to ASCII and lower case."""
-    words: set[str] = set()
-    for line in path.read_text(encoding="utf-8").splitlines():
-        words.update(fold(word.lower()) for word in line.split("#", 1)[0].split())
-    return frozenset(words)
-
-
-def _title_case(text: str) -> bool:
-    """True when most longer words are capitalised ("Coffee Cooperatives In Kenya")."""
-    longer = [word for word in text.split() if len(word) > 3 and word[:1].isalpha()]
-    return bool(longer) and sum(word[:1].isupper() for word in longer) * 3 > len(longer) * 2
-
-
-# -- writing: one segment ---------------------------------------------------------------------
-
-class SegmentLists:
-    """The term lists of one segment's documents, gathered as they are added (`add`), then
-    written (`write`). Document numbers are the order of the calls.
-
-    Memory stays near the size of the lists themselves: words and forms are small
-    integers in dicts as large as the segment's vocabulary; each document's pairs are
-    int64 keys in a flat array (a dict entry per distinct pair would cost ten times more).
-    """
-
-    def __init__(self, schema: Schema) -> None:
-        analyzer = from_analyzer(schema["summary"].analyzer)
-        if not isinstance(analyzer, NewsFastAnalyzer):
-            raise TypeError("term lists need the news analyzer of search.text.analysis")
-        self._analyzer = analyzer
-        self.fields = tuple(name for name in FIELDS if name in schema)
-        self._stop = stopwords()
-        self._raw: dict[str, int] = {}         # a word as written -> its form id, or -1
-        self._form_ids: dict[str, int] = {}    # lower-cased form -> form id
-        self.forms: list[str] = []
-        self._form_word: list[int] = []        # form id -> word id
-        self._form_count: list[int] = []       # occurrences of each form
-        self._form_inside: list[int] = []      # ... inside a sentence (not a title)
-        self._form_cased: list[Counter[str]] = []  # ... there, with capitals
-        self._term_ids: dict[str, int] = {}    # index term -> word id
-        self.terms: list[str] = []
-        self.word_offsets, self.pair_offsets = array("q", [0]), array("q", [0])
-        self.word_ids = array("i")
-        self.pair_keys = array("q")    # per document, each pair of word ids once
-        self._pair_seen = array("q")   # every pair written: its word-id key ...
-        self._pair_forms = array("q")  # ... and its form-id key, for how it is shown
-
-    def _form(self, raw: str) -> int:
-        found = self._raw.get(raw)
-        if found is not None:
-            return found
-        lower = raw.lower()
-        found = self._form_ids.get(lower)
-        if found is None:
-            folded = fold(lower)
-            term = ""
-            if len(folded) >= 2 and _LETTER.search(folded) and folded not in self._stop:
-                term = self._analyzer.term_of(raw)
-            if term:
-                word = self._term_ids.get(term)
-                if word is None:
-                    word = self._term_ids[term] = len(self.terms)
-                    self.terms.append(term)
-                found = self._form_ids[lower] = len(self.forms)
-                self.forms.append(lower)
-                self._form_word.append(word)
-                self._form_count.append(0)
-                self._form_inside.append(0)
-                self._form_cased.append(Counter())
-            else:
-                found = self._form_ids[lower] = -1
-        self._raw[raw] = found
-        return found
-
-    def add_texts(self, texts: Sequence[tuple[str, str]]) -> None:
-        """Add one document from (field name, text) pairs."""
-        words: set[int] = set()
-        pairs: set[int] = set()
-        form_word, form_count, form_inside = self._form_word, self._form_count, self._form_inside
-        known, lookup = self._raw, self._form
-        seen, seen_forms = self._pair_seen, self._pair_forms
-        for name, text in texts:
-            if not text:
-                continue
-            # A Title Case title capitalises every word: no evidence of how a word is written.
-            inside = name != "title" or not _title_case(text)
-            previous = previous_form = -1
-            end = 0
-            # The hot loop of the build's term lists: a word's form is memoised, and the
-            # gap before it is tested with string methods (one space, nearly always).
-            for match in TOKEN_PATTERN.finditer(text):
-                raw = match.group()
-                form = known.get(raw)
-                if form is None:
-                    form = lookup(raw)
-                start = match.start()
-                if form < 0:
-                    previous, end = -1, match.end()
-                    continue
-                gap = text[end:start]
-                spaces = gap == " " or not gap.strip(" \t")
-                word = form_word[form]
-                words.add(word)
-                form_count[form] += 1
-                if inside and end and (spaces or not _SENTENCE_END.search(gap)):
-                    form_inside[form] += 1
-                    if not raw.islower():
-                        self._form_cased[form][raw] += 1
-                if previous >= 0 and spaces:
-                    key = previous << 32 | word
-                    pairs.add(key)
-                    seen.append(key)
-                    seen_forms.append(previous_form << 32 | form)
-                previous, previous_form, end = word, form, match.end()
-        self.word_ids.extend(sorted(words))
-        self.word_offsets.append(len(self.word_ids))
-        self.pair_keys.extend(sorted(pairs))
-        self.pair_offsets.append(len(self.pair_keys))
-
-    def add(self, article: Article) -> None:
-        """Add one article (its fields the index searches)."""
-        self.add_texts([(name, getattr(article, name, "") or "") for name in self.fields])
-
-    def _form_displays(self) -> list[str]:
-        """Each form with the capitals it mostly has inside a sentence ("Kenya", "ILO"),
-        else in lower case."""
-        shown = []
-        for form, inside, cased in zip(self.forms, self._form_inside, self._form_cased):
-            best = cased.most_common(1)
-            shown.append(best[0][0] if best and best[0][1] * 2 > inside else form)
-        return shown
-
-    def write(self, path: Path) -> None:
-        forms = self._form_displays()
-        counts = np.array(self._form_count, np.int64)
-        words = np.array(self._form_word, np.int64)
-        # Each word as its commonest form; each pair as its commonest pair of forms.
-        order = np.lexsort((-counts, words))
-        first = order[np.r_[True, words[order][1:] != words[order][:-1]]] if len(order) \
-            else order
-        occurrences = np.bincount(words, weights=counts, minlength=len(self.terms))
-        keys = np.frombuffer(self.pair_keys, np.int64)
-        lexicon, pair_ids = np.unique(keys, return_inverse=True)
-        seen = np.frombuffer(self._pair_seen, np.int64)
-        seen_forms = np.frombuffer(self._pair_forms, np.int64)
-        # Each pair's commonest pair of forms: sort by (pair, forms), count the runs, keep
-        # the longest run of each pair (both sorted by pair key, as `lexicon` is).
-        order = np.lexsort((seen_forms, seen))
-        keys, forms_of = seen[order], seen_forms[order]
-        run = np.r_[True, (keys[1:] != keys[:-1]) | (forms_of[1:] != forms_of[:-1])] \
-            if len(keys) else np.zeros(0, bool)
-        starts = np.flatnonzero(run)
-        times = np.diff(np.r_[starts, len(keys)])
-        run_keys, run_forms = keys[starts], forms_of[starts]
-        best = np.lexsort((-times, run_keys))
-        heads = best[np.r_[True, run_keys[best][1:] != run_keys[best][:-1]]] if len(best) \
-            else best
-        pair_form = run_forms[heads]
-        pair_times = np.bincount(np.searchsorted(lexicon, seen), minlength=len(lexicon))
-        mask = (1 << 32) - 1
-        _write(path, {"docs": len(self.word_offsets) - 1, "fields": list(self.fields)}, {
-            "terms": _strings(self.terms),
-            "displays": _strings(forms[int(f)] for f in first),
-            "occurrences": occurrences.astype(np.int64),
-            "pairs": np.stack([lexicon >> 32, lexicon & mask], axis=1).astype(np.int32)
-                       .reshape(-1),
-            "forms": _strings(forms),
-            "pair_forms": np.stack([pair_form >> 32, pair_form & mask], axis=1)
-                            .astype(np.int32).reshape(-1),
-            "pair_occurrences": pair_times.astype(np.int64),
-            "word_offsets": np.frombuffer(self.word_offsets, np.int64).copy(),
-            "word_ids": np.frombuffer(self.word_ids, np.int32).copy(),
-            "pair_offsets": np.frombuffer(self.pair_offsets, np.int64).copy(),
-            "pair_ids": pair_ids.reshape(-1).astype(np.int32)})
 
 
 def segment_path(folder: Path, segment_id: str) -> Path:
-    """Where the term lists of a segment live (`segment_id` is Whoosh's `MAIN_<id>`)."""
+    """Where the term lists of a segment are written until the generation's are assembled."""
     return folder / f"{segment_id}{SEGMENT_SUFFIX}"
 
 
-def write_from_stored(reader: SegmentReader, path: Path) -> None:
-    """The term lists of a segment Whoosh's writer made, from its stored fields (an
-    update: what the index stores of each item is what it searches)."""
+def write_from_stored(reader: SegmentFiles, path: Path) -> None:
+    """The term lists of a segment from its stored fields (what the index stores of
+    each item is what it searches)."""
     lists = SegmentLists(reader.schema)
     for docnum in range(reader.doc_count_all()):
         fields = reader.stored_fields(docnum) or {}
@@ -261,35 +74,32 @@ def write_from_stored(reader: SegmentReader, path: Path) -> None:
 
 def assemble(folder: Path) -> Path:
     """Write the generation's term lists (`termlists.nsl`) from its segments' (writing
-    those a segment lacks from its stored fields); return the file's path."""
-    index = whoosh_index.open_dir(str(folder))
-    try:
-        with index.reader() as top:
-            leaves = [leaf for leaf, _ in top.leaf_readers()] if not isinstance(
-                top, SegmentReader) else [top]
-            parts = []
-            for leaf in leaves:
-                path = segment_path(folder, leaf.segment().segment_id())
-                if _map(path) is None:
-                    write_from_stored(leaf, path)
-                deleted = np.zeros(leaf.doc_count_all(), bool)
-                if leaf.has_deletions():
-                    for docnum in range(leaf.doc_count_all()):
-                        deleted[docnum] = leaf.is_deleted(docnum)
-                mapped = _map(path)
-                if mapped is None or mapped.header["docs"] != leaf.doc_count_all():
-                    raise RuntimeError(f"the term lists of {path.name} cannot be read")
-                parts.append((leaf.segment().segment_id(), mapped, ~deleted))
-    finally:
-        index.close()
+    those a segment lacks from its stored fields: the segments an update kept), then
+    remove the segments' own: the generation's file is the one copy kept. Return its
+    path."""
+    index = open_index(folder)
+    parts = []
+    made = []
+    for leaf, _ in leaf_files(index.reader()):
+        path = segment_path(folder, leaf.files.id)
+        if _map(path) is None:
+            write_from_stored(leaf, path)
+        mapped = _map(path)
+        if mapped is None or mapped.header["docs"] != leaf.doc_count_all():
+            raise RuntimeError(f"the term lists of {path.name} cannot be read")
+        parts.append((leaf.files.id, mapped, leaf.live()))
+        made.append(path)
     out = folder / GENERATION_FILE
     _write(out, *_merged(parts))
+    del parts
+    for path in made:
+        path.unlink()
     return out
 
 
 def _merged(parts: list[tuple[str, _Mapped, np.ndarray]]) -> tuple[dict, dict[str, np.ndarray]]:
     """One lexicon, global ids, live counts, and the pairs two items hold at least."""
-    segment_terms = [list(_Strings(mapped.array("terms"))) for _, mapped, _ in parts]
+    segment_terms = [_Strings(mapped.array("terms")).all() for _, mapped, _ in parts]
     # Global ids in the terms' order, so that a term is found by binary search.
     ordered = sorted(set().union(*segment_terms), key=lambda t: t.encode("utf-8"))
     ids = {term: number for number, term in enumerate(ordered)}
@@ -298,11 +108,12 @@ def _merged(parts: list[tuple[str, _Mapped, np.ndarray]]) -> tuple[dict, dict[st
     word_parts, word_lengths, pair_keys, pair_lengths, live_parts = [], [], [], [], []
     lexicons = []  # per segment: the global key of each of its pairs
     for (_, mapped, live), terms in zip(parts, segment_terms):
-        shown = _Strings(mapped.array("displays"))
+        shown = _Strings(mapped.array("displays")).all()
         counts = mapped.array("occurrences").tolist()
+        numbers = [ids[term] for term in terms]
         remap = np.zeros(max(len(terms), 1), np.int64)
-        for local, term in enumerate(terms):
-            found = remap[local] = ids[term]
+        remap[:len(numbers)] = numbers
+        for local, found in enumerate(numbers):
             if counts[local] > best[found]:
                 displays[found], best[found] = shown[local], counts[local]
         word_parts.append(remap[mapped.array("word_ids")])
@@ -328,17 +139,19 @@ def _merged(parts: list[tuple[str, _Mapped, np.ndarray]]) -> tuple[dict, dict[st
     pair_len = np.bincount(np.repeat(np.arange(len(live)), pair_len)[keep], minlength=len(live))
     header = {"docs": len(live), "segments": [(name, len(l)) for name, _, l in parts],
               "live": int(live.sum())}
+    forms, pair_forms = _pair_forms(parts, lexicons, unique, kept)
     return header, {
-        "terms": _strings(ordered),
-        "displays": _strings(displays),
+        "terms": strings_array(ordered),
+        "displays": strings_array(displays),
         "word_df": word_df.astype(np.int32),
         "pair_words": np.stack([unique[kept] >> 31, unique[kept] & ((1 << 31) - 1)], axis=1)
                         .astype(np.int32).reshape(-1),
-        "pair_displays": _strings(_pair_displays(parts, lexicons, unique, kept)),
+        "forms": strings_array(forms),
+        "pair_forms": pair_forms.astype(np.int32).reshape(-1),
         "pair_df": pair_counts[kept].astype(np.int32),
-        "word_offsets": _offsets(word_len),
+        "word_offsets": offsets_of(word_len),
         "word_ids": words.astype(np.int32),
-        "pair_offsets": _offsets(pair_len),
+        "pair_offsets": offsets_of(pair_len),
         "pair_ids": occurrence[keep].astype(np.int32),
     }
 
@@ -347,9 +160,11 @@ def _joined(parts: list[np.ndarray], kind: type = np.int64) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, kind)
 
 
-def _pair_displays(parts: list[tuple[str, _Mapped, np.ndarray]], lexicons: list[np.ndarray],
-                   unique: np.ndarray, kept: np.ndarray) -> list[str]:
-    """Each kept pair as written most often in the segment that writes it most."""
+def _pair_forms(parts: list[tuple[str, _Mapped, np.ndarray]], lexicons: list[np.ndarray],
+                unique: np.ndarray, kept: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Each kept pair's two forms as written most often in the segment that writes it
+    most: every segment's forms end to end, and the (first, second) place in them of
+    each kept pair's (the text is made when a pair is shown: `TermLists.pair_display`)."""
     most = np.zeros(len(unique), np.int64)
     source = np.zeros((len(unique), 2), np.int64)
     for number, ((_, mapped, _), keys) in enumerate(zip(parts, lexicons)):
@@ -359,13 +174,14 @@ def _pair_displays(parts: list[tuple[str, _Mapped, np.ndarray]], lexicons: list[
         most[at[better]] = times[better]
         source[at[better], 0] = number
         source[at[better], 1] = np.flatnonzero(better)
-    forms = [_Strings(mapped.array("forms")) for _, mapped, _ in parts]
-    pair_forms = [mapped.array("pair_forms").reshape(-1, 2) for _, mapped, _ in parts]
-    shown = []
-    for segment, local in source[kept].tolist():
-        first, second = pair_forms[segment][local].tolist()
-        shown.append(_pair_text(forms[segment][first], forms[segment][second]))
-    return shown
+    forms: list[str] = []
+    chosen = source[kept]
+    places = np.zeros((len(chosen), 2), np.int64)
+    for segment, (_, mapped, _) in enumerate(parts):
+        rows = np.flatnonzero(chosen[:, 0] == segment)
+        places[rows] = mapped.array("pair_forms").reshape(-1, 2)[chosen[rows, 1]] + len(forms)
+        forms.extend(_Strings(mapped.array("forms")).all())
+    return forms, places
 
 
 def _pair_text(first: str, second: str) -> str:
@@ -375,23 +191,6 @@ def _pair_text(first: str, second: str) -> str:
     if first.islower() and second[:1].isupper() and not second.isupper():
         second = second.lower()
     return f"{first} {second}"
-
-
-def _offsets(lengths: np.ndarray) -> np.ndarray:
-    offsets = np.zeros(len(lengths) + 1, np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    return offsets
-
-
-# -- the file format: a header and aligned arrays ---------------------------------------------
-
-def _strings(values: Iterable[str]) -> np.ndarray:
-    """Strings as one array: the count, the offsets, then the UTF-8 bytes (as int64s)."""
-    encoded = [value.encode("utf-8") for value in values]
-    offsets = _offsets(np.fromiter(map(len, encoded), np.int64, len(encoded)))
-    blob = b"".join(encoded)
-    blob += bytes(-len(blob) % 8)
-    return np.concatenate(([len(encoded)], offsets, np.frombuffer(blob, np.int64)))
 
 
 def _write(path: Path, header: dict, arrays: dict[str, np.ndarray]) -> None:
@@ -418,6 +217,12 @@ class _Strings(Sequence[str]):
         index %= self._count
         start, end = int(self._offsets[index]), int(self._offsets[index + 1])
         return self._blob[start:end].tobytes().decode("utf-8")
+
+    def all(self) -> list[str]:
+        """Every string, decoded at once (for a walk over all of them)."""
+        offsets = self._offsets.tolist()
+        data = self._blob[:offsets[-1]].tobytes() if offsets else b""
+        return [data[start:end].decode("utf-8") for start, end in pairwise(offsets)]
 
     def find(self, text: str) -> int | None:
         """The position of `text` in strings sorted by their UTF-8 bytes, or None."""
@@ -451,7 +256,8 @@ class TermLists:
 
     terms: _Strings          # the index terms, sorted: a word's id is its position
     displays: _Strings       # each word as items most often write it
-    pair_displays: _Strings  # each pair as items most often write it
+    forms: _Strings          # the words as written (of every segment)
+    pair_forms: np.ndarray   # (pairs, 2): each pair's two words as items most often write them
     word_df: np.ndarray      # live items holding each word
     pair_words: np.ndarray   # (pairs, 2): the two word ids of each pair
     pair_df: np.ndarray
@@ -467,7 +273,9 @@ class TermLists:
         return self.terms.find(term)
 
     def pair_display(self, pair: int) -> str:
-        return self.pair_displays[pair]
+        """A pair as items most often write it."""
+        first, second = self.pair_forms[pair].tolist()
+        return _pair_text(self.forms[first], self.forms[second])
 
     def words_of(self, docs: np.ndarray) -> np.ndarray:
         """The word ids of every document in `docs`, each document's once (concatenated)."""
@@ -521,7 +329,8 @@ def _read(path: Path) -> TermLists | None:
         return None
     views, header = mapped.views, mapped.header
     return TermLists(terms=_Strings(views["terms"]), displays=_Strings(views["displays"]),
-                     pair_displays=_Strings(views["pair_displays"]),
+                     forms=_Strings(views["forms"]),
+                     pair_forms=views["pair_forms"].reshape(-1, 2),
                      word_df=views["word_df"],
                      pair_words=views["pair_words"].reshape(-1, 2), pair_df=views["pair_df"],
                      word_offsets=views["word_offsets"], word_ids=views["word_ids"],

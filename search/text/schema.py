@@ -40,8 +40,13 @@ from search.text.analysis import exact_analyzer, news_analyzer
 # apart from cooperatives, woman/women and child/children one word each
 # (data/variants.txt), the country column (places found at index time, the words that
 # named them stored) and the term lists of `postings.termlists`; 7: the section an item
-# was listed in (collection, a facet) and the end of a date range (date_end).
-SCHEMA_VERSION = 7
+# was listed in (collection, a facet) and the end of a date range (date_end); 8: the
+# index's own files (posting arrays, documents, a table of contents), no Whoosh segment.
+SCHEMA_VERSION = 8
+
+
+# Each text field's literal-word copy (the same text, lower-cased words as written).
+LITERAL_FIELDS = {"title": "title_exact", "summary": "summary_exact", "body": "body_exact"}
 
 
 def build_schema() -> Schema:

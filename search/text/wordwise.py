@@ -34,6 +34,7 @@ the caller uses Whoosh's own `field.index`. Whoosh internals relied on (2.7.x):
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections.abc import Callable
 
@@ -72,6 +73,11 @@ class ExactFastAnalyzer(FastAnalyzer):
 
     def __init__(self, tokenize: Callable[[str], list[str]]) -> None:
         self._tokenize = tokenize
+
+    def tokenize(self, text: str) -> list[str]:
+        """The words as written, in order (a word's term is its `lower()`, its position
+        its place in the list)."""
+        return self._tokenize(text)
 
     def positions(self, text: str) -> TermPositions:
         found: TermPositions = {}
@@ -162,6 +168,36 @@ class NewsFastAnalyzer(FastAnalyzer):
         return self.final(word[0])
 
     # -- a whole text ---------------------------------------------------------------------
+
+    def plain_terms(self, text: str) -> tuple[list[str], int] | None:
+        """The terms of `text` in order and the position of the first, each next one a
+        position further on, when every word needs only the per-word steps (no join, no
+        compound's parts, nothing left of a word): what `positions` gives, a word at a
+        time. None otherwise (then `positions` is the way)."""
+        if not self._renumber:
+            return None
+        words = self._tokenize(text)
+        plain = self._plain
+        terms = list(map(plain.get, words))
+        if None in terms:
+            # Words not met before: worked out (and memoised) now; any that is not plain
+            # (a join, a compound's parts) leaves the text to `positions`.
+            for at, term in enumerate(terms):
+                if term is None:
+                    raw = words[at]
+                    if raw not in self._words:
+                        self._word(raw)
+                    term = plain.get(raw)
+                    if term is None:
+                        return None
+                    terms[at] = term
+        kept = list(filter(None, terms))
+        if not kept:
+            return kept, 0
+        first = 0
+        while not terms[first]:  # leading stop words: the first word keeps its place
+            first += 1
+        return kept, first
 
     def positions(self, text: str) -> TermPositions:
         plain, words, finals = self._plain, self._words, self._finals
@@ -280,6 +316,18 @@ def from_analyzer(analyzer: object) -> FastAnalyzer | None:
         return fast
     _FAST[key] = fast
     return fast
+
+
+def literal_pattern(analyzer: object) -> re.Pattern[str] | None:
+    """The word pattern of a literal-word analyzer (`RegexTokenizer | LowercaseFilter`:
+    a term is a word as written, lower-cased, at its place among the words), None for
+    any other analyzer."""
+    if not isinstance(analyzer, CompositeAnalyzer):
+        return None
+    items = analyzer.items
+    if tuple(type(item) for item in items) != _EXACT_CHAIN or items[0].gaps:
+        return None
+    return items[0].expression
 
 
 def _from_analyzer(analyzer: object) -> FastAnalyzer | None:

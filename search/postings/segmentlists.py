@@ -1,0 +1,342 @@
+"""The term lists of one segment, gathered as the build adds its items.
+
+`SegmentLists` reads each item's title, summary and body once more than the
+posting lists do (it needs what they do not keep: each word as written, and
+what stands between two words), and writes the segment's lists
+(`postings.termlists` describes them, and merges the segments' into the
+generation's). Per text the work is one `findall` (each word with the gap
+before it) and C-level maps: each word as written to a number (`raw`, memoised
+with its form: lower-cased, and the index term it stands for, `term_of`), each
+gap to a class (memoised: one space, other spaces, a sentence end, anything
+else). Everything else is counted once per segment with numpy (`write`): the
+words of each item, each form's occurrences and its capitals inside
+sentences, the pairs of words standing next to each other with only spaces
+between them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from array import array
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import cast
+
+import numpy as np
+from whoosh.fields import Schema
+
+from corpus import Article
+from corpus.model import fold
+from search.postings import arrays
+from search.postings import mapped as mapfile
+from search.text.analysis import DATA_DIR, TOKEN_PATTERN
+from search.text.wordwise import NewsFastAnalyzer, from_analyzer
+
+MAGIC = b"NSL1"
+FIELDS = ("title", "summary", "body")  # those of them the schema has
+STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
+_LETTER = re.compile(r"[^\W\d_]")
+# Each word with the text between it and the word before (what finditer would give
+# as text[previous.end():match.start()]): the leftmost, longest word after a gap kept
+# as short as can be is the word finditer finds next.
+_GAP_AND_WORD = re.compile(rf"(.*?)({TOKEN_PATTERN.pattern})", re.UNICODE | re.DOTALL).findall
+_SENTENCE_END = re.compile(r"[.!?:;\n]")  # in the gap before a word: it starts a sentence
+# A gap's class, as bits: only spaces or tabs (the two words may be a pair); no sentence
+# end (the word is inside a sentence, if it is not the text's first).
+SPACES, NO_END = 1, 2
+
+
+@functools.cache
+def stopwords(path: Path = STOPWORDS_FILE) -> frozenset[str]:
+    """The words left out of the term lists, folded to ASCII and lower case."""
+    words: set[str] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        words.update(fold(word.lower()) for word in line.split("#", 1)[0].split())
+    return frozenset(words)
+
+
+def _title_case(text: str) -> bool:
+    """True when most longer words are capitalised ("Coffee Cooperatives In Kenya")."""
+    longer = [word for word in text.split() if len(word) > 3 and word[:1].isalpha()]
+    return bool(longer) and sum(word[:1].isupper() for word in longer) * 3 > len(longer) * 2
+
+
+def _gap_class(gap: str) -> int:
+    spaces = gap == " " or not gap.strip(" \t")
+    return (SPACES if spaces else 0) | (NO_END if spaces or not _SENTENCE_END.search(gap)
+                                        else 0)
+
+
+def offsets_of(lengths: np.ndarray) -> np.ndarray:
+    offsets = np.zeros(len(lengths) + 1, np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return offsets
+
+
+def strings_array(values: Iterable[str]) -> np.ndarray:
+    """Strings as one array: the count, the offsets, then the UTF-8 bytes (as int64s)."""
+    encoded = [value.encode("utf-8") for value in values]
+    offsets = offsets_of(np.fromiter(map(len, encoded), np.int64, len(encoded)))
+    blob = b"".join(encoded)
+    blob += bytes(-len(blob) % 8)
+    return np.concatenate(([len(encoded)], offsets, np.frombuffer(blob, np.int64)))
+
+
+def _distinct(keys: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (numpy's own unique hashes first: several times slower
+    for a few million keys, most of them distinct)."""
+    keys = np.sort(keys)
+    if len(keys):
+        keys = keys[np.r_[True, keys[1:] != keys[:-1]]]
+    return keys
+
+
+def _places(distinct: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """The place of each of `keys` among `distinct` (sorted, holding every key): sorted
+    once, instead of a binary search per key (ten times slower: each one misses the
+    cache)."""
+    order = np.argsort(keys, kind="stable")
+    ranked = keys[order]
+    places = np.zeros(len(keys), np.int64)
+    if len(keys):
+        places[order] = np.cumsum(np.r_[False, ranked[1:] != ranked[:-1]])
+        # (the first distinct value present is distinct[0]: every pair of a document
+        # was written, and every pair written belongs to a document)
+    return places
+
+
+class SegmentLists:
+    """The term lists of one segment's documents, gathered as they are added (`add`), then
+    written (`write`). Document numbers are the order of the calls.
+
+    Memory: 9 bytes per word read (its raw number, form number and gap class), and
+    dicts as large as the segment's vocabulary.
+    """
+
+    def __init__(self, schema: Schema) -> None:
+        analyzer = from_analyzer(schema["summary"].analyzer)
+        if not isinstance(analyzer, NewsFastAnalyzer):
+            raise TypeError("term lists need the news analyzer of search.text.analysis")
+        self._analyzer = analyzer
+        self.fields = tuple(name for name in FIELDS if name in schema)
+        self._stop = stopwords()
+        self._raw: dict[str, int] = {}          # a word as written -> its raw number
+        self._raw_form: list[int] = []          # raw number -> form number, or -1
+        self._raw_text: list[str] = []
+        self._raw_lower: list[int] = []         # raw number -> its lower case's number
+        self._lower_ids: dict[str, int] = {}
+        self._lowers: list[str] = []
+        self._form_ids: dict[str, int] = {}     # lower-cased form -> form number, or -1
+        self.forms: list[str] = []
+        self._form_word: list[int] = []         # form number -> word number
+        self._term_ids: dict[str, int] = {}     # index term -> word number
+        self.terms: list[str] = []
+        self._gaps: dict[str, int] = {}         # gap -> its class
+        self._token_raw = array("i")
+        self._token_gap = array("B")
+        self._text_start = array("q")   # per text read: its first word ...
+        self._text_doc = array("i")     # ... its document
+        self._text_inside = array("b")  # ... whether its words can be inside a sentence
+        self._text_field = array("b")   # ... and its field (a place in `fields`)
+        self.docs = 0
+
+    def _new_raw(self, raw: str) -> int:
+        """Number a word as written, working out its form and index term."""
+        number = self._raw[raw] = len(self._raw_form)
+        self._raw_text.append(raw)
+        lower = raw.lower()
+        literal = self._lower_ids.get(lower)
+        if literal is None:
+            literal = self._lower_ids[lower] = len(self._lowers)
+            self._lowers.append(lower)
+        self._raw_lower.append(literal)
+        found = self._form_ids.get(lower)
+        if found is None:
+            folded = fold(lower)
+            term = ""
+            if len(folded) >= 2 and _LETTER.search(folded) and folded not in self._stop:
+                term = self._analyzer.term_of(raw)
+            if term:
+                word = self._term_ids.get(term)
+                if word is None:
+                    word = self._term_ids[term] = len(self.terms)
+                    self.terms.append(term)
+                found = self._form_ids[lower] = len(self.forms)
+                self.forms.append(lower)
+                self._form_word.append(word)
+            else:
+                found = self._form_ids[lower] = -1
+        self._raw_form.append(found)
+        return number
+
+    def add_texts(self, texts: Sequence[tuple[str, str]]) -> None:
+        """Add one document from (field name, text) pairs."""
+        known, gaps = self._raw, self._gaps
+        field_of = {name: number for number, name in enumerate(self.fields)}
+        for name, text in texts:
+            if not text:
+                continue
+            found = _GAP_AND_WORD(text)
+            if not found:
+                continue
+            between, words = zip(*found)
+            raws = list(map(known.get, words))
+            if None in raws:  # words not seen before, numbered in the order they come
+                raws = [number if number is not None else
+                        known[word] if word in known else self._new_raw(word)
+                        for number, word in zip(raws, words)]
+            classes = list(map(gaps.get, between))
+            if None in classes:
+                classes = [kind if kind is not None else
+                           gaps.setdefault(gap, _gap_class(gap))
+                           for kind, gap in zip(classes, between)]
+            self._text_start.append(len(self._token_raw))
+            self._text_doc.append(self.docs)
+            # A Title Case title capitalises every word: no evidence of how a word is written.
+            self._text_inside.append(name != "title" or not _title_case(text))
+            self._text_field.append(field_of.get(name, -1))
+            self._token_raw.extend(cast(list[int], raws))  # (no None left)
+            self._token_gap.extend(cast(list[int], classes))
+        self.docs += 1
+
+    def add(self, article: Article) -> None:
+        """Add one article (its fields the index searches)."""
+        self.add_texts([(name, getattr(article, name, "") or "") for name in self.fields])
+
+    def literal_postings(self, field: str) -> arrays.FieldPostings | None:
+        """The postings of `field`'s literal-word copy (`title_exact` for `title`): each
+        word read, lower-cased, at its place among the text's words. The words are those
+        of `TOKEN_PATTERN`, so this stands for an exact field only when its analyzer
+        splits words by the same pattern (`wordwise.literal_pattern`)."""
+        if field not in self.fields:
+            return None
+        starts = np.frombuffer(self._text_start, np.int64)
+        sizes = np.diff(np.append(starts, len(self._token_raw)))
+        texts = np.flatnonzero(np.frombuffer(self._text_field, np.int8)
+                               == self.fields.index(field))
+        if not len(texts):
+            return None
+        counts = sizes[texts]
+        ends = np.cumsum(counts)
+        # The words of the chosen texts, end to end: where each is, and its place.
+        place = np.arange(int(ends[-1]), dtype=np.int64) - np.repeat(ends - counts, counts)
+        at = np.repeat(starts[texts], counts) + place
+        lower = np.array(self._raw_lower, np.int64)[
+            np.frombuffer(self._token_raw, np.int32)[at]]
+        used = np.flatnonzero(np.bincount(lower, minlength=len(self._lowers)))
+        renumber = np.zeros(len(self._lowers), np.int64)
+        renumber[used] = np.arange(len(used))
+        docs = np.frombuffer(self._text_doc, np.int32)[texts].astype(np.int64)
+        lengths = np.zeros(self.docs, np.int64)
+        lengths[docs] = counts
+        return arrays.occurrence_postings([self._lowers[n] for n in used.tolist()],
+                                          renumber[lower], np.repeat(docs, counts), place,
+                                          lengths)
+
+    def arrays(self) -> tuple[dict[str, object], dict[str, np.ndarray]]:
+        """The segment's lists: the header and the arrays of its file."""
+        raw = np.frombuffer(self._token_raw, np.int32).astype(np.int64)
+        gap = np.frombuffer(self._token_gap, np.uint8)
+        raw_form = np.array(self._raw_form, np.int64)
+        form = raw_form[raw] if len(raw) else np.zeros(0, np.int64)
+        form_word = np.array(self._form_word, np.int64)
+        starts = np.frombuffer(self._text_start, np.int64)
+        sizes = np.diff(np.append(starts, len(raw)))
+        doc = np.repeat(np.frombuffer(self._text_doc, np.int32).astype(np.int64), sizes)
+        first = np.zeros(len(raw), bool)
+        first[starts] = True
+        inside_text = np.repeat(np.frombuffer(self._text_inside, np.int8).astype(bool), sizes)
+        valid = form >= 0
+        word = np.where(valid, form_word[np.maximum(form, 0)] if len(form_word) else 0, -1)
+        # The words of each document, once each, sorted.
+        doc_words = _distinct(doc[valid] << 32 | word[valid])
+        word_docs, word_ids = doc_words >> 32, doc_words & 0xFFFFFFFF
+        # Each form's occurrences, and inside a sentence (with the capitals written there).
+        form_count = np.bincount(form[valid], minlength=len(self.forms))
+        inside = valid & inside_text & ~first & ((gap & NO_END) != 0)
+        form_inside = np.bincount(form[inside], minlength=len(self.forms))
+        lower = np.fromiter(map(str.islower, self._raw_text), bool, len(self._raw_text))
+        cased = inside & ~lower[raw] if len(raw) else inside
+        displays = self._form_displays(form[cased], raw[cased], form_inside)
+        # Pairs: two valid words in a row in one text, only spaces between.
+        follows = np.zeros(len(raw), bool)
+        follows[1:] = valid[1:] & valid[:-1] & ~first[1:] & ((gap[1:] & SPACES) != 0)
+        at = np.flatnonzero(follows)
+        seen = word[at - 1] << 32 | word[at]
+        seen_forms = form[at - 1] << 32 | form[at]
+        # ... each document's, once each, sorted.
+        order = np.lexsort((seen, doc[at]))
+        pair_docs, pair_keys = doc[at][order], seen[order]
+        once = np.ones(len(order), bool)
+        once[1:] = (pair_docs[1:] != pair_docs[:-1]) | (pair_keys[1:] != pair_keys[:-1])
+        pair_docs, pair_keys = pair_docs[once], pair_keys[once]
+        return self._written(displays, form_count, form_word, word_docs, word_ids,
+                             pair_docs, pair_keys, seen, seen_forms)
+
+    def _form_displays(self, cased_forms: np.ndarray, cased_raws: np.ndarray,
+                       form_inside: np.ndarray) -> list[str]:
+        """Each form with the capitals it mostly has inside a sentence ("Kenya", "ILO"),
+        else in lower case: the commonest way of writing it with capitals (the first seen,
+        on a tie), when more than half of its uses inside sentences write it so."""
+        shown = list(self.forms)
+        if not len(cased_forms):
+            return shown
+        keys, first_seen, times = np.unique(cased_forms << 32 | cased_raws,
+                                             return_index=True, return_counts=True)
+        forms, raws = keys >> 32, keys & 0xFFFFFFFF
+        best = np.lexsort((first_seen, -times, forms))
+        heads = best[np.r_[True, forms[best][1:] != forms[best][:-1]]]
+        for form, raw, count in zip(forms[heads].tolist(), raws[heads].tolist(),
+                                    times[heads].tolist()):
+            if count * 2 > int(form_inside[form]):
+                shown[form] = self._raw_text[raw]
+        return shown
+
+    def _written(self, forms: list[str], counts: np.ndarray, words: np.ndarray,
+                 word_docs: np.ndarray, word_ids: np.ndarray, pair_docs: np.ndarray,
+                 pair_keys: np.ndarray, seen: np.ndarray, seen_forms: np.ndarray
+                 ) -> tuple[dict[str, object], dict[str, np.ndarray]]:
+        # Each word as its commonest form; each pair as its commonest pair of forms.
+        order = np.lexsort((-counts, words))
+        first = order[np.r_[True, words[order][1:] != words[order][:-1]]] if len(order) \
+            else order
+        occurrences = np.bincount(words, weights=counts, minlength=len(self.terms))
+        # Each pair's commonest pair of forms: sort by (pair, forms), count the runs, keep
+        # the longest run of each pair (both sorted by pair key, as `lexicon` is).
+        order = np.lexsort((seen_forms, seen))
+        keys, forms_of = seen[order], seen_forms[order]
+        pair_heads = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) \
+            else np.zeros(0, np.int64)
+        lexicon = keys[pair_heads]  # every pair written, sorted; and how often it is
+        pair_times = np.diff(np.r_[pair_heads, len(keys)])
+        pair_ids = _places(lexicon, pair_keys)
+        run = np.r_[True, (keys[1:] != keys[:-1]) | (forms_of[1:] != forms_of[:-1])] \
+            if len(keys) else np.zeros(0, bool)
+        starts = np.flatnonzero(run)
+        times = np.diff(np.r_[starts, len(keys)])
+        run_keys, run_forms = keys[starts], forms_of[starts]
+        best = np.lexsort((-times, run_keys))
+        heads = best[np.r_[True, run_keys[best][1:] != run_keys[best][:-1]]] if len(best) \
+            else best
+        pair_form = run_forms[heads]
+        mask = (1 << 32) - 1
+        per_doc = np.arange(self.docs + 1)
+        return {"docs": self.docs, "fields": list(self.fields)}, {
+            "terms": strings_array(self.terms),
+            "displays": strings_array(forms[int(f)] for f in first),
+            "occurrences": occurrences.astype(np.int64),
+            "pairs": np.stack([lexicon >> 32, lexicon & mask], axis=1).astype(np.int32)
+                       .reshape(-1),
+            "forms": strings_array(forms),
+            "pair_forms": np.stack([pair_form >> 32, pair_form & mask], axis=1)
+                            .astype(np.int32).reshape(-1),
+            "pair_occurrences": pair_times.astype(np.int64),
+            "word_offsets": np.searchsorted(word_docs, per_doc).astype(np.int64),
+            "word_ids": word_ids.astype(np.int32),
+            "pair_offsets": np.searchsorted(pair_docs, per_doc).astype(np.int64),
+            "pair_ids": pair_ids.reshape(-1).astype(np.int32)}
+
+    def write(self, path: Path) -> None:
+        header, parts = self.arrays()
+        mapfile.write(path, MAGIC, header, parts.items())
