@@ -117,3 +117,51 @@ def test_snippet_keeps_offsets(text: str, spans, expected) -> None:  # type: ign
 
 def test_no_spans_no_snippet() -> None:
     assert snippet("anything at all", []) == ("", ())
+
+
+SCATTERED = " ".join(["social policy and the economy of the region"] * 12)
+MARKING = [
+    {"title": "A phrase late in the text", "date": "2024-05-01", "kind": "News",
+     "summary": "Nothing here.",
+     "body": f"{SCATTERED}\n\n{LONG}\n\nThe social economy grew.\n\n{LONG}"},
+    {"title": "A joined name", "date": "2024-05-02", "kind": "News",
+     "summary": "Nothing here.",
+     "body": f"{LONG}\n\nCooperatives in Viet Nam met.\n\n{LONG}"},
+]
+
+
+@pytest.fixture(scope="module")
+def marking_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    folder = tmp_path_factory.mktemp("marking")
+    source = folder / "items.jsonl"
+    source.write_text("".join(json.dumps(item) + "\n" for item in MARKING), encoding="utf-8")
+    build_index(read_sources([source]), folder / "index")
+    return open_engine(folder / "index")
+
+
+def marked(hit) -> list[str]:  # type: ignore[no-untyped-def]
+    return [hit.snippet[s:e] for s, e in hit.snippet_spans]
+
+
+def test_a_phrase_is_shown_where_it_stands_not_where_its_words_crowd(
+        marking_engine: Engine) -> None:
+    # The passage is chosen word by word, where "social" and "economy" stand most often;
+    # the phrase stands only later, and the snippet shows it there, marked whole.
+    hit = marking_engine.search(request(q='"social economy"')).hits[0]
+    assert hit.article.title == "A phrase late in the text"
+    assert marked(hit) == ["social economy"]
+    assert "grew" in hit.snippet
+
+
+def test_a_two_word_name_is_marked_in_a_snippet(marking_engine: Engine) -> None:
+    hit = marking_engine.search(request(q="vietnam")).hits[0]
+    assert hit.article.title == "A joined name"
+    assert marked(hit) == ["Viet Nam"]
+
+
+def test_a_snippet_marks_what_whoosh_marks_in_the_passage(marking_engine: Engine) -> None:
+    # Every word of the query in the passage is marked, none missed at its edges.
+    hit = marking_engine.search(request(q="social region")).hits[0]
+    words = [w.strip(".…") for w in hit.snippet.split()]
+    assert sorted(set(marked(hit))) == ["region", "social"]
+    assert len(marked(hit)) == words.count("social") + words.count("region")

@@ -60,6 +60,7 @@ class _Memo:
                 self.before_join = CompositeAnalyzer(*items[:at])
                 self.firsts = item.firsts
         self.words: dict[str, _Word] = {}
+        self.pairs: dict[str, frozenset[str]] = {}
         self.lock = threading.Lock()
 
     def word(self, text: str) -> _Word:
@@ -76,6 +77,19 @@ class _Memo:
                 if len(self.words) >= MAX_WORDS:
                     self.words.clear()
                 self.words[text] = found
+        return found
+
+
+    def pair(self, text: str) -> frozenset[str]:
+        """The terms of two words analysed together (a join's closed form among them)."""
+        found = self.pairs.get(text)
+        if found is None:
+            found = frozenset(t.text for t in self.analyzer(text, mode="index",
+                                                            removestops=False))
+            with self.lock:
+                if len(self.pairs) >= MAX_WORDS:
+                    self.pairs.clear()
+                self.pairs[text] = found
         return found
 
 
@@ -108,6 +122,32 @@ def spans(text: str, terms: frozenset[str], analyzer: Analyzer,
     if may_start_phrase:  # phrases need positions: the full chain, only then
         found.extend(_phrase_spans(text, phrases, analyzer))
     return _merged(found)
+
+
+def rough_spans(text: str, terms: frozenset[str], analyzer: Analyzer,
+                phrases: frozenset[tuple[str, ...]] = frozenset()) -> tuple[Span, ...]:
+    """Where `terms` and the words of `phrases` stand, a word at a time (a phrase's words
+    wherever they stand; a word that may join the next analysed with it, as a pair).
+    Cheap on a long text (each distinct word and pair analysed once), for choosing
+    which passage of it to show; the passage shown is then marked exactly with `spans`."""
+    if (not terms and not phrases) or not text:
+        return ()
+    memo = _memo(analyzer)
+    if memo.pattern is None:  # another tokenizer: no word-at-a-time pass
+        return spans(text, terms, analyzer, phrases)
+    wanted = terms.union(*phrases) if phrases else terms
+    word = memo.word
+    matches = list(memo.pattern.finditer(text))
+    found = []
+    for at, match in enumerate(matches):
+        known = word(match.group())
+        if not known.terms.isdisjoint(wanted):
+            found.append(match.span())
+        elif known.may_join and at + 1 < len(matches):
+            end = matches[at + 1].end()
+            if not memo.pair(text[match.start():end]).isdisjoint(wanted):
+                found.append((match.start(), end))
+    return tuple(found)
 
 
 def _spans(text: str, terms: frozenset[str], firsts: frozenset[str],

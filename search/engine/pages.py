@@ -18,7 +18,7 @@ from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS as ENGLISH_STOP_WORDS
 
 from search.engine.handle import View
-from search.engine.highlighting import spans
+from search.engine.highlighting import rough_spans, spans
 from search.engine.matching import Matches
 from search.engine.ranking import by_score, ranked, top_scored
 from search.engine.results import Hit, ResultPage
@@ -62,8 +62,16 @@ def make_hit(view: View, docnum: int, score: float | None, marks: Marks) -> Hit:
     body_field, body_terms, body_phrases = marks["body"]
     passage, passage_spans = "", cast(tuple[tuple[int, int], ...], ())
     if article.body and (body_terms or body_phrases):
-        passage, passage_spans = snippet(article.body, spans(
-            article.body[:SCAN_CHARS], body_terms, view.analyzer(body_field), body_phrases))
+        analyzer = view.analyzer(body_field)
+        rough = rough_spans(article.body[:SCAN_CHARS], body_terms, analyzer, body_phrases)
+        passage, passage_spans = snippet(
+            article.body, rough,
+            mark=lambda piece: spans(piece, body_terms, analyzer, body_phrases))
+        if rough and not passage_spans:
+            # A phrase's words apart where the passage was chosen: the whole text marked
+            # exactly, to show the phrase where it stands.
+            passage, passage_spans = snippet(article.body, spans(
+                article.body[:SCAN_CHARS], body_terms, analyzer, body_phrases))
     return Hit(article=article, score=score,
                title_spans=spans(article.title, title_terms, view.analyzer(title_field),
                                  title_phrases),
