@@ -127,6 +127,9 @@ MARKING = [
     {"title": "A joined name", "date": "2024-05-02", "kind": "News",
      "summary": "Nothing here.",
      "body": f"{LONG}\n\nCooperatives in Viet Nam met.\n\n{LONG}"},
+    {"title": "A stop word inside", "date": "2024-05-03", "kind": "News",
+     "summary": "Nothing here.",
+     "body": f"{SCATTERED}\n\n{LONG}\n\nHoney and wax sold well.\n\n{LONG}"},
 ]
 
 
@@ -151,6 +154,13 @@ def test_a_phrase_is_shown_where_it_stands_not_where_its_words_crowd(
     assert hit.article.title == "A phrase late in the text"
     assert marked(hit) == ["social economy"]
     assert "grew" in hit.snippet
+
+
+def test_a_phrase_through_a_stop_word_is_shown_where_it_stands(
+        marking_engine: Engine) -> None:
+    hit = marking_engine.search(request(q='"honey wax"')).hits[0]
+    assert hit.article.title == "A stop word inside"
+    assert marked(hit) == ["Honey and wax"]
 
 
 def test_a_two_word_name_is_marked_in_a_snippet(marking_engine: Engine) -> None:

@@ -43,6 +43,7 @@ Span = tuple[int, int]
 class _Word:
     terms: frozenset[str]  # what the analyzer makes of the word on its own
     may_join: bool         # it can start a two-word join: use the full chain
+    stop: bool             # a stop word: indexed at no position
 
 
 class _Memo:
@@ -72,7 +73,8 @@ class _Memo:
             may_join = self.before_join is not None and any(
                 t.text in self.firsts
                 for t in self.before_join(text, mode="query", removestops=False))
-            found = _Word(terms, may_join)
+            stop = not any(True for _ in self.analyzer(text, mode="index"))
+            found = _Word(terms, may_join, stop)
             with self.lock:
                 if len(self.words) >= MAX_WORDS:
                     self.words.clear()
@@ -126,27 +128,45 @@ def spans(text: str, terms: frozenset[str], analyzer: Analyzer,
 
 def rough_spans(text: str, terms: frozenset[str], analyzer: Analyzer,
                 phrases: frozenset[tuple[str, ...]] = frozenset()) -> tuple[Span, ...]:
-    """Where `terms` and the words of `phrases` stand, a word at a time (a phrase's words
-    wherever they stand; a word that may join the next analysed with it, as a pair).
-    Cheap on a long text (each distinct word and pair analysed once), for choosing
-    which passage of it to show; the passage shown is then marked exactly with `spans`."""
+    """Where `terms` and `phrases` stand, a word at a time: stop words take no
+    position, two words that join ("Viet Nam") are one, a phrase stands where its words
+    follow one another. Cheap on a long text (each distinct word and pair analysed
+    once), for choosing which passage of it to show; the passage shown is then marked
+    exactly with `spans` (compounds' parts, the analyzer's own positions)."""
     if (not terms and not phrases) or not text:
         return ()
     memo = _memo(analyzer)
     if memo.pattern is None:  # another tokenizer: no word-at-a-time pass
         return spans(text, terms, analyzer, phrases)
-    wanted = terms.union(*phrases) if phrases else terms
-    word = memo.word
     matches = list(memo.pattern.finditer(text))
-    found = []
+    # The text's positions: (start, end, terms), a joined pair one position.
+    slots: list[tuple[int, int, frozenset[str]]] = []
+    skip = False
     for at, match in enumerate(matches):
-        known = word(match.group())
-        if not known.terms.isdisjoint(wanted):
-            found.append(match.span())
-        elif known.may_join and at + 1 < len(matches):
-            end = matches[at + 1].end()
-            if not memo.pair(text[match.start():end]).isdisjoint(wanted):
-                found.append((match.start(), end))
+        if skip:
+            skip = False
+            continue
+        known = memo.word(match.group())
+        if known.may_join and at + 1 < len(matches):
+            following = matches[at + 1]
+            pair = memo.pair(text[match.start():following.end()])
+            if not pair <= known.terms | memo.word(following.group()).terms:  # joined
+                slots.append((match.start(), following.end(), pair))
+                skip = True
+                continue
+        if not known.stop:
+            slots.append((match.start(), match.end(), known.terms))
+    found = []
+    for at, (start, end, known_terms) in enumerate(slots):
+        if not known_terms.isdisjoint(terms):
+            found.append((start, end))
+            continue
+        for phrase in phrases:
+            last = at + len(phrase) - 1
+            if last < len(slots) and all(term in slots[at + offset][2]
+                                         for offset, term in enumerate(phrase)):
+                found.append((start, slots[last][1]))
+                break
     return tuple(found)
 
 

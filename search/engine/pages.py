@@ -68,8 +68,8 @@ def make_hit(view: View, docnum: int, score: float | None, marks: Marks) -> Hit:
             article.body, rough,
             mark=lambda piece: spans(piece, body_terms, analyzer, body_phrases))
         if rough and not passage_spans:
-            # A phrase's words apart where the passage was chosen: the whole text marked
-            # exactly, to show the phrase where it stands.
+            # A phrase the word-at-a-time pass saw where the analyzer does not: the whole
+            # text marked exactly, to show a match where it stands.
             passage, passage_spans = snippet(article.body, spans(
                 article.body[:SCAN_CHARS], body_terms, analyzer, body_phrases))
     return Hit(article=article, score=score,
