@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import statistics
 import sys
 import time
@@ -54,6 +55,7 @@ def with_bodies(plain: Path, items: int, words: int, seed: int = 1) -> Path:
 
 
 def measure(corpus: Path, index_dir: Path, rounds: int) -> dict[str, float]:
+    shutil.rmtree(index_dir, ignore_errors=True)  # one generation measured, not two
     started = time.perf_counter()
     build_index(read_sources([corpus]), index_dir)
     built = time.perf_counter() - started
