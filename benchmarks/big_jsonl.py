@@ -1,6 +1,6 @@
 """Index one big JSON Lines file (2 GB by default) and measure the memory and time it takes.
 
-    python benchmarks/big_jsonl.py [--gigabytes 2] [--out DIR] [--keep]
+    python benchmarks/big_jsonl.py [--gigabytes 2 | --items N] [--pages ROUNDS] [--out DIR] [--keep]
 
 Writes a SYNTHETIC corpus (benchmarks/make_corpus.py's generator, ids
 `<date>-synthetic-<n>`) to DIR/big-<size>.jsonl until it reaches the size, then
@@ -8,8 +8,11 @@ runs `news-search index FILE --index DIR/big-index` under `/usr/bin/time -v`
 while sampling the whole process tree (the command and its build workers)
 once a second from /proc: the peak RSS of the main process, of the largest
 worker, of all of them together, and their PSS (shared pages counted once,
-the fairer total for forked workers). Then both the file and the index are
-deleted, unless --keep. It checks the free space first and stops if there is
+the fairer total for forked workers). With `--pages`, the built index is then
+searched in a fresh process as the server's engine (page cache off, every page
+cold): `bench.py`'s query mix once untimed, then ROUNDS times, its median and p95, and that
+process's peak RSS (what a server process holds, less Flask). Then both the
+file and the index are deleted, unless --keep. It checks the free space first and stops if there is
 not enough (the file, the staged records in TMPDIR, and an index about five
 times the file).
 """
@@ -35,12 +38,13 @@ OUT = HERE / "out"
 SPACE_FACTOR = 8  # file + staged copy + index (~5x) + room
 
 
-def write_corpus(path: Path, size: int) -> int:
+def write_corpus(path: Path, size: int, count: int = 0) -> int:
+    """Items until the file has `size` bytes, or `count` items when given."""
     generator = Generator(seed=7)
     items = 0
     written = 0
     with path.open("w", encoding="utf-8") as out:
-        while written < size:
+        while (items < count) if count else (written < size):
             items += 1
             line = json.dumps(generator.item(items), ensure_ascii=False) + "\n"
             out.write(line)
@@ -103,13 +107,51 @@ class Sampler(threading.Thread):
             self.done.wait(self.every)
 
 
+PAGES = """
+import json, resource, statistics, sys, time
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+from bench import query_mix, request_of
+from search import open_engine
+started = time.perf_counter()
+engine = open_engine(sys.argv[3], page_cache=0)
+opened = time.perf_counter() - started
+for _, params in query_mix(1):  # once untimed, as bench.py: lexicons and files read in
+    engine.search(request_of(params))
+warmed = time.perf_counter() - started - opened
+times = []
+for _ in range(int(sys.argv[4])):
+    for _, params in query_mix(1):
+        engine.clear_caches()
+        began = time.perf_counter()
+        engine.search(request_of(params))
+        times.append((time.perf_counter() - began) * 1000)
+times.sort()
+print(json.dumps({"opened_s": opened, "warmed_s": warmed, "pages": len(times),
+                  "median_ms": statistics.median(times),
+                  "p95_ms": times[int(len(times) * 0.95)], "max_ms": times[-1],
+                  "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def search_pages(index: Path, rounds: int) -> dict[str, float]:
+    """The query mix over `index` in a fresh process: its times and peak memory."""
+    output = subprocess.run([sys.executable, "-c", PAGES, str(HERE), str(HERE.parent),
+                             str(index), str(rounds)], capture_output=True, text=True,
+                            check=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gigabytes", type=float, default=2.0)
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--items", type=int, default=0,
+                        help="write this many items instead (about 580 bytes each)")
+    parser.add_argument("--pages", type=int, default=0, metavar="ROUNDS",
+                        help="then search the query mix this many times over the index")
     parser.add_argument("--keep", action="store_true", help="keep the file and the index")
     args = parser.parse_args()
-    size = int(args.gigabytes * 1e9)
+    size = args.items * 600 if args.items else int(args.gigabytes * 1e9)
     args.out.mkdir(parents=True, exist_ok=True)
     free = shutil.disk_usage(args.out).free
     if free < SPACE_FACTOR * size:
@@ -117,10 +159,11 @@ def main() -> int:
               f"{SPACE_FACTOR * size / 1e9:.1f} GB wanted; give --out elsewhere or less "
               "--gigabytes")
         return 1
-    path = args.out / f"big-{args.gigabytes:g}gb.jsonl"
-    index = args.out / f"big-{args.gigabytes:g}gb-index"
+    name = f"big-{args.items}" if args.items else f"big-{args.gigabytes:g}gb"
+    path = args.out / f"{name}.jsonl"
+    index = args.out / f"{name}-index"
     started = time.perf_counter()
-    items = write_corpus(path, size)
+    items = write_corpus(path, size, args.items)
     print(f"wrote {path}: {path.stat().st_size / 1e9:.2f} GB, {items:,} synthetic items, "
           f"{time.perf_counter() - started:.0f} s", flush=True)
     command = ["/usr/bin/time", "-v", str(Path(sys.executable).with_name("news-search")),
@@ -146,6 +189,13 @@ def main() -> int:
               f"largest worker {peak['worker_rss'] / 1024:,.0f} MiB, all together "
               f"{peak['total_rss'] / 1024:,.0f} MiB (PSS {peak['total_pss'] / 1024:,.0f} MiB), "
               f"up to {peak['processes']} processes")
+        if process.returncode == 0 and args.pages:
+            pages = search_pages(index, args.pages)
+            print(f"search, {pages['pages']} cold pages of the query mix: median "
+                  f"{pages['median_ms']:.1f} ms, p95 {pages['p95_ms']:.1f} ms, max "
+                  f"{pages['max_ms']:.1f} ms; opened in {pages['opened_s']:.1f} s, first "
+                  f"(untimed) round {pages['warmed_s']:.1f} s; peak RSS "
+                  f"{pages['peak_rss_mib']:,.0f} MiB", flush=True)
         return process.returncode
     finally:
         if not args.keep:
