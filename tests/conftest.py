@@ -99,12 +99,8 @@ ODD_ITEMS = [
 @pytest.fixture(scope="session")
 def odd_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An index of a few items with markup, formulas and TeX specials in their text."""
-    import json
-    folder = tmp_path_factory.mktemp("odd")
-    source = folder / "odd.jsonl"
-    source.write_text("".join(json.dumps(item) + "\n" for item in ODD_ITEMS), encoding="utf-8")
-    build_index(read_sources([source]), folder / "index")
-    return folder / "index"
+    from tests_support import index_of
+    return index_of(ODD_ITEMS, tmp_path_factory.mktemp("odd"))
 
 
 @pytest.fixture

@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from corpus import read_sources
-from search import Engine, build_index, kwic, open_engine
+from search import Engine, kwic, open_engine
 from search.engine.snippets import ELLIPSIS, snippet
-from tests_support import request, split_export
+from tests_support import index_of, request, split_export
 
 LONG = " ".join(f"filler{i}" for i in range(120))
 ITEMS = [
@@ -29,11 +28,7 @@ ITEMS = [
 
 @pytest.fixture(scope="module")
 def body_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("body")
-    source = folder / "items.jsonl"
-    source.write_text("".join(json.dumps(item) + "\n" for item in ITEMS), encoding="utf-8")
-    build_index(read_sources([source]), folder / "index")
-    return folder / "index"
+    return index_of(ITEMS, tmp_path_factory.mktemp("body"))
 
 
 @pytest.fixture(scope="module")
@@ -135,11 +130,7 @@ MARKING = [
 
 @pytest.fixture(scope="module")
 def marking_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    folder = tmp_path_factory.mktemp("marking")
-    source = folder / "items.jsonl"
-    source.write_text("".join(json.dumps(item) + "\n" for item in MARKING), encoding="utf-8")
-    build_index(read_sources([source]), folder / "index")
-    return open_engine(folder / "index")
+    return open_engine(index_of(MARKING, tmp_path_factory.mktemp("marking")))
 
 
 def marked(hit) -> list[str]:  # type: ignore[no-untyped-def]

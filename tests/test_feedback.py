@@ -3,12 +3,10 @@ write what the items with all of them write come first."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from corpus import read_sources
-from search import build_index, open_engine
-from tests_support import request
+from search import open_engine
+from tests_support import index_of, request
 
 FILLER = [{"title": f"Dairy market report number {n}", "date": f"2023-01-{n % 28 + 1:02d}",
            "summary": f"Milk prices and cheese exports in region {n}."} for n in range(40)]
@@ -23,10 +21,7 @@ ITEMS = FILLER + [
 
 
 def test_items_writing_what_the_hits_write_come_first(tmp_path: Path) -> None:
-    source = tmp_path / "items.jsonl"
-    source.write_text("".join(json.dumps(item) + "\n" for item in ITEMS), encoding="utf-8")
-    build_index(read_sources([source]), tmp_path / "index")
-    engine = open_engine(tmp_path / "index")
+    engine = open_engine(index_of(ITEMS, tmp_path))
     page = engine.search(request(q="cooperative law"))
     assert [hit.article.title for hit in page.hits] == ["Cooperative law reform"]
     partial = [hit.article.title for hit in page.partial]

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from pathlib import Path
 
-from search import SearchRequest, parse_request
+from corpus import read_sources
+from search import SearchRequest, build_index, parse_request
+
+
+def index_of(items: Iterable[dict[str, object]], folder: Path) -> Path:
+    """An index of `items` (records as in a JSON Lines file) built in `folder/index`."""
+    source = folder / "items.jsonl"
+    source.write_text("".join(json.dumps(item) + "\n" for item in items), encoding="utf-8")
+    build_index(read_sources([source]), folder / "index")
+    return folder / "index"
 
 
 def request(**params: object) -> SearchRequest:
