@@ -105,8 +105,12 @@ def _merged(parts: list[tuple[str, _Mapped, np.ndarray]]) -> tuple[dict, dict[st
     ids = {term: number for number, term in enumerate(ordered)}
     displays = list(ordered)
     best = [0] * len(ordered)  # occurrences in the segment whose display is kept
-    word_parts, word_lengths, pair_keys, pair_lengths, live_parts = [], [], [], [], []
+    # Segment by segment, so that no array holds every pair occurrence of the corpus in
+    # int64 at once (at 10M items a billion of them): the segments' pair lexicons make
+    # the global one, and each segment's occurrences are mapped into it on their own.
+    word_parts, word_lengths, pair_lengths, live_parts = [], [], [], []
     lexicons = []  # per segment: the global key of each of its pairs
+    word_df = np.zeros(len(displays), np.int64)
     for (_, mapped, live), terms in zip(parts, segment_terms):
         shown = _Strings(mapped.array("displays")).all()
         counts = mapped.array("occurrences").tolist()
@@ -116,27 +120,37 @@ def _merged(parts: list[tuple[str, _Mapped, np.ndarray]]) -> tuple[dict, dict[st
         for local, found in enumerate(numbers):
             if counts[local] > best[found]:
                 displays[found], best[found] = shown[local], counts[local]
-        word_parts.append(remap[mapped.array("word_ids")])
-        word_lengths.append(np.diff(mapped.array("word_offsets")))
+        words = remap[mapped.array("word_ids")]
+        lengths = np.diff(mapped.array("word_offsets"))
+        word_df += np.bincount(words[np.repeat(live, lengths)], minlength=len(displays))
+        word_parts.append(words.astype(np.int32))
+        word_lengths.append(lengths)
         pairs = mapped.array("pairs").reshape(-1, 2).astype(np.int64)
-        local_keys = remap[pairs[:, 0]] << 31 | remap[pairs[:, 1]]
-        lexicons.append(local_keys)
-        pair_keys.append(local_keys[mapped.array("pair_ids")])
+        lexicons.append(remap[pairs[:, 0]] << 31 | remap[pairs[:, 1]])
         pair_lengths.append(np.diff(mapped.array("pair_offsets")))
         live_parts.append(live)
-    live = _joined(live_parts, bool)
-    words, word_len = _joined(word_parts), _joined(word_lengths)
-    keys, pair_len = _joined(pair_keys), _joined(pair_lengths)
-    word_df = np.bincount(words[np.repeat(live, word_len)], minlength=len(displays))
-    unique, inverse = np.unique(keys, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    pair_counts = np.bincount(inverse[np.repeat(live, pair_len)], minlength=len(unique))
+    unique = np.unique(_joined(lexicons))
+    pair_counts = np.zeros(len(unique), np.int64)
+    places = []  # per segment: the global number of each of its pairs
+    for (_, mapped, live), keys, lengths in zip(parts, lexicons, pair_lengths):
+        place = np.searchsorted(unique, keys)
+        places.append(place)
+        held = place[mapped.array("pair_ids")][np.repeat(live, lengths)]
+        pair_counts += np.bincount(held, minlength=len(unique))
     kept = pair_counts >= MIN_PAIR_ITEMS
     new_id = np.full(len(unique), -1, np.int64)
     new_id[kept] = np.arange(int(kept.sum()))
-    occurrence = new_id[inverse]
-    keep = occurrence >= 0
-    pair_len = np.bincount(np.repeat(np.arange(len(live)), pair_len)[keep], minlength=len(live))
+    pair_parts, kept_lengths = [], []
+    for (_, mapped, _), place, lengths in zip(parts, places, pair_lengths):
+        occurrence = new_id[place][mapped.array("pair_ids")]
+        keep = occurrence >= 0
+        pair_parts.append(occurrence[keep].astype(np.int32))
+        kept_lengths.append(np.bincount(np.repeat(np.arange(len(lengths)), lengths)[keep],
+                                        minlength=len(lengths)))
+    del places
+    live = _joined(live_parts, bool)
+    words, word_len = _joined(word_parts, np.int32), _joined(word_lengths)
+    pair_len = _joined(kept_lengths)
     header = {"docs": len(live), "segments": [(name, len(l)) for name, _, l in parts],
               "live": int(live.sum())}
     forms, pair_forms = _pair_forms(parts, lexicons, unique, kept)
@@ -150,9 +164,9 @@ def _merged(parts: list[tuple[str, _Mapped, np.ndarray]]) -> tuple[dict, dict[st
         "pair_forms": pair_forms.astype(np.int32).reshape(-1),
         "pair_df": pair_counts[kept].astype(np.int32),
         "word_offsets": offsets_of(word_len),
-        "word_ids": words.astype(np.int32),
+        "word_ids": words,
         "pair_offsets": offsets_of(pair_len),
-        "pair_ids": occurrence[keep].astype(np.int32),
+        "pair_ids": _joined(pair_parts, np.int32),
     }
 
 
