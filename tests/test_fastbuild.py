@@ -285,13 +285,20 @@ def test_an_interrupted_parallel_build_leaves_nothing_behind(corpora, tmp_path: 
     with output.open("w") as out:
         process = subprocess.Popen([sys.executable, "-c", PARALLEL_CLI, "index", str(source),
                                     "--index", str(index_dir)], stdout=out, stderr=out)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(processes_reading(source)) < 3:
-        time.sleep(0.05)  # wait for the workers
-    assert len(processes_reading(source)) >= 3, "the build never started its workers"
-    time.sleep(0.3)
-    process.send_signal(sig)
-    process.wait(timeout=60)
+    try:
+        deadline = time.monotonic() + 60
+        while (time.monotonic() < deadline and process.poll() is None
+               and len(processes_reading(source)) < 3):
+            time.sleep(0.05)  # wait for the workers
+        assert len(processes_reading(source)) >= 3, \
+            f"the build never started its workers:\n{output.read_text()}"
+        time.sleep(0.3)
+        process.send_signal(sig)
+        process.wait(timeout=60)
+    finally:  # a failed wait leaves no build running into the next test
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=60)
     stderr = output.read_text()
     if sig == signal.SIGKILL:
         assert process.returncode == -signal.SIGKILL
