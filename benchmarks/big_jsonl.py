@@ -135,10 +135,13 @@ print(json.dumps({"opened_s": opened, "warmed_s": warmed, "pages": len(times),
 
 def search_pages(index: Path, rounds: int) -> dict[str, float]:
     """The query mix over `index` in a fresh process: its times and peak memory."""
-    output = subprocess.run([sys.executable, "-c", PAGES, str(HERE), str(HERE.parent),
-                             str(index), str(rounds)], capture_output=True, text=True,
-                            check=True).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    done = subprocess.run([sys.executable, "-c", PAGES, str(HERE), str(HERE.parent),
+                           str(index), str(rounds)], capture_output=True, text=True,
+                          check=False)
+    if done.returncode != 0:  # say why, whole: a run at 10M is not cheap to repeat
+        raise RuntimeError(f"searching {index} failed (exit {done.returncode}):\n"
+                           f"{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> int:
