@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import TypeVar
 
 from whoosh.analysis import Analyzer, CompositeAnalyzer, RegexTokenizer
 
@@ -37,6 +38,7 @@ MAX_WORDS = 200_000  # remembered words per analyzer (then forgotten and relearn
 ANALYZERS = 8
 
 Span = tuple[int, int]
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,31 +69,30 @@ class _Memo:
     def word(self, text: str) -> _Word:
         found = self.words.get(text)
         if found is None:
-            # As indexed: a compound's parts are terms of it too.
-            terms = frozenset(t.text for t in self.analyzer(text, mode="index",
-                                                            removestops=False))
             may_join = self.before_join is not None and any(
                 t.text in self.firsts
                 for t in self.before_join(text, mode="query", removestops=False))
             stop = not any(True for _ in self.analyzer(text, mode="index"))
-            found = _Word(terms, may_join, stop)
-            with self.lock:
-                if len(self.words) >= MAX_WORDS:
-                    self.words.clear()
-                self.words[text] = found
+            found = self._remember(self.words, text,
+                                   _Word(self._terms(text), may_join, stop))
         return found
-
 
     def pair(self, text: str) -> frozenset[str]:
         """The terms of two words analysed together (a join's closed form among them)."""
         found = self.pairs.get(text)
         if found is None:
-            found = frozenset(t.text for t in self.analyzer(text, mode="index",
-                                                            removestops=False))
-            with self.lock:
-                if len(self.pairs) >= MAX_WORDS:
-                    self.pairs.clear()
-                self.pairs[text] = found
+            found = self._remember(self.pairs, text, self._terms(text))
+        return found
+
+    def _terms(self, text: str) -> frozenset[str]:
+        # As indexed: a compound's parts are terms of it too.
+        return frozenset(t.text for t in self.analyzer(text, mode="index", removestops=False))
+
+    def _remember(self, table: dict[str, _T], text: str, found: _T) -> _T:
+        with self.lock:
+            if len(table) >= MAX_WORDS:
+                table.clear()
+            table[text] = found
         return found
 
 
