@@ -1,12 +1,16 @@
-"""Long answers run in low-priority threads, relayed piece by piece (webui/priority.py)."""
+"""Long answers run in low-priority threads, relayed piece by piece (webui/priority.py), or
+in the long-answer processes, relayed likewise (webui/longwork.py)."""
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 
 import pytest
 
+from webui import longwork
+from webui.longwork import Target
 from webui.priority import NICE, Priority, is_long, supported
 
 pytestmark = pytest.mark.skipif(not supported(), reason="a thread's priority is Linux's")
@@ -68,3 +72,36 @@ def test_a_client_that_goes_away_stops_the_making() -> None:
                                             ("/collection", False)])
 def test_which_pages_are_long(path: str, long: bool) -> None:
     assert is_long(path) is long
+
+
+def test_a_long_page_is_answered_here_when_the_long_workers_cannot_be_reached(
+        tmp_path, caplog) -> None:  # type: ignore[no-untyped-def]
+    seen: list[tuple[str, int]] = []
+    wrapped = Priority(app_recording(seen), elsewhere=Target(str(tmp_path / "none.sock"), 5))
+    status, data = call(wrapped, "/kwic")
+    assert status == "200 OK" and data == b"piece 0\npiece 1\npiece 2\n"
+    assert all(nice >= NICE for _, nice in seen)  # in a low-priority thread, as without them
+    assert "the long-answer workers did not answer /kwic" in caplog.text
+
+
+def test_the_request_is_relayed_with_its_headers_and_the_fronts_own() -> None:
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/kwic", "QUERY_STRING": "q=a",
+               "HTTP_HOST": "example.org:8000", "HTTP_ACCEPT_ENCODING": "gzip",
+               "HTTP_IF_NONE_MATCH": '"abc"', "HTTP_CONNECTION": "keep-alive",
+               "HTTP_X_NEWS_SEARCH_FRONT": '{"scheme": "https"}', "wsgi.url_scheme": "http",
+               "REMOTE_ADDR": "192.0.2.1", "SERVER_NAME": "0.0.0.0", "SERVER_PORT": "8000"}
+    headers = longwork.request_headers(environ)
+    names = [name for name, _ in headers]
+    assert ("Accept-Encoding", "gzip") in headers and ("If-None-Match", '"abc"') in headers
+    assert ("Connection", "keep-alive") not in headers and names.count("Connection") == 1
+    assert names.count(longwork.FRONT_HEADER) == 1  # the client's own is dropped
+    front = json.loads(dict(headers)[longwork.FRONT_HEADER])
+    assert front == {"scheme": "http", "remote": "192.0.2.1", "server": ["0.0.0.0", "8000"]}
+    # The long-answer worker sees the connection as the front did.
+    received: dict = {}
+    app = longwork.AsFronted(lambda env, start: received.update(env) or [])
+    app({"HTTP_X_NEWS_SEARCH_FRONT": dict(headers)[longwork.FRONT_HEADER],
+         "wsgi.url_scheme": "http", "REMOTE_ADDR": ""}, lambda *a: None)
+    assert (received["wsgi.url_scheme"], received["REMOTE_ADDR"], received["SERVER_NAME"],
+            received["SERVER_PORT"]) == ("http", "192.0.2.1", "0.0.0.0", "8000")
+    assert "HTTP_X_NEWS_SEARCH_FRONT" not in received

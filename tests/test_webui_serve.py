@@ -18,8 +18,8 @@ from webui.server import ServeOptions, usable_cores
 def test_serve_builds_the_bundled_index_first_and_says_so(tmp_path: Path, monkeypatch):
     served: dict = {}
 
-    def fake_serve(factory, options, *, server, ready, stopped):
-        served.update(factory=factory, options=options, server=server)
+    def fake_serve(factory, options, *, server, ready, stopped, long_work):
+        served.update(factory=factory, options=options, server=server, long_work=long_work)
         ready(f"http://{options.host}:{options.port}/")
 
     monkeypatch.setattr("webui.server.serve", fake_serve)
@@ -40,13 +40,20 @@ def test_serve_builds_the_bundled_index_first_and_says_so(tmp_path: Path, monkey
     assert "Serving news-search on http://127.0.0.1:8123/ with gunicorn, " in result.output
     app = served["factory"]()  # what each worker builds for itself
     assert isinstance(app, AccessLog)
+    long_work = served["long_work"]  # long answers in processes of their own (longwork.py)
+    assert long_work.workers == max(1, usable_cores() // 2) and long_work.threads == 4
+    assert long_work.config == {"INDEX_DIR": str(index)} and long_work.timeout == 600
+    assert f"and {long_work.workers} for long answers at a lower priority" in result.output
+    none = CliRunner().invoke(main, ["serve", "--index", str(index), "--long-workers", "0"])
+    assert none.exit_code == 0 and served["long_work"] is None
+    assert "for long answers" not in none.output
     again = CliRunner().invoke(main, ["serve", "--index", str(index), "--server", "waitress",
                                       "--workers", "3", "--threads", "7", "--connections", "50",
                                       "--timeout", "9", "--keepalive", "2",
                                       "--header-timeout", "4"])
     assert again.exit_code == 0 and "building" not in again.output
     assert "Note: --timeout 9 is not above the export budget" not in again.output  # waitress
-    assert served["server"] == "waitress"
+    assert served["server"] == "waitress" and served["long_work"] is None  # one process
     assert served["options"] == ServeOptions(port=8000, workers=3, threads=7, connections=50,
                                              timeout=9, keepalive=2, header_timeout=4)
     short = CliRunner().invoke(main, ["serve", "--index", str(index), "--timeout", "9"])

@@ -30,7 +30,9 @@ from test_reliability_load import index as build
 from test_reliability_load import write_items
 
 from corpus import BUNDLED_CORPUS
+from webui import longwork
 from webui.security import HEADERS
+from webui.server import usable_cores
 
 READY = re.compile(r"Serving news-search on (http://\S+?)/? ")
 WORKER = re.compile(r"Booting worker with pid: (\d+)")
@@ -224,6 +226,116 @@ def test_nothing_of_the_index_is_open_in_the_master(gunicorn_server: Served,
     assert not [path for path in in_master if str(bundled_index) in path], in_master
 
 
+# -- long answers in processes of their own (webui/longwork.py) --------------------------
+
+
+def long_workers(served: Served, count: int) -> list[int]:
+    """The server's long-answer processes (those of its tree running at a lower priority),
+    their master first, once there are `count` of them."""
+    deadline = time.monotonic() + 60
+    while True:
+        found = []
+        for pid in process_tree(served.process.pid):
+            with contextlib.suppress(OSError):
+                stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                if int(stat[16]) >= longwork.NICE:  # field 19 of stat, the nice value
+                    found.append(pid)
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
+
+
+def process_tree(root: int) -> list[int]:
+    pids, queue = [], [root]
+    while queue:
+        pid = queue.pop()
+        pids.append(pid)
+        with contextlib.suppress(OSError):
+            queue += [int(child) for child in
+                      Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    return pids
+
+
+def socket_folder(pid: int) -> Path:
+    """The private folder of a long-answer master's socket, from its command line."""
+    spec = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[3]
+    return Path(json.loads(spec)["socket"]).parent
+
+
+def test_long_pages_are_answered_by_low_priority_processes_of_their_own(
+        gunicorn_server: Served, bundled_index: Path) -> None:
+    """While the long-answer processes are stopped (SIGSTOP), a keyword-in-context page
+    waits for them and a search does not; once they go on, both answers are the app's."""
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("needs Linux's /proc")
+    pids = long_workers(gunicorn_server, 1 + longwork.default_workers(usable_cores()))
+    assert len(pids) == 1 + longwork.default_workers(usable_cores())  # a master, its workers
+    waited: list[object] = []
+    for pid in pids:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        waiter = threading.Thread(target=lambda: waited.append(
+            gunicorn_server.get("/kwic?q=cooperative", timeout=60)[0]))
+        waiter.start()
+        time.sleep(1.5)
+        assert waiter.is_alive() and not waited  # waiting for the stopped processes
+        started = time.monotonic()
+        assert gunicorn_server.get("/api/search?q=cooperative")[0] == 200
+        assert time.monotonic() - started < 5
+    finally:
+        for pid in pids:
+            os.kill(pid, signal.SIGCONT)
+    waiter.join(timeout=60)
+    assert waited == [200]
+    # The same answer as the app's own, links included (the Host is relayed), and a
+    # client cannot pass for the front worker to change the scheme of the links.
+    from werkzeug.test import Client
+
+    from webui import create_app
+
+    host = f"127.0.0.1:{gunicorn_server.port}"
+    own = Client(create_app({"INDEX_DIR": str(bundled_index)}))
+    expected = own.get("/export.csv?q=cooperative", headers={"Host": host}).get_data()
+    request = urllib.request.Request(gunicorn_server.url + "/export.csv?q=cooperative", headers={
+        "X-News-Search-Front": json.dumps({"scheme": "https", "remote": "1.2.3.4",
+                                           "server": ["evil.example", "443"]})})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        relayed = response.read()
+    assert relayed == expected and f"http://{host}/items/".encode() in relayed
+    assert b"https://" + host.encode() not in relayed and b"evil.example" not in relayed
+
+
+@pytest.mark.slow
+def test_long_pages_are_answered_without_the_long_workers_and_they_leave_nothing(
+        bundled_index: Path, tmp_path: Path) -> None:
+    """Killed, the long-answer processes are done without: the workers answer long pages
+    themselves. Stopping the server stops them and removes their socket's folder."""
+    served = Served(serve_command(bundled_index, "--workers", "2", "--long-workers", "2"),
+                    tmp_path / "server.log")
+    try:
+        pids = long_workers(served, 3)
+        assert len(pids) == 3  # their master and two workers, as asked
+        folder = socket_folder(pids[0])
+        assert folder.exists() and oct(folder.stat().st_mode & 0o777) == "0o700"
+        assert served.get("/kwic?q=cooperative")[0] == 200
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+        status, _, body = served.get("/kwic?q=cooperative")
+        assert status == 200 and b"ooperative" in body
+        assert wait_for_log(served, r"the long-answer workers did not answer /kwic .*answered "
+                                    r"here instead")
+    finally:
+        assert served.stop() == 0
+    again = Served(serve_command(bundled_index, "--workers", "1"), tmp_path / "again.log")
+    try:
+        pids = long_workers(again, 2)
+        folder = socket_folder(pids[0])
+    finally:
+        again.stop()
+    assert not folder.exists()
+    assert not [pid for pid in pids if Path(f"/proc/{pid}").exists()]
+
+
 # -- clients that must not hold the others ---------------------------------------------
 
 
@@ -401,6 +513,11 @@ def test_a_rebuild_under_load_reaches_every_worker(tmp_path: Path) -> None:
         while not served_by().get(third, set()) >= workers:
             assert time.monotonic() < deadline, (workers, served_by())
             time.sleep(0.2)
+        # The long-answer processes, too, answer from the newest generation.
+        status, _, kwic = served.get("/kwic.csv?q=update")
+        ids = {line.split(b",")[0] for line in kwic.splitlines()[1:]}
+        assert status == 200 and ids == {f"2021-{n + 1:02d}-15-update-synthetic-item-{n}"
+                                         .encode() for n in range(5)}, kwic[:500]
     finally:
         stop.set()
         for thread in threads:

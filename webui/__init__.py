@@ -26,6 +26,7 @@ from search import IndexMissing
 from search.build.store import Generation
 from webui.publishers import load_publishers
 from webui.security import CSP  # noqa: F401  (kept importable from webui)
+from webui.longwork import Target
 from webui.priority import Priority
 from webui.settings import check_config, load_settings
 
@@ -74,9 +75,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Compress(app)
     security.init_app(app)
     baseurl.wrap(app)
-    # Long answers (exports, keyword in context, comparisons...) in low-priority
-    # threads, so that searches answer first on a busy machine (webui/priority.py).
-    app.wsgi_app = Priority(app.wsgi_app)  # type: ignore[method-assign]
+    # Long answers (exports, keyword in context, comparisons...) in the long-answer
+    # workers when serve started them, else in low-priority threads, so that searches
+    # answer first on a busy machine (webui/priority.py, webui/longwork.py).
+    app.wsgi_app = Priority(app.wsgi_app,  # type: ignore[method-assign]
+                            elsewhere=Target.from_environment())
 
     app.extensions[items.PUBLISHERS] = load_publishers(
         Path(app.config["PUBLISHERS_FILE"]) if app.config.get("PUBLISHERS_FILE") else None)

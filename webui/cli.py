@@ -40,7 +40,10 @@ from search import (
     warm_up,
 )
 from webui.accesslog import WSGIApp
+from webui.longwork import LongWork
+from webui.longwork import default_workers as default_long_workers
 from webui.marks import to_html, to_terminal
+from webui.priority import supported as priority_supported
 from webui.server import SERVERS, ServeOptions, usable_cores
 from webui.settings import SettingError, check_config, load_settings, parse_base_url
 
@@ -439,6 +442,12 @@ def _check_can_listen(host: str, port: int) -> None:
               f"(default: one per usable core, here {usable_cores()}).")
 @click.option("--threads", default=SERVE_DEFAULTS.threads, show_default=True,
               type=click.IntRange(1, 64), help="Threads per worker.")
+@click.option("--long-workers", type=click.IntRange(0, 64), default=None,
+              help="Processes of their own, at a lower priority, for the long answers "
+              "(exports, keyword in context, comparisons, top terms), so that searches do "
+              "not wait behind them (gunicorn on Linux; 0: the workers answer them in "
+              "low-priority threads; default: one per two usable cores, here "
+              f"{default_long_workers(usable_cores())}).")
 @click.option("--connections", default=SERVE_DEFAULTS.connections, show_default=True,
               type=click.IntRange(1, 100_000), help="Open connections each worker holds "
               "at once, idle ones included; more wait to be accepted.")
@@ -461,7 +470,7 @@ def _check_can_listen(host: str, port: int) -> None:
               help="Trust the X-Forwarded-For/-Proto/-Host/-Prefix headers of this many "
               "reverse proxies in front (default: $NEWS_SEARCH_PROXY_HOPS, else 0: none).")
 def serve(host: str, port: int, index: Path | None, server_name: str, workers: int | None,
-          threads: int, connections: int, timeout: int, keepalive: int,
+          threads: int, long_workers: int | None, connections: int, timeout: int, keepalive: int,
           header_timeout: int, base_url: str | None, proxy_hops: int | None) -> None:
     """Serve the web UI on every core (builds the bundled corpus first if there is no index).
 
@@ -511,6 +520,11 @@ def serve(host: str, port: int, index: Path | None, server_name: str, workers: i
                    "may be stopped by --timeout first.", err=True)
     workers_text = (f"{options.workers} worker{'s' if options.workers > 1 else ''} of "
                     f"{threads} threads" if chosen == "gunicorn" else f"{threads} threads")
+    long_count = default_long_workers(usable_cores()) if long_workers is None else long_workers
+    long_work = (LongWork(config, long_count, threads, timeout)
+                 if chosen == "gunicorn" and long_count and priority_supported() else None)
+    if long_work is not None:
+        workers_text += (f", and {long_count} for long answers at a lower priority")
 
     # The place tables, built once here and shared by the forked workers, so that no
     # visitor's first query waits a second for them.
@@ -521,7 +535,7 @@ def serve(host: str, port: int, index: Path | None, server_name: str, workers: i
                    f"{index_dir}); Ctrl-C stops.", err=True)
 
     server.serve(partial(_web_app, config), options, server=chosen, ready=ready,
-                 stopped=lambda: click.echo("Stopped.", err=True))
+                 stopped=lambda: click.echo("Stopped.", err=True), long_work=long_work)
 
 
 def _web_app(config: dict[str, object]) -> WSGIApp:

@@ -11,6 +11,11 @@ in this worker process and in the others. The thread that the server gave the
 request only waits (for the answer, then for each piece of a streamed one),
 holding no lock, so it takes no CPU from anyone.
 
+Threads of one process still share its interpreter lock, so under `serve` with
+gunicorn the long pages go further: to processes of their own, at the same
+lower priority (`longwork.py`), and this middleware only relays their answer.
+These threads answer a long page where those processes cannot be reached.
+
 Elsewhere than Linux a thread's priority cannot be set apart from its
 process's, and the middleware passes every request straight through.
 """
@@ -25,9 +30,10 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from webui.longwork import NICE, Target, forward
+
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
-NICE = 10              # how much lower long answers run (0 is normal, 19 the lowest)
 THREADS = 2            # long answers at once, per worker process; others wait their turn
 CHUNKS_AHEAD = 8       # pieces of a streamed answer made before the client reads them
 # The pages whose answers may take seconds (their JSON and CSV twins included).
@@ -55,9 +61,11 @@ def _lower() -> None:
 class Priority:
     """WSGI middleware: the long pages answered in low-priority threads (see above)."""
 
-    def __init__(self, app: WSGIApp, threads: int = THREADS) -> None:
+    def __init__(self, app: WSGIApp, threads: int = THREADS,
+                 elsewhere: Target | None = None) -> None:
         self.app = app
         self.threads = threads
+        self.elsewhere = elsewhere  # the long-answer workers, when serve started them
         self._pool: ThreadPoolExecutor | None = None
         self._pid = 0
         self._lock = threading.Lock()
@@ -74,6 +82,10 @@ class Priority:
                  ) -> Iterable[bytes]:
         if not supported() or not is_long(environ.get("PATH_INFO", "")):
             return self.app(environ, start_response)
+        if self.elsewhere is not None:
+            answer = forward(self.elsewhere, environ, start_response)
+            if answer is not None:
+                return answer
         relayed = _Relayed()
         # One low-priority thread answers the request whole: the app's searchers are
         # the thread's own, so the body must be made in the thread that began it.

@@ -10,6 +10,11 @@ are memory-mapped by every worker; the kernel keeps one copy of their pages.
 
 `gunicorn_worker.Worker` is the worker: idle, slow and runaway clients cannot hold
 it, and the server's own error answers carry the security headers.
+
+The long answers (exports, keyword in context, ...) go on to a second, smaller
+gunicorn of the same app at a lower priority, on a Unix socket, which the master
+starts before its workers and stops after them (`longwork.py`): a search then
+never waits for its worker's interpreter behind one.
 """
 
 from __future__ import annotations
@@ -21,10 +26,13 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from webui.accesslog import DATE_FORMAT, LINE_FORMAT, SafeFormatter, WSGIApp, log_request
 from webui.security import HEADERS
+
+if TYPE_CHECKING:
+    from webui.longwork import LongWork
 
 access = logging.getLogger("webui.access")
 Server = Literal["auto", "gunicorn", "waitress"]
@@ -96,15 +104,18 @@ def configure_logging() -> None:
 
 def serve(factory: Callable[[], WSGIApp], options: ServeOptions, *, server: Server = "auto",
           ready: Callable[[str], None] = lambda url: None,
-          stopped: Callable[[], None] = lambda: None) -> None:
+          stopped: Callable[[], None] = lambda: None,
+          long_work: LongWork | None = None) -> None:
     """Serve the app `factory` builds (once per worker process) until interrupted.
 
     `ready(url)` is called once the server listens, with the address it got
-    (`--port 0` picks a free port); `stopped()` when it has stopped.
+    (`--port 0` picks a free port); `stopped()` when it has stopped. With gunicorn,
+    `long_work` (the long-answer workers, `longwork.py`) is started before the workers
+    and stopped after them.
     """
     configure_logging()
     if chosen_server(server) == "gunicorn":
-        _serve_gunicorn(factory, options, ready, stopped)
+        serve_gunicorn(factory, options, ready=ready, stopped=stopped, long_work=long_work)
     else:
         _serve_waitress(factory(), options, ready, stopped)
 
@@ -116,16 +127,30 @@ def _url(host: str, port: int) -> str:
 # -- gunicorn -----------------------------------------------------------------------
 
 
-def _serve_gunicorn(factory: Callable[[], WSGIApp], options: ServeOptions,
-                    ready: Callable[[str], None], stopped: Callable[[], None]) -> None:
+def serve_gunicorn(factory: Callable[[], WSGIApp], options: ServeOptions, *,
+                   ready: Callable[[str], None] = lambda url: None,
+                   stopped: Callable[[], None] = lambda: None, long_work: LongWork | None = None,
+                   bind: str = "", name: str = "news-search", quiet: bool = False) -> None:
+    """gunicorn on options.host and options.port, or on `bind` (`unix:PATH`); `quiet` logs
+    warnings only (the long-answer workers: their master's log says what they serve)."""
     from gunicorn.app.base import BaseApplication
 
+    def on_starting(arbiter: Any) -> None:
+        if long_work is not None:
+            long_work.start()
+
     def when_ready(arbiter: Any) -> None:
-        host, port = arbiter.LISTENERS[0].sock.getsockname()[:2]
-        ready(_url(host, port))
+        address = arbiter.LISTENERS[0].sock.getsockname()
+        if isinstance(address, tuple):
+            ready(_url(*address[:2]))
+
+    def on_exit(arbiter: Any) -> None:
+        if long_work is not None:
+            long_work.stop()
+        stopped()
 
     settings: dict[str, Any] = {
-        "bind": [_url(options.host, options.port)[7:-1]],
+        "bind": [bind or _url(options.host, options.port)[7:-1]],
         "workers": options.workers,
         "threads": options.threads,
         "worker_class": "webui.gunicorn_worker.Worker",
@@ -138,13 +163,14 @@ def _serve_gunicorn(factory: Callable[[], WSGIApp], options: ServeOptions,
         "limit_request_line": MAX_REQUEST_LINE,
         "logger_class": "webui.gunicorn_worker.Logger",
         "errorlog": "-",
-        "loglevel": "info",
-        "proc_name": "news-search",
+        "loglevel": "warning" if quiet else "info",
+        "proc_name": name,
         # No ~/.gunicorn/gunicorn.ctl: two servers would fight over it, and
         # nothing here needs runtime control.
         "control_socket_disable": True,
+        "on_starting": on_starting,
         "when_ready": when_ready,
-        "on_exit": lambda arbiter: stopped(),
+        "on_exit": on_exit,
     }
 
     class Application(BaseApplication):  # type: ignore[misc]
@@ -153,8 +179,8 @@ def _serve_gunicorn(factory: Callable[[], WSGIApp], options: ServeOptions,
         limits = options
 
         def load_config(self) -> None:
-            for name, value in settings.items():
-                self.cfg.set(name, value)
+            for setting, value in settings.items():
+                self.cfg.set(setting, value)
 
         def load(self) -> WSGIApp:
             return factory()
