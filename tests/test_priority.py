@@ -11,7 +11,7 @@ import pytest
 
 from webui import longwork
 from webui.longwork import Target
-from webui.priority import NICE, Priority, is_long, supported
+from webui.priority import BUSY, NICE, Priority, is_long, supported
 
 pytestmark = pytest.mark.skipif(not supported(), reason="a thread's priority is Linux's")
 
@@ -105,3 +105,22 @@ def test_the_request_is_relayed_with_its_headers_and_the_fronts_own() -> None:
     assert (received["wsgi.url_scheme"], received["REMOTE_ADDR"], received["SERVER_NAME"],
             received["SERVER_PORT"]) == ("http", "192.0.2.1", "0.0.0.0", "8000")
     assert "HTTP_X_NEWS_SEARCH_FRONT" not in received
+
+
+def test_a_worker_holds_only_so_many_long_answers_at_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    seen: list[tuple[str, int]] = []
+    busy: list[object] = []
+
+    def app(environ, start_response):  # type: ignore[no-untyped-def]
+        busy.append(environ.get(BUSY))
+        return app_recording(seen)(environ, start_response)
+
+    wrapped = Priority(app, elsewhere=Target(str(tmp_path / "none.sock"), 5, at_once=1))
+    environ = {"PATH_INFO": "/export.csv", "REQUEST_METHOD": "GET"}
+    first = wrapped(dict(environ), lambda *a: None)  # held: not read, not closed
+    call(wrapped, "/kwic")  # a second, meanwhile: the app is told the worker is busy
+    assert busy == [None, 1]
+    assert b"".join(first) == b"piece 0\npiece 1\npiece 2\n"
+    first.close()  # the server closes the first: its slot is free again
+    call(wrapped, "/kwic")
+    assert busy == [None, 1, None]

@@ -306,6 +306,40 @@ def test_long_pages_are_answered_by_low_priority_processes_of_their_own(
 
 
 @pytest.mark.slow
+def test_a_worker_takes_on_only_so_many_long_answers_and_keeps_answering_searches(
+        bundled_index: Path, tmp_path: Path) -> None:
+    """With 2 threads, one worker relays one long answer at once: while it waits (the
+    long-answer processes stopped), another long page is a 503 with Retry-After at once,
+    a search is answered, and once the first is done the slot is free again."""
+    served = Served(serve_command(bundled_index, "--workers", "1", "--threads", "2"),
+                    tmp_path / "server.log")
+    pids = long_workers(served, 2)
+    waited: list[int] = []
+    try:
+        for pid in pids:
+            os.kill(pid, signal.SIGSTOP)
+        waiter = threading.Thread(target=lambda: waited.append(
+            served.get("/kwic?q=cooperative", timeout=60)[0]))
+        waiter.start()
+        time.sleep(1)
+        status, headers, body = served.get("/export.csv?q=cooperative", timeout=10)
+        assert status == 503 and headers["Retry-After"] == "5"
+        assert b"already making 1 long answer" in body and b"try again" in body
+        assert served.get("/api/search?q=cooperative", timeout=10)[0] == 200
+        assert not waited
+        for pid in pids:
+            os.kill(pid, signal.SIGCONT)
+        waiter.join(timeout=60)
+        assert waited == [200]
+        assert served.get("/export.csv?q=cooperative", timeout=30)[0] == 200
+    finally:
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+        served.stop()
+
+
+@pytest.mark.slow
 def test_long_pages_are_answered_without_the_long_workers_and_they_leave_nothing(
         bundled_index: Path, tmp_path: Path) -> None:
     """Killed, the long-answer processes are done without: the workers answer long pages

@@ -19,15 +19,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from flask_compress import Compress
 
-from search import IndexMissing
+from search import IndexMissing, OverBudget
 from search.build.store import Generation
+from webui.longwork import Target
+from webui.priority import BUSY, Priority
 from webui.publishers import load_publishers
 from webui.security import CSP  # noqa: F401  (kept importable from webui)
-from webui.longwork import Target
-from webui.priority import Priority
 from webui.settings import check_config, load_settings
 
 # Text answers are gzipped for clients that accept it (Flask-Compress), streamed exports
@@ -80,6 +80,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # answer first on a busy machine (webui/priority.py, webui/longwork.py).
     app.wsgi_app = Priority(app.wsgi_app,  # type: ignore[method-assign]
                             elsewhere=Target.from_environment())
+
+    @app.before_request
+    def long_answers_busy() -> None:
+        at_once = request.environ.get(BUSY)
+        if at_once:
+            raise OverBudget(f"This worker is already making {at_once} long answer"
+                             f"{'s' if at_once > 1 else ''} (exports, keyword in context, "
+                             "comparisons, top terms), as many as it takes on at once so that "
+                             "searches keep answering: try again in a few seconds.",
+                             param=None, retry_after=5)
 
     app.extensions[items.PUBLISHERS] = load_publishers(
         Path(app.config["PUBLISHERS_FILE"]) if app.config.get("PUBLISHERS_FILE") else None)

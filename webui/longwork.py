@@ -67,10 +67,12 @@ def default_workers(cores: int) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """Where the long-answer workers listen, and how long to wait for an answer."""
+    """Where the long-answer workers listen, how long to wait for an answer, and how many
+    long answers one worker relays at once (its other threads are kept for searches)."""
 
     socket: str
     timeout: float
+    at_once: int = 1
 
     @classmethod
     def from_environment(cls) -> Target | None:
@@ -79,7 +81,8 @@ class Target:
             return None
         try:
             fields = json.loads(value)
-            return cls(str(fields["socket"]), float(fields["timeout"]))
+            return cls(str(fields["socket"]), float(fields["timeout"]),
+                       max(1, int(fields["at_once"])))
         except (ValueError, KeyError, TypeError):
             log.warning("%s is not what serve sets (%r): long pages are answered in "
                         "low-priority threads instead", ENVIRONMENT, value[:200])
@@ -95,6 +98,7 @@ class LongWork:
 
     def __init__(self, config: dict[str, object], workers: int, threads: int,
                  timeout: int) -> None:
+        # `threads`: the front workers' (and so the long-answer workers' too).
         self.config, self.workers, self.threads, self.timeout = config, workers, threads, timeout
         self.folder = ""
         self.process: subprocess.Popen[bytes] | None = None
@@ -120,7 +124,8 @@ class LongWork:
                             self.process.poll())
                 break
             time.sleep(0.05)
-        os.environ[ENVIRONMENT] = json.dumps(asdict(Target(self.socket_path, self.timeout)))
+        target = Target(self.socket_path, self.timeout, at_once=max(1, self.threads - 1))
+        os.environ[ENVIRONMENT] = json.dumps(asdict(target))
 
     def stop(self) -> None:
         """Stop them (gunicorn's graceful stop, then a kill) and remove the socket's folder."""

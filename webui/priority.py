@@ -35,6 +35,7 @@ from webui.longwork import NICE, Target, forward
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 THREADS = 2            # long answers at once, per worker process; others wait their turn
+BUSY = "news_search.long_answers_busy"  # environ: the long answers this worker makes at once
 CHUNKS_AHEAD = 8       # pieces of a streamed answer made before the client reads them
 # The pages whose answers may take seconds (their JSON and CSV twins included).
 LONG_PATHS = ("/export.", "/kwic", "/api/kwic", "/compare", "/api/compare", "/terms",
@@ -66,6 +67,7 @@ class Priority:
         self.app = app
         self.threads = threads
         self.elsewhere = elsewhere  # the long-answer workers, when serve started them
+        self._slots = threading.BoundedSemaphore(elsewhere.at_once if elsewhere else 1)
         self._pool: ThreadPoolExecutor | None = None
         self._pid = 0
         self._lock = threading.Lock()
@@ -82,16 +84,50 @@ class Priority:
                  ) -> Iterable[bytes]:
         if not supported() or not is_long(environ.get("PATH_INFO", "")):
             return self.app(environ, start_response)
-        if self.elsewhere is not None:
-            answer = forward(self.elsewhere, environ, start_response)
-            if answer is not None:
-                return answer
+        if self.elsewhere is None:
+            return self._in_thread(environ, start_response)
+        # A worker relays only so many long answers at once: its other threads are kept
+        # for searches, however many long requests arrive (the app answers 503).
+        if not self._slots.acquire(blocking=False):
+            environ[BUSY] = self.elsewhere.at_once
+            return self.app(environ, start_response)
+        try:
+            answer = (forward(self.elsewhere, environ, start_response)
+                      or self._in_thread(environ, start_response))
+        except BaseException:
+            self._slots.release()
+            raise
+        return _Releasing(answer, self._slots.release)
+
+    def _in_thread(self, environ: dict[str, Any], start_response: Callable[..., Any]
+                   ) -> Iterable[bytes]:
         relayed = _Relayed()
         # One low-priority thread answers the request whole: the app's searchers are
         # the thread's own, so the body must be made in the thread that began it.
         self.pool().submit(relayed.make, self.app, environ, start_response)
         relayed.wait_begun()
         return relayed
+
+
+class _Releasing:
+    """An answer's body that gives its slot back once the server closes it."""
+
+    def __init__(self, body: Iterable[bytes], release: Callable[[], None]) -> None:
+        self.body, self._release = body, release
+        self._released = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.body)
+
+    def close(self) -> None:
+        try:
+            close = getattr(self.body, "close", None)
+            if close is not None:
+                close()
+        finally:
+            if not self._released:
+                self._released = True
+                self._release()
 
 
 class _Relayed:
