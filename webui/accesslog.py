@@ -54,6 +54,13 @@ def _escape(char: str) -> str:
         else f"\\U{code:08x}"
 
 
+def close_body(body: Iterable[bytes]) -> None:
+    """Close a WSGI answer's body if it can be closed (PEP 3333: the server must)."""
+    close = getattr(body, "close", None)
+    if close is not None:
+        close()
+
+
 def request_target(environ: dict[str, Any]) -> str:
     """The request's path and query as the client sent them (percent-encoded)."""
     raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
@@ -145,9 +152,7 @@ class _Logged:
 
     def close(self) -> None:
         try:
-            close = getattr(self.body, "close", None)
-            if close is not None:
-                close()
+            close_body(self.body)
         finally:
             if not self.logged:
                 self.logged = True

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from webui.accesslog import close_body
 from webui.longwork import NICE, Target, forward
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -121,9 +122,7 @@ class _Releasing:
 
     def close(self) -> None:
         try:
-            close = getattr(self.body, "close", None)
-            if close is not None:
-                close()
+            close_body(self.body)
         finally:
             if not self._released:
                 self._released = True
@@ -158,9 +157,7 @@ class _Relayed:
         except BaseException as error:  # noqa: BLE001 - handed to the server's thread
             self._put((None, error))
         finally:
-            close = getattr(body, "close", None)
-            if close is not None:
-                close()
+            close_body(body)
 
     def wait_begun(self) -> None:
         """Wait until the app has answered (status and headers); raise what it raised."""
