@@ -1,6 +1,7 @@
 """Index one big JSON Lines file (2 GB by default) and measure the memory and time it takes.
 
     python benchmarks/big_jsonl.py [--gigabytes 2 | --items N] [--pages ROUNDS] [--out DIR] [--keep]
+    python benchmarks/big_jsonl.py --items N --pages ROUNDS --search-only   # a kept index again
 
 Writes a SYNTHETIC corpus (benchmarks/make_corpus.py's generator, ids
 `<date>-synthetic-<n>`) to DIR/big-<size>.jsonl until it reaches the size, then
@@ -126,7 +127,10 @@ for _ in range(int(sys.argv[4])):
         engine.search(request_of(params))
         times.append((time.perf_counter() - began) * 1000)
 times.sort()
+status = {line.split(":")[0]: int(line.split()[1]) / 1024 for line in
+          open("/proc/self/status").read().splitlines() if line.startswith(("RssAnon", "RssFile"))}
 print(json.dumps({"opened_s": opened, "warmed_s": warmed, "pages": len(times),
+                  "anon_mib": status.get("RssAnon", 0), "file_mib": status.get("RssFile", 0),
                   "median_ms": statistics.median(times),
                   "p95_ms": times[int(len(times) * 0.95)], "max_ms": times[-1],
                   "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
@@ -153,7 +157,14 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=0, metavar="ROUNDS",
                         help="then search the query mix this many times over the index")
     parser.add_argument("--keep", action="store_true", help="keep the file and the index")
+    parser.add_argument("--search-only", action="store_true",
+                        help="only search the index a run with --keep left (--pages rounds)")
     args = parser.parse_args()
+    if args.search_only:
+        index = args.out / (f"big-{args.items}-index" if args.items else
+                            f"big-{args.gigabytes:g}gb-index")
+        print_pages(search_pages(index, max(args.pages, 1)))
+        return 0
     size = args.items * 600 if args.items else int(args.gigabytes * 1e9)
     args.out.mkdir(parents=True, exist_ok=True)
     free = shutil.disk_usage(args.out).free
@@ -193,18 +204,22 @@ def main() -> int:
               f"{peak['total_rss'] / 1024:,.0f} MiB (PSS {peak['total_pss'] / 1024:,.0f} MiB), "
               f"up to {peak['processes']} processes")
         if process.returncode == 0 and args.pages:
-            pages = search_pages(index, args.pages)
-            print(f"search, {pages['pages']} cold pages of the query mix: median "
-                  f"{pages['median_ms']:.1f} ms, p95 {pages['p95_ms']:.1f} ms, max "
-                  f"{pages['max_ms']:.1f} ms; opened in {pages['opened_s']:.1f} s, first "
-                  f"(untimed) round {pages['warmed_s']:.1f} s; peak RSS "
-                  f"{pages['peak_rss_mib']:,.0f} MiB", flush=True)
+            print_pages(search_pages(index, args.pages))
         return process.returncode
     finally:
         if not args.keep:
             path.unlink(missing_ok=True)
             shutil.rmtree(index, ignore_errors=True)
             print(f"deleted {path} and {index}")
+
+
+def print_pages(pages: dict[str, float]) -> None:
+    print(f"search, {pages['pages']} cold pages of the query mix: median "
+          f"{pages['median_ms']:.1f} ms, p95 {pages['p95_ms']:.1f} ms, max "
+          f"{pages['max_ms']:.1f} ms; opened in {pages['opened_s']:.1f} s, first "
+          f"(untimed) round {pages['warmed_s']:.1f} s; peak RSS "
+          f"{pages['peak_rss_mib']:,.0f} MiB (at the end: heap {pages['anon_mib']:,.0f} "
+          f"MiB, mapped index pages {pages['file_mib']:,.0f} MiB)", flush=True)
 
 
 if __name__ == "__main__":
