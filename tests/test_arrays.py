@@ -133,3 +133,20 @@ def test_a_damaged_arrays_file_says_to_rebuild(built, tmp_path: Path, damage: st
     with pytest.raises(IndexOutdated, match="damaged.*rebuild it"):
         Engine(copy, page_cache=0)
 
+
+
+def test_an_array_written_in_pieces_is_the_array_written_whole(tmp_path: Path) -> None:
+    """The term lists' largest arrays are written as their segments' pieces, never joined:
+    the file is the same, byte for byte, as one written from the joined array."""
+    from search.postings import mapped
+
+    pieces = [np.arange(5, dtype=np.int32), np.zeros(0, np.int32), np.arange(3, dtype=np.int32)]
+    other = np.array([[1, 2], [3, 4]], np.int64)
+    mapped.write(tmp_path / "whole", b"TEST", {"n": 1},
+                 [("ids", np.concatenate(pieces)), ("pairs", other)])
+    mapped.write(tmp_path / "pieces", b"TEST", {"n": 1}, [("ids", pieces), ("pairs", [other])])
+    assert (tmp_path / "whole").read_bytes() == (tmp_path / "pieces").read_bytes()
+    read = mapped.read(tmp_path / "pieces", b"TEST")
+    assert read is not None and read.array("ids").tolist() == [0, 1, 2, 3, 4, 0, 1, 2]
+    with pytest.raises(ValueError, match="differ in type"):
+        mapped.write(tmp_path / "bad", b"TEST", {}, [("ids", [pieces[0], other])])

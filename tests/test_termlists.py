@@ -129,8 +129,10 @@ def test_segments_merge_into_one_lexicon(tmp_path: Path) -> None:
 
 
 class _Merged:
-    def __init__(self, header: dict, arrays: dict[str, np.ndarray]) -> None:
-        self.arrays = arrays
+    def __init__(self, header: dict, arrays: dict[str, np.ndarray | list[np.ndarray]]) -> None:
+        # The largest arrays come in their segments' pieces (written one after another).
+        self.arrays = {name: np.concatenate(values) if isinstance(values, list) else values
+                       for name, values in arrays.items()}
         self.terms = list(termlists._Strings(arrays["terms"]))
         self.word_df = arrays["word_df"]
         words = arrays["pair_words"].reshape(-1, 2)

@@ -13,7 +13,7 @@ import mmap
 import os
 import pickle
 import struct
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -26,23 +26,34 @@ ALIGN = 8
 
 
 def write(path: Path, magic: bytes, header: dict[str, Any],
-          arrays: Iterable[tuple[str, np.ndarray]]) -> None:
-    """Write `arrays` (name, values) and `header` to `path`, atomically."""
-    parts = list(arrays)
+          arrays: Iterable[tuple[str, np.ndarray | Sequence[np.ndarray]]]) -> None:
+    """Write `arrays` (name, values) and `header` to `path`, atomically. The values of
+    one array may come in pieces (a list of arrays of one type), written one after
+    another: a large array need not be joined in memory first, nor copied to be written."""
+    parts = [(name, [values] if isinstance(values, np.ndarray) else list(values))
+             for name, values in arrays]
     layout: dict[str, tuple[int, int, str]] = {}
     offset = 0
-    for name, values in parts:
-        layout[name] = (offset, len(values), values.dtype.str)
-        offset += -(-values.nbytes // ALIGN) * ALIGN
+    for name, pieces in parts:
+        kinds = {piece.dtype.str for piece in pieces}
+        if len(kinds) > 1:
+            raise ValueError(f"the pieces of array {name!r} differ in type: {sorted(kinds)}")
+        kind = kinds.pop() if kinds else np.dtype(np.int64).str
+        nbytes = sum(piece.nbytes for piece in pieces)
+        layout[name] = (offset, sum(len(piece) for piece in pieces), kind)
+        offset += -(-nbytes // ALIGN) * ALIGN
     head = pickle.dumps({**header, "layout": layout}, protocol=pickle.HIGHEST_PROTOCOL)
     start = -(-(len(magic) + 8 + len(head)) // ALIGN) * ALIGN
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "wb") as out:
         out.write(magic + struct.pack("<Q", len(head)) + head)
         out.write(bytes(start - out.tell()))
-        for _, values in parts:
-            out.write(values.tobytes())
-            out.write(bytes(-values.nbytes % ALIGN))
+        for _, pieces in parts:
+            nbytes = 0
+            for piece in pieces:
+                out.write(memoryview(np.ascontiguousarray(piece)).cast("B"))  # no copy
+                nbytes += piece.nbytes
+            out.write(bytes(-nbytes % ALIGN))
         out.flush()
         os.fsync(out.fileno())
     os.replace(tmp, path)

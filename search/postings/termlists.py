@@ -97,7 +97,8 @@ def assemble(folder: Path) -> Path:
     return out
 
 
-def _merged(parts: list[tuple[str, _Mapped, np.ndarray]]) -> tuple[dict, dict[str, np.ndarray]]:
+def _merged(parts: list[tuple[str, _Mapped, np.ndarray]]
+            ) -> tuple[dict, dict[str, np.ndarray | list[np.ndarray]]]:
     """One lexicon, global ids, live counts, and the pairs two items hold at least."""
     segment_terms = [_Strings(mapped.array("terms")).all() for _, mapped, _ in parts]
     # Global ids in the terms' order, so that a term is found by binary search.
@@ -149,7 +150,7 @@ def _merged(parts: list[tuple[str, _Mapped, np.ndarray]]) -> tuple[dict, dict[st
                                         minlength=len(lengths)))
     del places
     live = _joined(live_parts, bool)
-    words, word_len = _joined(word_parts, np.int32), _joined(word_lengths)
+    word_len = _joined(word_lengths)
     pair_len = _joined(kept_lengths)
     header = {"docs": len(live), "segments": [(name, len(l)) for name, _, l in parts],
               "live": int(live.sum())}
@@ -164,9 +165,11 @@ def _merged(parts: list[tuple[str, _Mapped, np.ndarray]]) -> tuple[dict, dict[st
         "pair_forms": pair_forms.astype(np.int32).reshape(-1),
         "pair_df": pair_counts[kept].astype(np.int32),
         "word_offsets": offsets_of(word_len),
-        "word_ids": words,
+        # The two largest arrays (at 10M items, billions of ids) stay in their segments'
+        # pieces, written one after another: never joined in memory.
+        "word_ids": word_parts or [np.zeros(0, np.int32)],
         "pair_offsets": offsets_of(pair_len),
-        "pair_ids": _joined(pair_parts, np.int32),
+        "pair_ids": pair_parts or [np.zeros(0, np.int32)],
     }
 
 
@@ -207,7 +210,7 @@ def _pair_text(first: str, second: str) -> str:
     return f"{first} {second}"
 
 
-def _write(path: Path, header: dict, arrays: dict[str, np.ndarray]) -> None:
+def _write(path: Path, header: dict, arrays: dict[str, np.ndarray | list[np.ndarray]]) -> None:
     mapfile.write(path, MAGIC, header, arrays.items())
 
 
