@@ -128,3 +128,56 @@ def test_the_declaration_is_gone_after_the_test() -> None:
     from search import term_facets
 
     assert [f.name for f in term_facets()][:1] == ["kind"]
+
+
+def test_columns_from_the_stored_codes_are_a_walk_over_every_document(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A facet's column is made from each stored column's distinct values (codes into a
+    table, per segment), not document by document: across the segments an update adds,
+    every document has the values a walk over the stored values gives it, and each value
+    is named as most documents write it (the first met, on a tie)."""
+    from search.build.store import current_generation
+    from search.postings.columns import SEPARATOR, load_columns
+    from search.postings.reader import open_index
+
+    def items(prefix: str, count: int) -> list[dict[str, object]]:
+        kinds = ["News", "news", "Statement", "NEWS", "Feature story"]
+        return [{"title": f"{prefix} {'ILO Kenya' if n % 4 else 'Ilo'} item {n}",
+                 "date": f"2021-{n % 12 + 1:02d}-{n % 27 + 1:02d}", "kind": kinds[n % 5],
+                 "summary": f"Text {n}.", "url": f"https://example.org/{prefix}/{n}"}
+                for n in range(count)]
+
+    capital = Facet(name="capital", label="Capital", heading="Capitals", api_key="capitals",
+                    multi=True, values=WORD.values)
+    with registered(capital):
+        source = tmp_path / "a.jsonl"
+        source.write_text("".join(json.dumps(i) + "\n" for i in items("Alpha", 40)))
+        build_index(read_sources([source]), tmp_path / "index")
+        more = tmp_path / "b.jsonl"
+        more.write_text("".join(json.dumps(i) + "\n" for i in items("Beta", 23)))
+        monkeypatch.setattr("search.build.update.SEGMENT_MIN_ITEMS", 1)  # keep the first
+        build_index(read_sources([more]), tmp_path / "index", update=True)
+        reader = open_index(current_generation(tmp_path / "index").path).reader()
+        assert len(getattr(reader, "readers", [reader])) == 2  # two segments
+        columns = load_columns(reader)
+        for name in ("kind", "capital"):
+            column = columns.facets[name]
+            facet = column.facet
+            walked = [[v for v in text.decode().split(SEPARATOR) if v] if facet.multi
+                      else [text.decode()] for text in reader.value_column(facet.column)]
+            forms: dict[str, Counter[str]] = {}
+            for values in walked:
+                for value in values:
+                    forms.setdefault(facet.key(value) if value else "", Counter())[value] += 1
+            expected = {key: counted.most_common(1)[0][0] for key, counted in forms.items()}
+            assert {column.names[code]: key for key, code in column.code_of.items()} == \
+                {expected[key]: key for key in column.code_of}
+            assert list(column.code_of) == list(forms)  # codes in the order values are met
+            for doc, values in enumerate(walked):
+                if column.single is not None:
+                    got = [column.names[column.single[doc]]]
+                else:
+                    got = [column.names[c] for c in column.pair_codes[column.pair_docs == doc]]
+                assert got == [expected[facet.key(v) if v else ""] for v in values], doc
+        kinds = columns.facets["kind"].names  # News, news, NEWS: one value
+        assert [name.casefold() for name in kinds].count("news") == 1 and len(kinds) == 3

@@ -133,46 +133,65 @@ def years_of(month_counts: dict[int, int]) -> dict[int, int]:
 
 
 def _read_facet(reader: Any, facet: Facet, count: int) -> FacetColumn:
-    raw: list[str] = []
+    """A facet's column from the stored one: each distinct stored value read once (the
+    stored column is itself codes into a table of them), the documents' codes mapped in
+    one array operation, so that a million items cost what their distinct values do."""
     if count and facet.column in reader.schema:
-        raw = [value.decode("utf-8") for value in reader.value_column(facet.column)]
+        stored, table = reader.value_codes(facet.column)
+        stored = stored.astype(np.int64)
     else:
-        raw = [""] * count
+        stored, table = np.zeros(count, np.int64), [b""]
+    held = np.bincount(stored, minlength=len(table))  # documents per stored value
+    first = np.full(len(table), len(stored), np.int64)  # where each is first met
+    np.minimum.at(first, stored, np.arange(len(stored), dtype=np.int64))
+    used = np.flatnonzero(held)
+    first = first[used]
     by_key: dict[str, int] = {}
     forms: list[Counter[str]] = []
-    codes: list[int] = []
-    docs: list[int] = []
 
-    def code(value: str) -> int:
+    def code(value: str, times: int) -> int:
         key = facet.key(value) if value else ""
         found = by_key.get(key)
         if found is None:
             found = by_key[key] = len(forms)
             forms.append(Counter())
-        forms[found][value] += 1
+        forms[found][value] += times
         return found
 
-    if facet.multi:
-        for doc, text in enumerate(raw):
-            for value in text.split(SEPARATOR) if text else ():
-                docs.append(doc)
-                codes.append(code(value))
-    else:
-        memo: dict[str, int] = {}
-        for text in raw:
-            found = memo.get(text)
-            if found is None:
-                found = memo[text] = code(text)
-            else:
-                forms[found][text] += 1
-            codes.append(found)
+    # In the order the values first occur, as a walk over the documents would meet them.
+    entries = used[np.argsort(first, kind="stable")].tolist()
+    mapped: dict[int, list[int]] = {}
+    for entry in entries:
+        text = table[entry].decode("utf-8")
+        times = int(held[entry])
+        if facet.multi:
+            mapped[entry] = [code(value, times) for value in text.split(SEPARATOR)] \
+                if text else []
+        else:
+            mapped[entry] = [code(text, times)]
     # Each value as most items write it (the first such, on a tie).
     names = [counted.most_common(1)[0][0] for counted in forms]
-    code_array = np.array(codes, np.uint32 if len(names) > 65535 else np.uint16)
-    if facet.multi:
-        return FacetColumn(facet, names, by_key, None, np.array(docs, np.int64), code_array)
-    empty = np.zeros(0, np.int64)
-    return FacetColumn(facet, names, by_key, code_array, empty, empty)
+    kind = np.uint32 if len(names) > 65535 else np.uint16
+    lengths = np.zeros(len(table), np.int64)
+    for entry, codes in mapped.items():
+        lengths[entry] = len(codes)
+    starts = np.zeros(len(table), np.int64)
+    flat: list[int] = []
+    for entry in range(len(table)):
+        starts[entry] = len(flat)
+        flat.extend(mapped.get(entry, ()))
+    if not facet.multi:
+        remap = np.array([codes[0] if codes else 0 for codes in
+                          (mapped.get(entry, ()) for entry in range(len(table)))], np.int64)
+        empty = np.zeros(0, np.int64)
+        return FacetColumn(facet, names, by_key, remap[stored].astype(kind), empty, empty)
+    per_doc = lengths[stored]
+    docs = np.repeat(np.arange(len(stored), dtype=np.int64), per_doc)
+    # Each document's codes: its stored value's run in `flat`.
+    offsets = np.repeat(starts[stored] - np.cumsum(per_doc) + per_doc, per_doc) \
+        + np.arange(int(per_doc.sum()))
+    pairs = np.array(flat, np.int64)[offsets] if len(offsets) else np.zeros(0, np.int64)
+    return FacetColumn(facet, names, by_key, None, docs, pairs.astype(kind))
 
 
 def _derive_facet(facet: Facet, source: FacetColumn, count: int) -> FacetColumn:
@@ -205,9 +224,18 @@ def _derive_facet(facet: Facet, source: FacetColumn, count: int) -> FacetColumn:
     offsets = np.repeat(starts[pair_codes] - np.cumsum(per_pair) + per_pair, per_pair) \
         + np.arange(int(per_pair.sum()))
     codes = flat[offsets] if len(offsets) else np.zeros(0, np.int64)
-    if len(docs):  # a document's countries may share a region: count it once
-        keys = np.unique(docs * (len(names) + 1) + codes)
-        docs, codes = keys // (len(names) + 1), keys % (len(names) + 1)
+    # A document's countries may share a region: count it once. Only the documents of
+    # several source values can repeat one (each source value's own are distinct), so
+    # only theirs are sorted; each document's codes end up in ascending order.
+    several = (np.bincount(pair_docs, minlength=count) > 1)[docs] if len(docs) else docs
+    if len(docs) and several.any():
+        width = len(names) + 1
+        keys = np.unique(docs[several] * width + codes[several])
+        alone = ~several
+        one_keys = docs[alone] * width + codes[alone]
+        merged = np.concatenate([one_keys, keys])
+        merged.sort(kind="stable")
+        docs, codes = merged // width, merged % width
     code_array = codes.astype(np.uint32 if len(names) > 65535 else np.uint16)
     return FacetColumn(facet, names, by_key, None, docs.astype(np.int64), code_array)
 
@@ -218,7 +246,9 @@ def load_columns(reader: Any) -> Columns:
     count = reader.doc_count_all()
     days = reader.number_column("day").astype(np.uint32) if count \
         else np.zeros(0, np.uint32)
-    months, slot = np.unique(days // 100, return_inverse=True)
+    month_of = days // 100
+    months = np.unique(month_of)  # a few hundred: each document's found by bisection
+    slot = np.searchsorted(months, month_of)
     facets: dict[str, FacetColumn] = {}
     for declared in term_facets():
         source = facets.get(declared.source) if declared.derived else None

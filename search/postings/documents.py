@@ -121,6 +121,11 @@ class SegmentDocuments:
         codes, table = found
         return [table[code] for code in codes.tolist()]
 
+    def value_codes(self, name: str) -> tuple[np.ndarray, list[bytes]] | None:
+        """Column `name` as stored: each document's code, and the distinct values the
+        codes stand for; None when the segment has none."""
+        return self.values.get(name)
+
 
 def load(path: Path) -> SegmentDocuments | None:
     """The documents file at `path`, mapped once and shared; None when unreadable."""

@@ -51,7 +51,7 @@ def write(path: Path, magic: bytes, header: dict[str, Any],
         for _, pieces in parts:
             nbytes = 0
             for piece in pieces:
-                out.write(memoryview(np.ascontiguousarray(piece)).cast("B"))  # no copy
+                out.write(np.ascontiguousarray(piece).data.cast("B"))  # no copy
                 nbytes += piece.nbytes
             out.write(bytes(-nbytes % ALIGN))
         out.flush()

@@ -178,6 +178,12 @@ class SegmentFiles(IndexReader):
         found = self.files.documents.value_column(name)
         return found if found is not None else [b""] * self.files.docs
 
+    def value_codes(self, name: str) -> tuple[np.ndarray, list[bytes]]:
+        """Column `name` as each document's code into a table of its distinct values (a
+        segment without the column: every document the code of b"")."""
+        found = self.files.documents.value_codes(name)
+        return found if found is not None else (np.zeros(self.files.docs, np.int64), [b""])
+
     def lengths(self, field: str) -> np.ndarray:
         """The length byte of each document in `field`."""
         return self.arrays.lengths(field)
@@ -341,6 +347,16 @@ class GenerationReader(MultiReader):
 
     def value_column(self, name: str) -> list[bytes]:
         return [value for r in self.readers for value in r.value_column(name)]
+
+    def value_codes(self, name: str) -> tuple[np.ndarray, list[bytes]]:
+        """The segments' codes end to end, each into the segments' tables end to end."""
+        parts: list[np.ndarray] = []
+        table: list[bytes] = []
+        for reader in self.readers:
+            codes, values = reader.value_codes(name)
+            parts.append(codes.astype(np.int64) + len(table))
+            table.extend(values)
+        return (np.concatenate(parts) if parts else np.zeros(0, np.int64)), table
 
     def lengths(self, field: str) -> np.ndarray:
         parts = [r.lengths(field) for r in self.readers]
