@@ -108,29 +108,35 @@ class Tally:
     def __init__(self) -> None:
         self.latencies: list[float] = []
         self.errors: list[str] = []
+        self.refused: dict[int, int] = {}  # 4xx answers (the cost model's), by status
         self.lock = threading.Lock()
 
-    def add(self, seconds: float, error: str | None = None) -> None:
+    def add(self, seconds: float, error: str | None = None, status: int = 200) -> None:
         with self.lock:
             if error:
                 self.errors.append(error)
             else:
                 self.latencies.append(seconds)
+                if status >= 400:
+                    self.refused[status] = self.refused.get(status, 0) + 1
 
 
 def fetch(base: str, path: str, tally: Tally, timeout: float = 600) -> None:
     started = time.perf_counter()
     error = None
+    status = 200
     try:
         with urllib.request.urlopen(base + path, timeout=timeout) as response:
             response.read()
     except HTTPError as failure:
         failure.read()
-        if failure.code >= 500:
+        status = failure.code
+        # 503 with Retry-After is the cost model's answer (busy: try again), not a failure.
+        if failure.code >= 500 and not (failure.code == 503 and failure.headers["Retry-After"]):
             error = f"{path[:80]}: {failure.code}"
     except (URLError, OSError) as failure:
         error = f"{path[:80]}: {failure}"
-    tally.add(time.perf_counter() - started, error)
+    tally.add(time.perf_counter() - started, error, status)
 
 
 def cheap_path(rng: random.Random) -> str:
@@ -270,8 +276,12 @@ def main() -> int:
     print(f"  p95 beside / alone: {ratio:.2f}x")
     print(f"heavy requests meanwhile:             {summary(heavy.latencies)}")
     for name, lone, busy in zip(HEAVY_NAMES, each_alone, kinds):
+        refused = "".join(f"; {count} answered {status} (refused: try again)"
+                          for status, count in sorted(busy.refused.items()))
         print(f"  {name}: alone {summary(lone.latencies)}; beside the others "
-              f"{summary(busy.latencies)}")
+              f"{summary(busy.latencies)}{refused}")
+    if alone.refused or beside.refused:
+        print(f"  the cheap search was refused: {alone.refused} alone, {beside.refused} beside")
     searches = [t for name, t in zip(HEAVY_NAMES, each_alone) if not name.startswith("export")]
     worst = max((max(t.latencies, default=0.0) for t in searches), default=0.0)
     print(f"most expensive request alone (exports aside): {worst * 1000:.0f} ms")
