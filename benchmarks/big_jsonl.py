@@ -112,25 +112,34 @@ PAGES = """
 import json, resource, statistics, sys, time
 sys.path[:0] = [sys.argv[1], sys.argv[2]]
 from bench import query_mix, request_of
-from search import open_engine
+from search import OverBudget, open_engine
 started = time.perf_counter()
 engine = open_engine(sys.argv[3], page_cache=0)
 opened = time.perf_counter() - started
+refused = {"first": [], "timed": []}  # pages the cost model stopped (default budget)
+
+def page(params, round_):
+    try:
+        engine.search(request_of(params))
+    except OverBudget as error:
+        refused[round_].append(f"{params}: {error.message[:80]}")
+
 for _, params in query_mix(1):  # once untimed, as bench.py: lexicons and files read in
-    engine.search(request_of(params))
+    page(params, "first")
 warmed = time.perf_counter() - started - opened
 times = []
 for _ in range(int(sys.argv[4])):
     for _, params in query_mix(1):
         engine.clear_caches()
         began = time.perf_counter()
-        engine.search(request_of(params))
+        page(params, "timed")
         times.append((time.perf_counter() - began) * 1000)
 times.sort()
 status = {line.split(":")[0]: int(line.split()[1]) / 1024 for line in
           open("/proc/self/status").read().splitlines() if line.startswith(("RssAnon", "RssFile"))}
 print(json.dumps({"opened_s": opened, "warmed_s": warmed, "pages": len(times),
                   "anon_mib": status.get("RssAnon", 0), "file_mib": status.get("RssFile", 0),
+                  "refused": refused,
                   "median_ms": statistics.median(times),
                   "p95_ms": times[int(len(times) * 0.95)], "max_ms": times[-1],
                   "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
@@ -220,6 +229,12 @@ def print_pages(pages: dict[str, float]) -> None:
           f"(untimed) round {pages['warmed_s']:.1f} s; peak RSS "
           f"{pages['peak_rss_mib']:,.0f} MiB (at the end: heap {pages['anon_mib']:,.0f} "
           f"MiB, mapped index pages {pages['file_mib']:,.0f} MiB)", flush=True)
+    for round_, refused in pages["refused"].items():  # type: ignore[union-attr]
+        if refused:
+            print(f"  stopped by the default budget in the {round_} round{'s' if round_ == 'timed' else ''}"
+                  f" (the time spent is counted): {len(refused)}")
+            for line in refused[:10]:
+                print(f"    {line}")
 
 
 if __name__ == "__main__":
