@@ -19,6 +19,7 @@ workers by default; `--server waitress` for the one-process fallback) on a free
     python benchmarks/serving.py --items 10000
     python benchmarks/serving.py --items 100000 --reuse --seconds 30
     python benchmarks/serving.py --items 10000 --server waitress   # the one-process figure
+    python benchmarks/serving.py --index benchmarks/out/big-10000000-index   # a kept big index
 
 Exit status 1 when any request failed (no answer, or a 5xx; a 4xx refusal by
 the cost model is an answer).
@@ -185,6 +186,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=int, default=10_000, help="Synthetic items.")
     parser.add_argument("--reuse", action="store_true", help="Reuse the index built before.")
+    parser.add_argument("--index", type=Path, default=None,
+                        help="Serve this index instead (a big_jsonl.py --keep one, say).")
     parser.add_argument("--seconds", type=float, default=20, help="Seconds per phase.")
     parser.add_argument("--heavy-clients", type=int, default=4, help="Expensive clients.")
     parser.add_argument("--server", default="auto", help="auto, gunicorn or waitress.")
@@ -196,9 +199,9 @@ def main() -> int:
         print("serving.py needs Linux's /proc (memory figures): skipped")
         return 0
 
-    corpus = make_corpus(args.items)
-    index_dir = OUT / f"serving-index-{args.items}"
-    if not (args.reuse and (index_dir / "CURRENT").exists()):
+    index_dir = args.index or OUT / f"serving-index-{args.items}"
+    if args.index is None and not (args.reuse and (index_dir / "CURRENT").exists()):
+        corpus = make_corpus(args.items)
         started = time.monotonic()
         subprocess.run(news_search("index", str(corpus), "--index", str(index_dir)), check=True,
                        capture_output=True)

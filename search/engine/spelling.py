@@ -34,28 +34,28 @@ from search.query.respelling import Respelling, corrected, nearest
 from search.query.synonyms import in_fields, unit_of
 
 VERSIONS_KEPT = 2
-SEGMENTS_KEPT = 512
 SUGGEST_BELOW = 3   # a query finding fewer items than this may get a suggestion
 GAIN = 5            # ... when a respelling finds this many times more
 RARE = 3            # only words in at most this many items are respelt for it
 
 _lexicons: LRUCache[Lexicon] = LRUCache(VERSIONS_KEPT)
-_segment_words: LRUCache[frozenset[str]] = LRUCache(SEGMENTS_KEPT)
 _building = threading.Lock()
 
 
-def _words_of(leaf) -> frozenset[str]:  # type: ignore[no-untyped-def]
+def _words_of(leaf) -> set[str]:  # type: ignore[no-untyped-def]
     """The words of one segment's literal-word fields."""
     words: set[str] = set()
     for field in SPELL_FIELDS:
         if field in leaf.schema:
             words.update(w.decode("utf-8") if isinstance(w, bytes) else str(w)
                          for w in leaf.lexicon(field))
-    return frozenset(words)
+    return words
 
 
 def lexicon(view: View) -> Lexicon:
-    """The lexicon of the view's index version, built on first use."""
+    """The lexicon of the view's index version, built on first use from its segments'
+    words (read again for each version: kept per segment, at 10M items they held 850 MB
+    in every server process)."""
     key = view.version
     found = _lexicons.get(key)
     if found is not None:
@@ -65,15 +65,7 @@ def lexicon(view: View) -> Lexicon:
         if found is None:
             words: set[str] = set()
             for leaf, _ in view.reader.leaf_readers():
-                segment = leaf.segment()
-                segment_key = (str(view.generation.path), segment.segment_id()) \
-                    if segment is not None else None
-                listed = _segment_words.get(segment_key) if segment_key else None
-                if listed is None:
-                    listed = _words_of(leaf)
-                    if segment_key:
-                        _segment_words.put(segment_key, listed)
-                words |= listed
+                words |= _words_of(leaf)
             found = Lexicon(words)
             _lexicons.put(key, found)
     return found

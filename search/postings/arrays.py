@@ -36,6 +36,7 @@ import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
 from hashlib import blake2b
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -181,7 +182,6 @@ class FieldArrays:
         self.lengths = views.get(f"{name}:lengths")
         self.total = int(info["total"])  # type: ignore[call-overload]
         self.docs = docs
-        self._sorted: list[bytes] | None = None
 
     def __len__(self) -> int:
         return len(self.hashes)
@@ -209,18 +209,27 @@ class FieldArrays:
         at = int(self.pstarts[number]) if self.pstarts is not None else 0
         return first, end - first, at
 
-    def terms(self) -> list[bytes]:
-        """Every term in byte order (made once, when first asked: prefixes, lexicons)."""
-        if self._sorted is None:
-            offsets = self.offsets.tolist()
-            blob = bytes(self.blob[:offsets[-1]]) if offsets else b""
-            self._sorted = [blob[offsets[n]:offsets[n + 1]] for n in range(len(offsets) - 1)]
-        return self._sorted
+    def terms(self) -> Iterator[bytes]:
+        """Every term in byte order, read from the mapped file as they are asked for: none
+        is kept (at 10M items a list of them cost 700 MB in every server process)."""
+        return self._terms_at(0)
 
     def terms_from(self, prefix: bytes) -> Iterator[bytes]:
-        """The terms from `prefix` on, in byte order."""
-        terms = self.terms()
-        yield from terms[bisect.bisect_left(terms, prefix):]
+        """The terms from `prefix` on, in byte order (found by bisection)."""
+        return self._terms_at(bisect.bisect_left(range(len(self.offsets) - 1), prefix,
+                                                 key=self.term))
+
+    def _terms_at(self, start: int) -> Iterator[bytes]:
+        # A few at first (a prefix usually wants a few), then in larger runs.
+        count, run = len(self.offsets) - 1, 64
+        while start < count:
+            end = min(start + run, count)
+            offsets = self.offsets[start:end + 1].tolist()
+            base = offsets[0]
+            blob = bytes(self.blob[base:offsets[-1]])
+            for first, last in pairwise(offsets):
+                yield blob[first - base:last - base]
+            start, run = end, min(run * 4, 65536)
 
 
 @dataclass(frozen=True)
