@@ -89,9 +89,11 @@ def process_tree(pid: int) -> list[int]:
     return pids
 
 
-def memory_mb(pid: int) -> tuple[float, float, int]:
-    """RSS summed over the master and its workers, PSS likewise, and how many processes."""
-    rss = pss = 0.0
+def memory_mb(pid: int) -> tuple[float, float, float, int]:
+    """RSS summed over the master and its workers, PSS likewise, their heap (anonymous
+    memory: what is not the mapped index, which the kernel can drop and read again), and
+    how many processes."""
+    rss = pss = anon = 0.0
     pids = process_tree(pid)
     for each in pids:
         try:
@@ -100,9 +102,11 @@ def memory_mb(pid: int) -> tuple[float, float, int]:
                     rss += int(line.split()[1]) / 1024
                 elif line.startswith("Pss:"):
                     pss += int(line.split()[1]) / 1024
+                elif line.startswith("Anonymous:"):
+                    anon += int(line.split()[1]) / 1024
         except OSError:
             continue
-    return rss, pss, len(pids)
+    return rss, pss, anon, len(pids)
 
 
 class Tally:
@@ -292,9 +296,10 @@ def main() -> int:
     print(f"errors: {len(errors)}")
     for error in errors[:10]:
         print(f"  {error}")
-    for name, (rss, pss, count) in (("start", start_memory), ("end", end_memory)):
+    for name, (rss, pss, anon, count) in (("start", start_memory), ("end", end_memory)):
         print(f"server memory at {name}: {count} processes, RSS {rss:.0f} MiB summed, "
-              f"PSS {pss:.0f} MiB (shared pages counted once)")
+              f"PSS {pss:.0f} MiB (shared pages counted once), of which heap {anon:.0f} MiB "
+              "(the rest is the mapped index)")
     result = {"items": args.items, "server": args.server, "options": options,
               "alone_p95_ms": p95_of(alone.latencies) * 1000,
               "beside_p95_ms": p95_of(beside.latencies) * 1000, "ratio": ratio,
