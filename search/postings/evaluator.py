@@ -68,9 +68,13 @@ class Evaluator:
         self._read: dict[tuple[str, bytes], Postings] = {}
         self._keys: dict[tuple[str, bytes, int], np.ndarray] = {}
         self._values: dict[tuple[str, bytes], Postings] = {}
-        # The documents being scored, and where each document number is among them.
+        # The documents being scored, where each document number is among them, and each
+        # term's postings placed among them (kept while the same documents are scored:
+        # a query's words, the bound on their bonus and its phrases score the same terms).
         self._docs = np.zeros(0, np.int64)
         self._slot = np.zeros(0, np.int64)
+        self._placed: dict[tuple[str, str | bytes], tuple[np.ndarray, np.ndarray]] = {}
+        self._space: tuple[np.ndarray, np.ndarray, dict] | None = None
 
     # -- posting lists -------------------------------------------------------------
 
@@ -275,15 +279,19 @@ class Evaluator:
     def scores_of(self, node: wq.Query, docs: np.ndarray) -> np.ndarray:
         """BM25F scores of `docs` (ascending document numbers that all match `node`), in
         the order of `docs`."""
-        saved = self._docs, self._slot
+        saved = self._docs, self._slot, self._placed
+        if self._space is not None and self._space[0] is docs:  # scored just before
+            _, self._slot, self._placed = self._space
+        else:
+            slot = np.full(self.size, -1, np.int64)
+            slot[docs] = np.arange(len(docs))
+            self._slot, self._placed = slot, {}
+            self._space = (docs, slot, self._placed)
         self._docs = docs
-        slot = np.full(self.size, -1, np.int64)
-        slot[docs] = np.arange(len(docs))
-        self._slot = slot
         try:
             return self._score(node, np.ones(len(docs), bool))[0]
         finally:
-            self._docs, self._slot = saved
+            self._docs, self._slot, self._placed = saved
 
     def in_space(self, mask: np.ndarray) -> np.ndarray:
         """A mask over every document number, read for the documents being scored."""
@@ -327,12 +335,16 @@ class Evaluator:
     def term_scores(self, node: wq.Term, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(scores, mask) of one term for the scored documents of `wanted`: Whoosh's BM25F."""
         scores, mask = self.zeros()
-        ids, values = self._term_values(node.fieldname, node.text)
-        if not len(ids):
+        key = (node.fieldname, node.text)
+        placed = self._placed.get(key)
+        if placed is None:
+            ids, values = self._term_values(node.fieldname, node.text)
+            at = self._slot[ids]
+            keep = at >= 0
+            placed = self._placed[key] = (at[keep], values[keep])
+        at, values = placed
+        if not len(at):
             return scores, mask
-        at = self._slot[ids]
-        keep = at >= 0
-        at, values = at[keep], values[keep]
         if not wanted.all():
             inside = wanted[at]
             at, values = at[inside], values[inside]
