@@ -176,10 +176,11 @@ def _spans(text: str, terms: frozenset[str], firsts: frozenset[str],
     """The words' spans a word at a time, and whether a word may start a phrase; None
     when a word may join the next (the full chain is needed)."""
     found = []
-    word = memo.word
+    seen, word = memo.words.get, memo.word  # most words are in the memo's table already
     phrase = False
     for match in memo.pattern.finditer(text):  # type: ignore[union-attr]
-        known = word(match.group())
+        surface = match.group()
+        known = seen(surface) or word(surface)
         if known.may_join:
             return None
         if not known.terms.isdisjoint(terms):

@@ -335,6 +335,29 @@ class Evaluator:
     def term_scores(self, node: wq.Term, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(scores, mask) of one term for the scored documents of `wanted`: Whoosh's BM25F."""
         scores, mask = self.zeros()
+        at, values = self.term_parts(node, wanted)
+        scores[at] = values
+        mask[at] = True
+        return scores, mask
+
+    def terms_scores(self, nodes: list[wq.Term], wanted: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, mask) of an OR of terms: their scores added term after term in one
+        pass (np.bincount adds each document's in the order given, from 0, so the sums
+        are the floats adding the terms' vectors one by one gives)."""
+        parts = [self.term_parts(node, wanted) for node in nodes]
+        at = np.concatenate([found for found, _ in parts]) if parts else np.zeros(0, np.int64)
+        if not len(at):  # (np.bincount of nothing gives integers)
+            return self.zeros()
+        scores = np.bincount(at, weights=np.concatenate([values for _, values in parts]),
+                             minlength=len(self._docs))
+        mask = np.zeros(len(self._docs), bool)
+        mask[at] = True
+        return scores, mask
+
+    def term_parts(self, node: wq.Term, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(places among the scored documents, boosted score) of a term's postings in the
+        scored documents of `wanted`."""
         key = (node.fieldname, node.text)
         placed = self._placed.get(key)
         if placed is None:
@@ -343,14 +366,10 @@ class Evaluator:
             keep = at >= 0
             placed = self._placed[key] = (at[keep], values[keep])
         at, values = placed
-        if not len(at):
-            return scores, mask
-        if not wanted.all():
+        if len(at) and not wanted.all():
             inside = wanted[at]
             at, values = at[inside], values[inside]
-        scores[at] = values * node.boost if node.boost != 1.0 else values
-        mask[at] = True
-        return scores, mask
+        return at, (values * node.boost if node.boost != 1.0 else values)
 
     def _term_values(self, field: str, text: str | bytes) -> Postings:
         """(documents, unboosted BM25F score in each) of a term, worked out once per

@@ -115,7 +115,10 @@ def _score_and(ev: Evaluator, node: wq.And, wanted: np.ndarray) -> Scored:
 
 
 def _score_or(ev: Evaluator, node: wq.Or, wanted: np.ndarray) -> Scored:
-    # A document scores what the children it matches score.
+    # A document scores what the children it matches score; plain words (a word in
+    # several fields, a prefix's words) in one pass.
+    if node.subqueries and all(type(child) is wq.Term for child in node.subqueries):
+        return ev.terms_scores(node.subqueries, wanted)
     return ev._sum(ev._score(child, wanted) for child in node.subqueries)
 
 
