@@ -137,7 +137,11 @@ def _best_with_bonus(evaluator: Evaluator, parsed: wq.AndMaybe, bound: wq.Query,
     best_possible = base + evaluator.scores_of(bound, docs)
     exact = np.full(len(docs), -np.inf)
     done = np.zeros(len(docs), bool)
-    cut = np.partition(best_possible, len(docs) - wanted)[len(docs) - wanted]
+    # A bonus is never negative, so the `wanted`-th best exact score is at least the
+    # `wanted`-th best of the words' own: a document whose bound is below that cannot
+    # place, and the others are worked out at once (one round: each round's phrases
+    # cost a fixed part whatever the documents).
+    cut = np.partition(base, len(docs) - wanted)[len(docs) - wanted]
     while True:
         todo = np.flatnonzero(~done & (best_possible >= cut))
         if not len(todo):
