@@ -171,22 +171,49 @@ def rough_spans(text: str, terms: frozenset[str], analyzer: Analyzer,
     return tuple(found)
 
 
+# What a word is to one query: -1 it may join the next word (the full chain is
+# needed), else a sum of HIT (its terms meet the query's) and STARTS (it may start
+# one of the query's phrases); 0 for most words. A small table per analyzer and
+# query, a few queries kept: the words of a page's hits, looked up there rather
+# than in the analyzer's memo of every word seen (in a busy process, a large table
+# out of the CPU's caches).
+HIT, STARTS, JOINS = 1, 2, -1
+QUERIES = 32
+_verdicts: LRUCache[dict[str, int]] = LRUCache(QUERIES)
+
+
+def _verdict(memo: _Memo, word: str, terms: frozenset[str], firsts: frozenset[str]) -> int:
+    known = memo.word(word)
+    if known.may_join:
+        return JOINS
+    return (0 if known.terms.isdisjoint(terms) else HIT) + \
+        (0 if known.terms.isdisjoint(firsts) else STARTS)
+
+
 def _spans(text: str, terms: frozenset[str], firsts: frozenset[str],
            memo: _Memo) -> tuple[list[Span], bool] | None:
     """The words' spans a word at a time, and whether a word may start a phrase; None
     when a word may join the next (the full chain is needed)."""
+    key = (memo, terms, firsts)
+    table = _verdicts.get_or_make(key, dict)
+    if table is None or len(table) >= MAX_WORDS:
+        table = {}
+        _verdicts.put(key, table)
+    seen = table.get
     found = []
-    seen, word = memo.words.get, memo.word  # most words are in the memo's table already
     phrase = False
     for match in memo.pattern.finditer(text):  # type: ignore[union-attr]
-        surface = match.group()
-        known = seen(surface) or word(surface)
-        if known.may_join:
-            return None
-        if not known.terms.isdisjoint(terms):
-            found.append(match.span())
-        if not phrase and not known.terms.isdisjoint(firsts):
-            phrase = True
+        word = match.group()
+        verdict = seen(word)
+        if verdict is None:
+            verdict = table[word] = _verdict(memo, word, terms, firsts)
+        if verdict:
+            if verdict == JOINS:
+                return None
+            if verdict & HIT:
+                found.append(match.span())
+            if verdict & STARTS:
+                phrase = True
     return found, phrase
 
 
