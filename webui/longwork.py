@@ -181,7 +181,8 @@ def forward(target: Target, environ: dict[str, Any],
             connection.putheader(name, value)
         connection.endheaders(_request_body(environ))
         response = connection.getresponse()
-    except (OSError, http.client.HTTPException) as error:
+    # (ValueError: a header http.client refuses to send; the worker then answers it.)
+    except (OSError, http.client.HTTPException, ValueError) as error:
         connection.close()
         log.warning("the long-answer workers did not answer %s (%s): answered here instead",
                     environ.get("PATH_INFO", ""), error)
