@@ -124,3 +124,12 @@ def test_a_worker_holds_only_so_many_long_answers_at_once(tmp_path) -> None:  # 
     first.close()  # the server closes the first: its slot is free again
     call(wrapped, "/kwic")
     assert busy == [None, 1, None]
+
+
+def test_a_header_http_client_will_not_send_is_answered_here(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    seen: list[tuple[str, int]] = []
+    wrapped = Priority(app_recording(seen), elsewhere=Target(str(tmp_path / "none.sock"), 5))
+    status: list[str] = []
+    body = wrapped({"PATH_INFO": "/kwic", "REQUEST_METHOD": "GET", "HTTP_X_ODD": "a\rb"},
+                   lambda s, headers, exc_info=None: status.append(s))
+    assert b"".join(body) == b"piece 0\npiece 1\npiece 2\n" and status == ["200 OK"]
