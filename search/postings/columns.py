@@ -132,6 +132,21 @@ def years_of(month_counts: dict[int, int]) -> dict[int, int]:
     return dict(sorted(years.items()))
 
 
+def _expanded(lists: list[list[int]], docs: np.ndarray, sources: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """(document, code) pairs: each of `docs` with every code of `lists[source]`, its
+    source's list, in order (one array operation, however many documents)."""
+    lengths = np.array([len(codes) for codes in lists], np.int64)
+    flat = np.array([c for codes in lists for c in codes], np.int64)
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])) if len(lengths) else lengths
+    per = lengths[sources] if len(lengths) else np.zeros(0, np.int64)
+    # Each source's codes: its run in `flat`.
+    offsets = np.repeat(starts[sources] - np.cumsum(per) + per, per) \
+        + np.arange(int(per.sum()))
+    codes = flat[offsets] if len(offsets) else np.zeros(0, np.int64)
+    return np.repeat(docs, per), codes
+
+
 def _read_facet(reader: Any, facet: Facet, count: int) -> FacetColumn:
     """A facet's column from the stored one: each distinct stored value read once (the
     stored column is itself codes into a table of them), the documents' codes mapped in
@@ -159,38 +174,23 @@ def _read_facet(reader: Any, facet: Facet, count: int) -> FacetColumn:
         return found
 
     # In the order the values first occur, as a walk over the documents would meet them.
-    entries = used[np.argsort(first, kind="stable")].tolist()
-    mapped: dict[int, list[int]] = {}
-    for entry in entries:
+    lists: list[list[int]] = [[] for _ in table]  # stored value -> its codes
+    for entry in used[np.argsort(first, kind="stable")].tolist():
         text = table[entry].decode("utf-8")
         times = int(held[entry])
         if facet.multi:
-            mapped[entry] = [code(value, times) for value in text.split(SEPARATOR)] \
+            lists[entry] = [code(value, times) for value in text.split(SEPARATOR)] \
                 if text else []
         else:
-            mapped[entry] = [code(text, times)]
+            lists[entry] = [code(text, times)]
     # Each value as most items write it (the first such, on a tie).
     names = [counted.most_common(1)[0][0] for counted in forms]
     kind = np.uint32 if len(names) > 65535 else np.uint16
-    lengths = np.zeros(len(table), np.int64)
-    for entry, codes in mapped.items():
-        lengths[entry] = len(codes)
-    starts = np.zeros(len(table), np.int64)
-    flat: list[int] = []
-    for entry in range(len(table)):
-        starts[entry] = len(flat)
-        flat.extend(mapped.get(entry, ()))
     if not facet.multi:
-        remap = np.array([codes[0] if codes else 0 for codes in
-                          (mapped.get(entry, ()) for entry in range(len(table)))], np.int64)
+        remap = np.array([codes[0] if codes else 0 for codes in lists], np.int64)
         empty = np.zeros(0, np.int64)
         return FacetColumn(facet, names, by_key, remap[stored].astype(kind), empty, empty)
-    per_doc = lengths[stored]
-    docs = np.repeat(np.arange(len(stored), dtype=np.int64), per_doc)
-    # Each document's codes: its stored value's run in `flat`.
-    offsets = np.repeat(starts[stored] - np.cumsum(per_doc) + per_doc, per_doc) \
-        + np.arange(int(per_doc.sum()))
-    pairs = np.array(flat, np.int64)[offsets] if len(offsets) else np.zeros(0, np.int64)
+    docs, pairs = _expanded(lists, np.arange(len(stored), dtype=np.int64), stored)
     return FacetColumn(facet, names, by_key, None, docs, pairs.astype(kind))
 
 
@@ -215,15 +215,7 @@ def _derive_facet(facet: Facet, source: FacetColumn, count: int) -> FacetColumn:
         pair_docs, pair_codes = np.arange(count, dtype=np.int64), source.single.astype(np.int64)
     else:
         pair_docs, pair_codes = source.pair_docs, source.pair_codes.astype(np.int64)
-    lengths = np.array([len(codes) for codes in derived], np.int64)
-    flat = np.array([c for codes in derived for c in codes], np.int64)
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])) if len(lengths) else lengths
-    per_pair = lengths[pair_codes] if len(lengths) else np.zeros(0, np.int64)
-    docs = np.repeat(pair_docs, per_pair)
-    # Each pair's derived codes: its source code's run in `flat`.
-    offsets = np.repeat(starts[pair_codes] - np.cumsum(per_pair) + per_pair, per_pair) \
-        + np.arange(int(per_pair.sum()))
-    codes = flat[offsets] if len(offsets) else np.zeros(0, np.int64)
+    docs, codes = _expanded(derived, pair_docs, pair_codes)
     # A document's countries may share a region: count it once. Only the documents of
     # several source values can repeat one (each source value's own are distinct), so
     # only theirs are sorted; each document's codes end up in ascending order.
