@@ -334,11 +334,7 @@ class Evaluator:
 
     def term_scores(self, node: wq.Term, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(scores, mask) of one term for the scored documents of `wanted`: Whoosh's BM25F."""
-        scores, mask = self.zeros()
-        at, values = self.term_parts(node, wanted)
-        scores[at] = values
-        mask[at] = True
-        return scores, mask
+        return self.terms_scores([node], wanted)
 
     def terms_scores(self, nodes: list[wq.Term], wanted: np.ndarray
                      ) -> tuple[np.ndarray, np.ndarray]:
