@@ -129,30 +129,20 @@ def _best_with_bonus(evaluator: Evaluator, parsed: wq.AndMaybe, bound: wq.Query,
     """The documents whose exact score reaches the `wanted`-th best, and those scores,
     with the phrases checked only where they can matter.
 
-    Every document gets its words' score (`a`) and a bound on its bonus; the bonus
-    itself (the phrases, positions compared) is worked out for the documents whose
-    bound reaches the `wanted`-th best exact score found so far, until no other can.
-    The answer is the one scoring every document would give."""
+    Every document gets its words' score (`a`) and a bound on its bonus. A bonus is
+    never negative, so the `wanted`-th best exact score is at least the `wanted`-th best
+    of the words' own: a document whose bound is below that cannot place. The bonus
+    itself (the phrases, positions compared) is worked out for all the others at once
+    (each pass over the phrases costs a fixed part, whatever the documents), and the
+    answer is the one scoring every document would give."""
     base = evaluator.scores_of(parsed.a, docs)
     best_possible = base + evaluator.scores_of(bound, docs)
-    exact = np.full(len(docs), -np.inf)
-    done = np.zeros(len(docs), bool)
-    # A bonus is never negative, so the `wanted`-th best exact score is at least the
-    # `wanted`-th best of the words' own: a document whose bound is below that cannot
-    # place, and the others are worked out at once (one round: each round's phrases
-    # cost a fixed part whatever the documents).
-    cut = np.partition(base, len(docs) - wanted)[len(docs) - wanted]
-    while True:
-        todo = np.flatnonzero(~done & (best_possible >= cut))
-        if not len(todo):
-            break
-        exact[todo] = base[todo] + evaluator.scores_of(parsed.b, docs[todo])
-        done[todo] = True
-        known = exact[done]
-        cut = np.partition(known, len(known) - wanted)[len(known) - wanted] \
-            if len(known) >= wanted else -np.inf
-    keep = done & (exact >= cut)
-    return docs[keep], exact[keep]
+    floor = np.partition(base, len(docs) - wanted)[len(docs) - wanted]
+    todo = np.flatnonzero(best_possible >= floor)  # at least `wanted`: bound >= base
+    exact = base[todo] + evaluator.scores_of(parsed.b, docs[todo])
+    cut = np.partition(exact, len(exact) - wanted)[len(exact) - wanted]
+    keep = exact >= cut
+    return docs[todo[keep]], exact[keep]
 
 
 def _by_relevance(matches: Matches, wanted: int) -> Ranked:
