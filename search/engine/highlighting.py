@@ -194,11 +194,10 @@ def _spans(text: str, terms: frozenset[str], firsts: frozenset[str],
            memo: _Memo) -> tuple[list[Span], bool] | None:
     """The words' spans a word at a time, and whether a word may start a phrase; None
     when a word may join the next (the full chain is needed)."""
-    key = (memo, terms, firsts)
-    table = _verdicts.get_or_make(key, dict)
-    if table is None or len(table) >= MAX_WORDS:
-        table = {}
-        _verdicts.put(key, table)
+    table = _verdicts.get_or_make((memo, terms, firsts), dict)
+    assert table is not None  # (made by dict(), never None)
+    if len(table) >= MAX_WORDS:
+        table.clear()
     seen = table.get
     found = []
     phrase = False
