@@ -113,14 +113,6 @@ class SegmentDocuments:
     def number_column(self, name: str) -> np.ndarray | None:
         return self.numbers.get(name)
 
-    def value_column(self, name: str) -> list[bytes] | None:
-        """Each document's value of column `name`, or None when the segment has none."""
-        found = self.values.get(name)
-        if found is None:
-            return None
-        codes, table = found
-        return [table[code] for code in codes.tolist()]
-
     def value_codes(self, name: str) -> tuple[np.ndarray, list[bytes]] | None:
         """Column `name` as stored: each document's code, and the distinct values the
         codes stand for; None when the segment has none."""

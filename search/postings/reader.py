@@ -175,8 +175,8 @@ class SegmentFiles(IndexReader):
         return found if found is not None else np.zeros(self.files.docs, np.int64)
 
     def value_column(self, name: str) -> list[bytes]:
-        found = self.files.documents.value_column(name)
-        return found if found is not None else [b""] * self.files.docs
+        """Each document's value of column `name` (b"" where the segment has none)."""
+        return decoded(*self.value_codes(name))
 
     def value_codes(self, name: str) -> tuple[np.ndarray, list[bytes]]:
         """Column `name` as each document's code into a table of its distinct values (a
@@ -346,7 +346,7 @@ class GenerationReader(MultiReader):
         return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
     def value_column(self, name: str) -> list[bytes]:
-        return [value for r in self.readers for value in r.value_column(name)]
+        return decoded(*self.value_codes(name))
 
     def value_codes(self, name: str) -> tuple[np.ndarray, list[bytes]]:
         """The segments' codes end to end, each into the segments' tables end to end."""
@@ -399,6 +399,11 @@ class Index:
         self.segments = []
         arrays.forget(self.folder)
         documents.forget(self.folder)
+
+
+def decoded(codes: np.ndarray, table: list[bytes]) -> list[bytes]:
+    """Each document's value from a column's codes and the table they point into."""
+    return [table[code] for code in codes.tolist()]
 
 
 def open_index(folder: Path) -> Index:
