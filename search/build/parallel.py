@@ -141,7 +141,10 @@ def _write_segment(storage: Path, articles: Sequence[Article], to_document: ToDo
     literal = {exact: source for source, exact in LITERAL_FIELDS.items()
                if source in lists.fields and exact in schema
                and literal_pattern(schema[exact].analyzer) == TOKEN_PATTERN}
-    builder = SegmentBuilder(storage, schema, given=literal)
+    # So are the analysed fields' (title, summary, body): one reading of each text for
+    # the term lists and both postings.
+    analyzed = [name for name in lists.fields if lists.analyzes(schema[name])]
+    builder = SegmentBuilder(storage, schema, given=[*literal, *analyzed])
     written = total = 0
     size = len(articles)
 
@@ -157,8 +160,9 @@ def _write_segment(storage: Path, articles: Sequence[Article], to_document: ToDo
                 report(done, 0, 0)
         total = builder.postings_count()
         report(size, 0, total)
-        segment = builder.finish(wrote, {exact: lists.literal_postings(source)
-                                         for exact, source in literal.items()})
+        given = {exact: lists.literal_postings(source) for exact, source in literal.items()}
+        given.update((name, lists.analyzed_postings(name)) for name in analyzed)
+        segment = builder.finish(wrote, given)
         lists.write(termlists.segment_path(storage, segment.id))
         return segment
     except BaseException:

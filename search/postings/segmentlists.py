@@ -1,17 +1,22 @@
-"""The term lists of one segment, gathered as the build adds its items.
+"""The term lists of one segment, gathered as the build adds its items; and, from the
+same reading of the words, the postings of the text fields and their literal copies.
 
-`SegmentLists` reads each item's title, summary and body once more than the
-posting lists do (it needs what they do not keep: each word as written, and
-what stands between two words), and writes the segment's lists
+`SegmentLists` is the one reading of each item's title, summary and body in a
+build: besides what the posting lists keep, the term lists need each word as
+written and what stands between two words, and it writes the segment's lists
 (`postings.termlists` describes them, and merges the segments' into the
 generation's). Per text the work is one `findall` (each word with the gap
 before it) and C-level maps: each word as written to a number (`raw`, memoised
-with its form: lower-cased, and the index term it stands for, `term_of`), each
-gap to a class (memoised: one space, other spaces, a sentence end, anything
-else). Everything else is counted once per segment with numpy (`write`): the
-words of each item, each form's occurrences and its capitals inside
-sentences, the pairs of words standing next to each other with only spaces
-between them.
+with its form: lower-cased, the index term it stands for, `term_of`, and the
+term the news analyzer gives it on its own, `plain_term`), each gap to a class
+(memoised: one space, other spaces, a sentence end, anything else). A text
+with a word that needs the words around it (a join, a compound's parts, about
+one text in twenty) is also analysed whole (`NewsFastAnalyzer.positions`).
+Everything else is counted once per segment with numpy: the words of each
+item, each form's occurrences and its capitals inside sentences, the pairs of
+words standing next to each other with only spaces between them (`write`);
+the postings of `title`, `summary`, `body` (`analyzed_postings`) and of their
+literal copies (`literal_postings`), which `build.segment` then writes.
 """
 
 from __future__ import annotations
@@ -25,13 +30,14 @@ from typing import cast
 
 import numpy as np
 from whoosh.fields import Schema
+from whoosh.formats import Positions
 
 from corpus import Article
 from corpus.model import fold
 from search.postings import arrays
 from search.postings import mapped as mapfile
 from search.text.analysis import DATA_DIR, TOKEN_PATTERN
-from search.text.wordwise import NewsFastAnalyzer, from_analyzer
+from search.text.wordwise import NewsFastAnalyzer, from_analyzer, news_pattern
 
 MAGIC = b"NSL1"
 FIELDS = ("title", "summary", "body")  # those of them the schema has
@@ -140,6 +146,17 @@ class SegmentLists:
         self._text_inside = array("b")  # ... whether its words can be inside a sentence
         self._text_field = array("b")   # ... and its field (a place in `fields`)
         self.docs = 0
+        # The analyzed fields' postings, from the same words (`analyzed_postings`): per
+        # raw number its index term's number (-1 a stop word, -2 a word whose text needs
+        # the analyzer's whole-text `positions`: a join's first word, a compound's parts).
+        self._news_ids: dict[str, int] = {}
+        self._news_terms: list[str] = []
+        self._raw_news = array("i")
+        self._whole_text: set[int] = set()      # the raw numbers that are -2
+        self._text_plain = array("b")  # per text read: its terms are its words' (1) or not
+        self._odd_term = array("i")    # the other texts' occurrences: term number ...
+        self._odd_pos = array("I")     # ... position ...
+        self._odd_text = array("i")    # ... and text, in the order `positions` gives them
 
     def _new_raw(self, raw: str) -> int:
         """Number a word as written, working out its form and index term."""
@@ -168,6 +185,19 @@ class SegmentLists:
             else:
                 found = self._form_ids[lower] = -1
         self._raw_form.append(found)
+        term = self._analyzer.plain_term(raw)
+        if term is None:
+            self._raw_news.append(-2)
+            self._whole_text.add(number)
+        else:
+            self._raw_news.append(self._news_number(term) if term else -1)
+        return number
+
+    def _news_number(self, term: str) -> int:
+        number = self._news_ids.get(term)
+        if number is None:
+            number = self._news_ids[term] = len(self._news_terms)
+            self._news_terms.append(term)
         return number
 
     def add_texts(self, texts: Sequence[tuple[str, str]]) -> None:
@@ -196,19 +226,45 @@ class SegmentLists:
             # A Title Case title capitalises every word: no evidence of how a word is written.
             self._text_inside.append(name != "title" or not _title_case(text))
             self._text_field.append(field_of.get(name, -1))
+            # A text with a word that needs the words around it (a join) or gives more
+            # than one term (a compound's parts) is analysed whole, as the builder would.
+            plain = self._whole_text.isdisjoint(raws)
+            self._text_plain.append(plain)
+            if not plain:
+                self._add_whole(text, len(self._text_doc) - 1)
             self._token_raw.extend(cast(list[int], raws))  # (no None left)
             self._token_gap.extend(cast(list[int], classes))
         self.docs += 1
+
+    def _add_whole(self, text: str, number: int) -> None:
+        """The occurrences of text `number` as the analyzer's `positions` gives them."""
+        found = self._analyzer.positions(text)
+        for term, places in found.items():
+            self._odd_term.extend([self._news_number(term)] * len(places))
+            self._odd_pos.extend(places)
+        self._odd_text.extend([number] * (len(self._odd_term) - len(self._odd_text)))
 
     def add(self, article: Article) -> None:
         """Add one article (its fields the index searches)."""
         self.add_texts([(name, getattr(article, name, "") or "") for name in self.fields])
 
-    def literal_postings(self, field: str) -> arrays.FieldPostings | None:
-        """The postings of `field`'s literal-word copy (`title_exact` for `title`): each
-        word read, lower-cased, at its place among the text's words. The words are those
-        of `TOKEN_PATTERN`, so this stands for an exact field only when its analyzer
-        splits words by the same pattern (`wordwise.literal_pattern`)."""
+    def analyzes(self, fieldobj: object) -> bool:
+        """True when `analyzed_postings` stands for what `build.segment` would index for a
+        field of this schema object: one of `fields` with positions, a field boost of 1,
+        scorable, analysed by the same analyzer whose words the lists read, which
+        renumbers positions past stop words."""
+        fmt = getattr(fieldobj, "format", None)
+        return (type(fmt) is Positions and fmt.field_boost == 1.0
+                and bool(getattr(fieldobj, "scorable", False))
+                and from_analyzer(getattr(fieldobj, "analyzer", None)) is self._analyzer
+                and news_pattern(getattr(fieldobj, "analyzer", None)) == TOKEN_PATTERN
+                and self._analyzer.renumbers)
+
+    def _field_words(self, field: str) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                 np.ndarray] | None:
+        """The texts of `field` read (their numbers), how many words each has, and every
+        word of them, end to end: its raw number and its place among its text's words.
+        None when no text of the field was read."""
         if field not in self.fields:
             return None
         starts = np.frombuffer(self._text_start, np.int64)
@@ -219,11 +275,20 @@ class SegmentLists:
             return None
         counts = sizes[texts]
         ends = np.cumsum(counts)
-        # The words of the chosen texts, end to end: where each is, and its place.
         place = np.arange(int(ends[-1]), dtype=np.int64) - np.repeat(ends - counts, counts)
         at = np.repeat(starts[texts], counts) + place
-        lower = np.array(self._raw_lower, np.int64)[
-            np.frombuffer(self._token_raw, np.int32)[at]]
+        return texts, counts, np.frombuffer(self._token_raw, np.int32)[at], place
+
+    def literal_postings(self, field: str) -> arrays.FieldPostings | None:
+        """The postings of `field`'s literal-word copy (`title_exact` for `title`): each
+        word read, lower-cased, at its place among the text's words. The words are those
+        of `TOKEN_PATTERN`, so this stands for an exact field only when its analyzer
+        splits words by the same pattern (`wordwise.literal_pattern`)."""
+        found = self._field_words(field)
+        if found is None:
+            return None
+        texts, counts, raws, place = found
+        lower = np.array(self._raw_lower, np.int64)[raws]
         used = np.flatnonzero(np.bincount(lower, minlength=len(self._lowers)))
         renumber = np.zeros(len(self._lowers), np.int64)
         renumber[used] = np.arange(len(used))
@@ -233,6 +298,52 @@ class SegmentLists:
         return arrays.occurrence_postings([self._lowers[n] for n in used.tolist()],
                                           renumber[lower], np.repeat(docs, counts), place,
                                           lengths)
+
+    def analyzed_postings(self, field: str) -> arrays.FieldPostings | None:
+        """The postings of `field` itself (`title`) through the news analyzer, the ones
+        `build.segment` would gather from the same texts (positional, a field boost of 1,
+        scorable): a text whose every word needs only the per-word steps has its words'
+        terms, stop words left out, numbered on from the first word kept; any other text
+        the terms `NewsFastAnalyzer.positions` gave it when it was read."""
+        found = self._field_words(field)
+        if found is None:
+            return None
+        texts, counts, raws, place = found
+        text_docs = np.frombuffer(self._text_doc, np.int32)[texts].astype(np.int64)
+        # The texts of plain words: each kept word's term, at the first kept word's place
+        # and one further on per kept word.
+        plain = np.frombuffer(self._text_plain, np.int8)[texts].astype(bool)
+        text_of = np.repeat(np.arange(len(texts)), counts)
+        term = np.frombuffer(self._raw_news, np.int32)[raws].astype(np.int64)
+        keep = (term >= 0) & plain[text_of]
+        kept_text = text_of[keep]
+        kept = np.bincount(kept_text, minlength=len(texts))
+        kept_start = np.cumsum(kept) - kept
+        rank = np.arange(len(kept_text)) - kept_start[kept_text]
+        positions = place[keep][kept_start[kept_text]] + rank
+        # The other texts' occurrences, as `positions` gave them.
+        number_of = np.full(len(self._text_doc), -1, np.int64)
+        number_of[texts] = np.arange(len(texts))
+        odd_text = number_of[np.frombuffer(self._odd_text, np.int32)]
+        mine = odd_text >= 0
+        odd_text = odd_text[mine]
+        term_ids = np.concatenate((term[keep],
+                                   np.frombuffer(self._odd_term, np.int32)[mine]))
+        positions = np.concatenate((positions,
+                                    np.frombuffer(self._odd_pos, np.uint32)[mine]))
+        owners = text_docs[np.concatenate((kept_text, odd_text))]
+        if not len(owners):
+            return None
+        lengths = np.bincount(owners, minlength=self.docs)
+        # Both parts are in document order: merged into one (stable: each document's
+        # occurrences stay in the order they were emitted).
+        order = np.argsort(owners, kind="stable")
+        term_ids, owners, positions = term_ids[order], owners[order], positions[order]
+        used = np.flatnonzero(np.bincount(term_ids, minlength=len(self._news_terms)))
+        renumber = np.zeros(len(self._news_terms), np.int64)
+        renumber[used] = np.arange(len(used))
+        return arrays.occurrence_postings([self._news_terms[n] for n in used.tolist()],
+                                          renumber[term_ids], owners, positions, lengths)
 
     def arrays(self) -> tuple[dict[str, object], dict[str, np.ndarray]]:
         """The segment's lists: the header and the arrays of its file."""

@@ -167,6 +167,27 @@ class NewsFastAnalyzer(FastAnalyzer):
             return ""
         return self.final(word[0])
 
+    @property
+    def renumbers(self) -> bool:
+        """True when positions move up past a stop word (the chain's StopFilter renumbers):
+        then `plain_terms` and `plain_term` apply."""
+        return bool(self._renumber)
+
+    def plain_term(self, raw: str) -> str | None:
+        """The index term of a word as written when it needs only the per-word steps, as
+        `plain_terms` reads it: "" for a stop word (removed, later words move up), None
+        for a word that makes its text go through `positions` (a join's first word, a
+        compound with parts, nothing left of it), and None for every word when the
+        analyzer does not renumber positions past stop words (then `plain_terms` never
+        applies)."""
+        if not self._renumber:
+            return None
+        term = self._plain.get(raw)
+        if term is None and raw not in self._words:
+            self._word(raw)
+            term = self._plain.get(raw)
+        return term
+
     # -- a whole text ---------------------------------------------------------------------
 
     def plain_terms(self, text: str) -> tuple[list[str], int] | None:
@@ -326,6 +347,17 @@ def literal_pattern(analyzer: object) -> re.Pattern[str] | None:
         return None
     items = analyzer.items
     if tuple(type(item) for item in items) != _EXACT_CHAIN or items[0].gaps:
+        return None
+    return items[0].expression
+
+
+def news_pattern(analyzer: object) -> re.Pattern[str] | None:
+    """The word pattern of the news analyzer's chain (its tokenizer's), None for any other
+    analyzer."""
+    if not isinstance(analyzer, CompositeAnalyzer):
+        return None
+    items = analyzer.items
+    if tuple(type(item) for item in items) != _NEWS_CHAIN or items[0].gaps:
         return None
     return items[0].expression
 
