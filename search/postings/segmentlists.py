@@ -351,7 +351,15 @@ class SegmentLists:
         gap = np.frombuffer(self._token_gap, np.uint8)
         raw_form = np.array(self._raw_form, np.int64)
         form = raw_form[raw] if len(raw) else np.zeros(0, np.int64)
-        form_word = np.array(self._form_word, np.int64)
+        # Words numbered in their terms' byte order (UTF-8 sorts as the code points do):
+        # the generation's ids are in that order too, so a segment's sorted pairs stay
+        # sorted when their ids are made global, and the lexicons merge without a sort.
+        by_bytes = sorted(range(len(self.terms)), key=self.terms.__getitem__)
+        rank = np.zeros(max(len(by_bytes), 1), np.int64)
+        rank[by_bytes] = np.arange(len(by_bytes))
+        terms = [self.terms[n] for n in by_bytes]
+        form_word = rank[np.array(self._form_word, np.int64)] if self._form_word \
+            else np.zeros(0, np.int64)
         starts = np.frombuffer(self._text_start, np.int64)
         sizes = np.diff(np.append(starts, len(raw)))
         doc = np.repeat(np.frombuffer(self._text_doc, np.int32).astype(np.int64), sizes)
@@ -382,7 +390,7 @@ class SegmentLists:
         once = np.ones(len(order), bool)
         once[1:] = (pair_docs[1:] != pair_docs[:-1]) | (pair_keys[1:] != pair_keys[:-1])
         pair_docs, pair_keys = pair_docs[once], pair_keys[once]
-        return self._written(displays, form_count, form_word, word_docs, word_ids,
+        return self._written(terms, displays, form_count, form_word, word_docs, word_ids,
                              pair_docs, pair_keys, seen, seen_forms)
 
     def _form_displays(self, cased_forms: np.ndarray, cased_raws: np.ndarray,
@@ -404,7 +412,7 @@ class SegmentLists:
                 shown[form] = self._raw_text[raw]
         return shown
 
-    def _written(self, forms: list[str], counts: np.ndarray, words: np.ndarray,
+    def _written(self, terms: list[str], forms: list[str], counts: np.ndarray, words: np.ndarray,
                  word_docs: np.ndarray, word_ids: np.ndarray, pair_docs: np.ndarray,
                  pair_keys: np.ndarray, seen: np.ndarray, seen_forms: np.ndarray
                  ) -> tuple[dict[str, object], dict[str, np.ndarray]]:
@@ -412,7 +420,7 @@ class SegmentLists:
         order = np.lexsort((-counts, words))
         first = order[np.r_[True, words[order][1:] != words[order][:-1]]] if len(order) \
             else order
-        occurrences = np.bincount(words, weights=counts, minlength=len(self.terms))
+        occurrences = np.bincount(words, weights=counts, minlength=len(terms))
         # Each pair's commonest pair of forms: sort by (pair, forms), count the runs, keep
         # the longest run of each pair (both sorted by pair key, as `lexicon` is).
         order = np.lexsort((seen_forms, seen))
@@ -434,7 +442,7 @@ class SegmentLists:
         mask = (1 << 32) - 1
         per_doc = np.arange(self.docs + 1)
         return {"docs": self.docs, "fields": list(self.fields)}, {
-            "terms": strings_array(self.terms),
+            "terms": strings_array(terms),
             "displays": strings_array(forms[int(f)] for f in first),
             "occurrences": occurrences.astype(np.int64),
             "pairs": np.stack([lexicon >> 32, lexicon & mask], axis=1).astype(np.int32)

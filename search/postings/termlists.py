@@ -130,7 +130,7 @@ def _merged(parts: list[tuple[str, _Mapped, np.ndarray]]
         lexicons.append(remap[pairs[:, 0]] << 31 | remap[pairs[:, 1]])
         pair_lengths.append(np.diff(mapped.array("pair_offsets")))
         live_parts.append(live)
-    unique = np.unique(_joined(lexicons))
+    unique = _union(lexicons)
     pair_counts = np.zeros(len(unique), np.int64)
     places = []  # per segment: the global number of each of its pairs
     for (_, mapped, live), keys, lengths in zip(parts, lexicons, pair_lengths):
@@ -171,6 +171,19 @@ def _merged(parts: list[tuple[str, _Mapped, np.ndarray]]
         "pair_offsets": offsets_of(pair_len),
         "pair_ids": pair_parts or [np.zeros(0, np.int32)],
     }
+
+
+def _union(keys: list[np.ndarray]) -> np.ndarray:
+    """The distinct keys of all parts, sorted. Each segment's pair lexicon is sorted (its
+    words are numbered in byte order, as the global ids are), so the parts are sorted
+    runs that a stable sort (timsort) merges in linear time instead of sorting their
+    concatenation (a part that is not sorted, from another writer, is sorted first)."""
+    runs = [part if len(part) < 2 or bool((part[1:] > part[:-1]).all()) else np.unique(part)
+            for part in keys]
+    joined = np.sort(_joined(runs), kind="stable")
+    if len(joined):
+        joined = joined[np.r_[True, joined[1:] != joined[:-1]]]
+    return joined
 
 
 def _joined(parts: list[np.ndarray], kind: type = np.int64) -> np.ndarray:
