@@ -178,7 +178,7 @@ class _Field:
         rank = np.empty(len(numbered), np.int64)
         rank[by_bytes] = np.arange(len(numbered))
         keys = rank[term_ids]
-        order = np.argsort(keys, kind="stable")
+        order = arrays.stable_order(keys)
         counts = np.frombuffer(self.counts, np.uint32)
         starts = np.zeros(len(numbered) + 1, np.int64)
         np.cumsum(np.bincount(keys, minlength=len(numbered)), out=starts[1:])

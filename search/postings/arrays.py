@@ -87,6 +87,17 @@ def length_bytes(lengths: np.ndarray) -> np.ndarray:
     return np.where(lengths >= _LONGEST, 255, found).astype(np.uint8)
 
 
+def stable_order(keys: np.ndarray) -> np.ndarray:
+    """What `np.argsort(keys, kind="stable")` gives, for non-negative integer keys: each
+    key packed with its index into one int64 and the packed values sorted (several times
+    faster than the stable argsort, numpy's timsort over an index)."""
+    count = len(keys)
+    if not count or count >= 2**32 or int(keys.min()) < 0 or int(keys.max()) >= 2**31:
+        return np.argsort(keys, kind="stable")
+    packed = np.sort(keys.astype(np.int64) << 32 | np.arange(count, dtype=np.int64))
+    return packed & 0xFFFFFFFF
+
+
 def occurrence_postings(terms: list[str], term_ids: np.ndarray, owners: np.ndarray,
                         positions: np.ndarray, lengths: np.ndarray | None) -> FieldPostings:
     """A positional field's postings from one entry per occurrence of a term: its number
@@ -100,7 +111,7 @@ def occurrence_postings(terms: list[str], term_ids: np.ndarray, owners: np.ndarr
     rank = np.empty(len(numbered), np.int64)
     rank[by_bytes] = np.arange(len(numbered))
     keys = rank[term_ids]
-    order = np.argsort(keys, kind="stable")
+    order = stable_order(keys)
     term, doc = keys[order], owners[order]
     new = np.ones(len(term), bool)
     new[1:] = (term[1:] != term[:-1]) | (doc[1:] != doc[:-1])

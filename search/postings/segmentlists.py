@@ -337,7 +337,7 @@ class SegmentLists:
         lengths = np.bincount(owners, minlength=self.docs)
         # Both parts are in document order: merged into one (stable: each document's
         # occurrences stay in the order they were emitted).
-        order = np.argsort(owners, kind="stable")
+        order = arrays.stable_order(owners)
         term_ids, owners, positions = term_ids[order], owners[order], positions[order]
         used = np.flatnonzero(np.bincount(term_ids, minlength=len(self._news_terms)))
         renumber = np.zeros(len(self._news_terms), np.int64)
