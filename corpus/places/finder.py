@@ -48,7 +48,9 @@ from corpus.places.gazetteer import (
 
 # A capitalised word: an upper-case Latin letter (basic, Latin-1, Extended-A/B and
 # Additional: "Şanlıurfa", "Đà Nẵng"; checked with isupper()), then letters or digits.
-_CAPITALISED = re.compile(r"(?<![^\W_])[A-Z\u00C0-\u00DE\u0100-\u024F\u1E00-\u1EFF][^\W_]*")
+# (The capital is matched before the look back at the letter before it: the regex engine
+# then skips to the next capital instead of looking back at every character.)
+_CAPITALISED = re.compile(r"[A-Z\u00C0-\u00DE\u0100-\u024F\u1E00-\u1EFF](?<![^\W_].)[^\W_]*")
 # The next word of the same name: separated by spaces, a hyphen, an apostrophe or a dot.
 _NEXT_IN_NAME = re.compile(r"(?:[ \t]+|[ \t]*-[ \t]*|'|\u2019|\.)([^\W_]+)")
 _NEXT_WORD = re.compile(r"([^\w]*)([^\W_]+)")
