@@ -185,12 +185,12 @@ class SegmentLists:
             else:
                 found = self._form_ids[lower] = -1
         self._raw_form.append(found)
-        term = self._analyzer.plain_term(raw)
-        if term is None:
+        plain = self._analyzer.plain_term(raw)
+        if plain is None:
             self._raw_news.append(-2)
             self._whole_text.add(number)
         else:
-            self._raw_news.append(self._news_number(term) if term else -1)
+            self._raw_news.append(self._news_number(plain) if plain else -1)
         return number
 
     def _news_number(self, term: str) -> int:
@@ -254,7 +254,7 @@ class SegmentLists:
         scorable, analysed by the same analyzer whose words the lists read, which
         renumbers positions past stop words."""
         fmt = getattr(fieldobj, "format", None)
-        return (type(fmt) is Positions and fmt.field_boost == 1.0
+        return (isinstance(fmt, Positions) and type(fmt) is Positions and fmt.field_boost == 1.0
                 and bool(getattr(fieldobj, "scorable", False))
                 and from_analyzer(getattr(fieldobj, "analyzer", None)) is self._analyzer
                 and news_pattern(getattr(fieldobj, "analyzer", None)) == TOKEN_PATTERN
