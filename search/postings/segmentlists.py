@@ -98,20 +98,6 @@ def _distinct(keys: np.ndarray) -> np.ndarray:
     return keys
 
 
-def _places(distinct: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """The place of each of `keys` among `distinct` (sorted, holding every key): sorted
-    once, instead of a binary search per key (ten times slower: each one misses the
-    cache)."""
-    order = np.argsort(keys, kind="stable")
-    ranked = keys[order]
-    places = np.zeros(len(keys), np.int64)
-    if len(keys):
-        places[order] = np.cumsum(np.r_[False, ranked[1:] != ranked[:-1]])
-        # (the first distinct value present is distinct[0]: every pair of a document
-        # was written, and every pair written belongs to a document)
-    return places
-
-
 class SegmentLists:
     """The term lists of one segment's documents, gathered as they are added (`add`), then
     written (`write`). Document numbers are the order of the calls.
@@ -384,14 +370,8 @@ class SegmentLists:
         at = np.flatnonzero(follows)
         seen = word[at - 1] << 32 | word[at]
         seen_forms = form[at - 1] << 32 | form[at]
-        # ... each document's, once each, sorted.
-        order = np.lexsort((seen, doc[at]))
-        pair_docs, pair_keys = doc[at][order], seen[order]
-        once = np.ones(len(order), bool)
-        once[1:] = (pair_docs[1:] != pair_docs[:-1]) | (pair_keys[1:] != pair_keys[:-1])
-        pair_docs, pair_keys = pair_docs[once], pair_keys[once]
         return self._written(terms, displays, form_count, form_word, word_docs, word_ids,
-                             pair_docs, pair_keys, seen, seen_forms)
+                             doc[at], seen, seen_forms)
 
     def _form_displays(self, cased_forms: np.ndarray, cased_raws: np.ndarray,
                        form_inside: np.ndarray) -> list[str]:
@@ -413,8 +393,8 @@ class SegmentLists:
         return shown
 
     def _written(self, terms: list[str], forms: list[str], counts: np.ndarray, words: np.ndarray,
-                 word_docs: np.ndarray, word_ids: np.ndarray, pair_docs: np.ndarray,
-                 pair_keys: np.ndarray, seen: np.ndarray, seen_forms: np.ndarray
+                 word_docs: np.ndarray, word_ids: np.ndarray, seen_docs: np.ndarray,
+                 seen: np.ndarray, seen_forms: np.ndarray
                  ) -> tuple[dict[str, object], dict[str, np.ndarray]]:
         # Each word as its commonest form; each pair as its commonest pair of forms.
         order = np.lexsort((-counts, words))
@@ -429,7 +409,13 @@ class SegmentLists:
             else np.zeros(0, np.int64)
         lexicon = keys[pair_heads]  # every pair written, sorted; and how often it is
         pair_times = np.diff(np.r_[pair_heads, len(keys)])
-        pair_ids = _places(lexicon, pair_keys)
+        # Each occurrence's pair number (its key's place in the lexicon), then each
+        # document's pairs once each, sorted: one sort of (document, number) packed.
+        number = np.empty(len(keys), np.int64)
+        number[order] = np.cumsum(np.r_[True, keys[1:] != keys[:-1]]) - 1 if len(keys) \
+            else number
+        held = _distinct(seen_docs << 32 | number)
+        pair_docs, pair_ids = held >> 32, held & ((1 << 32) - 1)
         run = np.r_[True, (keys[1:] != keys[:-1]) | (forms_of[1:] != forms_of[:-1])] \
             if len(keys) else np.zeros(0, bool)
         starts = np.flatnonzero(run)
