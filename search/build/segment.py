@@ -225,6 +225,7 @@ class SegmentBuilder:
         self.records: list[tuple[Any, ...]] = []
         self.numbers: dict[str, array] = {}
         self.values: dict[str, list[bytes]] = {}
+        self._columns: dict[str, Any] = {}  # name -> its field object, for a column field
         # name -> (indexed field or None, stored place or None, column kind or None)
         self._plans: dict[str, tuple[_Field | None, int | None, str | None, Any]] = {}
         for name, fieldobj in schema.items():
@@ -235,6 +236,7 @@ class SegmentBuilder:
             kind = None
             if column:
                 kind = "number" if isinstance(column, NumericColumn) else "value"
+                self._columns[name] = fieldobj
                 if kind == "number":
                     self.numbers[name] = array("q")
                 else:
@@ -245,31 +247,30 @@ class SegmentBuilder:
     def add(self, doc: Mapping[str, object]) -> None:
         """Add one document (field name -> value), numbered in the order of the calls."""
         plans = self._plans
-        for name in doc:
-            if name not in plans:
-                if name.startswith("_"):
-                    raise Unsupported(f"{name!r}: boosts and custom stored values")
-                raise UnknownFieldError(f"No field named {name!r} in {self.schema}")
+        if not plans.keys() >= doc.keys():
+            for name in doc:
+                if name not in plans:
+                    if name.startswith("_"):
+                        raise Unsupported(f"{name!r}: boosts and custom stored values")
+                    raise UnknownFieldError(f"No field named {name!r} in {self.schema}")
         docnum = self.doccount
-        record: list[Any] = [None] * len(self.stored_names)
-        columns: dict[str, object] = {}
-        for name, value in doc.items():
-            if value is None:
-                continue
-            field, stored, kind, fieldobj = plans[name]
-            if field is not None:
+        get = doc.get
+        # Field by field of each kind (a document gives a few of the schema's fields a
+        # value: the rest are None, as a value of None is).
+        for name, field in self.fields.items():
+            value = get(name)
+            if value is not None:
                 field.add(docnum, value)
-            if stored is not None:
-                record[stored] = value
-            if kind is not None:
-                columns[name] = fieldobj.to_column_value(value)
         for name, column in self.numbers.items():
-            column.append(int(columns.get(name) or 0))  # type: ignore[call-overload]
+            value = get(name)
+            number = self._columns[name].to_column_value(value) if value is not None else 0
+            column.append(int(number or 0))
         for name, values in self.values.items():
-            found = columns.get(name)
+            value = get(name)
+            found = self._columns[name].to_column_value(value) if value is not None else None
             values.append(found if isinstance(found, bytes) else
                           str(found or "").encode("utf-8"))
-        self.records.append(tuple(record))
+        self.records.append(tuple(map(get, self.stored_names)))
         self.doccount += 1
 
     def cancel(self) -> None:
