@@ -18,7 +18,8 @@ a second and 120 MB), so the workers share it instead of each building its own.
 Small builds run in this process. Bigger ones fork up to MAX_PROCS workers
 (one per core). The parent reads the articles a chunk at a time and sends
 each chunk to a free worker (so memory holds a chunk per worker, whatever
-the corpus size), gathers progress and the finished
+the corpus size; articles already in a list are the workers' too once they
+fork, so only each chunk's bounds are sent), gathers progress and the finished
 segments over pipes, and re-raises a worker's exception as its own (a full
 disk is the same OSError). Whatever ends the build early (an error, Ctrl-C,
 SIGTERM, a progress callback raising), the parent kills its workers before it

@@ -13,9 +13,9 @@ a few C-level appends:
   {term: [positions]} in the order the analyzer chain emits them. Either way
   a term number (one dict: a new term gets the next number) and a position
   are appended per occurrence, to flat arrays;
-- the literal-word fields can be handed over instead (`given`): the build
-  takes their postings from the words the term lists read anyway
-  (`postings.segmentlists`);
+- fields can be handed over instead (`given`): the build takes the postings
+  of title, summary and body and of their literal-word copies from the words
+  the term lists read anyway (`postings.segmentlists`);
 - the `id` is its own term; any other field (an analyzer `wordwise` does not
   know) goes through the field's own `index()`;
 - at the end, per field, the occurrences are put in term order with one
