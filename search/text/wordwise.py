@@ -339,27 +339,28 @@ def from_analyzer(analyzer: object) -> FastAnalyzer | None:
     return fast
 
 
+def _chain_pattern(analyzer: object, chain: tuple[type, ...]) -> re.Pattern[str] | None:
+    """The word pattern of `analyzer` when it is the filter chain `chain` with a tokenizer
+    that matches words (not gaps), else None."""
+    if not isinstance(analyzer, CompositeAnalyzer):
+        return None
+    items = analyzer.items
+    if tuple(type(item) for item in items) != chain or items[0].gaps:
+        return None
+    return items[0].expression
+
+
 def literal_pattern(analyzer: object) -> re.Pattern[str] | None:
     """The word pattern of a literal-word analyzer (`RegexTokenizer | LowercaseFilter`:
     a term is a word as written, lower-cased, at its place among the words), None for
     any other analyzer."""
-    if not isinstance(analyzer, CompositeAnalyzer):
-        return None
-    items = analyzer.items
-    if tuple(type(item) for item in items) != _EXACT_CHAIN or items[0].gaps:
-        return None
-    return items[0].expression
+    return _chain_pattern(analyzer, _EXACT_CHAIN)
 
 
 def news_pattern(analyzer: object) -> re.Pattern[str] | None:
     """The word pattern of the news analyzer's chain (its tokenizer's), None for any other
     analyzer."""
-    if not isinstance(analyzer, CompositeAnalyzer):
-        return None
-    items = analyzer.items
-    if tuple(type(item) for item in items) != _NEWS_CHAIN or items[0].gaps:
-        return None
-    return items[0].expression
+    return _chain_pattern(analyzer, _NEWS_CHAIN)
 
 
 def _from_analyzer(analyzer: object) -> FastAnalyzer | None:
