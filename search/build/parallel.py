@@ -35,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import gc
 import itertools
 import multiprocessing
 import os
@@ -228,11 +229,16 @@ def _in_workers(storage: Any, stream: Iterator[Article], chunks: list[tuple[int,
             ours, theirs = context.Pipe()
             # Signals wait until the worker has set its own handlers.
             blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+            # What the parent holds (the shared articles among it) is left out of the
+            # workers' garbage collections, which would otherwise write to every object's
+            # header and so copy every page of it into each worker.
+            gc.freeze()
             try:
                 process = context.Process(target=_worker, daemon=True, args=(
                     theirs, os.getpid(), storage, to_document, shared))
                 process.start()
             finally:
+                gc.unfreeze()  # (in the parent: its own collections go on as before)
                 signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
             theirs.close()
             workers[ours] = process
