@@ -9,8 +9,11 @@ is evaluated over whole posting lists as arrays:
   joined over the segments (cached per index version: `postings.termcache`);
   postings of deleted documents are there too (the live mask leaves them out,
   as Whoosh's statistics count them);
-- a set of documents is a boolean mask over every document number: `And`,
-  `Or`, `Not`, `AndNot`, `AndMaybe`, `Prefix`/`Wildcard` are mask algebra;
+- a set of documents is a `DocSet` (`postings.docsets`): its ascending numbers
+  while it is small beside the collection, a boolean mask over every document
+  number where that is cheaper, so that a rare word's page costs what its
+  matches do, not what the collection does. `And`, `Or`, `Not`, `AndNot`,
+  `AndMaybe`, `Prefix`/`Wildcard` are set algebra;
   `Phrase` compares (document, position) keys of the words' positions; any
   other node is matched by Whoosh's own matchers over the same arrays
   (`postings.reader`), for that node only;
@@ -40,6 +43,7 @@ from whoosh.searching import Searcher
 from search._whoosh import bm25_field_b
 from search.budget import Meter, unmetered
 from search.postings import arrays
+from search.postings.docsets import DocSet, places
 from search.postings.operators import operator_for
 from search.postings.reader import LENGTH_OF_BYTE, SegmentFiles, leaf_files
 from search.postings.termcache import TermCache
@@ -62,9 +66,9 @@ class Evaluator:
         # against it, and it stops the work once the request runs out of time.
         self.meter = meter if meter is not None else unmetered()
         self.size = searcher.doc_count_all()
-        self._live_mask: np.ndarray | None = None
+        self._live: DocSet | None = None
         self._leaves: list[tuple[SegmentFiles, int, arrays.SegmentArrays]] | None = None
-        self._masks: dict[object, np.ndarray] = {}
+        self._masks: dict[object, DocSet] = {}
         self._read: dict[tuple[str, bytes], Postings] = {}
         self._keys: dict[tuple[str, bytes, int], np.ndarray] = {}
         self._values: dict[tuple[str, bytes], Postings] = {}
@@ -72,9 +76,8 @@ class Evaluator:
         # term's postings placed among them (kept while the same documents are scored:
         # a query's words, the bound on their bonus and its phrases score the same terms).
         self._docs = np.zeros(0, np.int64)
-        self._slot = np.zeros(0, np.int64)
         self._placed: dict[tuple[str, str | bytes], tuple[np.ndarray, np.ndarray]] = {}
-        self._space: tuple[np.ndarray, np.ndarray, dict] | None = None
+        self._space: tuple[np.ndarray, dict] | None = None
 
     # -- posting lists -------------------------------------------------------------
 
@@ -123,9 +126,9 @@ class Evaluator:
         return found
 
     def _occurrences(self, field: str, btext: bytes,
-                     candidates: np.ndarray) -> np.ndarray:
+                     candidates: DocSet) -> np.ndarray:
         """Sorted (document << 32 | position) keys of the occurrences of a term in the
-        documents of `candidates` (a mask): only their positions are read, so a phrase
+        documents of `candidates`: only their positions are read, so a phrase
         checked in twenty documents reads twenty documents' positions."""
         parts = []
         wanted: np.ndarray | None = None
@@ -134,7 +137,7 @@ class Evaluator:
             if not len(ids):
                 continue
             if wanted is None:
-                wanted = np.flatnonzero(candidates)
+                wanted = candidates.ids
             if len(wanted) * FEW < len(ids):
                 # Few candidates: look each one up in the posting list.
                 local = wanted[(wanted >= offset) & (wanted < offset + mapped.docs)]
@@ -145,7 +148,7 @@ class Evaluator:
                 docs = None
             else:
                 docs = ids.astype(np.int64) + offset
-                chosen = np.flatnonzero(candidates[docs])
+                chosen = np.flatnonzero(candidates.within(docs))
             if not len(chosen):
                 continue
             if docs is None:
@@ -176,22 +179,25 @@ class Evaluator:
 
     def live_mask(self) -> np.ndarray:
         """A mask of the documents not deleted (do not change it)."""
-        if self._live_mask is None:
-            self._live_mask = self.searcher.reader().live()
-        return self._live_mask
+        return self.live().mask
 
-    def _mask_of(self, ids: np.ndarray) -> np.ndarray:
-        """A mask of the live documents among `ids` (postings hold deleted ones too)."""
-        mask = np.zeros(self.size, bool)
-        mask[ids] = True
+    def live(self) -> DocSet:
+        """The documents not deleted (kept per index version: `TermCache.live`)."""
+        if self._live is None:
+            self._live = DocSet.of_mask(self.cache.live(self.searcher.reader()))
+        return self._live
+
+    def _mask_of(self, ids: np.ndarray) -> DocSet:
+        """The live documents among `ids` (ascending, distinct; postings hold deleted
+        ones too)."""
         if self.searcher.reader().has_deletions():
-            mask &= self.live_mask()
-        return mask
+            ids = ids[self.live_mask()[ids]]
+        return DocSet.of_ids(self.size, ids)
 
     # -- matching ---------------------------------------------------------------------
 
-    def mask(self, node: wq.Query) -> np.ndarray:
-        """A boolean mask over document numbers: True where `node` matches (do not change it)."""
+    def docs(self, node: wq.Query) -> DocSet:
+        """The documents `node` matches (do not change the set's arrays)."""
         # Equal queries match the same documents; so do terms whatever their boost.
         key = ("term", node.fieldname, node.text) if type(node) is wq.Term else node
         found = self._masks.get(key)
@@ -199,7 +205,12 @@ class Evaluator:
             found = self._masks[key] = self._match(node)
         return found
 
-    def _match(self, node: wq.Query) -> np.ndarray:
+    def mask(self, node: wq.Query) -> np.ndarray:
+        """A boolean mask over document numbers: True where `node` matches (do not change
+        it; `docs` costs less for a selective query)."""
+        return self.docs(node).mask
+
+    def _match(self, node: wq.Query) -> DocSet:
         self.meter.check_time()
         operator = operator_for(node)
         if operator is not None:
@@ -208,26 +219,33 @@ class Evaluator:
                 return found
         return self.whoosh_mask(node)
 
-    def whoosh_mask(self, node: wq.Query) -> np.ndarray:
+    def whoosh_mask(self, node: wq.Query) -> DocSet:
         """The documents Whoosh matches for `node` (deletions included): for any node the
         table of operators does not evaluate."""
-        return self._mask_of(np.fromiter(self.searcher.docs_for_query(node), np.int64))
+        return self._mask_of(self._whoosh_ids(node))
 
-    def _phrase(self, node: wq.Phrase, within: np.ndarray | None = None) -> np.ndarray:
+    def _whoosh_ids(self, node: wq.Query) -> np.ndarray:
+        ids = np.fromiter(self.searcher.docs_for_query(node), np.int64)
+        return np.unique(ids)  # (ascending, distinct, as a set's numbers are)
+
+    def _phrase(self, node: wq.Phrase, within: DocSet | None = None) -> DocSet:
         """Documents with the words in order, each 1..slop positions after the last
         (Whoosh's SpanNear2 with mindist=1), checked only where all words occur."""
         field = node.fieldname
         schema = self.searcher.schema
         if field not in schema or type(schema[field].format) is not Positions:
-            return self._mask_of(np.fromiter(self.searcher.docs_for_query(node), np.int64))
+            return self._mask_of(self._whoosh_ids(node))
         found = [self._btext(field, word) for word in node.words]
         btexts = [b for b in found if b is not None]
         if len(btexts) < len(found):
-            return np.zeros(self.size, bool)
-        candidates = self.live_mask().copy() if within is None else within.copy()
+            return DocSet.empty(self.size)
+        # (Every word's set holds only live documents.)
+        candidates: DocSet | None = within
         for btext in btexts:
-            candidates &= self.mask(wq.Term(field, btext))
-        if len(btexts) == 1 or not candidates.any():
+            words = self.docs(wq.Term(field, btext))
+            candidates = words if candidates is None else candidates & words
+        assert candidates is not None
+        if len(btexts) == 1 or not len(candidates):
             return candidates
         slop = min(int(node.slop), MAX_SLOP)
         ends = None
@@ -249,17 +267,22 @@ class Evaluator:
                 ends = keys[:0]
             if not len(ends):
                 break
-        result = np.zeros(self.size, bool)
-        if ends is not None and len(ends):
-            result[ends >> POSITION_BITS] = True
-        return result
+        if ends is None or not len(ends):
+            return DocSet.empty(self.size)
+        # Keys ascend, so their documents do: one of each run.
+        docs = ends >> POSITION_BITS
+        keep = np.empty(len(docs), bool)
+        keep[0] = True
+        np.not_equal(docs[1:], docs[:-1], out=keep[1:])
+        return DocSet.of_ids(self.size, docs[keep])
 
     # -- scoring ----------------------------------------------------------------------
     #
     # Scores are computed in the space of the documents being scored (`docs`, the
     # matched ones, ascending), not over every document number: a vector per term is
     # as long as the set scored, so a rare word's 146 matches cost 146 floats, not
-    # 100,000. `_slot` maps a document number to its place in `docs` (-1: not there).
+    # 100,000. A term's postings are placed among `docs` by binary search (in whichever
+    # direction is shorter), never through a table as long as the collection.
 
     def scorable(self, node: wq.Query) -> bool:
         """Whether `scores` reproduces Whoosh's ranking for this tree."""
@@ -279,29 +302,25 @@ class Evaluator:
     def scores_of(self, node: wq.Query, docs: np.ndarray) -> np.ndarray:
         """BM25F scores of `docs` (ascending document numbers that all match `node`), in
         the order of `docs`."""
-        saved = self._docs, self._slot, self._placed
+        saved = self._docs, self._placed
         if self._space is not None and self._space[0] is docs:  # scored just before
-            _, self._slot, self._placed = self._space
+            _, self._placed = self._space
         else:
-            slot = np.full(self.size, -1, np.int64)
-            slot[docs] = np.arange(len(docs))
-            self._slot, self._placed = slot, {}
-            self._space = (docs, slot, self._placed)
+            self._placed = {}
+            self._space = (docs, self._placed)
         self._docs = docs
         try:
             return self._score(node, np.ones(len(docs), bool))[0]
         finally:
-            self._docs, self._slot, self._placed = saved
+            self._docs, self._placed = saved
 
-    def in_space(self, mask: np.ndarray) -> np.ndarray:
-        """A mask over every document number, read for the documents being scored."""
-        return mask[self._docs]
+    def in_space(self, found: DocSet) -> np.ndarray:
+        """Which of the documents being scored are in `found`, as a mask over them."""
+        return found.within(self._docs)
 
-    def from_space(self, wanted: np.ndarray) -> np.ndarray:
-        """A mask over every document number of the scored documents `wanted` holds."""
-        full = np.zeros(self.size, bool)
-        full[self._docs[wanted]] = True
-        return full
+    def from_space(self, wanted: np.ndarray) -> DocSet:
+        """The scored documents `wanted` (a mask over them) holds."""
+        return DocSet.of_ids(self.size, self._docs[wanted])
 
     def zeros(self) -> tuple[np.ndarray, np.ndarray]:
         """Empty (scores, mask) in the space being scored."""
@@ -358,9 +377,8 @@ class Evaluator:
         placed = self._placed.get(key)
         if placed is None:
             ids, values = self._term_values(node.fieldname, node.text)
-            at = self._slot[ids]
-            keep = at >= 0
-            placed = self._placed[key] = (at[keep], values[keep])
+            at, posting = places(self._docs, ids)
+            placed = self._placed[key] = (at, values[posting])
         at, values = placed
         if len(at) and not wanted.all():
             inside = wanted[at]
