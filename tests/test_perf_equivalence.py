@@ -27,6 +27,7 @@ from search.build import parallel as fastbuild
 from search.build import update
 from search.cache import LRUCache
 from search.engine.core import Engine
+from search.postings import docsets
 from search.query.parsing import parse_query
 from search.text.schema import day_number, from_stored
 from tests_support import request
@@ -305,3 +306,23 @@ def test_exact_words_find_and_rank_what_whoosh_does(engine_and_searcher, query: 
                                                       rel_tol=1e-9)
     best = max(score for _, score in scored)
     assert math.isclose(page.hits[0].score or 0, best, rel_tol=1e-9)
+
+
+@pytest.mark.parametrize("share", [1, 10**9], ids=["numbers", "masks"])
+@pytest.mark.parametrize("query", QUERIES)
+def test_sets_as_numbers_or_as_masks_answer_as_whoosh(engine_and_searcher, query: str,
+                                                      share: int, monkeypatch) -> None:
+    """Every set held as sorted numbers (share 1) or every one as a mask (a share no set
+    reaches), whatever its size: the same matches, totals, facets and ranking."""
+    monkeypatch.setattr(docsets, "DENSE_SHARE", share)
+    monkeypatch.setattr(docsets, "SEARCH_RATIO", share)
+    engine, searcher = engine_and_searcher
+    for filters in FILTERS:
+        params = {"q": query, **filters}
+        req, _, scored, _, facets = _naive(engine, searcher, params)
+        assert set(engine.match(req).array.tolist()) == {d for d, _ in scored}
+        page = engine.search(req)
+        assert page.total == len(scored)
+        assert dict(page.months) == facets["months"]
+        assert dict(page.facet_counts("kind")) == facets["kinds"]
+    _same_ranking(engine, searcher, {"q": query, "sort": "relevance", **FILTERS[1]})

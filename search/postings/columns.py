@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from search.facets import Facet, term_facets
-from search.postings.docsets import DENSE_SHARE
+from search.postings import docsets
 from search.postings.termcache import TermCache
 
 SEPARATOR = "\x1f"  # between the values of a multi-valued facet in its column
@@ -57,7 +57,7 @@ class FacetColumn:
         """Code -> how many of `docs` (ascending document numbers) have that value."""
         if self.single is not None:
             found = np.bincount(self.single[docs], minlength=len(self.names))
-        elif len(docs) * DENSE_SHARE <= size:  # few: their own pairs, found by bisection
+        elif len(docs) * docsets.DENSE_SHARE <= size:  # few: their own pairs, found by bisection
             found = np.bincount(self.pair_codes[self._pairs_of(docs)[0]],
                                 minlength=len(self.names))
         else:
@@ -90,7 +90,7 @@ class FacetColumn:
         a boolean array over them: read at those documents only while they are few."""
         if self.single is not None:
             return np.isin(self.single[docs], codes)
-        if len(docs) * DENSE_SHARE > size:
+        if len(docs) * docsets.DENSE_SHARE > size:
             return self.having(codes, size)[docs]
         at, sizes = self._pairs_of(docs)
         hits = np.isin(self.pair_codes[at], codes)
