@@ -71,7 +71,7 @@ class Evaluator:
         self._masks: dict[object, DocSet] = {}
         self._read: dict[tuple[str, bytes], Postings] = {}
         self._keys: dict[tuple[str, bytes, int], np.ndarray] = {}
-        self._values: dict[tuple[str, bytes], Postings] = {}
+        self._values: dict[tuple[str, bytes], tuple[float, float, float, float]] = {}
         # The documents being scored, where each document number is among them, and each
         # term's postings placed among them (kept while the same documents are scored:
         # a query's words, the bound on their bonus and its phrases score the same terms).
@@ -376,41 +376,43 @@ class Evaluator:
         key = (node.fieldname, node.text)
         placed = self._placed.get(key)
         if placed is None:
-            ids, values = self._term_values(node.fieldname, node.text)
+            ids, weights = self.postings(node.fieldname, node.text)
             at, posting = places(self._docs, ids)
-            placed = self._placed[key] = (at, values[posting])
+            placed = self._placed[key] = (
+                at, self._bm25(node.fieldname, node.text, ids[posting], weights[posting]))
         at, values = placed
         if len(at) and not wanted.all():
             inside = wanted[at]
             at, values = at[inside], values[inside]
         return at, (values * node.boost if node.boost != 1.0 else values)
 
-    def _term_values(self, field: str, text: str | bytes) -> Postings:
-        """(documents, unboosted BM25F score in each) of a term, worked out once per
-        request for all its postings (a query scores the same term several times: its
-        words, the bound on their bonus, the phrases)."""
-        key = (field, text if isinstance(text, bytes) else text.encode("utf-8"))
-        found = self._values.get(key)
-        if found is not None:
-            return found
-        ids, weights = self.postings(field, text)
+    def _bm25(self, field: str, text: str | bytes, ids: np.ndarray,
+              weights: np.ndarray) -> np.ndarray:
+        """The unboosted BM25F score of a term in each of `ids` (its weight in each,
+        `weights`), worked out only for the postings among the documents scored: every
+        value is the same expression on the same doubles, whichever postings are taken."""
         if not len(ids):
-            found = self._values[key] = (ids, np.zeros(0))
-            return found
+            return np.zeros(0)
         searcher = self.searcher
-        btext = searcher.schema[field].to_bytes(text)
-        # What BM25FScorer.__init__ takes, without its setup(): that reads every
-        # segment's term info for a block-quality bound this path never uses.
-        weighting = searcher.weighting
-        idf = searcher.idf(field, btext)  # cached per searcher
-        avgfl = searcher.avg_field_length(field) or 1
-        big_b, k1 = bm25_field_b(weighting, field), weighting.K1
+        idf, avgfl, big_b, k1 = self._constants(field, text)
         # Whoosh's bm25(): idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))),
         # as vectors: the same operations in the same order on doubles, so the same
         # values; the boost multiplies them afterwards, as Whoosh's scorer does.
         fl = LENGTHS[self.cache.lengths(searcher.reader(), field)[ids]]
         tf = weights.astype(np.float64)
-        values = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - big_b) + big_b * fl / avgfl)))
-        found = self._values[key] = (ids, values)
-        return found
+        return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - big_b) + big_b * fl / avgfl)))
 
+    def _constants(self, field: str, text: str | bytes) -> tuple[float, float, float, float]:
+        """(idf, average field length, B, K1) of a term's BM25F, once per request."""
+        key = (field, text if isinstance(text, bytes) else text.encode("utf-8"))
+        found = self._values.get(key)
+        if found is None:
+            searcher = self.searcher
+            btext = searcher.schema[field].to_bytes(text)
+            # What BM25FScorer.__init__ takes, without its setup(): that reads every
+            # segment's term info for a block-quality bound this path never uses.
+            weighting = searcher.weighting
+            found = self._values[key] = (searcher.idf(field, btext),  # cached per searcher
+                                         searcher.avg_field_length(field) or 1,
+                                         bm25_field_b(weighting, field), weighting.K1)
+        return found
