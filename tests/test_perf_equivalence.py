@@ -26,6 +26,7 @@ from search import build_index
 from search.build import parallel as fastbuild
 from search.build import update
 from search.cache import LRUCache
+from search.engine import ranking
 from search.engine.core import Engine
 from search.postings import docsets
 from search.query.parsing import parse_query
@@ -326,3 +327,25 @@ def test_sets_as_numbers_or_as_masks_answer_as_whoosh(engine_and_searcher, query
         assert dict(page.months) == facets["months"]
         assert dict(page.facet_counts("kind")) == facets["kinds"]
     _same_ranking(engine, searcher, {"q": query, "sort": "relevance", **FILTERS[1]})
+
+
+@pytest.mark.parametrize("wanted", [1, 5, 20, 60])
+def test_pruned_top_k_equals_scoring_every_match(engine_and_searcher, wanted: int,
+                                                 monkeypatch) -> None:
+    """MaxScore (`ranking._may_place`) leaves out only documents that cannot place: the
+    best `wanted` and their scores are those of scoring every match, and it does leave
+    some out on the common words (else this would test nothing)."""
+    engine, _ = engine_and_searcher
+    pruned = 0
+    for query in QUERIES:
+        matches = engine.match(request(q=query, sort="relevance"))
+        docs, parsed, columns = matches.array, matches.parsed, matches.view.columns
+        kept = ranking._may_place(matches.evaluator, parsed, docs, wanted)
+        assert set(kept.tolist()) <= set(docs.tolist())
+        pruned += len(docs) - len(kept)
+        fast = ranking.top_scored(matches.evaluator, parsed, docs, columns, wanted)
+        with monkeypatch.context() as patched:
+            patched.setattr(ranking, "_may_place", lambda ev, node, found, k: found)
+            full = ranking.top_scored(matches.evaluator, parsed, docs, columns, wanted)
+        assert fast == full
+    assert pruned > 0

@@ -20,6 +20,7 @@ from whoosh import query as wq
 
 from search.engine.matching import Matches
 from search.postings.columns import Columns
+from search.postings.docsets import places
 from search.postings.evaluator import Evaluator
 from search.query.request import SearchRequest
 
@@ -28,6 +29,7 @@ SPARE = 10  # extra hits fetched from Whoosh so that a tie across the page edge 
 # Past this many matches for each place on the page, the bonus of words standing
 # together is checked only where it can matter (`_best_with_bonus`).
 PRUNE_FROM = 4
+SEEDS = 4  # documents scored for the floor of MaxScore, per place wanted
 
 Ranked = list[tuple[int, float | None]]
 
@@ -90,6 +92,8 @@ def top_scored(evaluator: Evaluator, parsed: wq.Query, docs: np.ndarray, columns
     as Whoosh would."""
     if not (evaluator.scorable(parsed) and isinstance(evaluator.searcher.weighting, BM25F)):
         return None
+    if len(docs) > PRUNE_FROM * wanted:
+        docs = _may_place(evaluator, parsed, docs, wanted)
     bound = _bonus_bound(parsed)
     if bound is not None and len(docs) > PRUNE_FROM * wanted:
         docs, scores = _best_with_bonus(evaluator, parsed, bound, docs, wanted)
@@ -102,6 +106,65 @@ def top_scored(evaluator: Evaluator, parsed: wq.Query, docs: np.ndarray, columns
             docs, scores = docs[keep], scores[keep]
     order = best_first(docs, scores, columns)
     return list(zip(docs[order].tolist(), scores[order].tolist()))
+
+
+def _weights(node: wq.Query, scale: float, into: dict[tuple[str, str | bytes], float]) -> bool:
+    """Add to `into` each term's weight in the score of `node` (times `scale`): a
+    document's score is at most the sum of its terms' unboosted scores times their
+    weights, since every score is a sum of its terms' boosted scores (where a phrase or
+    the second part of an AND MAYBE matches, else nothing) and none is negative. False
+    for a node this does not bound (the tree is then scored whole)."""
+    kind = type(node)
+    if kind is wq.Term:
+        key = (node.fieldname, node.text)
+        into[key] = into.get(key, 0.0) + scale * node.boost
+        return True
+    if kind is wq.Or or kind is wq.And:
+        return all(_weights(child, scale * node.boost, into) for child in node.subqueries)
+    if kind is wq.AndMaybe:  # (its own boost is not applied: BinaryQuery.matcher)
+        return _weights(node.a, scale, into) and _weights(node.b, scale, into)
+    if kind is wq.Phrase:  # its words' scores, unboosted, where it matches
+        return all(_weights(wq.Term(node.fieldname, word), scale * node.boost, into)
+                   for word in node.words)
+    return False
+
+
+def _may_place(evaluator: Evaluator, parsed: wq.Query, docs: np.ndarray,
+               wanted: int) -> np.ndarray:
+    """Those of `docs` that may be among the best `wanted` (or tie with the last of
+    them): the others are never scored (MaxScore, Turtle and Flood 1995).
+
+    Each term gets a bound on what it can add to a score (its weight times the most it
+    scores in any document, `Evaluator.term_bound`). The exact scores of a few likely
+    documents (the best of the strongest term's) give a floor: the `wanted`-th best of
+    them is at most the `wanted`-th best of all. The weakest terms whose bounds add up to
+    less than the floor cannot place a document alone, so only the documents holding one
+    of the other terms can place; those are scored as before, exactly."""
+    weights: dict[tuple[str, str | bytes], float] = {}
+    if not _weights(parsed, 1.0, weights) or min(weights.values()) <= 0:
+        return docs  # (a negative weight would make the sum of bounds no bound)
+    bounds = sorted(((weight * evaluator.term_bound(field, text), (field, text))
+                     for (field, text), weight in weights.items()), key=lambda pair: pair[0])
+    strongest = bounds[-1][1]
+    held = evaluator.postings(*strongest)[0]
+    seeds = docs[places(docs, held)[0]]
+    if len(seeds) < wanted:
+        return docs
+    if len(seeds) > SEEDS * wanted:  # the best of the strongest term's
+        own = evaluator.scores_of(wq.Term(*strongest), seeds)
+        seeds = np.sort(seeds[np.argpartition(-own, SEEDS * wanted)[:SEEDS * wanted]])
+    seed_scores = evaluator.scores_of(parsed, seeds)
+    floor = np.partition(seed_scores, len(seeds) - wanted)[len(seeds) - wanted]
+    weak, total = 0, 0.0
+    while weak < len(bounds) and total + bounds[weak][0] < floor:
+        total += bounds[weak][0]
+        weak += 1
+    if not weak:
+        return docs
+    keep = np.zeros(len(docs), bool)
+    for _, (field, text) in bounds[weak:]:
+        keep[places(docs, evaluator.postings(field, text)[0])[0]] = True
+    return docs[keep] if not keep.all() else docs
 
 
 def _bonus_bound(parsed: wq.Query) -> wq.Query | None:

@@ -402,6 +402,19 @@ class Evaluator:
         tf = weights.astype(np.float64)
         return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - big_b) + big_b * fl / avgfl)))
 
+    def term_bound(self, field: str, text: str | bytes) -> float:
+        """At least the unboosted BM25F score of the term in any document: its largest
+        weight in the shortest field (the score rises with the one, falls with the
+        other), a little more for rounding; 0 when no document holds it."""
+        ids, weights = self.postings(field, text)
+        if not len(ids):
+            return 0.0
+        idf, avgfl, big_b, k1 = self._constants(field, text)
+        fl = LENGTHS[self.cache.shortest(self.searcher.reader(), field)]
+        tf = float(weights.max())
+        return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - big_b) + big_b * fl / avgfl))) \
+            * (1 + 1e-9)
+
     def _constants(self, field: str, text: str | bytes) -> tuple[float, float, float, float]:
         """(idf, average field length, B, K1) of a term's BM25F, once per request."""
         key = (field, text if isinstance(text, bytes) else text.encode("utf-8"))

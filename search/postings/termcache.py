@@ -47,6 +47,17 @@ class TermCache(LRUCache[Cached]):
             found = self._lengths[field] = reader.lengths(field)
         return found
 
+    def shortest(self, reader: Any, field: str) -> int:
+        """The encoded length byte of the shortest non-empty `field` of any document
+        (the byte order is the length order): for a bound on a term's score."""
+        key = "\0shortest " + field
+        found = self._lengths.get(key)
+        if found is None:
+            lengths = self.lengths(reader, field)
+            held = lengths[lengths > 0]
+            found = self._lengths[key] = np.array([held.min() if len(held) else 0])
+        return int(found[0])
+
     def live(self, reader: Any) -> np.ndarray:
         """The mask of the live documents of the version (do not change it): a request
         no longer makes its own, a byte per document of the collection."""
