@@ -20,7 +20,6 @@ from whoosh import query as wq
 
 from search.engine.matching import Matches
 from search.postings.columns import Columns
-from search.postings.docsets import places
 from search.postings.evaluator import Evaluator
 from search.query.request import SearchRequest
 
@@ -138,21 +137,18 @@ def _may_place(evaluator: Evaluator, parsed: wq.Query, docs: np.ndarray,
     scores in any document, `Evaluator.term_bound`). The exact scores of a few likely
     documents (the best of the strongest term's) give a floor: the `wanted`-th best of
     them is at most the `wanted`-th best of all. The weakest terms whose bounds add up to
-    less than the floor cannot place a document alone, so only the documents holding one
-    of the other terms can place; those are scored as before, exactly."""
+    less than the floor cannot place a document alone; a document can place only if the
+    other terms' own scores in it, with those bounds, reach the floor. Those documents
+    are scored as before, exactly."""
     weights: dict[tuple[str, str | bytes], float] = {}
-    if not _weights(parsed, 1.0, weights) or min(weights.values()) <= 0:
+    if len(docs) <= wanted or not _weights(parsed, 1.0, weights) or min(weights.values()) <= 0:
         return docs  # (a negative weight would make the sum of bounds no bound)
     bounds = sorted(((weight * evaluator.term_bound(field, text), (field, text))
                      for (field, text), weight in weights.items()), key=lambda pair: pair[0])
-    strongest = bounds[-1][1]
-    held = evaluator.postings(*strongest)[0]
-    seeds = docs[places(docs, held)[0]]
-    if len(seeds) < wanted:
-        return docs
-    if len(seeds) > SEEDS * wanted:  # the best of the strongest term's
-        own = evaluator.scores_of(wq.Term(*strongest), seeds)
-        seeds = np.sort(seeds[np.argpartition(-own, SEEDS * wanted)[:SEEDS * wanted]])
+    # The floor: the exact scores of the documents where the strongest term scores most.
+    own = evaluator.scores_of(wq.Term(*bounds[-1][1]), docs)
+    count = min(len(docs), SEEDS * wanted)
+    seeds = np.sort(docs[np.argpartition(-own, count - 1)[:count]])
     seed_scores = evaluator.scores_of(parsed, seeds)
     floor = np.partition(seed_scores, len(seeds) - wanted)[len(seeds) - wanted]
     weak, total = 0, 0.0
@@ -161,9 +157,12 @@ def _may_place(evaluator: Evaluator, parsed: wq.Query, docs: np.ndarray,
         weak += 1
     if not weak:
         return docs
-    keep = np.zeros(len(docs), bool)
-    for _, (field, text) in bounds[weak:]:
-        keep[places(docs, evaluator.postings(field, text)[0])[0]] = True
+    # A document's score is at most its strong terms' own scores (weighted) and the
+    # bounds of the weak ones: only those whose sum reaches the floor can place.
+    strong = wq.Or([wq.Term(field, text, boost=weights[(field, text)])
+                    for _, (field, text) in bounds[weak:]])
+    most = evaluator.scores_of(strong, docs) * (1 + 1e-9) + total
+    keep = most >= floor
     return docs[keep] if not keep.all() else docs
 
 

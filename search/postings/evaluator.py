@@ -43,6 +43,7 @@ from whoosh.searching import Searcher
 from search._whoosh import bm25_field_b
 from search.budget import Meter, unmetered
 from search.postings import arrays
+from search.postings import docsets
 from search.postings.docsets import DocSet, places
 from search.postings.operators import operator_for
 from search.postings.reader import LENGTH_OF_BYTE, SegmentFiles, leaf_files
@@ -78,6 +79,7 @@ class Evaluator:
         self._docs = np.zeros(0, np.int64)
         self._placed: dict[tuple[str, str | bytes], tuple[np.ndarray, np.ndarray]] = {}
         self._space: tuple[np.ndarray, dict] | None = None
+        self._slots: dict[int, np.ndarray] = {}
 
     # -- posting lists -------------------------------------------------------------
 
@@ -306,7 +308,7 @@ class Evaluator:
         if self._space is not None and self._space[0] is docs:  # scored just before
             _, self._placed = self._space
         else:
-            self._placed = {}
+            self._placed, self._slots = {}, {}  # (a table of another space's places goes)
             self._space = (docs, self._placed)
         self._docs = docs
         try:
@@ -377,7 +379,7 @@ class Evaluator:
         placed = self._placed.get(key)
         if placed is None:
             ids, weights = self.postings(node.fieldname, node.text)
-            at, posting = places(self._docs, ids)
+            at, posting = self._places(ids)
             placed = self._placed[key] = (
                 at, self._bm25(node.fieldname, node.text, ids[posting], weights[posting]))
         at, values = placed
@@ -385,6 +387,23 @@ class Evaluator:
             inside = wanted[at]
             at, values = at[inside], values[inside]
         return at, (values * node.boost if node.boost != 1.0 else values)
+
+    def _places(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(places among the scored documents, places among `ids`) of the documents in
+        both: for many scored documents beside the collection, through a table of each
+        document's place (one pass over the postings), else by binary search."""
+        docs = self._docs
+        if len(docs) * docsets.DENSE_SHARE <= self.size or len(ids) * docsets.SEARCH_RATIO \
+                < len(docs):
+            return places(docs, ids)
+        slot = self._slots.get(id(docs))  # (emptied whenever another space is scored)
+        if slot is None:
+            slot = np.full(self.size, -1, np.int32 if len(docs) < 2**31 else np.int64)
+            slot[docs] = np.arange(len(docs))
+            self._slots = {id(docs): slot}  # (one table at a time: the space scored)
+        at = slot[ids]
+        posting = np.flatnonzero(at >= 0)
+        return at[posting].astype(np.int64), posting
 
     def _bm25(self, field: str, text: str | bytes, ids: np.ndarray,
               weights: np.ndarray) -> np.ndarray:
