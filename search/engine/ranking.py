@@ -158,10 +158,24 @@ def _may_place(evaluator: Evaluator, parsed: wq.Query, docs: np.ndarray,
     if not weak:
         return docs
     # A document's score is at most its strong terms' own scores (weighted) and the
-    # bounds of the weak ones: only those whose sum reaches the floor can place.
-    strong = wq.Or([wq.Term(field, text, boost=weights[(field, text)])
-                    for _, (field, text) in bounds[weak:]])
-    most = evaluator.scores_of(strong, docs) * (1 + 1e-9) + total
+    # bounds of the weak ones: only those whose sum reaches the floor can place. With a
+    # bonus for words standing together, the strong terms weigh what they do in the
+    # words' score, and the bonus is bounded where its words all are (`_bonus_bound`).
+    bonus = _bonus_bound(parsed)
+    own_weights = weights
+    if bonus is not None:
+        own_weights = {}
+        _weights(parsed.a, 1.0, own_weights)  # (an AndMaybe: _bonus_bound says so)
+    strong: list[wq.Query] = [wq.Term(field, text, boost=own_weights[(field, text)])
+                              for _, (field, text) in bounds[weak:]
+                              if own_weights.get((field, text), 0.0) > 0]
+    if bonus is not None:
+        strong.append(bonus)
+    most = evaluator.scores_of(wq.Or(strong), docs) * (1 + 1e-9) + total
+    # A higher floor: the exact scores of the documents whose bounds are highest.
+    seeds = np.sort(docs[np.argpartition(-most, count - 1)[:count]])
+    seed_scores = evaluator.scores_of(parsed, seeds)
+    floor = max(floor, np.partition(seed_scores, len(seeds) - wanted)[len(seeds) - wanted])
     keep = most >= floor
     return docs[keep] if not keep.all() else docs
 
