@@ -52,6 +52,7 @@ from search.postings.termcache import TermCache
 POSITION_BITS = 32  # (document << 32) | position: one sortable key per occurrence
 MAX_SLOP = 2**31  # a wider slop would reach into the next document's keys
 LENGTHS = LENGTH_OF_BYTE  # a length byte's length, as Whoosh reads it
+SPACES = 2  # sets of documents scored whose terms' places are kept
 FEW = 16  # candidates this many times fewer than a term's postings are looked up one by one
 
 Postings = tuple[np.ndarray, np.ndarray]  # global document numbers (ascending), weights
@@ -78,7 +79,9 @@ class Evaluator:
         # a query's words, the bound on their bonus and its phrases score the same terms).
         self._docs = np.zeros(0, np.int64)
         self._placed: dict[tuple[str, str | bytes], tuple[np.ndarray, np.ndarray]] = {}
-        self._space: tuple[np.ndarray, dict] | None = None
+        # The last SPACES sets of documents scored, each with its terms placed (a top k
+        # scores the matches, a few of them, then the matches again).
+        self._spaces: list[tuple[np.ndarray, dict]] = []
         self._slots: dict[int, np.ndarray] = {}
 
     # -- posting lists -------------------------------------------------------------
@@ -305,11 +308,15 @@ class Evaluator:
         """BM25F scores of `docs` (ascending document numbers that all match `node`), in
         the order of `docs`."""
         saved = self._docs, self._placed
-        if self._space is not None and self._space[0] is docs:  # scored just before
-            _, self._placed = self._space
+        known = [placed for scored, placed in self._spaces if scored is docs]
+        if known:  # scored just before
+            self._placed = known[0]
         else:
-            self._placed, self._slots = {}, {}  # (a table of another space's places goes)
-            self._space = (docs, self._placed)
+            self._placed = {}
+            self._spaces = [*self._spaces[1 - SPACES:], (docs, self._placed)]
+            # (a table of places of a space no longer kept goes)
+            kept = {id(scored) for scored, _ in self._spaces}
+            self._slots = {key: slot for key, slot in self._slots.items() if key in kept}
         self._docs = docs
         try:
             return self._score(node, np.ones(len(docs), bool))[0]
@@ -396,11 +403,11 @@ class Evaluator:
         if len(docs) * docsets.DENSE_SHARE <= self.size or len(ids) * docsets.SEARCH_RATIO \
                 < len(docs):
             return places(docs, ids)
-        slot = self._slots.get(id(docs))  # (emptied whenever another space is scored)
+        slot = self._slots.get(id(docs))  # (kept while the space is)
         if slot is None:
             slot = np.full(self.size, -1, np.int32 if len(docs) < 2**31 else np.int64)
             slot[docs] = np.arange(len(docs))
-            self._slots = {id(docs): slot}  # (one table at a time: the space scored)
+            self._slots[id(docs)] = slot
         at = slot[ids]
         posting = np.flatnonzero(at >= 0)
         return at[posting].astype(np.int64), posting
