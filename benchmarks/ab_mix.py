@@ -26,10 +26,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-import bench  # noqa: E402  (the mix and the request parsing)
-import report  # noqa: E402
-import search  # noqa: E402
-from search import Engine  # noqa: E402
+import bench
+import report
+
+import search
+from search import Engine
 
 
 def main() -> None:
@@ -40,7 +41,7 @@ def main() -> None:
     parser.add_argument("--pages", nargs="*", help="labels of the pages to time (default all)")
     args = parser.parse_args()
     folder = Path(search.__file__).resolve().parent.parent
-    commit = subprocess.run(["git", "-C", str(folder), "log", "-1", "--format=%h %s"],
+    commit = subprocess.run(["git", "-C", str(folder), "log", "-1", "--format=%h %s"], check=False,
                             capture_output=True, text=True).stdout.strip()[:90]
     print(f"search/ from {folder} at {commit}")
     index = bench.OUT / f"index-{args.items}"

@@ -20,6 +20,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from tests_support import request
+from whoosh_reference import whoosh_reference
 
 from corpus import read_sources
 from search import build_index
@@ -31,8 +33,6 @@ from search.engine.core import Engine
 from search.postings import docsets
 from search.query.parsing import parse_query
 from search.text.schema import day_number, from_stored
-from tests_support import request
-from whoosh_reference import whoosh_reference
 
 pytestmark = pytest.mark.slow  # the quick loop (pytest -m "not slow") skips this module
 

@@ -14,9 +14,8 @@ import heapq
 from collections.abc import Iterable
 
 import numpy as np
-from whoosh.scoring import BM25F
-
 from whoosh import query as wq
+from whoosh.scoring import BM25F
 
 from search.engine.matching import Matches
 from search.postings.columns import Columns

@@ -33,7 +33,7 @@ _EMPTY = np.zeros(0, np.int64)
 class DocSet:
     """A set of document numbers below `size`: ascending numbers, a mask, or both."""
 
-    __slots__ = ("size", "_ids", "_mask")
+    __slots__ = ("_ids", "_mask", "size")
 
     def __init__(self, size: int, ids: np.ndarray | None = None,
                  mask: np.ndarray | None = None) -> None:
@@ -74,7 +74,9 @@ class DocSet:
         return self._mask
 
     def __len__(self) -> int:
-        return len(self._ids) if self._ids is not None else int(np.count_nonzero(self._mask))
+        if self._ids is not None:
+            return len(self._ids)
+        return int(np.count_nonzero(self.mask))
 
     @property
     def small(self) -> bool:

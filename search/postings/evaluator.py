@@ -42,8 +42,7 @@ from whoosh.searching import Searcher
 
 from search._whoosh import bm25_field_b
 from search.budget import Meter, unmetered
-from search.postings import arrays
-from search.postings import docsets
+from search.postings import arrays, docsets
 from search.postings.docsets import DocSet, places
 from search.postings.operators import operator_for
 from search.postings.reader import LENGTH_OF_BYTE, SegmentFiles, leaf_files
