@@ -122,12 +122,7 @@ def union(size: int, sets: Sequence[DocSet]) -> DocSet:
             sum(len(s) for s in sets) * DENSE_SHARE <= size:
         merged = np.concatenate([s.ids for s in sets])
         merged.sort(kind="stable")  # sorted runs: merged, not sorted afresh
-        if len(merged):
-            keep = np.empty(len(merged), bool)
-            keep[0] = True
-            np.not_equal(merged[1:], merged[:-1], out=keep[1:])
-            merged = merged[keep]
-        return DocSet(size, ids=merged)
+        return DocSet(size, ids=distinct(merged))
     mask = np.zeros(size, bool)
     for s in sets:
         if s._mask is not None:
@@ -135,6 +130,16 @@ def union(size: int, sets: Sequence[DocSet]) -> DocSet:
         else:
             mask[s.ids] = True
     return DocSet(size, mask=mask)
+
+
+def distinct(ascending: np.ndarray) -> np.ndarray:
+    """`ascending` (sorted) with each value once."""
+    if not len(ascending):
+        return ascending
+    keep = np.empty(len(ascending), bool)
+    keep[0] = True
+    np.not_equal(ascending[1:], ascending[:-1], out=keep[1:])
+    return ascending[keep]
 
 
 def _lesser(a: DocSet, b: DocSet) -> bool:

@@ -43,7 +43,7 @@ from whoosh.searching import Searcher
 from search._whoosh import bm25_field_b
 from search.budget import Meter, unmetered
 from search.postings import arrays, docsets
-from search.postings.docsets import DocSet, places
+from search.postings.docsets import DocSet, distinct, places
 from search.postings.operators import operator_for
 from search.postings.reader import LENGTH_OF_BYTE, SegmentFiles, leaf_files
 from search.postings.termcache import TermCache
@@ -274,11 +274,7 @@ class Evaluator:
         if ends is None or not len(ends):
             return DocSet.empty(self.size)
         # Keys ascend, so their documents do: one of each run.
-        docs = ends >> POSITION_BITS
-        keep = np.empty(len(docs), bool)
-        keep[0] = True
-        np.not_equal(docs[1:], docs[:-1], out=keep[1:])
-        return DocSet.of_ids(self.size, docs[keep])
+        return DocSet.of_ids(self.size, distinct(ends >> POSITION_BITS))
 
     # -- scoring ----------------------------------------------------------------------
     #
