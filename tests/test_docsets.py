@@ -102,3 +102,21 @@ def test_facet_counts_and_filters_read_at_documents_equal_those_over_all(
             wanted = {column.names[c] for c in codes}
             assert column.keeps(codes, docs, SIZE).tolist() == \
                 [bool(wanted & set(values)) for values in held]
+
+
+@pytest.mark.parametrize("wanted", [1, 20, 5_000])
+@pytest.mark.parametrize("newest", [True, False])
+def test_first_by_date_is_the_date_order_of_the_whole_set(wanted: int, newest: bool) -> None:
+    """The page's worth partitioned out by one key per document is the order of sorting
+    every match by date (ties, many here, by document number)."""
+    from types import SimpleNamespace
+
+    from search.engine.ranking import _first_by_date
+    from search.postings.columns import NO_DAY, Columns
+
+    rng = np.random.default_rng(wanted)
+    days = rng.choice([20200101, 20200102, 20231231, NO_DAY], SIZE).astype(np.uint32)
+    docs = np.sort(rng.choice(SIZE, 3_000, replace=False)).astype(np.int64)
+    columns = SimpleNamespace(days=days)
+    expected = Columns.by_date(columns, docs, "newest" if newest else "oldest")  # type: ignore[arg-type]
+    assert _first_by_date(columns, docs, wanted, newest) == expected[:wanted].tolist()  # type: ignore[arg-type]
