@@ -132,23 +132,22 @@ def _merged(parts: list[tuple[str, _Mapped, np.ndarray]]
         live_parts.append(live)
     unique = _union(lexicons)
     pair_counts = np.zeros(len(unique), np.int64)
-    places = []  # per segment: the global number of each of its pairs
     for (_, mapped, live), keys, lengths in zip(parts, lexicons, pair_lengths):
-        place = np.searchsorted(unique, keys)
-        places.append(place)
+        place = np.searchsorted(unique, keys)  # the global number of each of its pairs
         held = place[mapped.array("pair_ids")][np.repeat(live, lengths)]
         pair_counts += np.bincount(held, minlength=len(unique))
     kept = pair_counts >= MIN_PAIR_ITEMS
     new_id = np.full(len(unique), -1, np.int64)
     new_id[kept] = np.arange(int(kept.sum()))
     pair_parts, kept_lengths = [], []
-    for (_, mapped, _), place, lengths in zip(parts, places, pair_lengths):
-        occurrence = new_id[place][mapped.array("pair_ids")]
+    # The places are found again rather than kept from the loop above: at 10M items
+    # every segment's would be held at once (gigabytes of int64).
+    for (_, mapped, _), keys, lengths in zip(parts, lexicons, pair_lengths):
+        occurrence = new_id[np.searchsorted(unique, keys)][mapped.array("pair_ids")]
         keep = occurrence >= 0
         pair_parts.append(occurrence[keep].astype(np.int32))
         kept_lengths.append(np.bincount(np.repeat(np.arange(len(lengths)), lengths)[keep],
                                         minlength=len(lengths)))
-    del places
     live = _joined(live_parts, bool)
     word_len = _joined(word_lengths)
     pair_len = _joined(kept_lengths)
@@ -180,7 +179,8 @@ def _union(keys: list[np.ndarray]) -> np.ndarray:
     concatenation (a part that is not sorted, from another writer, is sorted first)."""
     runs = [part if len(part) < 2 or bool((part[1:] > part[:-1]).all()) else np.unique(part)
             for part in keys]
-    joined = np.sort(_joined(runs), kind="stable")
+    joined = _joined(runs)
+    joined.sort(kind="stable")  # in place: at 10M items the keys are gigabytes
     if len(joined):
         joined = joined[np.r_[True, joined[1:] != joined[:-1]]]
     return joined
