@@ -180,13 +180,15 @@ def main() -> int:
     size = args.items * 600 if args.items else int(args.gigabytes * 1e9)
     args.out.mkdir(parents=True, exist_ok=True)
     free = shutil.disk_usage(args.out).free
+    name = f"big-{args.items}" if args.items else f"big-{args.gigabytes:g}gb"
+    path = args.out / f"{name}.jsonl"
+    if args.reuse_corpus and path.exists():
+        free += path.stat().st_size  # the file the space is asked for is there already
     if free < SPACE_FACTOR * size:
         print(f"not enough space in {args.out}: {free / 1e9:.1f} GB free, "
               f"{SPACE_FACTOR * size / 1e9:.1f} GB wanted; give --out elsewhere or less "
               "--gigabytes")
         return 1
-    name = f"big-{args.items}" if args.items else f"big-{args.gigabytes:g}gb"
-    path = args.out / f"{name}.jsonl"
     index = args.out / f"{name}-index"
     started = time.perf_counter()
     if args.reuse_corpus and path.exists():
