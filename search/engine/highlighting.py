@@ -15,29 +15,39 @@ step of the chain works on one word at a time, so here each distinct word is
 analysed once (per analyzer) and remembered, and the text is split with the
 analyzer's own tokenizer pattern.
 
+A text is split at white space (the tokenizer's words never hold any) and each
+piece looked up in a table per query of what its words are to the query: C
+loops over a text, where a Python loop over every word was most of a page's
+marks.
+
 The one step that looks at two words together is `JoinFilter` ("viet nam" ->
-"vietnam"): a text holding a word that can start such a pair goes through the
-full chain instead, its matched tokens kept as Whoosh's formatter keeps them
-(in order, none overlapping the one before). `tests/test_highlighting.py`
+"vietnam"): in a text holding a word that can start such a pair, each such
+word is analysed with the word after it, and only when the two do join (a
+token of the chain runs across both) does the text go through the full chain,
+its matched tokens kept as Whoosh's formatter keeps them (in order, none
+overlapping the one before). `tests/test_highlighting.py`
 compares the spans, rendered, with Whoosh's own highlight over every title and
 summary of the test corpora.
 """
 
 from __future__ import annotations
 
+import re
 import threading
+from itertools import accumulate, compress
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from whoosh.analysis import Analyzer, CompositeAnalyzer, RegexTokenizer
 
 from search.cache import LRUCache
-from search.text.analysis import JoinFilter
+from search.text.analysis import TOKEN_PATTERN, JoinFilter
 
 MAX_WORDS = 200_000  # remembered words per analyzer (then forgotten and relearnt)
 ANALYZERS = 8
 
 Span = tuple[int, int]
+_PIECE = re.compile(r"\S+")
 _T = TypeVar("_T")
 
 
@@ -62,8 +72,13 @@ class _Memo:
             if isinstance(item, JoinFilter):
                 self.before_join = CompositeAnalyzer(*items[:at])
                 self.firsts = item.firsts
+        # The text's words are its pieces' words (no word holds white space).
+        self.by_pieces = self.pattern is not None and \
+            (self.pattern.pattern, self.pattern.flags) == (TOKEN_PATTERN.pattern,
+                                                          TOKEN_PATTERN.flags)
         self.words: dict[str, _Word] = {}
         self.pairs: dict[str, frozenset[str]] = {}
+        self.joined: dict[tuple[str, int], bool] = {}
         self.lock = threading.Lock()
 
     def word(self, text: str) -> _Word:
@@ -84,11 +99,22 @@ class _Memo:
             found = self._remember(self.pairs, text, self._terms(text))
         return found
 
+    def joins(self, text: str, split: int) -> bool:
+        """Whether the two words of `text` (the first ending at `split`) are joined into
+        one by the chain: a token then runs across the end of the first."""
+        found = self.joined.get((text, split))
+        if found is None:
+            found = self._remember(self.joined, (text, split), any(
+                token.startchar < split < token.endchar
+                for token in self.analyzer(text, chars=True, mode="index",
+                                           removestops=False)))
+        return found
+
     def _terms(self, text: str) -> frozenset[str]:
         # As indexed: a compound's parts are terms of it too.
         return frozenset(t.text for t in self.analyzer(text, mode="index", removestops=False))
 
-    def _remember(self, table: dict[str, _T], text: str, found: _T) -> _T:
+    def _remember(self, table: dict[Any, _T], text: Any, found: _T) -> _T:
         with self.lock:
             if len(table) >= MAX_WORDS:
                 table.clear()
@@ -198,6 +224,8 @@ def _spans(text: str, terms: frozenset[str], firsts: frozenset[str],
     assert table is not None  # (made by dict(), never None)
     if len(table) >= MAX_WORDS:
         table.clear()
+    if memo.by_pieces:
+        return _piece_spans(text, terms, firsts, memo, table)
     seen = table.get
     found = []
     phrase = False
@@ -213,6 +241,91 @@ def _spans(text: str, terms: frozenset[str], firsts: frozenset[str],
                 found.append(match.span())
             if verdict & STARTS:
                 phrase = True
+    return found, phrase
+
+
+# What a piece of text between white space is to one query (the tokenizer's words
+# never hold white space, so a text's words are its pieces' words): 0 when none of
+# its words counts, JOINS, or (HIT and STARTS of its words, its hits' spans within
+# it). Splitting at white space and looking the pieces up are C loops; the tokenizer's
+# regex, a Python loop over every word of every text, was most of a page's marks.
+_Piece = int | tuple[int, tuple[Span, ...]]
+_pieces: LRUCache[dict[str, _Piece]] = LRUCache(QUERIES)
+
+
+def _piece(piece: str, terms: frozenset[str], firsts: frozenset[str], memo: _Memo,
+           table: dict[str, int]) -> _Piece:
+    flags = 0
+    hits = []
+    for match in memo.pattern.finditer(piece):  # type: ignore[union-attr]
+        word = match.group()
+        verdict = table.get(word)
+        if verdict is None:
+            verdict = table[word] = _verdict(memo, word, terms, firsts)
+        if verdict == JOINS:
+            return JOINS
+        flags |= verdict
+        if verdict & HIT:
+            hits.append(match.span())
+    return (flags, tuple(hits)) if flags else 0
+
+
+def _piece_spans(text: str, terms: frozenset[str], firsts: frozenset[str], memo: _Memo,
+                 table: dict[str, int]) -> tuple[list[Span], bool] | None:
+    pieces_of = _pieces.get_or_make((memo, terms, firsts), dict)
+    assert pieces_of is not None  # (made by dict(), never None)
+    if len(pieces_of) >= MAX_WORDS:
+        pieces_of.clear()
+    pieces = text.split()
+    known = list(map(pieces_of.get, pieces))
+    if None in known:
+        for at, piece in enumerate(known):
+            if piece is None:
+                known[at] = pieces_of[pieces[at]] = _piece(pieces[at], terms, firsts, memo,
+                                                           table)
+    if not any(known):
+        return [], False
+    if JOINS in known:
+        return _joining_spans(text, terms, firsts, memo, table)
+    counting = list(compress(range(len(known)), known))
+    if len(text) == sum(map(len, pieces)) + len(pieces) - 1:  # one space between pieces
+        starts = [0, *accumulate(len(piece) + 1 for piece in pieces[:counting[-1]])]
+    else:
+        starts = [match.start() for match in _PIECE.finditer(text)]
+    found = []
+    phrase = False
+    for at in counting:
+        flags, hits = known[at]  # type: ignore[misc]
+        phrase = phrase or bool(flags & STARTS)
+        start = starts[at]
+        found.extend((start + begin, start + end) for begin, end in hits)
+    return found, phrase
+
+
+def _joining_spans(text: str, terms: frozenset[str], firsts: frozenset[str], memo: _Memo,
+                   table: dict[str, int]) -> tuple[list[Span], bool] | None:
+    """A text with a word that may join the next ("viet" before "nam"), still a word at
+    a time when it joins none (None, for the full chain, when one does): where no two
+    words join, the chain gives each word the terms it has alone."""
+    matches = list(memo.pattern.finditer(text))  # type: ignore[union-attr]
+    found = []
+    phrase = False
+    for at, match in enumerate(matches):
+        word = match.group()
+        verdict = table.get(word)
+        if verdict is None:
+            verdict = table[word] = _verdict(memo, word, terms, firsts)
+        if verdict == JOINS:
+            if at + 1 < len(matches) and memo.joins(
+                    text[match.start():matches[at + 1].end()], match.end() - match.start()):
+                return None
+            known = memo.word(word)
+            verdict = (0 if known.terms.isdisjoint(terms) else HIT) + \
+                (0 if known.terms.isdisjoint(firsts) else STARTS)
+        if verdict & HIT:
+            found.append(match.span())
+        if verdict & STARTS:
+            phrase = True
     return found, phrase
 
 
