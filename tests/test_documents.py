@@ -1,5 +1,6 @@
-"""A segment's documents file gives back each record as written (search/postings/documents.py),
-through the copied, primed inflater and through zlib's own path alike."""
+"""What a page reads of each hit: the stored record, as written (search/postings/documents.py,
+through the copied, primed inflater and through zlib's own path alike), and the facet
+values, looked up for a page of hits at once as one at a time."""
 
 from __future__ import annotations
 
@@ -41,3 +42,13 @@ def test_a_damaged_record_is_refused_by_zlib(segment):
     data[-1] ^= 0xFF
     assert segment._inflated(bytes(data)) == zlib.decompressobj(
         zdict=segment.zdict).decompress(bytes(data))
+
+
+def test_a_pages_facet_values_are_each_documents_own(engine):
+    # (search/engine/pages.py looks a page's facet values up for all its hits at once.)
+    view = engine.handle.view()
+    docnums = list(range(0, view.columns.doc_count_all, 3))
+    for name, column in view.columns.facets.items():
+        assert column.values_of_many(docnums) == [column.values_of(d) for d in docnums], name
+    assert any(values for column in view.columns.facets.values()
+               if column.single is None for values in column.values_of_many(docnums))

@@ -79,6 +79,17 @@ class FacetColumn:
         start, end = np.searchsorted(self.pair_docs, [doc, doc + 1])
         return tuple(self.names[int(code)] for code in self.pair_codes[start:end])
 
+    def values_of_many(self, docs: list[int]) -> list[tuple[str, ...]]:
+        """`values_of` each of `docs`, the pairs searched once for all (a page's hits)."""
+        if self.single is not None or not docs:
+            return [self.values_of(doc) for doc in docs]
+        wanted = np.asarray(docs)
+        starts = np.searchsorted(self.pair_docs, wanted).tolist()
+        ends = np.searchsorted(self.pair_docs, wanted + 1).tolist()
+        names, codes = self.names, self.pair_codes
+        return [tuple(names[code] for code in codes[start:end].tolist())
+                for start, end in zip(starts, ends)]
+
     def known(self) -> list[str]:
         """Every non-empty value in the index, sorted."""
         return sorted(name for name in self.names if name)
