@@ -123,13 +123,18 @@ class _Memo:
 
 
 _memos: LRUCache[_Memo] = LRUCache(ANALYZERS)
+_last_memo: list[_Memo] = []  # the one used last (a page's texts share two analyzers)
 
 
 def _memo(analyzer: Analyzer) -> _Memo:
+    last = _last_memo[0] if _last_memo else None
+    if last is not None and last.analyzer is analyzer:
+        return last
     found = _memos.get_or_make(id(analyzer), lambda: _Memo(analyzer))
     if found is None or found.analyzer is not analyzer:  # an id reused by a new analyzer
         found = _Memo(analyzer)
         _memos.put(id(analyzer), found)
+    _last_memo[:] = [found]
     return found
 
 
@@ -206,6 +211,26 @@ def rough_spans(text: str, terms: frozenset[str], analyzer: Analyzer,
 HIT, STARTS, JOINS = 1, 2, -1
 QUERIES = 32
 _verdicts: LRUCache[dict[str, int]] = LRUCache(QUERIES)
+# The tables of the query marked last, at hand: a page marks 40 texts for one query.
+_last: list[tuple[object, dict[str, int], dict[str, _Piece]]] = []
+
+
+def _tables(memo: _Memo, terms: frozenset[str], firsts: frozenset[str]
+            ) -> tuple[dict[str, int], dict[str, _Piece]]:
+    """The query's table of words and table of pieces (see `_verdict`, `_Piece`)."""
+    key = (memo, terms, firsts)
+    last = _last[0] if _last else None
+    if last is not None and last[0] == key:
+        table, pieces_of = last[1], last[2]
+    else:
+        made, made_pieces = _verdicts.get_or_make(key, dict), _pieces.get_or_make(key, dict)
+        assert made is not None and made_pieces is not None  # (made by dict(): never None)
+        table, pieces_of = made, made_pieces
+        _last[:] = [(key, table, pieces_of)]
+    for bounded in (table, pieces_of):
+        if len(bounded) >= MAX_WORDS:
+            bounded.clear()
+    return table, pieces_of
 
 
 def _verdict(memo: _Memo, word: str, terms: frozenset[str], firsts: frozenset[str]) -> int:
@@ -220,12 +245,9 @@ def _spans(text: str, terms: frozenset[str], firsts: frozenset[str],
            memo: _Memo) -> tuple[list[Span], bool] | None:
     """The words' spans a word at a time, and whether a word may start a phrase; None
     when a word may join the next (the full chain is needed)."""
-    table = _verdicts.get_or_make((memo, terms, firsts), dict)
-    assert table is not None  # (made by dict(), never None)
-    if len(table) >= MAX_WORDS:
-        table.clear()
+    table, pieces_of = _tables(memo, terms, firsts)
     if memo.by_pieces:
-        return _piece_spans(text, terms, firsts, memo, table)
+        return _piece_spans(text, terms, firsts, memo, table, pieces_of)
     seen = table.get
     found = []
     phrase = False
@@ -271,11 +293,8 @@ def _piece(piece: str, terms: frozenset[str], firsts: frozenset[str], memo: _Mem
 
 
 def _piece_spans(text: str, terms: frozenset[str], firsts: frozenset[str], memo: _Memo,
-                 table: dict[str, int]) -> tuple[list[Span], bool] | None:
-    pieces_of = _pieces.get_or_make((memo, terms, firsts), dict)
-    assert pieces_of is not None  # (made by dict(), never None)
-    if len(pieces_of) >= MAX_WORDS:
-        pieces_of.clear()
+                 table: dict[str, int], pieces_of: dict[str, _Piece]
+                 ) -> tuple[list[Span], bool] | None:
     pieces = text.split()
     known = list(map(pieces_of.get, pieces))
     if None in known:
@@ -288,16 +307,15 @@ def _piece_spans(text: str, terms: frozenset[str], firsts: frozenset[str], memo:
     if JOINS in known:
         return _joining_spans(text, terms, firsts, memo, table)
     counting = list(compress(range(len(known)), known))
-    if len(text) == sum(map(len, pieces)) + len(pieces) - 1:  # one space between pieces
-        starts = [0, *accumulate(len(piece) + 1 for piece in pieces[:counting[-1]])]
-    else:
-        starts = [match.start() for match in _PIECE.finditer(text)]
+    ends = list(accumulate(map(len, pieces)))
+    spaced = len(text) == ends[-1] + len(pieces) - 1  # one space between pieces
+    starts = None if spaced else [match.start() for match in _PIECE.finditer(text)]
     found = []
     phrase = False
     for at in counting:
         flags, hits = known[at]  # type: ignore[misc]
         phrase = phrase or bool(flags & STARTS)
-        start = starts[at]
+        start = (ends[at - 1] + at if at else 0) if starts is None else starts[at]
         found.extend((start + begin, start + end) for begin, end in hits)
     return found, phrase
 
