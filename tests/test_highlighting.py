@@ -115,8 +115,5 @@ def test_words_that_may_join_are_marked_as_the_full_chain_marks_them(
     with monkeypatch.context() as patched:
         patched.setattr(highlighting, "_joining_spans", lambda *args: None)
         chain = [spans(text, terms, analyzer) for text, terms in cases]
-    highlighting._verdicts.clear()
-    highlighting._pieces.clear()
-    highlighting._last.clear()
     assert [spans(text, terms, analyzer) for text, terms in cases] == chain
     assert sum(map(bool, chain)) > 10

@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 import threading
 from itertools import accumulate, compress
+from operator import not_
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -48,6 +49,8 @@ ANALYZERS = 8
 
 Span = tuple[int, int]
 _PIECE = re.compile(r"\S+")
+_JOIN = "\x00join"  # among a piece's terms: a word of it may join the next (no term has NUL)
+_JOINING = frozenset((_JOIN,))
 _T = TypeVar("_T")
 
 
@@ -79,6 +82,8 @@ class _Memo:
         self.words: dict[str, _Word] = {}
         self.pairs: dict[str, frozenset[str]] = {}
         self.joined: dict[tuple[str, int], bool] = {}
+        self.piece_terms: dict[str, frozenset[str]] = {}
+        self.piece_words: dict[str, tuple[tuple[int, int, frozenset[str]], ...]] = {}
         self.lock = threading.Lock()
 
     def word(self, text: str) -> _Word:
@@ -97,6 +102,28 @@ class _Memo:
         found = self.pairs.get(text)
         if found is None:
             found = self._remember(self.pairs, text, self._terms(text))
+        return found
+
+    def piece(self, text: str) -> tuple[frozenset[str], tuple[tuple[int, int, frozenset[str]], ...]]:
+        """The terms of a piece of text between white space (with `_JOIN` among them
+        when one of its words may join the next), and its words: (start, end, terms).
+        The tokenizer's words never hold white space, so a text's words are its
+        pieces' words; pieces recur as words do ("the", "cooperatives,")."""
+        word, words, union = self.words.get, [], set()
+        for match in self.pattern.finditer(text):  # type: ignore[union-attr]
+            known = word(match.group()) or self.word(match.group())
+            words.append((match.start(), match.end(), known.terms))
+            union |= known.terms
+            if known.may_join:
+                union.add(_JOIN)
+        found = frozenset(union), tuple(words)
+        # (No lock: each assignment is one step; a table cleared meanwhile only
+        # forgets.)
+        if len(self.piece_terms) >= MAX_WORDS:
+            self.piece_terms.clear()
+            self.piece_words.clear()
+        self.piece_words[text] = found[1]
+        self.piece_terms[text] = found[0]
         return found
 
     def joins(self, text: str, split: int) -> bool:
@@ -207,30 +234,11 @@ def rough_spans(text: str, terms: frozenset[str], analyzer: Analyzer,
 # one of the query's phrases); 0 for most words. A small table per analyzer and
 # query, a few queries kept: the words of a page's hits, looked up there rather
 # than in the analyzer's memo of every word seen (in a busy process, a large table
-# out of the CPU's caches).
+# out of the CPU's caches). (For a tokenizer other than the house one: that one's
+# texts are read by pieces, below.)
 HIT, STARTS, JOINS = 1, 2, -1
 QUERIES = 32
 _verdicts: LRUCache[dict[str, int]] = LRUCache(QUERIES)
-# The tables of the query marked last, at hand: a page marks 40 texts for one query.
-_last: list[tuple[object, dict[str, int], dict[str, _Piece]]] = []
-
-
-def _tables(memo: _Memo, terms: frozenset[str], firsts: frozenset[str]
-            ) -> tuple[dict[str, int], dict[str, _Piece]]:
-    """The query's table of words and table of pieces (see `_verdict`, `_Piece`)."""
-    key = (memo, terms, firsts)
-    last = _last[0] if _last else None
-    if last is not None and last[0] == key:
-        table, pieces_of = last[1], last[2]
-    else:
-        made, made_pieces = _verdicts.get_or_make(key, dict), _pieces.get_or_make(key, dict)
-        assert made is not None and made_pieces is not None  # (made by dict(): never None)
-        table, pieces_of = made, made_pieces
-        _last[:] = [(key, table, pieces_of)]
-    for bounded in (table, pieces_of):
-        if len(bounded) >= MAX_WORDS:
-            bounded.clear()
-    return table, pieces_of
 
 
 def _verdict(memo: _Memo, word: str, terms: frozenset[str], firsts: frozenset[str]) -> int:
@@ -245,9 +253,12 @@ def _spans(text: str, terms: frozenset[str], firsts: frozenset[str],
            memo: _Memo) -> tuple[list[Span], bool] | None:
     """The words' spans a word at a time, and whether a word may start a phrase; None
     when a word may join the next (the full chain is needed)."""
-    table, pieces_of = _tables(memo, terms, firsts)
     if memo.by_pieces:
-        return _piece_spans(text, terms, firsts, memo, table, pieces_of)
+        return _piece_spans(text, terms, firsts, memo)
+    table = _verdicts.get_or_make((memo, terms, firsts), dict)
+    assert table is not None  # (made by dict(), never None)
+    if len(table) >= MAX_WORDS:
+        table.clear()
     seen = table.get
     found = []
     phrase = False
@@ -266,62 +277,42 @@ def _spans(text: str, terms: frozenset[str], firsts: frozenset[str],
     return found, phrase
 
 
-# What a piece of text between white space is to one query (the tokenizer's words
-# never hold white space, so a text's words are its pieces' words): 0 when none of
-# its words counts, JOINS, or (HIT and STARTS of its words, its hits' spans within
-# it). Splitting at white space and looking the pieces up are C loops; the tokenizer's
-# regex, a Python loop over every word of every text, was most of a page's marks.
-_Piece = int | tuple[int, tuple[Span, ...]]
-_pieces: LRUCache[dict[str, _Piece]] = LRUCache(QUERIES)
-
-
-def _piece(piece: str, terms: frozenset[str], firsts: frozenset[str], memo: _Memo,
-           table: dict[str, int]) -> _Piece:
-    flags = 0
-    hits = []
-    for match in memo.pattern.finditer(piece):  # type: ignore[union-attr]
-        word = match.group()
-        verdict = table.get(word)
-        if verdict is None:
-            verdict = table[word] = _verdict(memo, word, terms, firsts)
-        if verdict == JOINS:
-            return JOINS
-        flags |= verdict
-        if verdict & HIT:
-            hits.append(match.span())
-    return (flags, tuple(hits)) if flags else 0
-
-
-def _piece_spans(text: str, terms: frozenset[str], firsts: frozenset[str], memo: _Memo,
-                 table: dict[str, int], pieces_of: dict[str, _Piece]
-                 ) -> tuple[list[Span], bool] | None:
+def _piece_spans(text: str, terms: frozenset[str], firsts: frozenset[str],
+                 memo: _Memo) -> tuple[list[Span], bool] | None:
+    """`_spans` by the pieces of `text` between white space (see `_Memo.piece`): each
+    piece's terms looked up and met with the query's in C loops (split, map), the
+    words of the few pieces that count read one by one."""
     pieces = text.split()
-    known = list(map(pieces_of.get, pieces))
-    if None in known:
-        for at, piece in enumerate(known):
-            if piece is None:
-                known[at] = pieces_of[pieces[at]] = _piece(pieces[at], terms, firsts, memo,
-                                                           table)
-    if not any(known):
+    if not pieces:
         return [], False
-    if JOINS in known:
-        return _joining_spans(text, terms, firsts, memo, table)
-    counting = list(compress(range(len(known)), known))
+    unions = list(map(memo.piece_terms.get, pieces))
+    if None in unions:
+        for at, union in enumerate(unions):
+            if union is None:
+                unions[at] = memo.piece(pieces[at])[0]
+    if not all(map(_JOINING.isdisjoint, unions)):  # type: ignore[arg-type]
+        return _joining_spans(text, terms, firsts, memo)
+    counting = list(compress(range(len(pieces)),
+                             map(not_, map(terms.isdisjoint, unions))))  # type: ignore[arg-type]
+    phrase = bool(firsts) and not all(map(firsts.isdisjoint, unions))  # type: ignore[arg-type]
+    if not counting:
+        return [], phrase
     ends = list(accumulate(map(len, pieces)))
     spaced = len(text) == ends[-1] + len(pieces) - 1  # one space between pieces
     starts = None if spaced else [match.start() for match in _PIECE.finditer(text)]
     found = []
-    phrase = False
     for at in counting:
-        flags, hits = known[at]  # type: ignore[misc]
-        phrase = phrase or bool(flags & STARTS)
         start = (ends[at - 1] + at if at else 0) if starts is None else starts[at]
-        found.extend((start + begin, start + end) for begin, end in hits)
+        words = memo.piece_words.get(pieces[at])
+        if words is None:  # (forgotten meanwhile: the memo was full)
+            words = memo.piece(pieces[at])[1]
+        found.extend((start + begin, start + end) for begin, end, known in words
+                     if not known.isdisjoint(terms))
     return found, phrase
 
 
-def _joining_spans(text: str, terms: frozenset[str], firsts: frozenset[str], memo: _Memo,
-                   table: dict[str, int]) -> tuple[list[Span], bool] | None:
+def _joining_spans(text: str, terms: frozenset[str], firsts: frozenset[str],
+                   memo: _Memo) -> tuple[list[Span], bool] | None:
     """A text with a word that may join the next ("viet" before "nam"), still a word at
     a time when it joins none (None, for the full chain, when one does): where no two
     words join, the chain gives each word the terms it has alone."""
@@ -329,20 +320,13 @@ def _joining_spans(text: str, terms: frozenset[str], firsts: frozenset[str], mem
     found = []
     phrase = False
     for at, match in enumerate(matches):
-        word = match.group()
-        verdict = table.get(word)
-        if verdict is None:
-            verdict = table[word] = _verdict(memo, word, terms, firsts)
-        if verdict == JOINS:
-            if at + 1 < len(matches) and memo.joins(
-                    text[match.start():matches[at + 1].end()], match.end() - match.start()):
-                return None
-            known = memo.word(word)
-            verdict = (0 if known.terms.isdisjoint(terms) else HIT) + \
-                (0 if known.terms.isdisjoint(firsts) else STARTS)
-        if verdict & HIT:
+        known = memo.word(match.group())
+        if known.may_join and at + 1 < len(matches) and memo.joins(
+                text[match.start():matches[at + 1].end()], match.end() - match.start()):
+            return None
+        if not known.terms.isdisjoint(terms):
             found.append(match.span())
-        if verdict & STARTS:
+        if not known.terms.isdisjoint(firsts):
             phrase = True
     return found, phrase
 
