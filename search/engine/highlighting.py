@@ -51,6 +51,7 @@ Span = tuple[int, int]
 _PIECE = re.compile(r"\S+")
 _JOIN = "\x00join"  # among a piece's terms: a word of it may join the next (no term has NUL)
 _JOINING = frozenset((_JOIN,))
+_NONE: frozenset[str] = frozenset()
 _T = TypeVar("_T")
 
 
@@ -173,13 +174,15 @@ def spans(text: str, terms: frozenset[str], analyzer: Analyzer,
     if (not terms and not phrases) or not text:
         return ()
     memo = _memo(analyzer)
-    firsts = frozenset(phrase[0] for phrase in phrases)
+    firsts = frozenset(phrase[0] for phrase in phrases) if phrases else _NONE
     quick = None if memo.pattern is None else _spans(text, terms, firsts, memo)
     if quick is None:  # the full chain (a possible two-word join, another tokenizer)
         found = _chain_spans(text, terms, analyzer)
         may_start_phrase = bool(phrases)
     else:
         found, may_start_phrase = quick
+        if not may_start_phrase:  # the words' own spans: in order, none overlapping
+            return tuple(found)
     if may_start_phrase:  # phrases need positions: the full chain, only then
         found.extend(_phrase_spans(text, phrases, analyzer))
     return _merged(found)
