@@ -15,15 +15,14 @@ import random
 from pathlib import Path
 
 import pytest
+from test_perf_equivalence import _make_corpus_module
 from whoosh.highlight import HtmlFormatter, WholeFragmenter, highlight
 
 from corpus import BUNDLED_CORPUS, read_sources
-from search.text.analysis import analyze, exact_analyzer, news_analyzer
 from search.engine import highlighting
 from search.engine.highlighting import spans
+from search.text.analysis import analyze, exact_analyzer, news_analyzer
 from webui.marks import to_html
-
-from test_perf_equivalence import _make_corpus_module
 
 HERE = Path(__file__).resolve().parent
 EXTRA = ["Co-operators in Viet Nam & <b>Kenya</b>: the cooperative's workers, cooperatives!",

@@ -34,9 +34,9 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import dataclass
 from itertools import accumulate, compress
 from operator import not_
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from whoosh.analysis import Analyzer, CompositeAnalyzer, RegexTokenizer
@@ -110,7 +110,9 @@ class _Memo:
         when one of its words may join the next), and its words: (start, end, terms).
         The tokenizer's words never hold white space, so a text's words are its
         pieces' words; pieces recur as words do ("the", "cooperatives,")."""
-        word, words, union = self.words.get, [], set()
+        word = self.words.get
+        words: list[tuple[int, int, frozenset[str]]] = []
+        union: set[str] = set()
         for match in self.pattern.finditer(text):  # type: ignore[union-attr]
             known = word(match.group()) or self.word(match.group())
             words.append((match.start(), match.end(), known.terms))
@@ -303,7 +305,7 @@ def _piece_spans(text: str, terms: frozenset[str], firsts: frozenset[str],
     ends = list(accumulate(map(len, pieces)))
     spaced = len(text) == ends[-1] + len(pieces) - 1  # one space between pieces
     starts = None if spaced else [match.start() for match in _PIECE.finditer(text)]
-    found = []
+    found: list[Span] = []
     for at in counting:
         start = (ends[at - 1] + at if at else 0) if starts is None else starts[at]
         words = memo.piece_words.get(pieces[at])
