@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate, compress
 from operator import not_
@@ -84,7 +85,7 @@ class _Memo:
         self.pairs: dict[str, frozenset[str]] = {}
         self.joined: dict[tuple[str, int], bool] = {}
         self.piece_terms: dict[str, frozenset[str]] = {}
-        self.piece_words: dict[str, tuple[tuple[int, int, frozenset[str]], ...]] = {}
+        self.piece_words: dict[str, tuple[tuple[int, int, frozenset[str], bool], ...]] = {}
         self.lock = threading.Lock()
 
     def word(self, text: str) -> _Word:
@@ -105,17 +106,19 @@ class _Memo:
             found = self._remember(self.pairs, text, self._terms(text))
         return found
 
-    def piece(self, text: str) -> tuple[frozenset[str], tuple[tuple[int, int, frozenset[str]], ...]]:
+    def piece(self, text: str
+              ) -> tuple[frozenset[str], tuple[tuple[int, int, frozenset[str], bool], ...]]:
         """The terms of a piece of text between white space (with `_JOIN` among them
-        when one of its words may join the next), and its words: (start, end, terms).
+        when one of its words may join the next), and its words: (start, end, terms,
+        whether it may join the next).
         The tokenizer's words never hold white space, so a text's words are its
         pieces' words; pieces recur as words do ("the", "cooperatives,")."""
         word = self.words.get
-        words: list[tuple[int, int, frozenset[str]]] = []
+        words: list[tuple[int, int, frozenset[str], bool]] = []
         union: set[str] = set()
         for match in self.pattern.finditer(text):  # type: ignore[union-attr]
             known = word(match.group()) or self.word(match.group())
-            words.append((match.start(), match.end(), known.terms))
+            words.append((match.start(), match.end(), known.terms, known.may_join))
             union |= known.terms
             if known.may_join:
                 union.add(_JOIN)
@@ -286,7 +289,7 @@ def _piece_spans(text: str, terms: frozenset[str], firsts: frozenset[str],
                  memo: _Memo) -> tuple[list[Span], bool] | None:
     """`_spans` by the pieces of `text` between white space (see `_Memo.piece`): each
     piece's terms looked up and met with the query's in C loops (split, map), the
-    words of the few pieces that count read one by one."""
+    words of the few pieces that count read one by one; None when two words join."""
     pieces = text.split()
     if not pieces:
         return [], False
@@ -295,45 +298,59 @@ def _piece_spans(text: str, terms: frozenset[str], firsts: frozenset[str],
         for at, union in enumerate(unions):
             if union is None:
                 unions[at] = memo.piece(pieces[at])[0]
-    if not all(map(_JOINING.isdisjoint, unions)):  # type: ignore[arg-type]
-        return _joining_spans(text, terms, firsts, memo)
+    joining = list(compress(range(len(pieces)),
+                            map(not_, map(_JOINING.isdisjoint, unions))))  # type: ignore[arg-type]
     counting = list(compress(range(len(pieces)),
                              map(not_, map(terms.isdisjoint, unions))))  # type: ignore[arg-type]
     phrase = bool(firsts) and not all(map(firsts.isdisjoint, unions))  # type: ignore[arg-type]
-    if not counting:
+    if not counting and not joining:
         return [], phrase
     ends = list(accumulate(map(len, pieces)))
     spaced = len(text) == ends[-1] + len(pieces) - 1  # one space between pieces
-    starts = None if spaced else [match.start() for match in _PIECE.finditer(text)]
+    if spaced:
+        def start_of(at: int) -> int:
+            return ends[at - 1] + at if at else 0
+    else:
+        marks = [match.start() for match in _PIECE.finditer(text)]
+
+        def start_of(at: int) -> int:
+            return marks[at]
+    if joining and _joined(text, pieces, start_of, joining, memo):
+        return None
     found: list[Span] = []
     for at in counting:
-        start = (ends[at - 1] + at if at else 0) if starts is None else starts[at]
-        words = memo.piece_words.get(pieces[at])
-        if words is None:  # (forgotten meanwhile: the memo was full)
-            words = memo.piece(pieces[at])[1]
-        found.extend((start + begin, start + end) for begin, end, known in words
-                     if not known.isdisjoint(terms))
+        start = start_of(at)
+        found.extend((start + begin, start + end) for begin, end, known, _ in
+                     _piece_words(memo, pieces[at]) if not known.isdisjoint(terms))
     return found, phrase
 
 
-def _joining_spans(text: str, terms: frozenset[str], firsts: frozenset[str],
-                   memo: _Memo) -> tuple[list[Span], bool] | None:
-    """A text with a word that may join the next ("viet" before "nam"), still a word at
-    a time when it joins none (None, for the full chain, when one does): where no two
-    words join, the chain gives each word the terms it has alone."""
-    matches = list(memo.pattern.finditer(text))  # type: ignore[union-attr]
-    found = []
-    phrase = False
-    for at, match in enumerate(matches):
-        known = memo.word(match.group())
-        if known.may_join and at + 1 < len(matches) and memo.joins(
-                text[match.start():matches[at + 1].end()], match.end() - match.start()):
-            return None
-        if not known.terms.isdisjoint(terms):
-            found.append(match.span())
-        if not known.terms.isdisjoint(firsts):
-            phrase = True
-    return found, phrase
+def _piece_words(memo: _Memo, piece: str) -> tuple[tuple[int, int, frozenset[str], bool], ...]:
+    words = memo.piece_words.get(piece)
+    return words if words is not None else memo.piece(piece)[1]  # (forgotten: memo full)
+
+
+def _joined(text: str, pieces: list[str], start_of: Callable[[int], int],
+            joining: list[int], memo: _Memo) -> bool:
+    """Whether a word of the pieces `joining` (those with a word that may join the next,
+    "viet" before "nam") is joined with the word after it by the chain. Where none is,
+    the chain gives each word the terms it has alone."""
+    for at in joining:
+        words = _piece_words(memo, pieces[at])
+        for index, (begin, end, _, may_join) in enumerate(words):
+            if not may_join:
+                continue
+            if index + 1 < len(words):
+                following = start_of(at) + words[index + 1][1]
+            else:  # the first word of a later piece (some pieces hold none: "-", "&")
+                following = next((start_of(later) + found[0][1] for later in
+                                  range(at + 1, len(pieces))
+                                  if (found := _piece_words(memo, pieces[later]))), -1)
+                if following < 0:
+                    continue
+            if memo.joins(text[start_of(at) + begin:following], end - begin):
+                return True
+    return False
 
 
 def _words(text: str, analyzer: Analyzer) -> list[tuple[int, Span, set[str]]]:
