@@ -37,7 +37,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate, compress
-from operator import not_
 from typing import Any, TypeVar
 
 from whoosh.analysis import Analyzer, CompositeAnalyzer, RegexTokenizer
@@ -51,7 +50,6 @@ ANALYZERS = 8
 Span = tuple[int, int]
 _PIECE = re.compile(r"\S+")
 _JOIN = "\x00join"  # among a piece's terms: a word of it may join the next (no term has NUL)
-_JOINING = frozenset((_JOIN,))
 _NONE: frozenset[str] = frozenset()
 _T = TypeVar("_T")
 
@@ -285,26 +283,64 @@ def _spans(text: str, terms: frozenset[str], firsts: frozenset[str],
     return found, phrase
 
 
+# What a piece is to one query: 0 when none of its words counts, else (flags, the
+# spans of its hits within it), flags a sum of HIT, STARTS and MAY_JOIN (a word of it
+# may join the next). A small table per analyzer and query in front of the memo's
+# pieces: a page's texts looked up there, not in the memo of every piece seen (a large
+# table of sets, out of the CPU's caches in a busy process: in the benchmark's mix
+# that cost as much as it saved). A query asked the first time fills it from the memo.
+MAY_JOIN = 4
+_Verdict = int | tuple[int, tuple[Span, ...]]
+_pieces: LRUCache[dict[str, _Verdict]] = LRUCache(QUERIES)
+_last: list[tuple[object, dict[str, _Verdict]]] = []  # the query marked last, at hand
+
+
+def _query_pieces(memo: _Memo, terms: frozenset[str],
+                  firsts: frozenset[str]) -> dict[str, _Verdict]:
+    key = (memo, terms, firsts)
+    last = _last[0] if _last else None
+    if last is not None and last[0] == key:
+        table = last[1]
+    else:
+        made = _pieces.get_or_make(key, dict)
+        assert made is not None  # (made by dict(), never None)
+        table = made
+        _last[:] = [(key, table)]
+    if len(table) >= MAX_WORDS:
+        table.clear()
+    return table
+
+
+def _piece_verdict(memo: _Memo, piece: str, terms: frozenset[str],
+                   firsts: frozenset[str]) -> _Verdict:
+    union, words = memo.piece(piece) if piece not in memo.piece_terms \
+        else (memo.piece_terms[piece], _piece_words(memo, piece))
+    if terms.isdisjoint(union) and firsts.isdisjoint(union) and _JOIN not in union:
+        return 0
+    flags = (0 if terms.isdisjoint(union) else HIT) | \
+        (0 if firsts.isdisjoint(union) else STARTS) | (MAY_JOIN if _JOIN in union else 0)
+    return flags, tuple((begin, end) for begin, end, known, _ in words
+                        if not known.isdisjoint(terms))
+
+
 def _piece_spans(text: str, terms: frozenset[str], firsts: frozenset[str],
                  memo: _Memo) -> tuple[list[Span], bool] | None:
-    """`_spans` by the pieces of `text` between white space (see `_Memo.piece`): each
-    piece's terms looked up and met with the query's in C loops (split, map), the
-    words of the few pieces that count read one by one; None when two words join."""
+    """`_spans` by the pieces of `text` between white space (see `_Memo.piece`): the
+    pieces looked up in the query's table in a C loop (split, map), the few that count
+    read one by one; None when two words join."""
     pieces = text.split()
     if not pieces:
         return [], False
-    unions = list(map(memo.piece_terms.get, pieces))
-    if None in unions:
-        for at, union in enumerate(unions):
-            if union is None:
-                unions[at] = memo.piece(pieces[at])[0]
-    joining = list(compress(range(len(pieces)),
-                            map(not_, map(_JOINING.isdisjoint, unions))))  # type: ignore[arg-type]
-    counting = list(compress(range(len(pieces)),
-                             map(not_, map(terms.isdisjoint, unions))))  # type: ignore[arg-type]
-    phrase = bool(firsts) and not all(map(firsts.isdisjoint, unions))  # type: ignore[arg-type]
-    if not counting and not joining:
-        return [], phrase
+    table = _query_pieces(memo, terms, firsts)
+    known = list(map(table.get, pieces))
+    if None in known:
+        for at, verdict in enumerate(known):
+            if verdict is None:
+                known[at] = table[pieces[at]] = _piece_verdict(memo, pieces[at], terms,
+                                                               firsts)
+    counting = list(compress(range(len(pieces)), known))
+    if not counting:
+        return [], False
     ends = list(accumulate(map(len, pieces)))
     spaced = len(text) == ends[-1] + len(pieces) - 1  # one space between pieces
     if spaced:
@@ -315,14 +351,16 @@ def _piece_spans(text: str, terms: frozenset[str], firsts: frozenset[str],
 
         def start_of(at: int) -> int:
             return marks[at]
+    flags = [known[at][0] for at in counting]  # type: ignore[index]
+    joining = [at for at, flag in zip(counting, flags) if flag & MAY_JOIN]
     if joining and _joined(text, pieces, start_of, joining, memo):
         return None
     found: list[Span] = []
     for at in counting:
         start = start_of(at)
-        found.extend((start + begin, start + end) for begin, end, known, _ in
-                     _piece_words(memo, pieces[at]) if not known.isdisjoint(terms))
-    return found, phrase
+        found.extend((start + begin, start + end)
+                     for begin, end in known[at][1])  # type: ignore[index]
+    return found, any(flag & STARTS for flag in flags)
 
 
 def _piece_words(memo: _Memo, piece: str) -> tuple[tuple[int, int, frozenset[str], bool], ...]:
