@@ -166,6 +166,9 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=0, metavar="ROUNDS",
                         help="then search the query mix this many times over the index")
     parser.add_argument("--keep", action="store_true", help="keep the file and the index")
+    parser.add_argument("--reuse-corpus", action="store_true",
+                        help="index the file an earlier run with --keep wrote (the corpus is "
+                             "deterministic: same --items, same bytes) instead of writing it")
     parser.add_argument("--search-only", action="store_true",
                         help="only search the index a run with --keep left (--pages rounds)")
     args = parser.parse_args()
@@ -186,9 +189,15 @@ def main() -> int:
     path = args.out / f"{name}.jsonl"
     index = args.out / f"{name}-index"
     started = time.perf_counter()
-    items = write_corpus(path, size, args.items)
-    print(f"wrote {path}: {path.stat().st_size / 1e9:.2f} GB, {items:,} synthetic items, "
-          f"{time.perf_counter() - started:.0f} s", flush=True)
+    if args.reuse_corpus and path.exists():
+        with path.open("rb") as lines:
+            items = sum(1 for _ in lines)
+        print(f"reusing {path}: {path.stat().st_size / 1e9:.2f} GB, {items:,} items", flush=True)
+    else:
+        items = write_corpus(path, size, args.items)
+        print(f"wrote {path}: {path.stat().st_size / 1e9:.2f} GB, {items:,} synthetic items, "
+              f"{time.perf_counter() - started:.0f} s", flush=True)
+    shutil.rmtree(index, ignore_errors=True)  # a fresh build, not an update of a kept one
     command = ["/usr/bin/time", "-v", str(Path(sys.executable).with_name("news-search")),
                "index", str(path), "--index", str(index)]
     try:

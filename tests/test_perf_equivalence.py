@@ -20,17 +20,19 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from tests_support import request
+from whoosh_reference import whoosh_reference
 
 from corpus import read_sources
 from search import build_index
 from search.build import parallel as fastbuild
 from search.build import update
 from search.cache import LRUCache
+from search.engine import ranking
 from search.engine.core import Engine
+from search.postings import docsets
 from search.query.parsing import parse_query
 from search.text.schema import day_number, from_stored
-from tests_support import request
-from whoosh_reference import whoosh_reference
 
 pytestmark = pytest.mark.slow  # the quick loop (pytest -m "not slow") skips this module
 
@@ -305,3 +307,46 @@ def test_exact_words_find_and_rank_what_whoosh_does(engine_and_searcher, query: 
                                                       rel_tol=1e-9)
     best = max(score for _, score in scored)
     assert math.isclose(page.hits[0].score or 0, best, rel_tol=1e-9)
+
+
+@pytest.mark.parametrize("share", [1, 10**9], ids=["numbers", "masks"])
+@pytest.mark.parametrize("query", QUERIES)
+def test_sets_as_numbers_or_as_masks_answer_as_whoosh(engine_and_searcher, query: str,
+                                                      share: int, monkeypatch) -> None:
+    """Every set held as sorted numbers (share 1) or every one as a mask (a share no set
+    reaches), whatever its size: the same matches, totals, facets and ranking."""
+    monkeypatch.setattr(docsets, "DENSE_SHARE", share)
+    monkeypatch.setattr(docsets, "SEARCH_RATIO", share)
+    engine, searcher = engine_and_searcher
+    for filters in FILTERS:
+        params = {"q": query, **filters}
+        req, _, scored, _, facets = _naive(engine, searcher, params)
+        assert set(engine.match(req).array.tolist()) == {d for d, _ in scored}
+        page = engine.search(req)
+        assert page.total == len(scored)
+        assert dict(page.months) == facets["months"]
+        assert dict(page.facet_counts("kind")) == facets["kinds"]
+    _same_ranking(engine, searcher, {"q": query, "sort": "relevance", **FILTERS[1]})
+
+
+@pytest.mark.parametrize("wanted", [1, 5, 20, 60])
+def test_pruned_top_k_equals_scoring_every_match(engine_and_searcher, wanted: int,
+                                                 monkeypatch) -> None:
+    """MaxScore (`ranking._may_place`) leaves out only documents that cannot place: the
+    best `wanted` and their scores are those of scoring every match, and it does leave
+    some out on the common words (else this would test nothing)."""
+    engine, _ = engine_and_searcher
+    monkeypatch.setattr(ranking, "MAXSCORE_FROM", 0)  # (the fixture's matches are few)
+    pruned = 0
+    for query in QUERIES:
+        matches = engine.match(request(q=query, sort="relevance"))
+        docs, parsed, columns = matches.array, matches.parsed, matches.view.columns
+        kept = ranking._may_place(matches.evaluator, parsed, docs, wanted)
+        assert set(kept.tolist()) <= set(docs.tolist())
+        pruned += len(docs) - len(kept)
+        fast = ranking.top_scored(matches.evaluator, parsed, docs, columns, wanted)
+        with monkeypatch.context() as patched:
+            patched.setattr(ranking, "_may_place", lambda ev, node, found, k: found)
+            full = ranking.top_scored(matches.evaluator, parsed, docs, columns, wanted)
+        assert fast == full
+    assert pruned > 0

@@ -17,6 +17,9 @@ that would otherwise hold a thread or mislead the log:
   431 for headers too large, ...) carry the app's security headers and an
   access-log line, like the app's own answers.
 
+- once a request is answered, the memory it freed goes back to the system
+  when the worker's heap has grown by 64 MB (`memory.Releaser`): glibc would
+  otherwise keep every heavy request's peak;
 - it accepts a connection only while one of its threads is free, so that
 connections wait in the listen backlog for a worker that can start them, not
   behind the long requests of a busy one.
@@ -44,6 +47,7 @@ from gunicorn import glogging
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
 from webui.accesslog import SafeFormatter, log_request
+from webui.memory import Releaser
 from webui.security import HEADERS
 from webui.server import ServeOptions, raise_file_limit
 
@@ -76,10 +80,12 @@ class Worker(ThreadWorker):  # type: ignore[misc]
         self.served = threading.local()  # whether the app answered this thread's request
         self.restart_at: float | None = None
         self.in_flight = 0  # connections handed to the threads and not finished
+        self.releaser: Releaser | None = None
 
     def init_process(self) -> None:
         raise_file_limit(self.cfg.worker_connections + 64)
-        super().init_process()
+        self.releaser = Releaser()  # here, in the forked worker: its own heap
+        super().init_process()  # runs the worker's loop until it exits
 
     def accept(self, listener: socket.socket) -> None:
         """Accept, and wait on the poller (no thread) until the client sends something."""
@@ -138,6 +144,8 @@ class Worker(ThreadWorker):  # type: ignore[misc]
             return super().handle_request(req, conn)
         finally:
             self.running.pop(me, None)
+            if self.releaser is not None:  # the answer is sent: give back what it freed
+                self.releaser.after_request()
 
     def handle_error(self, req: Any, client: Any, addr: Any, exc: BaseException) -> None:
         """gunicorn's own error answer, with the security headers and an access line."""

@@ -2,15 +2,17 @@
 
 `match(view, request, reading)`:
 
-1. the query's documents as a boolean mask (`postings.evaluator`); no query
+1. the query's documents (`postings.evaluator`, a `DocSet`); no query
    browses every live document;
-2. the date bounds, from the day column;
+2. the date bounds, from the day column read at those documents;
 3. each facet's selection (`search.facets`): any of its values; several
    facets: all of them. Each facet is counted over the set filtered by every
    *other* facet, so its other values stay visible to add.
 
 Everything is counted from per-document columns (`postings.columns`) cached
-once per index version, never one query per bucket.
+once per index version, never one query per bucket, and read at the matched
+documents only: a page costs what its matches do, not what the collection
+does (no array as long as the collection is made for a selective query).
 """
 
 from __future__ import annotations
@@ -39,7 +41,32 @@ class Matches:
     facet_counts: dict[str, dict[int, int]]  # facet name -> value code -> count
     evaluator: Evaluator
     filtered: bool = True  # whether dates or facets removed any matching document
-    allowed: np.ndarray | None = None  # mask of the dates and facets asked for (None: all)
+    dates: tuple[int, int] | None = None  # the inclusive day bounds asked for
+    chosen: tuple[tuple[FacetColumn, list[int]], ...] = ()  # the facets' values asked for
+
+    @property
+    def allowed(self) -> np.ndarray | None:
+        """A mask over every document of the dates and facets asked for (None: no filter).
+        Made when asked for: `admit` costs less for a few documents."""
+        if self.dates is None and not self.chosen:
+            return None
+        columns = self.view.columns
+        mask = columns.in_dates(*self.dates) if self.dates is not None \
+            else np.ones(columns.doc_count_all, bool)
+        for column, codes in self.chosen:
+            mask &= column.having(codes, columns.doc_count_all)
+        return mask
+
+    def admit(self, docs: np.ndarray) -> np.ndarray:
+        """Those of `docs` (ascending document numbers) within the dates and facets asked
+        for."""
+        columns = self.view.columns
+        if self.dates is not None and len(docs):
+            docs = docs[columns.dated(docs, *self.dates)]
+        for column, codes in self.chosen:
+            if len(docs):
+                docs = docs[column.keeps(codes, docs, columns.doc_count_all)]
+        return docs
 
     @property
     def parsed(self) -> wq.Query | None:
@@ -80,37 +107,28 @@ def match(view: View, request: SearchRequest, reading: Reading | None,
     size = columns.doc_count_all
     chosen = selections(request, view)
     evaluator = view.evaluator(meter)
-    if reading is not None:
-        mask = evaluator.mask(reading.searched)
-        matched = int(np.count_nonzero(mask))
-    else:
-        mask = evaluator.live_mask()
-        matched = -1
-    allowed = None
+    found = evaluator.docs(reading.searched) if reading is not None else evaluator.live()
+    matched = len(found) if reading is not None else -1
+    dates = None
     if request.date_from or request.date_to:
-        allowed = columns.in_dates(*day_bounds(request.date_from, request.date_to))
-        mask = mask & allowed
-    selected = {column.facet.name: column.having(codes, size) for column, codes in chosen}
+        dates = day_bounds(request.date_from, request.date_to)
+    if dates is None:
+        dated = found.ids
+    elif found.small:  # the days of those documents only
+        dated = found.ids[columns.dated(found.ids, *dates)]
+    else:  # many: one pass over the day column beats reading it at each
+        dated = np.flatnonzero(found.mask & columns.in_dates(*dates))
+    # Each facet asked for, as which of the dated documents have its values.
+    selected = {column.facet.name: column.keeps(codes, dated, size) for column, codes in chosen}
+    docs = dated
+    if selected:
+        docs = dated[np.logical_and.reduce(list(selected.values()))]
     counts: dict[str, dict[int, int]] = {}
-    if not selected:
-        docs = np.flatnonzero(mask)
-        for facet in term_facets():
-            counts[facet.name] = columns.facets[facet.name].counts(docs, size)
-    else:
-        final = mask.copy()
-        for having in selected.values():
-            final &= having
-        docs = np.flatnonzero(final)
-        for facet in term_facets():
-            base = final
-            if facet.name in selected:
-                base = mask.copy()
-                for name, having in selected.items():
-                    if name != facet.name:
-                        base &= having
-            counts[facet.name] = columns.facets[facet.name].counts(
-                docs if base is final else np.flatnonzero(base), size)
-        for having in selected.values():
-            allowed = having if allowed is None else allowed & having
+    for facet in term_facets():
+        base = docs
+        if facet.name in selected:  # counted under every filter but its own
+            others = [keep for name, keep in selected.items() if name != facet.name]
+            base = dated[np.logical_and.reduce(others)] if others else dated
+        counts[facet.name] = columns.facets[facet.name].counts(base, size)
     return Matches(view, reading, docs, counts, evaluator, filtered=len(docs) != matched,
-                   allowed=allowed)
+                   dates=dates, chosen=tuple(chosen))

@@ -13,7 +13,6 @@ import math
 from collections import Counter
 from typing import cast
 
-import numpy as np
 from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS as ENGLISH_STOP_WORDS
 
@@ -26,6 +25,7 @@ from search.engine.snippets import SCAN_CHARS, snippet
 from search.engine.spelling import suggest
 from search.facets import term_facets
 from search.postings.columns import years_of
+from search.postings.docsets import DocSet
 from search.query.expansion import relax
 from search.query.parsing import EXACT_FIELDS, field_patterns
 from search.query.request import InputError, SearchRequest
@@ -174,11 +174,8 @@ def partial(request: SearchRequest, matches: Matches, hits: list[Hit]) -> list[H
         return []
     view = matches.view
     # The relaxed query's documents less those already shown, under the same filters.
-    others = matches.evaluator.mask(relaxed).copy()
-    others[matches.array] = False
-    if matches.allowed is not None:
-        others &= matches.allowed
-    docs = np.flatnonzero(others)
+    shown = DocSet.of_ids(view.columns.doc_count_all, matches.array)
+    docs = matches.admit((matches.evaluator.docs(relaxed) - shown).ids)
     if not len(docs):
         return []
     related = feedback(view, hits, matches.parsed)

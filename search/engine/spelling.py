@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import threading
 
-import numpy as np
 from whoosh import query as wq
 
 from search.cache import LRUCache
@@ -80,7 +79,7 @@ def speller(view: View) -> Speller:
         return sum(reader.doc_frequency(field, word) for field in SPELL_FIELDS)
 
     def count(query: wq.Query) -> int:
-        return int(np.count_nonzero(evaluator.mask(query)))
+        return len(evaluator.docs(query))
 
     return Speller(lambda: lexicon(view), written, count)
 

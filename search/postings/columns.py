@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from search.facets import Facet, term_facets
+from search.postings import docsets
 from search.postings.termcache import TermCache
 
 SEPARATOR = "\x1f"  # between the values of a multi-valued facet in its column
@@ -56,12 +57,25 @@ class FacetColumn:
         """Code -> how many of `docs` (ascending document numbers) have that value."""
         if self.single is not None:
             found = np.bincount(self.single[docs], minlength=len(self.names))
+        elif len(docs) * docsets.DENSE_SHARE <= size:  # few: their own pairs, found by bisection
+            found = np.bincount(self.pair_codes[self._pairs_of(docs)[0]],
+                                minlength=len(self.names))
         else:
             member = np.zeros(size, bool)
             member[docs] = True
             found = np.bincount(self.pair_codes[member[self.pair_docs]],
                                 minlength=len(self.names))
         return {code: n for code, n in enumerate(found.tolist()) if n}
+
+    def _pairs_of(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(where each pair of `docs` is, how many pairs each of `docs` has): the pairs
+        are sorted by document, so each document's are one run."""
+        starts = np.searchsorted(self.pair_docs, docs)
+        sizes = np.searchsorted(self.pair_docs, docs, side="right") - starts
+        ends = np.cumsum(sizes)
+        at = np.repeat(starts - (ends - sizes), sizes) + np.arange(int(ends[-1]) if len(ends)
+                                                                     else 0)
+        return at, sizes
 
     def having(self, codes: list[int], size: int) -> np.ndarray:
         """A mask of the documents with any of the values `codes`."""
@@ -70,6 +84,19 @@ class FacetColumn:
         mask = np.zeros(size, bool)
         mask[self.pair_docs[np.isin(self.pair_codes, codes)]] = True
         return mask
+
+    def keeps(self, codes: list[int], docs: np.ndarray, size: int) -> np.ndarray:
+        """Which of `docs` (ascending document numbers) have any of the values `codes`, as
+        a boolean array over them: read at those documents only while they are few."""
+        if self.single is not None:
+            return np.isin(self.single[docs], codes)
+        if len(docs) * docsets.DENSE_SHARE > size:
+            return self.having(codes, size)[docs]
+        at, sizes = self._pairs_of(docs)
+        hits = np.isin(self.pair_codes[at], codes)
+        keep = np.zeros(len(docs), bool)
+        keep[np.repeat(np.arange(len(docs)), sizes)[hits]] = True
+        return keep
 
     def values_of(self, doc: int) -> tuple[str, ...]:
         """The values of one document, as `names` writes them."""
@@ -80,15 +107,14 @@ class FacetColumn:
         return tuple(self.names[int(code)] for code in self.pair_codes[start:end])
 
     def values_of_many(self, docs: list[int]) -> list[tuple[str, ...]]:
-        """`values_of` each of `docs`, the pairs searched once for all (a page's hits)."""
+        """`values_of` each of `docs` (ascending or not), the pairs searched once for all
+        (a page's hits)."""
         if self.single is not None or not docs:
             return [self.values_of(doc) for doc in docs]
-        wanted = np.asarray(docs)
-        starts = np.searchsorted(self.pair_docs, wanted).tolist()
-        ends = np.searchsorted(self.pair_docs, wanted + 1).tolist()
-        names, codes = self.names, self.pair_codes
-        return [tuple(names[code] for code in codes[start:end].tolist())
-                for start, end in zip(starts, ends)]
+        at, sizes = self._pairs_of(np.asarray(docs))
+        names = [self.names[code] for code in self.pair_codes[at].tolist()]
+        ends = np.cumsum(sizes).tolist()
+        return [tuple(names[end - size:end]) for end, size in zip(ends, sizes.tolist())]
 
     def known(self) -> list[str]:
         """Every non-empty value in the index, sorted."""
@@ -133,6 +159,12 @@ class Columns:
     def in_dates(self, low: int, high: int) -> np.ndarray:
         """A mask of the documents dated from day `low` to day `high` inclusive."""
         return (self.days >= low) & (self.days <= high)
+
+    def dated(self, docs: np.ndarray, low: int, high: int) -> np.ndarray:
+        """Which of `docs` are dated from day `low` to day `high` inclusive, as a boolean
+        array over them (read at those documents only)."""
+        days = self.days[docs]
+        return (days >= low) & (days <= high)
 
 
 def years_of(month_counts: dict[int, int]) -> dict[int, int]:

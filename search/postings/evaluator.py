@@ -9,8 +9,11 @@ is evaluated over whole posting lists as arrays:
   joined over the segments (cached per index version: `postings.termcache`);
   postings of deleted documents are there too (the live mask leaves them out,
   as Whoosh's statistics count them);
-- a set of documents is a boolean mask over every document number: `And`,
-  `Or`, `Not`, `AndNot`, `AndMaybe`, `Prefix`/`Wildcard` are mask algebra;
+- a set of documents is a `DocSet` (`postings.docsets`): its ascending numbers
+  while it is small beside the collection, a boolean mask over every document
+  number where that is cheaper, so that a rare word's page costs what its
+  matches do, not what the collection does. `And`, `Or`, `Not`, `AndNot`,
+  `AndMaybe`, `Prefix`/`Wildcard` are set algebra;
   `Phrase` compares (document, position) keys of the words' positions; any
   other node is matched by Whoosh's own matchers over the same arrays
   (`postings.reader`), for that node only;
@@ -39,7 +42,8 @@ from whoosh.searching import Searcher
 
 from search._whoosh import bm25_field_b
 from search.budget import Meter, unmetered
-from search.postings import arrays
+from search.postings import arrays, docsets
+from search.postings.docsets import DocSet, distinct, places
 from search.postings.operators import operator_for
 from search.postings.reader import LENGTH_OF_BYTE, SegmentFiles, leaf_files
 from search.postings.termcache import TermCache
@@ -47,6 +51,7 @@ from search.postings.termcache import TermCache
 POSITION_BITS = 32  # (document << 32) | position: one sortable key per occurrence
 MAX_SLOP = 2**31  # a wider slop would reach into the next document's keys
 LENGTHS = LENGTH_OF_BYTE  # a length byte's length, as Whoosh reads it
+SPACES = 2  # sets of documents scored whose terms' places are kept
 FEW = 16  # candidates this many times fewer than a term's postings are looked up one by one
 
 Postings = tuple[np.ndarray, np.ndarray]  # global document numbers (ascending), weights
@@ -62,19 +67,21 @@ class Evaluator:
         # against it, and it stops the work once the request runs out of time.
         self.meter = meter if meter is not None else unmetered()
         self.size = searcher.doc_count_all()
-        self._live_mask: np.ndarray | None = None
+        self._live: DocSet | None = None
         self._leaves: list[tuple[SegmentFiles, int, arrays.SegmentArrays]] | None = None
-        self._masks: dict[object, np.ndarray] = {}
+        self._masks: dict[object, DocSet] = {}
         self._read: dict[tuple[str, bytes], Postings] = {}
         self._keys: dict[tuple[str, bytes, int], np.ndarray] = {}
-        self._values: dict[tuple[str, bytes], Postings] = {}
+        self._values: dict[tuple[str, bytes], tuple[float, float, float, float]] = {}
         # The documents being scored, where each document number is among them, and each
         # term's postings placed among them (kept while the same documents are scored:
         # a query's words, the bound on their bonus and its phrases score the same terms).
         self._docs = np.zeros(0, np.int64)
-        self._slot = np.zeros(0, np.int64)
         self._placed: dict[tuple[str, str | bytes], tuple[np.ndarray, np.ndarray]] = {}
-        self._space: tuple[np.ndarray, np.ndarray, dict] | None = None
+        # The last SPACES sets of documents scored, each with its terms placed (a top k
+        # scores the matches, a few of them, then the matches again).
+        self._spaces: list[tuple[np.ndarray, dict]] = []
+        self._slots: dict[int, np.ndarray] = {}
 
     # -- posting lists -------------------------------------------------------------
 
@@ -123,9 +130,9 @@ class Evaluator:
         return found
 
     def _occurrences(self, field: str, btext: bytes,
-                     candidates: np.ndarray) -> np.ndarray:
+                     candidates: DocSet) -> np.ndarray:
         """Sorted (document << 32 | position) keys of the occurrences of a term in the
-        documents of `candidates` (a mask): only their positions are read, so a phrase
+        documents of `candidates`: only their positions are read, so a phrase
         checked in twenty documents reads twenty documents' positions."""
         parts = []
         wanted: np.ndarray | None = None
@@ -134,7 +141,7 @@ class Evaluator:
             if not len(ids):
                 continue
             if wanted is None:
-                wanted = np.flatnonzero(candidates)
+                wanted = candidates.ids
             if len(wanted) * FEW < len(ids):
                 # Few candidates: look each one up in the posting list.
                 local = wanted[(wanted >= offset) & (wanted < offset + mapped.docs)]
@@ -145,7 +152,7 @@ class Evaluator:
                 docs = None
             else:
                 docs = ids.astype(np.int64) + offset
-                chosen = np.flatnonzero(candidates[docs])
+                chosen = np.flatnonzero(candidates.within(docs))
             if not len(chosen):
                 continue
             if docs is None:
@@ -176,22 +183,25 @@ class Evaluator:
 
     def live_mask(self) -> np.ndarray:
         """A mask of the documents not deleted (do not change it)."""
-        if self._live_mask is None:
-            self._live_mask = self.searcher.reader().live()
-        return self._live_mask
+        return self.live().mask
 
-    def _mask_of(self, ids: np.ndarray) -> np.ndarray:
-        """A mask of the live documents among `ids` (postings hold deleted ones too)."""
-        mask = np.zeros(self.size, bool)
-        mask[ids] = True
+    def live(self) -> DocSet:
+        """The documents not deleted (kept per index version: `TermCache.live`)."""
+        if self._live is None:
+            self._live = DocSet.of_mask(self.cache.live(self.searcher.reader()))
+        return self._live
+
+    def _mask_of(self, ids: np.ndarray) -> DocSet:
+        """The live documents among `ids` (ascending, distinct; postings hold deleted
+        ones too)."""
         if self.searcher.reader().has_deletions():
-            mask &= self.live_mask()
-        return mask
+            ids = ids[self.live_mask()[ids]]
+        return DocSet.of_ids(self.size, ids)
 
     # -- matching ---------------------------------------------------------------------
 
-    def mask(self, node: wq.Query) -> np.ndarray:
-        """A boolean mask over document numbers: True where `node` matches (do not change it)."""
+    def docs(self, node: wq.Query) -> DocSet:
+        """The documents `node` matches (do not change the set's arrays)."""
         # Equal queries match the same documents; so do terms whatever their boost.
         key = ("term", node.fieldname, node.text) if type(node) is wq.Term else node
         found = self._masks.get(key)
@@ -199,7 +209,12 @@ class Evaluator:
             found = self._masks[key] = self._match(node)
         return found
 
-    def _match(self, node: wq.Query) -> np.ndarray:
+    def mask(self, node: wq.Query) -> np.ndarray:
+        """A boolean mask over document numbers: True where `node` matches (do not change
+        it; `docs` costs less for a selective query)."""
+        return self.docs(node).mask
+
+    def _match(self, node: wq.Query) -> DocSet:
         self.meter.check_time()
         operator = operator_for(node)
         if operator is not None:
@@ -208,26 +223,33 @@ class Evaluator:
                 return found
         return self.whoosh_mask(node)
 
-    def whoosh_mask(self, node: wq.Query) -> np.ndarray:
+    def whoosh_mask(self, node: wq.Query) -> DocSet:
         """The documents Whoosh matches for `node` (deletions included): for any node the
         table of operators does not evaluate."""
-        return self._mask_of(np.fromiter(self.searcher.docs_for_query(node), np.int64))
+        return self._mask_of(self._whoosh_ids(node))
 
-    def _phrase(self, node: wq.Phrase, within: np.ndarray | None = None) -> np.ndarray:
+    def _whoosh_ids(self, node: wq.Query) -> np.ndarray:
+        ids = np.fromiter(self.searcher.docs_for_query(node), np.int64)
+        return np.unique(ids)  # (ascending, distinct, as a set's numbers are)
+
+    def _phrase(self, node: wq.Phrase, within: DocSet | None = None) -> DocSet:
         """Documents with the words in order, each 1..slop positions after the last
         (Whoosh's SpanNear2 with mindist=1), checked only where all words occur."""
         field = node.fieldname
         schema = self.searcher.schema
         if field not in schema or type(schema[field].format) is not Positions:
-            return self._mask_of(np.fromiter(self.searcher.docs_for_query(node), np.int64))
+            return self._mask_of(self._whoosh_ids(node))
         found = [self._btext(field, word) for word in node.words]
         btexts = [b for b in found if b is not None]
         if len(btexts) < len(found):
-            return np.zeros(self.size, bool)
-        candidates = self.live_mask().copy() if within is None else within.copy()
+            return DocSet.empty(self.size)
+        # (Every word's set holds only live documents.)
+        candidates: DocSet | None = within
         for btext in btexts:
-            candidates &= self.mask(wq.Term(field, btext))
-        if len(btexts) == 1 or not candidates.any():
+            words = self.docs(wq.Term(field, btext))
+            candidates = words if candidates is None else candidates & words
+        assert candidates is not None
+        if len(btexts) == 1 or not len(candidates):
             return candidates
         slop = min(int(node.slop), MAX_SLOP)
         ends = None
@@ -249,17 +271,18 @@ class Evaluator:
                 ends = keys[:0]
             if not len(ends):
                 break
-        result = np.zeros(self.size, bool)
-        if ends is not None and len(ends):
-            result[ends >> POSITION_BITS] = True
-        return result
+        if ends is None or not len(ends):
+            return DocSet.empty(self.size)
+        # Keys ascend, so their documents do: one of each run.
+        return DocSet.of_ids(self.size, distinct(ends >> POSITION_BITS))
 
     # -- scoring ----------------------------------------------------------------------
     #
     # Scores are computed in the space of the documents being scored (`docs`, the
     # matched ones, ascending), not over every document number: a vector per term is
     # as long as the set scored, so a rare word's 146 matches cost 146 floats, not
-    # 100,000. `_slot` maps a document number to its place in `docs` (-1: not there).
+    # 100,000. A term's postings are placed among `docs` by binary search (in whichever
+    # direction is shorter), never through a table as long as the collection.
 
     def scorable(self, node: wq.Query) -> bool:
         """Whether `scores` reproduces Whoosh's ranking for this tree."""
@@ -279,29 +302,29 @@ class Evaluator:
     def scores_of(self, node: wq.Query, docs: np.ndarray) -> np.ndarray:
         """BM25F scores of `docs` (ascending document numbers that all match `node`), in
         the order of `docs`."""
-        saved = self._docs, self._slot, self._placed
-        if self._space is not None and self._space[0] is docs:  # scored just before
-            _, self._slot, self._placed = self._space
+        saved = self._docs, self._placed
+        known = [placed for scored, placed in self._spaces if scored is docs]
+        if known:  # scored just before
+            self._placed = known[0]
         else:
-            slot = np.full(self.size, -1, np.int64)
-            slot[docs] = np.arange(len(docs))
-            self._slot, self._placed = slot, {}
-            self._space = (docs, slot, self._placed)
+            self._placed = {}
+            self._spaces = [*self._spaces[1 - SPACES:], (docs, self._placed)]
+            # (a table of places of a space no longer kept goes)
+            kept = {id(scored) for scored, _ in self._spaces}
+            self._slots = {key: slot for key, slot in self._slots.items() if key in kept}
         self._docs = docs
         try:
             return self._score(node, np.ones(len(docs), bool))[0]
         finally:
-            self._docs, self._slot, self._placed = saved
+            self._docs, self._placed = saved
 
-    def in_space(self, mask: np.ndarray) -> np.ndarray:
-        """A mask over every document number, read for the documents being scored."""
-        return mask[self._docs]
+    def in_space(self, found: DocSet) -> np.ndarray:
+        """Which of the documents being scored are in `found`, as a mask over them."""
+        return found.within(self._docs)
 
-    def from_space(self, wanted: np.ndarray) -> np.ndarray:
-        """A mask over every document number of the scored documents `wanted` holds."""
-        full = np.zeros(self.size, bool)
-        full[self._docs[wanted]] = True
-        return full
+    def from_space(self, wanted: np.ndarray) -> DocSet:
+        """The scored documents `wanted` (a mask over them) holds."""
+        return DocSet.of_ids(self.size, self._docs[wanted])
 
     def zeros(self) -> tuple[np.ndarray, np.ndarray]:
         """Empty (scores, mask) in the space being scored."""
@@ -357,42 +380,73 @@ class Evaluator:
         key = (node.fieldname, node.text)
         placed = self._placed.get(key)
         if placed is None:
-            ids, values = self._term_values(node.fieldname, node.text)
-            at = self._slot[ids]
-            keep = at >= 0
-            placed = self._placed[key] = (at[keep], values[keep])
+            ids, weights = self.postings(node.fieldname, node.text)
+            at, posting = self._places(ids)
+            placed = self._placed[key] = (
+                at, self._bm25(node.fieldname, node.text, ids[posting], weights[posting]))
         at, values = placed
         if len(at) and not wanted.all():
             inside = wanted[at]
             at, values = at[inside], values[inside]
         return at, (values * node.boost if node.boost != 1.0 else values)
 
-    def _term_values(self, field: str, text: str | bytes) -> Postings:
-        """(documents, unboosted BM25F score in each) of a term, worked out once per
-        request for all its postings (a query scores the same term several times: its
-        words, the bound on their bonus, the phrases)."""
-        key = (field, text if isinstance(text, bytes) else text.encode("utf-8"))
-        found = self._values.get(key)
-        if found is not None:
-            return found
-        ids, weights = self.postings(field, text)
+    def _places(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(places among the scored documents, places among `ids`) of the documents in
+        both: for many scored documents beside the collection, through a table of each
+        document's place (one pass over the postings), else by binary search."""
+        docs = self._docs
+        if len(docs) * docsets.DENSE_SHARE <= self.size or len(ids) * docsets.SEARCH_RATIO \
+                < len(docs):
+            return places(docs, ids)
+        slot = self._slots.get(id(docs))  # (kept while the space is)
+        if slot is None:
+            slot = np.full(self.size, -1, np.int32 if len(docs) < 2**31 else np.int64)
+            slot[docs] = np.arange(len(docs))
+            self._slots[id(docs)] = slot
+        at = slot[ids]
+        posting = np.flatnonzero(at >= 0)
+        return at[posting].astype(np.int64), posting
+
+    def _bm25(self, field: str, text: str | bytes, ids: np.ndarray,
+              weights: np.ndarray) -> np.ndarray:
+        """The unboosted BM25F score of a term in each of `ids` (its weight in each,
+        `weights`), worked out only for the postings among the documents scored: every
+        value is the same expression on the same doubles, whichever postings are taken."""
         if not len(ids):
-            found = self._values[key] = (ids, np.zeros(0))
-            return found
+            return np.zeros(0)
         searcher = self.searcher
-        btext = searcher.schema[field].to_bytes(text)
-        # What BM25FScorer.__init__ takes, without its setup(): that reads every
-        # segment's term info for a block-quality bound this path never uses.
-        weighting = searcher.weighting
-        idf = searcher.idf(field, btext)  # cached per searcher
-        avgfl = searcher.avg_field_length(field) or 1
-        big_b, k1 = bm25_field_b(weighting, field), weighting.K1
+        idf, avgfl, big_b, k1 = self._constants(field, text)
         # Whoosh's bm25(): idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))),
         # as vectors: the same operations in the same order on doubles, so the same
         # values; the boost multiplies them afterwards, as Whoosh's scorer does.
         fl = LENGTHS[self.cache.lengths(searcher.reader(), field)[ids]]
         tf = weights.astype(np.float64)
-        values = idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - big_b) + big_b * fl / avgfl)))
-        found = self._values[key] = (ids, values)
-        return found
+        return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - big_b) + big_b * fl / avgfl)))
 
+    def term_bound(self, field: str, text: str | bytes) -> float:
+        """At least the unboosted BM25F score of the term in any document: its largest
+        weight in the shortest field (the score rises with the one, falls with the
+        other), a little more for rounding; 0 when no document holds it."""
+        ids, weights = self.postings(field, text)
+        if not len(ids):
+            return 0.0
+        idf, avgfl, big_b, k1 = self._constants(field, text)
+        fl = LENGTHS[self.cache.shortest(self.searcher.reader(), field)]
+        tf = float(weights.max())
+        return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - big_b) + big_b * fl / avgfl))) \
+            * (1 + 1e-9)
+
+    def _constants(self, field: str, text: str | bytes) -> tuple[float, float, float, float]:
+        """(idf, average field length, B, K1) of a term's BM25F, once per request."""
+        key = (field, text if isinstance(text, bytes) else text.encode("utf-8"))
+        found = self._values.get(key)
+        if found is None:
+            searcher = self.searcher
+            btext = searcher.schema[field].to_bytes(text)
+            # What BM25FScorer.__init__ takes, without its setup(): that reads every
+            # segment's term info for a block-quality bound this path never uses.
+            weighting = searcher.weighting
+            found = self._values[key] = (searcher.idf(field, btext),  # cached per searcher
+                                         searcher.avg_field_length(field) or 1,
+                                         bm25_field_b(weighting, field), weighting.K1)
+        return found

@@ -1,8 +1,8 @@
 """The operators of the evaluator: how each class of query node is matched and scored.
 
 `OPERATORS` has one entry per class of Whoosh query node the evaluator handles
-(`postings.evaluator`): how the node matches (a boolean mask over document
-numbers), whether Whoosh's ranking can be reproduced for it, and how it is
+(`postings.evaluator`): how the node matches (a `DocSet`: its numbers or a
+mask), whether Whoosh's ranking can be reproduced for it, and how it is
 scored. A node of a class the table lacks is matched by Whoosh, and a tree that
 holds one is ranked by Whoosh. Adding an operator: a Query subclass and a
 parser plugin (`query.parsing`), an entry here, a describer in
@@ -18,7 +18,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from whoosh import query as wq
 
+from search.postings.docsets import union
+
 if TYPE_CHECKING:
+    from search.postings.docsets import DocSet
     from search.postings.evaluator import Evaluator
 
 PRELOAD_MAX_DOCS = 5_000  # whoosh.query.Or's threshold for its preloading matcher
@@ -30,44 +33,45 @@ Scored = tuple[np.ndarray, np.ndarray]
 class Operator:
     """How the evaluator handles one class of Whoosh query node.
 
-    `match(evaluator, node)` gives the node's documents as a mask, or None to let
+    `match(evaluator, node)` gives the node's documents (a `DocSet`), or None to let
     Whoosh match it. `scorable(evaluator, node)` says whether `score` reproduces
     Whoosh's ranking for it (None: never); `score(evaluator, node, wanted)` gives
     (scores, mask) for the documents of `wanted`, `boosted` whether the node's own
     boost then multiplies the scores (as Whoosh's matcher for it does).
     """
 
-    match: Callable[[Evaluator, Any], np.ndarray | None]
+    match: Callable[[Evaluator, Any], DocSet | None]
     scorable: Callable[[Evaluator, Any], bool] | None = None
     score: Callable[[Evaluator, Any, np.ndarray], Scored] | None = None
     boosted: bool = True
 
 
-def _match_and(ev: Evaluator, node: wq.And) -> np.ndarray:
-    result = ev.live_mask().copy()
-    for child in node.subqueries:
-        if isinstance(child, wq.Not):
-            result &= ~ev.mask(child.query)
-        else:
-            result &= ev.mask(child)
+def _match_and(ev: Evaluator, node: wq.And) -> DocSet:
+    # Every set matched holds only live documents: the live set is the start only when
+    # every child is a Not. The smallest sets first, so that each step walks few numbers.
+    wanted = [ev.docs(child) for child in node.subqueries if not isinstance(child, wq.Not)]
+    unwanted = [ev.docs(child.query) for child in node.subqueries if isinstance(child, wq.Not)]
+    wanted.sort(key=len)
+    result = wanted[0] if wanted else ev.live()
+    for found in wanted[1:]:
+        result = result & found
+    for found in unwanted:
+        result = result - found
     return result
 
 
-def _match_or(ev: Evaluator, node: wq.Or) -> np.ndarray | None:
+def _match_or(ev: Evaluator, node: wq.Or) -> DocSet | None:
     if getattr(node, "minmatch", None):
         return None  # Whoosh's Or(minmatch=...) restricts only its scoring
-    result = np.zeros(ev.size, bool)
-    for child in node.subqueries:
-        result |= ev.mask(child)
-    return result
+    return union(ev.size, [ev.docs(child) for child in node.subqueries])
 
 
-def _match_pattern(ev: Evaluator, node: wq.PatternQuery) -> np.ndarray | None:
+def _match_pattern(ev: Evaluator, node: wq.PatternQuery) -> DocSet | None:
     if not node.text:
         return None
-    found = [ev.postings(node.fieldname, btext)[0]
+    found = [ev._mask_of(ev.postings(node.fieldname, btext)[0])
              for _, btext in node.expanded_terms(ev.searcher.reader())]
-    return ev._mask_of(np.concatenate(found) if found else np.zeros(0, np.int64))
+    return union(ev.size, found)
 
 
 def _all_children(ev: Evaluator, node: wq.Query) -> bool:
@@ -110,7 +114,7 @@ def _score_phrase(ev: Evaluator, node: wq.Phrase, wanted: np.ndarray) -> Scored:
 
 
 def _score_and(ev: Evaluator, node: wq.And, wanted: np.ndarray) -> Scored:
-    mask = wanted & ev.in_space(ev.mask(node))
+    mask = wanted & ev.in_space(ev.docs(node))
     return ev._sum(ev._score(child, mask) for child in node.subqueries)[0], mask
 
 
@@ -134,9 +138,9 @@ OPERATORS: dict[type, Operator] = {
                     scorable=lambda ev, node: not getattr(node, "minmatch", None)
                     and _all_children(ev, node),
                     score=_score_or),
-    wq.Not: Operator(match=lambda ev, node: ev.live_mask() & ~ev.mask(node.query)),
-    wq.AndNot: Operator(match=lambda ev, node: ev.mask(node.a) & ~ev.mask(node.b)),
-    wq.AndMaybe: Operator(match=lambda ev, node: ev.mask(node.a),
+    wq.Not: Operator(match=lambda ev, node: ev.live() - ev.docs(node.query)),
+    wq.AndNot: Operator(match=lambda ev, node: ev.docs(node.a) - ev.docs(node.b)),
+    wq.AndMaybe: Operator(match=lambda ev, node: ev.docs(node.a),
                           scorable=lambda ev, node: ev.scorable(node.a) and ev.scorable(node.b),
                           score=_score_and_maybe, boosted=False),
     wq.Prefix: Operator(match=_match_pattern, scorable=_pattern_scorable,

@@ -37,6 +37,7 @@ class TermCache(LRUCache[Cached]):
                  postings: int = POSTINGS_CACHE_POSTINGS) -> None:
         super().__init__(size, max_weight=postings, weigh=_postings)
         self._lengths: dict[str, np.ndarray] = {}
+        self._live: np.ndarray | None = None
 
     def lengths(self, reader: Any, field: str) -> np.ndarray:
         """Each document's encoded length of `field` (one byte per global docnum) from a
@@ -44,4 +45,23 @@ class TermCache(LRUCache[Cached]):
         found = self._lengths.get(field)
         if found is None:
             found = self._lengths[field] = reader.lengths(field)
+        return found
+
+    def shortest(self, reader: Any, field: str) -> int:
+        """The encoded length byte of the shortest non-empty `field` of any document
+        (the byte order is the length order): for a bound on a term's score."""
+        key = "\0shortest " + field
+        found = self._lengths.get(key)
+        if found is None:
+            lengths = self.lengths(reader, field)
+            held = lengths[lengths > 0]
+            found = self._lengths[key] = np.array([held.min() if len(held) else 0])
+        return int(found[0])
+
+    def live(self, reader: Any) -> np.ndarray:
+        """The mask of the live documents of the version (do not change it): a request
+        no longer makes its own, a byte per document of the collection."""
+        found = self._live
+        if found is None:
+            found = self._live = reader.live()
         return found

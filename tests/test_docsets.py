@@ -1,0 +1,122 @@
+"""Sets of documents give the same answers in either form (`search.postings.docsets`),
+and facet columns count and filter the same read at a few documents or over all."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from search.facets import COUNTRY, KIND
+from search.postings import docsets
+from search.postings.columns import FacetColumn
+from search.postings.docsets import DocSet, places, union
+
+SIZE = 10_000
+
+
+def _forms(ids: np.ndarray) -> list[DocSet]:
+    """The same set as numbers only, as a mask only, and as both."""
+    mask = np.zeros(SIZE, bool)
+    mask[ids] = True
+    both = DocSet.of_ids(SIZE, ids)
+    assert both.mask is not None
+    return [DocSet.of_ids(SIZE, ids), DocSet.of_mask(mask), both]
+
+
+# Sizes on both sides of the threshold (SIZE / DENSE_SHARE = 312) and of SEARCH_RATIO.
+SIZES = [0, 1, 5, 200, 312, 313, 2_000, 9_000]
+
+
+@pytest.mark.parametrize("left", SIZES)
+@pytest.mark.parametrize("right", SIZES)
+def test_set_algebra_equals_python_sets_in_every_form(left: int, right: int) -> None:
+    rng = np.random.default_rng(left * 31 + right)
+    a = np.sort(rng.choice(SIZE, left, replace=False)).astype(np.int64)
+    b = np.sort(rng.choice(SIZE, right, replace=False)).astype(np.int64)
+    sa, sb = set(a.tolist()), set(b.tolist())
+    for x in _forms(a):
+        for y in _forms(b):
+            for found, expected in ((x & y, sa & sb), (x - y, sa - sb), (x | y, sa | sb)):
+                assert found.ids.tolist() == sorted(expected)
+                assert len(found) == len(expected)
+                assert np.flatnonzero(found.mask).tolist() == sorted(expected)
+            assert x.within(b).tolist() == [v in sa for v in b.tolist()]
+
+
+def test_a_small_result_is_held_as_numbers_and_a_large_one_as_a_mask() -> None:
+    few = DocSet.of_ids(SIZE, np.arange(0, SIZE, 100, dtype=np.int64))
+    many = DocSet.of_ids(SIZE, np.arange(0, SIZE, 2, dtype=np.int64))
+    assert few.small and not many.small
+    assert (few & many)._mask is None  # walked number by number, no mask made
+    assert (many & DocSet.of_ids(SIZE, np.arange(1, SIZE, 2, dtype=np.int64)))._ids is None
+    assert union(SIZE, [few, few])._mask is None
+    assert union(SIZE, [few, many])._ids is None
+
+
+def test_union_of_many_sets_and_of_none() -> None:
+    parts = [np.arange(i, 300, 7, dtype=np.int64) for i in range(5)]
+    found = union(SIZE, [DocSet.of_ids(SIZE, p) for p in parts])
+    assert found.ids.tolist() == sorted(set(np.concatenate(parts).tolist()))
+    assert len(union(SIZE, [])) == 0
+
+
+@pytest.mark.parametrize("needles,haystack", [(3, 900), (900, 3), (50, 50), (0, 5), (5, 0)])
+def test_places_finds_the_common_numbers_from_either_side(needles: int, haystack: int) -> None:
+    rng = np.random.default_rng(needles + haystack)
+    a = np.sort(rng.choice(1_000, needles, replace=False)).astype(np.int64)
+    b = np.sort(rng.choice(1_000, haystack, replace=False)).astype(np.int64)
+    where, at = places(a, b)
+    assert a[where].tolist() == b[at].tolist() == sorted(set(a.tolist()) & set(b.tolist()))
+
+
+def _multi_column(rng: np.random.Generator) -> FacetColumn:
+    names = ["", "KE", "FR", "BR", "IN"]
+    pairs = [(doc, code) for doc in range(SIZE)
+             for code in sorted(set(rng.integers(1, 5, rng.integers(0, 3)).tolist()))]
+    docs = np.array([d for d, _ in pairs], np.int64)
+    codes = np.array([c for _, c in pairs], np.uint16)
+    return FacetColumn(COUNTRY, names, {n: i for i, n in enumerate(names)}, None, docs, codes)
+
+
+@pytest.mark.parametrize("share", [1, 10**9], ids=["read-at-documents", "over-all"])
+@pytest.mark.parametrize("count", [0, 7, 300, 4_000])
+def test_facet_counts_and_filters_read_at_documents_equal_those_over_all(
+        share: int, count: int, monkeypatch) -> None:
+    rng = np.random.default_rng(count)
+    multi = _multi_column(rng)
+    single = FacetColumn(KIND, ["", "News", "Feature"], {"": 0, "news": 1, "feature": 2},
+                         rng.integers(0, 3, SIZE).astype(np.uint16),
+                         np.zeros(0, np.int64), np.zeros(0, np.int64))
+    docs = np.sort(rng.choice(SIZE, count, replace=False)).astype(np.int64)
+    monkeypatch.setattr(docsets, "DENSE_SHARE", share)
+    for column in (multi, single):
+        held = [column.values_of(int(d)) for d in docs.tolist()]
+        expected: dict[int, int] = {}
+        for values in held:
+            for value in values or ("",):  # (a single value's "" is counted, as a code)
+                if value or column is single:
+                    code = column.names.index(value)
+                    expected[code] = expected.get(code, 0) + 1
+        assert column.counts(docs, SIZE) == expected
+        for codes in ([1], [1, 2]):
+            wanted = {column.names[c] for c in codes}
+            assert column.keeps(codes, docs, SIZE).tolist() == \
+                [bool(wanted & set(values)) for values in held]
+
+
+@pytest.mark.parametrize("wanted", [1, 20, 5_000])
+@pytest.mark.parametrize("newest", [True, False])
+def test_first_by_date_is_the_date_order_of_the_whole_set(wanted: int, newest: bool) -> None:
+    """The page's worth partitioned out by one key per document is the order of sorting
+    every match by date (ties, many here, by document number)."""
+    from types import SimpleNamespace
+
+    from search.engine.ranking import _first_by_date
+    from search.postings.columns import NO_DAY, Columns
+
+    rng = np.random.default_rng(wanted)
+    days = rng.choice([20200101, 20200102, 20231231, NO_DAY], SIZE).astype(np.uint32)
+    docs = np.sort(rng.choice(SIZE, 3_000, replace=False)).astype(np.int64)
+    columns = SimpleNamespace(days=days)
+    expected = Columns.by_date(columns, docs, "newest" if newest else "oldest")  # type: ignore[arg-type]
+    assert _first_by_date(columns, docs, wanted, newest) == expected[:wanted].tolist()  # type: ignore[arg-type]
