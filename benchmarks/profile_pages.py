@@ -69,7 +69,7 @@ PAGES = ("rare relevance", "and2 relevance", "or3 relevance")
 STAGES = [
     ("search.engine.handle", "IndexHandle.view", "view: searcher + index version check", 0),
     ("search.engine.core", "read_query", "read the query (once: parse, respell, expand)", 0),
-    ("search.query.parsing", "_parsed", "parse and check (Whoosh's parser)", 1),
+    ("search.query.parsing", "_parsed", "parse and check (plain words, or Whoosh's parser)", 1),
     ("search.query.parsing", "respell_unknown", "respelling checks (respell_unknown)", 1),
     ("search.query.parsing", "expand", "expansion (joins, proximity, synonyms)", 1),
     ("search.query.parsing", "check_expansion", "check_expansion", 1),

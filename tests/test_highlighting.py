@@ -15,14 +15,14 @@ import random
 from pathlib import Path
 
 import pytest
+from test_perf_equivalence import _make_corpus_module
 from whoosh.highlight import HtmlFormatter, WholeFragmenter, highlight
 
 from corpus import BUNDLED_CORPUS, read_sources
-from search.text.analysis import analyze, exact_analyzer, news_analyzer
+from search.engine import highlighting
 from search.engine.highlighting import spans
+from search.text.analysis import analyze, exact_analyzer, news_analyzer
 from webui.marks import to_html
-
-from test_perf_equivalence import _make_corpus_module
 
 HERE = Path(__file__).resolve().parent
 EXTRA = ["Co-operators in Viet Nam & <b>Kenya</b>: the cooperative's workers, cooperatives!",
@@ -92,3 +92,27 @@ def test_a_phrase_is_marked_where_it_stands_only() -> None:
     text = "Viet Nam cooperatives and Vietnam's co-operatives"
     found = spans(text, frozenset(), news_analyzer(), frozenset({viet}))
     assert [text[s:e] for s, e in found] == ["Viet Nam cooperatives", "Vietnam's co-operatives"]
+
+
+JOINING = ["viet, nam; Viet-Nam viet\nnam viet the nam self help, self-help and self",
+           "nam viet nam viet viet viet nam e news E-news self selfhelp help viet",
+           "Jeun ess and jeunesse: viet\u00a0nam  self\thelp  workers of viet",
+           "Co-operators in Viet Nam, self-help groups in viet", "viet", "workers viet"]
+
+
+@pytest.mark.parametrize("which", ["news", "exact"])
+def test_words_that_may_join_are_marked_as_the_full_chain_marks_them(
+        monkeypatch: pytest.MonkeyPatch, which: str) -> None:
+    # A text with a word that may start a join ("viet", "self") is marked a word at a
+    # time unless two of its words do join; the full chain, for every such text, is
+    # what that must equal (a join's parts marked as the chain marks them).
+    analyzer = news_analyzer() if which == "news" else exact_analyzer()
+    queries = [frozenset(analyze(words)) for words in (
+        "viet", "nam", "vietnam", "self help", "selfhelp", "enews", "e news", "jeunesse",
+        "workers cooperative")] + [frozenset({"viet", "nam", "self", "help", "e"})]
+    cases = [(text, terms) for text in JOINING for terms in queries]
+    with monkeypatch.context() as patched:
+        patched.setattr(highlighting, "_joined", lambda *args: True)
+        chain = [spans(text, terms, analyzer) for text, terms in cases]
+    assert [spans(text, terms, analyzer) for text, terms in cases] == chain
+    assert sum(map(bool, chain)) > 10

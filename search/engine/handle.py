@@ -12,6 +12,7 @@ never change once published.
 
 from __future__ import annotations
 
+import os
 import threading
 import weakref
 from dataclasses import dataclass
@@ -87,14 +88,27 @@ def _open_files(index_dir: Path, path: Path) -> Index:
                             "your sources (none: the bundled corpus)") from None
 
 
-def _stamp(index_dir: Path) -> tuple[object, ...]:
-    """Changes whenever CURRENT or the live meta.json is replaced."""
+def _stamp(index_dir: Path, named: dict[str, tuple[tuple[int, ...], str]]
+           ) -> tuple[object, ...]:
+    """Changes whenever CURRENT or the live meta.json is replaced.
+
+    CURRENT is read again only when its own stat changes (it is replaced by a rename,
+    so a new one is a new inode): `named` keeps what it said last, and a request
+    costs two stats, not two stats and a read."""
     parts: list[object] = []
+    current = os.path.join(index_dir, CURRENT)
     try:
-        stat = (index_dir / CURRENT).stat()
+        stat = os.stat(current)
         parts.extend((stat.st_ino, stat.st_mtime_ns))
-        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
-        meta = (index_dir / name / META).stat()
+        seen = (stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size)
+        known = named.get(current)
+        if known is not None and known[0] == seen:
+            name = known[1]
+        else:
+            with open(current, encoding="utf-8") as pointer:
+                name = pointer.read().strip()
+            named[current] = (seen, name)
+        meta = os.stat(os.path.join(index_dir, name, META))
         parts.extend((name, meta.st_ino, meta.st_mtime_ns))
     except OSError:
         parts.append(None)
@@ -114,11 +128,12 @@ class IndexHandle:
         self._searchers: set[Searcher] = set()
         weakref.finalize(self, _close_all, self._searchers, self._lock)
         self._columns: dict[tuple[str, int], Columns] = {}
+        self._named: dict[str, tuple[tuple[int, ...], str]] = {}  # CURRENT, as last read
         self.open()  # fail early, with IndexMissing, when there is no index
 
     def open(self) -> Opened:
         """The live generation, opened (again only when the stamp changed)."""
-        stamp = _stamp(self.index_dir)
+        stamp = _stamp(self.index_dir, self._named)
         opened = self._opened
         if opened is not None and opened.stamp == stamp:
             return opened

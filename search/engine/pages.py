@@ -54,8 +54,19 @@ def marks_for(view: View, parsed: wq.Query | None, exact: bool) -> Marks:
     return marks
 
 
-def make_hit(view: View, docnum: int, score: float | None, marks: Marks) -> Hit:
-    """The hit of one document: its article, score, matched spans and facet values."""
+def facet_values(view: View, docnums: list[int]) -> list[dict[str, tuple[str, ...]]]:
+    """Each document's facet values, every facet looked up once for all of them."""
+    found: list[dict[str, tuple[str, ...]]] = [{} for _ in docnums]
+    for name, column in view.columns.facets.items():
+        for values, those in zip(found, column.values_of_many(docnums)):
+            values[name] = those
+    return found
+
+
+def make_hit(view: View, docnum: int, score: float | None, marks: Marks,
+             facets: dict[str, tuple[str, ...]] | None = None) -> Hit:
+    """The hit of one document: its article, score, matched spans and facet values
+    (`facets`, when the caller looked them up for a page of hits)."""
     article = from_stored(view.searcher.stored_fields(docnum))
     title_field, title_terms, title_phrases = marks["title"]
     summary_field, summary_terms, summary_phrases = marks["summary"]
@@ -77,8 +88,9 @@ def make_hit(view: View, docnum: int, score: float | None, marks: Marks) -> Hit:
                                  title_phrases),
                summary_spans=spans(article.summary, summary_terms,
                                    view.analyzer(summary_field), summary_phrases),
-               facets={name: column.values_of(docnum)
-                       for name, column in view.columns.facets.items()},
+               facets=facets if facets is not None else {
+                   name: column.values_of(docnum)
+                   for name, column in view.columns.facets.items()},
                snippet=passage, snippet_spans=passage_spans)
 
 
@@ -91,8 +103,10 @@ def result_page(request: SearchRequest, matches: Matches) -> ResultPage:
         raise InputError(f"page {request.page} is past the last page of results "
                          f"({last})", "page")
     marks = marks_for(view, matches.parsed, request.exact)
-    hits = [make_hit(view, docnum, score, marks)
-            for docnum, score in ranked(matches, request, request.offset, request.per_page)]
+    shown = list(ranked(matches, request, request.offset, request.per_page))
+    values = facet_values(view, [docnum for docnum, _ in shown])
+    hits = [make_hit(view, docnum, score, marks, facets)
+            for (docnum, score), facets in zip(shown, values)]
     reading = matches.reading
     month_counts = view.columns.month_counts(docs)
     facets = {}

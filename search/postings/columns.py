@@ -106,6 +106,16 @@ class FacetColumn:
         start, end = np.searchsorted(self.pair_docs, [doc, doc + 1])
         return tuple(self.names[int(code)] for code in self.pair_codes[start:end])
 
+    def values_of_many(self, docs: list[int]) -> list[tuple[str, ...]]:
+        """`values_of` each of `docs` (ascending or not), the pairs searched once for all
+        (a page's hits)."""
+        if self.single is not None or not docs:
+            return [self.values_of(doc) for doc in docs]
+        at, sizes = self._pairs_of(np.asarray(docs))
+        names = [self.names[code] for code in self.pair_codes[at].tolist()]
+        ends = np.cumsum(sizes).tolist()
+        return [tuple(names[end - size:end]) for end, size in zip(ends, sizes.tolist())]
+
     def known(self) -> list[str]:
         """Every non-empty value in the index, sorted."""
         return sorted(name for name in self.names if name)

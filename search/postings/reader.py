@@ -118,6 +118,7 @@ class SegmentFiles(IndexReader):
     def __init__(self, schema: Any, segment: Segment, generation: int = 0) -> None:
         self.schema = schema
         self.files = segment
+        self._stored_names: frozenset[str] | None = None
         self.arrays = segment.arrays
         self._generation = generation
         self.is_closed = False
@@ -160,9 +161,12 @@ class SegmentFiles(IndexReader):
             yield docnum, self.stored_fields(docnum)
 
     def stored_fields(self, docnum: int) -> dict[str, Any]:
-        schema = self.schema
-        return {name: value for name, value in self.files.documents.stored(docnum).items()
-                if name in schema}
+        fields = self.files.documents.stored(docnum)
+        if self._stored_names is None:  # (a set: Whoosh's Schema.__contains__ is slow)
+            self._stored_names = frozenset(self.schema.names())
+        known = self._stored_names
+        return fields if known.issuperset(fields) else \
+            {name: value for name, value in fields.items() if name in known}
 
     def all_stored_fields(self) -> Iterator[dict[str, Any]]:
         for docnum in self.all_doc_ids():

@@ -30,6 +30,7 @@ from whoosh.reading import IndexReader
 from search.budget import DEFAULT_BUDGET, Budget
 from search.query.expansion import Expansion, expand, quoted_terms, typed_words
 from search.query.lexicon import SPELL_FIELDS, Speller
+from search.query.plain import plain_parse
 from search.query.related import Key, Related
 from search.query.request import MAX_QUERY_CHARS, InputError
 from search.query.respelling import corrected, respell_unknown
@@ -165,7 +166,10 @@ def _parsed(parser: MultifieldParser, text: str,
                          f"{MAX_QUERY_CHARS:,}: shorten it", "q")
     prepared = prepare(text.translate(CURLY_QUOTES))
     try:
-        parsed = parser.parse(prepared.text)
+        # Plain words (most queries) without the parser's taggers, to the same tree.
+        parsed = plain_parse(parser, prepared.text)
+        if parsed is None:
+            parsed = parser.parse(prepared.text)
     except Exception as error:  # Whoosh raises assorted errors on odd syntax
         raise InputError(f"could not read the query ({error.__class__.__name__}): "
                          "check the quotes and parentheses", "q") from None
