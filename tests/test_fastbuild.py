@@ -280,7 +280,8 @@ def test_an_interrupted_parallel_build_leaves_nothing_behind(corpora, tmp_path: 
     index_dir = tmp_path / "ix"
     build_index(corpora["bundled"], index_dir)
     live = current_generation(index_dir)
-    source = make_synthetic(5_000, 8, tmp_path / "many.jsonl")
+    # Enough that both workers are still at work when seen (each chunk is a second or two).
+    source = make_synthetic(12_000, 8, tmp_path / "many.jsonl")
     output = tmp_path / "output.txt"
     with output.open("w") as out:
         process = subprocess.Popen([sys.executable, "-c", PARALLEL_CLI, "index", str(source),
