@@ -13,6 +13,11 @@ puts the folder above the script first on the path), e.g.
 It prints the commit of the `search` package it imported, each page's median (wall
 time, and the process's CPU time, which the other engineers' runs on the shared cores
 disturb less), and the median and p95 over every page timed; `--pages` takes labels to time only those.
+CPU time is the searching thread's own (`time.thread_time`), which waiting for a core
+does not inflate: on 2 cores shared with other builds the wall clock swung by 2x between
+runs of the same code. `--tantivy` times tantivy's page right after each of
+news-search's, as `bench.py` does, and prints both engines' medians and their ratio.
+Nothing here replaces `bench.py`'s figures: the targets are wall-clock ones.
 """
 
 from __future__ import annotations
@@ -39,35 +44,65 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--pages", nargs="*", help="labels of the pages to time (default all)")
+    parser.add_argument("--tantivy", action="store_true",
+                        help="time tantivy's page after each (benchmarks/requirements.txt)")
     args = parser.parse_args()
     folder = Path(search.__file__).resolve().parent.parent
     commit = subprocess.run(["git", "-C", str(folder), "log", "-1", "--format=%h %s"], check=False,
                             capture_output=True, text=True).stdout.strip()[:90]
     print(f"search/ from {folder} at {commit}")
     index = bench.OUT / f"index-{args.items}"
+    if not (index / "CURRENT").exists():
+        print(f"no index at {index}: run bench.py --items {args.items} first")
+        return
     engine = Engine(index, page_cache=0)
+    other = None
+    if args.tantivy:
+        try:
+            import tantivy_search
+        except ImportError:
+            print("tantivy is not installed (benchmarks/requirements.txt): news-search alone")
+        else:
+            other = tantivy_search.TantivySearch(bench.OUT / f"tantivy-{args.items}")
     mix = [(label, bench.request_of(params)) for label, params in bench.query_mix(args.seed)
            if not args.pages or label in args.pages]
     for _, request in mix:  # warm-up: columns, lengths, the OS's page cache
         engine.search(request)
+        if other is not None:
+            other.search(request)
     times: dict[str, list[float]] = {label: [] for label, _ in mix}
     cpu: dict[str, list[float]] = {label: [] for label, _ in mix}
+    other_times: list[float] = []
+    other_cpu: list[float] = []
     totals: dict[str, int] = {}
     for _ in range(args.rounds):
         for label, request in mix:
-            engine.clear_caches()
-            started, used = time.perf_counter(), time.process_time()
+            engine.clear_caches()  # every timing is a first run
+            started, used = time.perf_counter(), time.thread_time()
             page = engine.search(request)
             times[label].append(time.perf_counter() - started)
-            cpu[label].append(time.process_time() - used)
+            cpu[label].append(time.thread_time() - used)
             totals[label] = page.total
+            if other is not None:
+                started, used = time.perf_counter(), time.thread_time()
+                other.search(request)
+                other_times.append(time.perf_counter() - started)
+                other_cpu.append(time.thread_time() - used)
     for label, _ in mix:
         print(f"{label:28} {statistics.median(times[label]) * 1000:9.1f} ms "
               f"{statistics.median(cpu[label]) * 1000:9.1f} ms CPU {totals[label]:>10,}")
     everything = [t for ts in times.values() for t in ts]
+    all_cpu = [t for ts in cpu.values() for t in ts]
     print(f"all {len(everything)} pages: median {statistics.median(everything) * 1000:.1f} ms, "
           f"p95 {report.p95(everything) * 1000:.1f} ms; CPU time median "
-          f"{statistics.median([t for ts in cpu.values() for t in ts]) * 1000:.1f} ms")
+          f"{statistics.median(all_cpu) * 1000:.1f} ms")
+    if other_times:
+        print(f"tantivy: median {statistics.median(other_times) * 1000:.1f} ms, p95 "
+              f"{report.p95(other_times) * 1000:.1f} ms; CPU time median "
+              f"{statistics.median(other_cpu) * 1000:.1f} ms")
+        print("news-search / tantivy: median "
+              f"{statistics.median(everything) / statistics.median(other_times):.2f}x, "
+              f"CPU time median {statistics.median(all_cpu) / statistics.median(other_cpu):.2f}x")
 
 
 if __name__ == "__main__":
