@@ -133,3 +133,20 @@ def test_a_header_http_client_will_not_send_is_answered_here(tmp_path) -> None: 
     body = wrapped({"PATH_INFO": "/kwic", "REQUEST_METHOD": "GET", "HTTP_X_ODD": "a\rb"},
                    lambda s, headers, exc_info=None: status.append(s))
     assert b"".join(body) == b"piece 0\npiece 1\npiece 2\n" and status == ["200 OK"]
+
+
+def test_an_interrupted_start_stops_the_long_workers_and_leaves_no_folder(
+        monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl-C while the long-answer workers start: they are stopped, their folder goes."""
+    monkeypatch.setattr(longwork.tempfile, "tempdir", str(tmp_path))
+
+    def interrupted(path: str) -> bool:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(longwork, "_listening", interrupted)
+    work = longwork.LongWork({"INDEX_DIR": str(tmp_path / "none")}, 1, 2, 30)
+    with pytest.raises(KeyboardInterrupt):
+        work.start()
+    assert work.process is not None and work.process.poll() is not None
+    assert not list(tmp_path.glob("news-search-*"))
+    assert longwork.ENVIRONMENT not in os.environ

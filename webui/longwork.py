@@ -117,13 +117,17 @@ class LongWork:
         self.process = subprocess.Popen([sys.executable, "-c", STARTER, json.dumps(spec)],
                                         env=environment, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + START_SECONDS
-        while not _listening(self.socket_path):
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                log.warning("the long-answer workers did not start (exit %s): long pages "
-                            "are answered in low-priority threads instead",
-                            self.process.poll())
-                break
-            time.sleep(0.05)
+        try:
+            while not _listening(self.socket_path):
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    log.warning("the long-answer workers did not start (exit %s): long pages "
+                                "are answered in low-priority threads instead",
+                                self.process.poll())
+                    break
+                time.sleep(0.05)
+        except BaseException:  # Ctrl-C while they start: stop them, leave no folder
+            self.stop()
+            raise
         target = Target(self.socket_path, self.timeout, at_once=max(1, self.threads - 1))
         os.environ[ENVIRONMENT] = json.dumps(asdict(target))
 
@@ -287,15 +291,18 @@ def main(argv: list[str]) -> None:
     from webui import server
 
     spec = json.loads(argv[0])
-    _die_with(int(spec["parent"]))
-    os.nice(NICE)  # the workers forked below inherit it
-    os.environ.pop(ENVIRONMENT, None)  # they answer long pages themselves
-    server.configure_logging()
-    warm_up()  # the place tables, shared by its forked workers as by the front's
-    options = server.ServeOptions(workers=int(spec["workers"]), threads=int(spec["threads"]),
-                                  timeout=int(spec["timeout"]))
     me = os.getpid()
+    # Until gunicorn installs its own: SIGTERM (the front gone, or stopping it) still
+    # leaves through the `finally` below, which removes the socket's folder.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(0))
     try:
+        _die_with(int(spec["parent"]))
+        os.nice(NICE)  # the workers forked below inherit it
+        os.environ.pop(ENVIRONMENT, None)  # they answer long pages themselves
+        server.configure_logging()
+        warm_up()  # the place tables, shared by its forked workers as by the front's
+        options = server.ServeOptions(workers=int(spec["workers"]),
+                                      threads=int(spec["threads"]), timeout=int(spec["timeout"]))
         server.serve_gunicorn(partial(long_app, spec["config"]), options,
                               bind=f"unix:{spec['socket']}", name="news-search-long", quiet=True)
     finally:  # the front's master may have been killed without a word: leave nothing
