@@ -33,6 +33,7 @@ classes from these arrays, `postings.evaluator` reads them directly.
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from hashlib import blake2b
@@ -59,6 +60,11 @@ def arrays_path(index_path: Path, segment_id: str) -> Path:
 def term_hash(btext: bytes) -> int:
     """A stable 63-bit hash of a term (Python's own hash of bytes changes per process)."""
     return int.from_bytes(blake2b(btext, digest_size=8).digest(), "little") >> 1
+
+
+# A term searched is looked up in every segment (200 at 10M items): its hash is worked
+# out once, not once per segment. (The build hashes each term once and does not use it.)
+_searched_hash = functools.lru_cache(maxsize=4096)(term_hash)
 
 
 @dataclass
@@ -202,7 +208,7 @@ class FieldArrays:
 
     def find(self, btext: bytes) -> int | None:
         """The number of a term (its place in byte order), or None."""
-        wanted = term_hash(btext)
+        wanted = _searched_hash(btext)
         hashes = self.hashes
         at = int(np.searchsorted(hashes, wanted))
         while at < len(hashes) and int(hashes[at]) == wanted:
