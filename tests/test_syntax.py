@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import pytest
-from tests_support import request
+from tests_support import index_of, request
 
-from search import Engine, InputError
+from search import Engine, InputError, open_engine
 from search.query.syntax import prepare
 
 
@@ -104,3 +104,44 @@ def test_exact_co_op_is_the_literal_word_only(ilo_engine: Engine) -> None:
     notes = ilo_engine.explain(request(q="co-op", exact=1)).notes
     assert notes == [("No item contains \u201cco-op\u201d written exactly so: check the "
                      "spelling, or search without Exact words to find its other forms.")]
+
+
+# -- two words the index closes up, typed apart -------------------------------------------
+
+# As on the real pages: the name only ever written closed up ("Vietnam", "Selfhelp").
+JOINS = [
+    {"title": "Cooperatives in Vietnam", "date": "2024-05-01", "kind": "News",
+     "summary": "Written closed up."},
+    {"title": "Selfhelp groups", "date": "2024-05-04", "kind": "News",
+     "summary": "Closed up."},
+    {"title": "Help for the self-employed", "date": "2024-05-05", "kind": "News",
+     "summary": "Both words, not the name."},
+    # "view" is one letter from "viet": typed alone, "viet" would be respelt to it.
+    {"title": "A view of the sector", "date": "2024-05-06", "kind": "News",
+     "summary": "Another view."},
+]
+
+
+@pytest.fixture(scope="module")
+def joins_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    return open_engine(index_of(JOINS, tmp_path_factory.mktemp("joins")))
+
+
+@pytest.mark.parametrize("query", ["Viet Nam", "viet nam", "vietnam", '"Viet Nam"',
+                                   "cooperatives viet nam"])
+def test_viet_nam_typed_apart_finds_it_written_closed_up(joins_engine: Engine,
+                                                         query: str) -> None:
+    found = joins_engine.search(request(q=query, per_page=100))
+    assert [hit.article.title for hit in found.hits] == ["Cooperatives in Vietnam"], query
+    hit = found.hits[0]
+    assert "Vietnam" in [hit.article.title[s:e] for s, e in hit.title_spans], query
+
+
+def test_self_help_typed_apart_finds_the_name_closed_up(joins_engine: Engine) -> None:
+    titles = [hit.article.title for hit in joins_engine.search(request(q="self help")).hits]
+    assert "Selfhelp groups" in titles
+
+
+def test_exact_words_are_not_closed_up(joins_engine: Engine) -> None:
+    """The exact-words switch searches the words as written: no item writes `viet nam`."""
+    assert joins_engine.search(request(q="viet nam", exact=1)).total == 0

@@ -28,7 +28,7 @@ from whoosh.qparser.plugins import BoostPlugin, FieldAliasPlugin, RangePlugin
 from whoosh.reading import IndexReader
 
 from search.budget import DEFAULT_BUDGET, Budget
-from search.query.expansion import Expansion, expand, quoted_terms, typed_words
+from search.query.expansion import Expansion, expand, join_words, quoted_terms, typed_words
 from search.query.lexicon import SPELL_FIELDS, Speller
 from search.query.plain import plain_parse
 from search.query.related import Key, Related
@@ -124,7 +124,9 @@ def read_query(parser: MultifieldParser, text: str, reader: IndexReader | None =
     analyzer = parser.schema["summary"].analyzer
     exact = quoted_terms(text, analyzer) if '"' in text else frozenset()
     done = Expansion()
-    searched = typed
+    # Joined before respelling: "viet" of "Viet Nam" (which the items may all write
+    # "Vietnam") is no unknown word to respell ("view"); `expand` joins nothing twice.
+    searched = join_words(typed, done)
     if reader is not None and speller is not None:
         searched = respell_unknown(searched, reader, speller, analyzer,
                                    typed_words(text, analyzer), exact, done.respelt,
