@@ -186,11 +186,7 @@ class _Field:
         if self.positional:
             flat = np.frombuffer(self.positions, np.uint32)
             first = np.cumsum(counts, dtype=np.int64) - counts
-            sizes = counts[order].astype(np.int64)
-            ends = np.cumsum(sizes)
-            at = np.repeat(first[order] - (ends - sizes), sizes) + np.arange(
-                int(ends[-1]) if len(ends) else 0, dtype=np.int64)
-            positions = flat[at]
+            positions = flat[arrays.run_positions(first[order], counts[order])]
         weights = None
         if self.weights is not None:
             weights = np.frombuffer(self.weights, np.float32)[order]

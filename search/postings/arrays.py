@@ -93,6 +93,18 @@ def length_bytes(lengths: np.ndarray) -> np.ndarray:
     return np.where(lengths >= _LONGEST, 255, found).astype(np.uint8)
 
 
+def run_positions(starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """The positions of the runs starts[i]:starts[i] + sizes[i], end to end, in one array
+    operation (a document's pairs, a posting's positions, a stored value's codes)."""
+    sizes = np.asarray(sizes, np.int64)
+    total = int(sizes.sum())
+    if not total:
+        return np.zeros(0, np.int64)
+    # Place i of the runs is at its run's start + (i - the run's first place among them).
+    shift = np.repeat(np.asarray(starts, np.int64) - np.cumsum(sizes) + sizes, sizes)
+    return shift + np.arange(total, dtype=np.int64)
+
+
 def stable_order(keys: np.ndarray) -> np.ndarray:
     """What `np.argsort(keys, kind="stable")` gives, for non-negative integer keys: each
     key packed with its index into one int64 and the packed values sorted (several times

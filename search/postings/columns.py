@@ -23,6 +23,7 @@ import numpy as np
 
 from search.facets import Facet, term_facets
 from search.postings import docsets
+from search.postings.arrays import run_positions
 from search.postings.termcache import TermCache
 
 SEPARATOR = "\x1f"  # between the values of a multi-valued facet in its column
@@ -72,10 +73,7 @@ class FacetColumn:
         are sorted by document, so each document's are one run."""
         starts = np.searchsorted(self.pair_docs, docs)
         sizes = np.searchsorted(self.pair_docs, docs, side="right") - starts
-        ends = np.cumsum(sizes)
-        at = np.repeat(starts - (ends - sizes), sizes) + np.arange(int(ends[-1]) if len(ends)
-                                                                     else 0)
-        return at, sizes
+        return run_positions(starts, sizes), sizes
 
     def having(self, codes: list[int], size: int) -> np.ndarray:
         """A mask of the documents with any of the values `codes`."""
@@ -183,9 +181,7 @@ def _expanded(lists: list[list[int]], docs: np.ndarray, sources: np.ndarray
     flat = np.array([c for codes in lists for c in codes], np.int64)
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1])) if len(lengths) else lengths
     per = lengths[sources] if len(lengths) else np.zeros(0, np.int64)
-    # Each source's codes: its run in `flat`.
-    offsets = np.repeat(starts[sources] - np.cumsum(per) + per, per) \
-        + np.arange(int(per.sum()))
+    offsets = run_positions(starts[sources], per)  # each source's codes: its run in `flat`
     codes = flat[offsets] if len(offsets) else np.zeros(0, np.int64)
     return np.repeat(docs, per), codes
 

@@ -163,10 +163,7 @@ class Evaluator:
             else:
                 starts = self._starts(field, btext, offset, counts)
                 sizes = counts[chosen].astype(np.int64)
-                ends = np.cumsum(sizes)
-                # Position i of the chosen postings is at starts[posting] + (i - its
-                # first place among them).
-                at = np.repeat(starts[chosen] - (ends - sizes), sizes) + np.arange(ends[-1])
+                at = arrays.run_positions(starts[chosen], sizes)
                 keys = (np.repeat(docs[chosen], sizes) << POSITION_BITS) | positions[at]
             parts.append(keys.astype(np.int64, copy=False))
         return np.concatenate(parts) if parts else np.zeros(0, np.int64)

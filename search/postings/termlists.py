@@ -44,6 +44,7 @@ import numpy as np
 
 from search.cache import LRUCache
 from search.postings import mapped as mapfile
+from search.postings.arrays import run_positions
 from search.postings.reader import SegmentFiles, leaf_files, open_index
 from search.postings.segmentlists import MAGIC, SegmentLists, offsets_of, stopwords, strings_array
 
@@ -325,13 +326,8 @@ class TermLists:
 def _gather(offsets: np.ndarray, docs: np.ndarray) -> np.ndarray:
     """The positions of the runs offsets[d]:offsets[d + 1] of each d in `docs`, end to end."""
     docs = np.asarray(docs, np.int64)
-    starts, ends = offsets[docs], offsets[docs + 1]
-    lengths = ends - starts
-    total = int(lengths.sum())
-    if not total:
-        return np.zeros(0, np.int64)
-    shift = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-    return shift + np.arange(total, dtype=np.int64)
+    starts = offsets[docs]
+    return run_positions(starts, offsets[docs + 1] - starts)
 
 
 _open: LRUCache[TermLists | None] = LRUCache(4)
