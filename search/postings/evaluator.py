@@ -34,6 +34,7 @@ Whoosh's straightforward path.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 from whoosh import query as wq
@@ -72,7 +73,7 @@ class Evaluator:
         self._masks: dict[object, DocSet] = {}
         self._read: dict[tuple[str, bytes], Postings] = {}
         self._keys: dict[tuple[str, bytes, int], np.ndarray] = {}
-        self._values: dict[tuple[str, bytes], tuple[float, float, float, float]] = {}
+        self._term_constants: dict[tuple[str, bytes], tuple[float, float, float, float]] = {}
         # The documents being scored, where each document number is among them, and each
         # term's postings placed among them (kept while the same documents are scored:
         # a query's words, the bound on their bonus and its phrases score the same terms).
@@ -411,14 +412,8 @@ class Evaluator:
         value is the same expression on the same doubles, whichever postings are taken."""
         if not len(ids):
             return np.zeros(0)
-        searcher = self.searcher
-        idf, avgfl, big_b, k1 = self._constants(field, text)
-        # Whoosh's bm25(): idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))),
-        # as vectors: the same operations in the same order on doubles, so the same
-        # values; the boost multiplies them afterwards, as Whoosh's scorer does.
-        fl = LENGTHS[self.cache.lengths(searcher.reader(), field)[ids]]
-        tf = weights.astype(np.float64)
-        return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - big_b) + big_b * fl / avgfl)))
+        fl = LENGTHS[self.cache.lengths(self.searcher.reader(), field)[ids]]
+        return _bm25(self._constants(field, text), weights.astype(np.float64), fl)
 
     def term_bound(self, field: str, text: str | bytes) -> float:
         """At least the unboosted BM25F score of the term in any document: its largest
@@ -427,23 +422,29 @@ class Evaluator:
         ids, weights = self.postings(field, text)
         if not len(ids):
             return 0.0
-        idf, avgfl, big_b, k1 = self._constants(field, text)
         fl = LENGTHS[self.cache.shortest(self.searcher.reader(), field)]
-        tf = float(weights.max())
-        return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - big_b) + big_b * fl / avgfl))) \
-            * (1 + 1e-9)
+        return float(_bm25(self._constants(field, text), float(weights.max()), fl)) * (1 + 1e-9)
 
     def _constants(self, field: str, text: str | bytes) -> tuple[float, float, float, float]:
         """(idf, average field length, B, K1) of a term's BM25F, once per request."""
         key = (field, text if isinstance(text, bytes) else text.encode("utf-8"))
-        found = self._values.get(key)
+        found = self._term_constants.get(key)
         if found is None:
             searcher = self.searcher
             btext = searcher.schema[field].to_bytes(text)
             # What BM25FScorer.__init__ takes, without its setup(): that reads every
             # segment's term info for a block-quality bound this path never uses.
             weighting = searcher.weighting
-            found = self._values[key] = (searcher.idf(field, btext),  # cached per searcher
-                                         searcher.avg_field_length(field) or 1,
-                                         bm25_field_b(weighting, field), weighting.K1)
+            found = self._term_constants[key] = (
+                searcher.idf(field, btext),  # cached per searcher
+                searcher.avg_field_length(field) or 1, bm25_field_b(weighting, field),
+                weighting.K1)
         return found
+
+
+def _bm25(constants: tuple[float, float, float, float], tf: Any, fl: Any) -> Any:
+    """Whoosh's bm25(): idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))),
+    for numbers or vectors of doubles: the same operations in the same order, so the same
+    values; the boost multiplies them afterwards, as Whoosh's scorer does."""
+    idf, avgfl, big_b, k1 = constants
+    return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - big_b) + big_b * fl / avgfl)))

@@ -38,6 +38,7 @@ class TermCache(LRUCache[Cached]):
         super().__init__(size, max_weight=postings, weigh=_postings)
         self._lengths: dict[str, np.ndarray] = {}
         self._live: np.ndarray | None = None
+        self._shortest: dict[str, int] = {}
 
     def lengths(self, reader: Any, field: str) -> np.ndarray:
         """Each document's encoded length of `field` (one byte per global docnum) from a
@@ -50,13 +51,12 @@ class TermCache(LRUCache[Cached]):
     def shortest(self, reader: Any, field: str) -> int:
         """The encoded length byte of the shortest non-empty `field` of any document
         (the byte order is the length order): for a bound on a term's score."""
-        key = "\0shortest " + field
-        found = self._lengths.get(key)
+        found = self._shortest.get(field)
         if found is None:
             lengths = self.lengths(reader, field)
             held = lengths[lengths > 0]
-            found = self._lengths[key] = np.array([held.min() if len(held) else 0])
-        return int(found[0])
+            found = self._shortest[field] = int(held.min()) if len(held) else 0
+        return found
 
     def live(self, reader: Any) -> np.ndarray:
         """The mask of the live documents of the version (do not change it): a request

@@ -97,10 +97,11 @@ def cooccurrence(engine: Engine, request: SearchRequest, limit: int = DEFAULT_LI
     lists = term_lists(matches)
     docs = matches.array
     live = live_docs(matches)
-    if matches.allowed is None:
+    allowed = matches.allowed  # (made when asked for: once)
+    if allowed is None:
         scope_size, in_scope = len(live), lists.word_df.astype(np.int64)
     else:
-        scope = np.intersect1d(live, np.flatnonzero(matches.allowed), assume_unique=True)
+        scope = np.intersect1d(live, np.flatnonzero(allowed), assume_unique=True)
         scope_size, in_scope = len(scope), counts_in(lists, scope, live, "word")
     with_query = lists.word_counts(docs) if len(docs) else np.zeros(len(lists.word_df),
                                                                       np.int64)
