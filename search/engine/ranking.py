@@ -167,12 +167,16 @@ def _may_place(evaluator: Evaluator, parsed: wq.Query, docs: np.ndarray,
     # The floor: the exact scores of the documents where the strongest term scores most
     # (without a bonus for words standing together: never negative, so what a document
     # scores without it is at most what it scores).
-    plain = parsed.a if _bonus_boosts(parsed) is not None else parsed
-    own = evaluator.scores_of(wq.Term(*bounds[-1][1]), docs)
+    boosts = _bonus_boosts(parsed)
+    plain = parsed.a if boosts is not None else parsed
     count = min(len(docs), SEEDS * wanted)
-    seeds = np.sort(docs[np.argpartition(-own, count - 1)[:count]])
-    seed_scores = evaluator.scores_of(plain, seeds)
-    floor = np.partition(seed_scores, len(seeds) - wanted)[len(seeds) - wanted]
+
+    def floor_from(likely: np.ndarray) -> float:
+        """The `wanted`-th best exact score of the `count` documents `likely` rates best."""
+        seeds = np.sort(docs[np.argpartition(-likely, count - 1)[:count]])
+        return _kth_best(evaluator.scores_of(plain, seeds), wanted)
+
+    floor = floor_from(evaluator.scores_of(wq.Term(*bounds[-1][1]), docs))
     weak, total = 0, 0.0
     while weak < len(bounds) and total + bounds[weak][0] < floor:
         total += bounds[weak][0]
@@ -185,7 +189,6 @@ def _may_place(evaluator: Evaluator, parsed: wq.Query, docs: np.ndarray,
     # words' score, and their share of a phrase's bonus counts only where the phrase's
     # words all are when they are all strong (the weak ones' share is in their bounds).
     chosen = {key for _, key in bounds[weak:]}
-    boosts = _bonus_boosts(parsed)
     own_weights = weights
     if boosts is not None:
         own_weights = {}
@@ -201,11 +204,14 @@ def _may_place(evaluator: Evaluator, parsed: wq.Query, docs: np.ndarray,
                           for word in words if (field, word) in chosen)
     most = evaluator.scores_of(wq.Or(strong), docs) * (1 + 1e-9) + total
     # A higher floor: the exact scores of the documents whose bounds are highest.
-    seeds = np.sort(docs[np.argpartition(-most, count - 1)[:count]])
-    seed_scores = evaluator.scores_of(plain, seeds)
-    floor = max(floor, np.partition(seed_scores, len(seeds) - wanted)[len(seeds) - wanted])
+    floor = max(floor, floor_from(most))
     keep = most >= floor
     return docs[keep] if not keep.all() else docs
+
+
+def _kth_best(values: np.ndarray, k: int) -> float:
+    """The `k`-th largest of `values` (at least `k` of them)."""
+    return float(np.partition(values, len(values) - k)[len(values) - k])
 
 
 def _bonus_bound(parsed: wq.Query) -> wq.Query | None:
@@ -250,10 +256,10 @@ def _best_with_bonus(evaluator: Evaluator, parsed: wq.AndMaybe, bound: wq.Query,
     answer is the one scoring every document would give."""
     base = evaluator.scores_of(parsed.a, docs)
     best_possible = base + evaluator.scores_of(bound, docs)
-    floor = np.partition(base, len(docs) - wanted)[len(docs) - wanted]
+    floor = _kth_best(base, wanted)
     todo = np.flatnonzero(best_possible >= floor)  # at least `wanted`: bound >= base
     exact = base[todo] + evaluator.scores_of(parsed.b, docs[todo])
-    cut = np.partition(exact, len(exact) - wanted)[len(exact) - wanted]
+    cut = _kth_best(exact, wanted)
     keep = exact >= cut
     return docs[todo[keep]], exact[keep]
 
