@@ -52,6 +52,9 @@ _PIECE = re.compile(r"\S+")
 _JOIN = "\x00join"  # among a piece's terms: a word of it may join the next (no term has NUL)
 _NONE: frozenset[str] = frozenset()
 _T = TypeVar("_T")
+# A piece of text between white space: its terms (with `_JOIN` when a word of it may
+# join the next) and its words (start, end, terms, whether it may join the next).
+_Piece = tuple[frozenset[str], tuple[tuple[int, int, frozenset[str], bool], ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +85,7 @@ class _Memo:
         self.words: dict[str, _Word] = {}
         self.pairs: dict[str, frozenset[str]] = {}
         self.joined: dict[tuple[str, int], bool] = {}
-        self.piece_terms: dict[str, frozenset[str]] = {}
-        self.piece_words: dict[str, tuple[tuple[int, int, frozenset[str], bool], ...]] = {}
+        self.pieces: dict[str, _Piece] = {}
         self.lock = threading.Lock()
 
     def word(self, text: str) -> _Word:
@@ -104,13 +106,15 @@ class _Memo:
             found = self._remember(self.pairs, text, self._terms(text))
         return found
 
-    def piece(self, text: str
-              ) -> tuple[frozenset[str], tuple[tuple[int, int, frozenset[str], bool], ...]]:
+    def piece(self, text: str) -> _Piece:
         """The terms of a piece of text between white space (with `_JOIN` among them
         when one of its words may join the next), and its words: (start, end, terms,
         whether it may join the next).
         The tokenizer's words never hold white space, so a text's words are its
         pieces' words; pieces recur as words do ("the", "cooperatives,")."""
+        found = self.pieces.get(text)
+        if found is not None:
+            return found
         word = self.words.get
         words: list[tuple[int, int, frozenset[str], bool]] = []
         union: set[str] = set()
@@ -121,13 +125,10 @@ class _Memo:
             if known.may_join:
                 union.add(_JOIN)
         found = frozenset(union), tuple(words)
-        # (No lock: each assignment is one step; a table cleared meanwhile only
-        # forgets.)
-        if len(self.piece_terms) >= MAX_WORDS:
-            self.piece_terms.clear()
-            self.piece_words.clear()
-        self.piece_words[text] = found[1]
-        self.piece_terms[text] = found[0]
+        # (No lock: the assignment is one step; a table cleared meanwhile only forgets.)
+        if len(self.pieces) >= MAX_WORDS:
+            self.pieces.clear()
+        self.pieces[text] = found
         return found
 
     def joins(self, text: str, split: int) -> bool:
@@ -313,8 +314,7 @@ def _query_pieces(memo: _Memo, terms: frozenset[str],
 
 def _piece_verdict(memo: _Memo, piece: str, terms: frozenset[str],
                    firsts: frozenset[str]) -> _Verdict:
-    union, words = memo.piece(piece) if piece not in memo.piece_terms \
-        else (memo.piece_terms[piece], _piece_words(memo, piece))
+    union, words = memo.piece(piece)
     if terms.isdisjoint(union) and firsts.isdisjoint(union) and _JOIN not in union:
         return 0
     flags = (0 if terms.isdisjoint(union) else HIT) | \
@@ -363,18 +363,13 @@ def _piece_spans(text: str, terms: frozenset[str], firsts: frozenset[str],
     return found, any(flag & STARTS for flag in flags)
 
 
-def _piece_words(memo: _Memo, piece: str) -> tuple[tuple[int, int, frozenset[str], bool], ...]:
-    words = memo.piece_words.get(piece)
-    return words if words is not None else memo.piece(piece)[1]  # (forgotten: memo full)
-
-
 def _joined(text: str, pieces: list[str], start_of: Callable[[int], int],
             joining: list[int], memo: _Memo) -> bool:
     """Whether a word of the pieces `joining` (those with a word that may join the next,
     "viet" before "nam") is joined with the word after it by the chain. Where none is,
     the chain gives each word the terms it has alone."""
     for at in joining:
-        words = _piece_words(memo, pieces[at])
+        words = memo.piece(pieces[at])[1]
         for index, (begin, end, _, may_join) in enumerate(words):
             if not may_join:
                 continue
@@ -383,7 +378,7 @@ def _joined(text: str, pieces: list[str], start_of: Callable[[int], int],
             else:  # the first word of a later piece (some pieces hold none: "-", "&")
                 following = next((start_of(later) + found[0][1] for later in
                                   range(at + 1, len(pieces))
-                                  if (found := _piece_words(memo, pieces[later]))), -1)
+                                  if (found := memo.piece(pieces[later])[1])), -1)
                 if following < 0:
                     continue
             if memo.joins(text[start_of(at) + begin:following], end - begin):
