@@ -13,8 +13,8 @@ then mapped:
   one (32 KB: 13 and 12 us for 1.5 points less; 8 KB: 6 and 13 us for 2 points
   more); level 6 saves 4 points for twice the time to compress. (Those times load
   the dictionary into a fresh decompressor for each record; reading now copies one
-  loaded once, ~4 us a record at 16 KB.) A page loads the 20 records it shows; nothing else reads them but the item page, exports and
-  updates.
+  loaded once, ~4 us a record at 16 KB.) A page loads the 20 records it shows;
+  nothing else reads them but the item page, exports and updates.
 - the value columns of the schema (`day`, one per facet): a number per
   document (`day`), or each document's value as a code into a table of the
   distinct values (the facets), read whole when an index version is opened
