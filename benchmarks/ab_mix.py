@@ -44,6 +44,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--pages", nargs="*", help="labels of the pages to time (default all)")
+    parser.add_argument("--index", type=Path,
+                        help="the index to search (default: bench.py's of --items)")
     parser.add_argument("--tantivy", action="store_true",
                         help="time tantivy's page after each (benchmarks/requirements.txt)")
     args = parser.parse_args()
@@ -51,9 +53,10 @@ def main() -> None:
     commit = subprocess.run(["git", "-C", str(folder), "log", "-1", "--format=%h %s"], check=False,
                             capture_output=True, text=True).stdout.strip()[:90]
     print(f"search/ from {folder} at {commit}")
-    index = bench.OUT / f"index-{args.items}"
+    index = args.index or bench.OUT / f"index-{args.items}"
     if not (index / "CURRENT").exists():
-        print(f"no index at {index}: run bench.py --items {args.items} first")
+        print(f"no index at {index}: run bench.py --items {args.items} first, or name one "
+              "with --index")
         return
     engine = Engine(index, page_cache=0)
     other = None
