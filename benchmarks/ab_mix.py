@@ -48,6 +48,9 @@ def main() -> None:
                         help="the index to search (default: bench.py's of --items)")
     parser.add_argument("--tantivy", action="store_true",
                         help="time tantivy's page after each (benchmarks/requirements.txt)")
+    parser.add_argument("--tantivy-index", type=Path,
+                        help="tantivy's index (default: bench.py's of --items; "
+                             "tantivy_big.py makes one of a big file)")
     args = parser.parse_args()
     folder = Path(search.__file__).resolve().parent.parent
     commit = subprocess.run(["git", "-C", str(folder), "log", "-1", "--format=%h %s"], check=False,
@@ -66,7 +69,8 @@ def main() -> None:
         except ImportError:
             print("tantivy is not installed (benchmarks/requirements.txt): news-search alone")
         else:
-            other = tantivy_search.TantivySearch(bench.OUT / f"tantivy-{args.items}")
+            other = tantivy_search.TantivySearch(args.tantivy_index
+                                                 or bench.OUT / f"tantivy-{args.items}")
     mix = [(label, bench.request_of(params)) for label, params in bench.query_mix(args.seed)
            if not args.pages or label in args.pages]
     def searched(request: SearchRequest) -> int:
