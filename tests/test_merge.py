@@ -57,6 +57,17 @@ def test_runs_are_consecutive_even_and_about_the_bound(monkeypatch) -> None:
         ["s0", "s1"], ["s2", "s3"], ["s4"], ["s5", "s6"], ["s7", "s8", "s9"]]
 
 
+def test_runs_keep_to_the_bytes_of_postings_too(monkeypatch) -> None:
+    # Items with long texts: the same items, four times the postings, four runs.
+    monkeypatch.setattr(merging, "MERGED_ITEMS", 1_000)
+    monkeypatch.setattr(merging, "MERGED_BYTES", 1_000_000)
+    many = entries(*[100] * 10)
+    assert len(merging.plan_merges(many, [100_000] * 10)) == 1
+    runs = merging.plan_merges(many, [400_000] * 10)
+    assert [len(run) for run in runs] == [2, 3, 2, 3]
+    assert [entry for run in runs for entry in run] == many
+
+
 def test_a_merged_segment_is_the_one_a_single_builder_writes(articles, tmp_path) -> None:
     one = tmp_path / "one"
     one.mkdir()
