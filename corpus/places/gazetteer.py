@@ -226,6 +226,9 @@ def _claim(claims: dict[str, list[_Claim]], name: str, code: str, kind: str, wei
 
 
 def _decide(key: str, claims: list[_Claim], rivals: dict[str, int]) -> Entry:
+    if len(claims) == 1 and not rivals:  # most names: one claimant, no rival
+        only = claims[0]
+        return Entry((only.code,), only.kind, STRONG, only.name)
     top = min(_LEVEL[c.kind] for c in claims)
     leading = [c for c in claims if _LEVEL[c.kind] == top]
     weights: dict[str, int] = {}
