@@ -28,11 +28,13 @@ def pair_counts(seen: np.ndarray, seen_forms: np.ndarray, form_word: np.ndarray)
     # spellings), so that a pair and its two forms fit in one int64 and plain sorts of
     # packed numbers stand for a two-key lexsort of the pairs (several times slower).
     by_word = np.lexsort((np.arange(len(form_word)), form_word))  # forms by (word, form)
-    most_word = int(form_word.max(initial=0))
-    first_form = np.searchsorted(form_word[by_word], np.arange(most_word + 1))
+    sorted_words = form_word[by_word]
+    group = np.flatnonzero(np.r_[True, sorted_words[1:] != sorted_words[:-1]]) \
+        if len(form_word) else np.zeros(0, np.int64)
     place = np.empty(len(form_word), np.int64)
-    place[by_word] = np.arange(len(form_word)) - first_form[form_word[by_word]]
-    word_bits = max(most_word, 1).bit_length()
+    place[by_word] = np.arange(len(form_word)) - np.repeat(group, np.diff(np.r_[group,
+                                                                              len(form_word)]))
+    word_bits = max(int(form_word.max(initial=0)), 1).bit_length()
     place_bits = max(int(place.max(initial=0)), 1).bit_length()
     index_bits = max(len(seen), 1).bit_length()
     if 2 * word_bits + max(2 * place_bits, index_bits) > 63:
@@ -66,7 +68,8 @@ def pair_counts(seen: np.ndarray, seen_forms: np.ndarray, form_word: np.ndarray)
     lexicon = keys[heads]
     words = lexicon >> word_bits, lexicon & ((1 << word_bits) - 1)
     places = packed >> place_bits & ((1 << place_bits) - 1), packed & ((1 << place_bits) - 1)
-    forms = [by_word[first_form[word] + at] for word, at in zip(words, places)]
+    forms = [by_word[np.searchsorted(sorted_words, word) + at]
+             for word, at in zip(words, places)]
     return (words[0] << 32 | words[1], np.diff(np.r_[heads, len(keys)]), number,
             forms[0] << 32 | forms[1])
 
