@@ -44,16 +44,22 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--pages", nargs="*", help="labels of the pages to time (default all)")
+    parser.add_argument("--index", type=Path,
+                        help="the index to search (default: bench.py's of --items)")
     parser.add_argument("--tantivy", action="store_true",
                         help="time tantivy's page after each (benchmarks/requirements.txt)")
+    parser.add_argument("--tantivy-index", type=Path,
+                        help="tantivy's index (default: bench.py's of --items; "
+                             "tantivy_big.py makes one of a big file)")
     args = parser.parse_args()
     folder = Path(search.__file__).resolve().parent.parent
     commit = subprocess.run(["git", "-C", str(folder), "log", "-1", "--format=%h %s"], check=False,
                             capture_output=True, text=True).stdout.strip()[:90]
     print(f"search/ from {folder} at {commit}")
-    index = bench.OUT / f"index-{args.items}"
+    index = args.index or bench.OUT / f"index-{args.items}"
     if not (index / "CURRENT").exists():
-        print(f"no index at {index}: run bench.py --items {args.items} first")
+        print(f"no index at {index}: run bench.py --items {args.items} first, or name one "
+              "with --index")
         return
     engine = Engine(index, page_cache=0)
     other = None
@@ -63,7 +69,8 @@ def main() -> None:
         except ImportError:
             print("tantivy is not installed (benchmarks/requirements.txt): news-search alone")
         else:
-            other = tantivy_search.TantivySearch(bench.OUT / f"tantivy-{args.items}")
+            other = tantivy_search.TantivySearch(args.tantivy_index
+                                                 or bench.OUT / f"tantivy-{args.items}")
     mix = [(label, bench.request_of(params)) for label, params in bench.query_mix(args.seed)
            if not args.pages or label in args.pages]
     def searched(request: SearchRequest) -> int:

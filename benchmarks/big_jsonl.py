@@ -184,12 +184,14 @@ def main() -> int:
     path = args.out / f"{name}.jsonl"
     if args.reuse_corpus and path.exists():
         free += path.stat().st_size  # the file the space is asked for is there already
+    index = args.out / f"{name}-index"
+    if index.exists():  # removed before the build
+        free += sum(f.stat().st_size for f in index.rglob("*") if f.is_file())
     if free < SPACE_FACTOR * size:
         print(f"not enough space in {args.out}: {free / 1e9:.1f} GB free, "
               f"{SPACE_FACTOR * size / 1e9:.1f} GB wanted; give --out elsewhere or less "
               "--gigabytes")
         return 1
-    index = args.out / f"{name}-index"
     started = time.perf_counter()
     if args.reuse_corpus and path.exists():
         with path.open("rb") as lines:

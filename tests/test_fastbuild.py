@@ -34,6 +34,7 @@ from whoosh_reference import whoosh_reference
 
 from corpus import BUNDLED_CORPUS, Article, ReadResult, read_sources
 from search import build_index, open_engine
+from search.build import merge as merging
 from search.build import parallel as fastbuild
 from search.build import update as updating
 from search.build.segment import SegmentBuilder
@@ -137,10 +138,12 @@ def test_one_segment_reads_as_whooshs_index(corpora, tmp_path: Path, name: str) 
 
 @pytest.fixture
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Segments of 300 items, written by worker processes even for a small corpus."""
+    """Segments of 300 items, written by worker processes even for a small corpus, and
+    merged into segments of about 600 (so 1,500 items end in 3: two merged, one not)."""
     monkeypatch.setattr(fastbuild, "PARALLEL_MIN_ITEMS", 0)
     monkeypatch.setattr(fastbuild, "SEGMENT_MIN_ITEMS", 0)
     monkeypatch.setattr(fastbuild, "CHUNK_ITEMS", 300)
+    monkeypatch.setattr(merging, "MERGED_ITEMS", 600)
 
 
 def test_a_parallel_build_is_whooshs_index(corpora, tmp_path: Path, small_chunks) -> None:
@@ -148,7 +151,7 @@ def test_a_parallel_build_is_whooshs_index(corpora, tmp_path: Path, small_chunks
     seen: list[tuple[int, int]] = []
     build_index(result, tmp_path / "ix", progress=lambda done, total: seen.append((done, total)))
     path = current_generation(tmp_path / "ix").path
-    assert len(open_index(path).segments) == 5
+    assert [segment.docs for segment in open_index(path).segments] == [600, 300, 600]
     articles = list(result.articles)
     batches = [(articles[start:end], False) for start, end in fastbuild.plan_chunks(1_500, 2)]
     assert ours(path) == theirs(tmp_path / "whoosh", batches)
@@ -184,16 +187,22 @@ def test_the_engine_answers_the_same_in_one_segment_or_several(corpora, tmp_path
     monkeypatch.setattr(fastbuild, "PARALLEL_MIN_ITEMS", 0)
     monkeypatch.setattr(fastbuild, "SEGMENT_MIN_ITEMS", 0)
     monkeypatch.setattr(fastbuild, "CHUNK_ITEMS", 300)
+    monkeypatch.setattr(merging, "MERGE_FROM", 10**9)
     build_index(result, tmp_path / "several")
-    one, several = Engine(tmp_path / "one", page_cache=0), Engine(tmp_path / "several",
-                                                                   page_cache=0)
-    assert len(several.handle.open().index.segments) > 1
-    assert pages(one) == pages(several)
+    monkeypatch.setattr(merging, "MERGE_FROM", 2)
+    monkeypatch.setattr(merging, "MERGED_ITEMS", 700)  # 6 segments of 278-279 into 3
+    build_index(result, tmp_path / "merged")
+    one, several, merged = (Engine(tmp_path / name, page_cache=0)
+                            for name in ("one", "several", "merged"))
+    assert len(several.handle.open().index.segments) == 6
+    assert [s.docs for s in merged.handle.open().index.segments] == [556, 557, 557]
     differ = {"index_bytes", "index_path", "generation", "built_at"}
-    assert ({k: v for k, v in one.stats().items() if k not in differ}
-            == {k: v for k, v in several.stats().items() if k not in differ})
-    one.close()
-    several.close()
+    for engine in (several, merged):
+        assert pages(one) == pages(engine)
+        assert ({k: v for k, v in one.stats().items() if k not in differ}
+                == {k: v for k, v in engine.stats().items() if k not in differ})
+    for engine in (one, several, merged):
+        engine.close()
 
 
 def test_an_update_is_whooshs_update_document(corpora, tmp_path: Path, small_chunks,
@@ -233,7 +242,7 @@ def test_a_fast_index_can_be_updated_and_searched(corpora, tmp_path: Path,
     report = build_index(updates, index_dir, update=True)
     assert report.updated and report.total_items == 1_501
     after = {s.id for s in engine.handle.open().index.segments}
-    assert len(before) == 5 and not before & after  # the small segments were rewritten
+    assert len(before) == 3 and not before & after  # the small segments were rewritten
     assert engine.search(request()).total == 1_501
     assert engine.search(request(q="zanzibar")).total == 2
     replaced = engine.get(changed.id)

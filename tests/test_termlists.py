@@ -149,8 +149,9 @@ class _Merged:
 
 
 def _merged(parts) -> _Merged:  # type: ignore[no-untyped-def]
-    return _Merged(*termlists._merged([(name, mapped, np.ones(docs, bool))
-                                       for name, mapped, docs in parts]))
+    return _Merged(*termlists._merged([(mapped, np.ones(docs, bool))
+                                       for _, mapped, docs in parts],
+                                      [(name, docs) for name, _, docs in parts]))
 
 
 def test_an_update_counts_only_live_items(tmp_path: Path) -> None:

@@ -10,7 +10,9 @@ records of `corpus.stream_sources`), read one chunk at a time:
    the chunk: about 330 MB for 50,000 synthetic items), with the segment's term
    lists (`postings.termlists`: the words of each item, for top terms, until
    the generation's are assembled from them);
-2. the table of contents (`postings.segments`) names the schema and the
+2. a build of `merge.MERGE_FROM` segments or more merges runs of them into
+   fewer, larger ones (`build.merge`: a search pays for each segment);
+3. the table of contents (`postings.segments`) names the schema and the
    segments in item order, so document numbers follow the input order.
 
 Before any worker forks, each facet's `prepare` runs (the places gazetteer, about
@@ -46,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus import Article
+from search.build.merge import MERGE_FROM, merge_segments
 from search.build.segment import SegmentBuilder
 from search.facets import term_facets
 from search.postings import termlists
@@ -69,6 +72,7 @@ REPORT_EVERY = 250       # items between progress messages from a worker
 # Share of the work in analysing items (the rest is writing the postings), for
 # a progress figure that moves evenly: measured on the synthetic corpus.
 ANALYSIS_SHARE = 0.65
+MERGE_SHARE = 0.1  # of an item's work, when the segments are merged (build.merge)
 
 
 def cpu_count() -> int:
@@ -123,6 +127,7 @@ def write_segments(building: Path, articles: Collection[Article], to_document: T
         # the second worker waiting for the first chunk's), so nothing is sent but bounds.
         shared = articles if isinstance(articles, list) else None
         segments = _in_workers(storage, stream, chunks, to_document, tally, procs, shared)
+    segments = merge_segments(storage, segments, tally.merged)
     tally.finished()
     return segments
 
@@ -178,7 +183,8 @@ def _write_segment(storage: Path, articles: Sequence[Article], to_document: ToDo
 
 class _Tally:
     """Progress over all chunks, as items: analysing counts ANALYSIS_SHARE of an item,
-    writing its postings the rest."""
+    writing its postings the rest; when the segments are to be merged, all that counts
+    1 - MERGE_SHARE of an item and merging it the rest."""
 
     def __init__(self, chunks: list[tuple[int, int]], progress: Progress | None) -> None:
         self.sizes = [end - start for start, end in chunks]
@@ -186,13 +192,23 @@ class _Tally:
         self.done = [0.0] * len(chunks)
         self.progress = progress
         self.shown = -1
+        self.merge_share = MERGE_SHARE if len(chunks) >= MERGE_FROM else 0.0
+        self.merged_items = 0
 
     def update(self, chunk: int, analysed: int, written: int, postings: int) -> None:
         share = ANALYSIS_SHARE * analysed
         if postings:
             share += (1 - ANALYSIS_SHARE) * self.sizes[chunk] * written / postings
-        self.done[chunk] = share
-        shown = min(int(sum(self.done)), self.total - 1)
+        self.done[chunk] = share * (1 - self.merge_share)
+        self._show()
+
+    def merged(self, items: int) -> None:
+        self.merged_items += items
+        self._show()
+
+    def _show(self) -> None:
+        done = sum(self.done) + self.merge_share * self.merged_items
+        shown = min(int(done), self.total - 1)
         if self.progress is not None and shown > self.shown:
             self.shown = shown
             self.progress(shown, self.total)

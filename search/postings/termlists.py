@@ -73,6 +73,12 @@ def write_from_stored(reader: SegmentFiles, path: Path) -> None:
 
 # -- writing: the generation ------------------------------------------------------------------
 
+def piece_path(folder: Path, segment_id: str, number: int) -> Path:
+    """Where piece `number` of a merged segment's term lists waits to be assembled: the
+    term lists of the segments it was merged from, in their order (`build.merge`)."""
+    return folder / f"{segment_id}.{number:04d}{SEGMENT_SUFFIX}"
+
+
 def assemble(folder: Path) -> Path:
     """Write the generation's term lists (`termlists.nsl`) from its segments' (writing
     those a segment lacks from its stored fields: the segments an update kept), then
@@ -81,27 +87,48 @@ def assemble(folder: Path) -> Path:
     index = open_index(folder)
     parts = []
     made = []
+    segments = []
     for leaf, _ in leaf_files(index.reader()):
-        path = segment_path(folder, leaf.files.id)
-        if _map(path) is None:
-            write_from_stored(leaf, path)
-        mapped = _map(path)
-        if mapped is None or mapped.header["docs"] != leaf.doc_count_all():
-            raise RuntimeError(f"the term lists of {path.name} cannot be read")
-        parts.append((leaf.files.id, mapped, leaf.live()))
-        made.append(path)
+        paths = _lists_of(folder, leaf.files.id)
+        if not paths:
+            paths = [segment_path(folder, leaf.files.id)]
+            write_from_stored(leaf, paths[0])
+        live, at = leaf.live(), 0
+        for path in paths:
+            mapped = _map(path)
+            if mapped is None:
+                raise RuntimeError(f"the term lists of {path.name} cannot be read")
+            docs = int(mapped.header["docs"])
+            parts.append((mapped, live[at:at + docs]))
+            at += docs
+            made.append(path)
+        if at != leaf.doc_count_all():
+            raise RuntimeError(f"the term lists of segment {leaf.files.id} hold {at:,} "
+                               f"items, the segment {leaf.doc_count_all():,}")
+        segments.append((leaf.files.id, leaf.doc_count_all()))
     out = folder / GENERATION_FILE
-    _write(out, *_merged(parts))
+    _write(out, *_merged(parts, segments))
     del parts
     for path in made:
         path.unlink()
     return out
 
 
-def _merged(parts: list[tuple[str, _Mapped, np.ndarray]]
+def _lists_of(folder: Path, segment_id: str) -> list[Path]:
+    """The term lists written for a segment: its own file, or the pieces of a merged
+    segment in order; none when neither is there (or its own cannot be read)."""
+    own = segment_path(folder, segment_id)
+    if _map(own) is not None:
+        return [own]
+    return sorted(folder.glob(f"{segment_id}.[0-9][0-9][0-9][0-9]{SEGMENT_SUFFIX}"))
+
+
+def _merged(parts: list[tuple[_Mapped, np.ndarray]], segments: list[tuple[str, int]]
             ) -> tuple[dict, dict[str, np.ndarray | list[np.ndarray]]]:
-    """One lexicon, global ids, live counts, and the pairs two items hold at least."""
-    segment_terms = [_Strings(mapped.array("terms")).all() for _, mapped, _ in parts]
+    """One lexicon, global ids, live counts, and the pairs two items hold at least, from
+    the term lists of each segment (or piece of one) and its live documents; `segments`:
+    the index's segments (id, documents), which the file names as those it was made for."""
+    segment_terms = [_Strings(mapped.array("terms")).all() for mapped, _ in parts]
     # Global ids in the terms' order, so that a term is found by binary search.
     ordered = sorted(set().union(*segment_terms), key=lambda t: t.encode("utf-8"))
     ids = {term: number for number, term in enumerate(ordered)}
@@ -113,7 +140,7 @@ def _merged(parts: list[tuple[str, _Mapped, np.ndarray]]
     word_parts, word_lengths, pair_lengths, live_parts = [], [], [], []
     lexicons = []  # per segment: the global key of each of its pairs
     word_df = np.zeros(len(displays), np.int64)
-    for (_, mapped, live), terms in zip(parts, segment_terms):
+    for (mapped, live), terms in zip(parts, segment_terms):
         shown = _Strings(mapped.array("displays")).all()
         counts = mapped.array("occurrences").tolist()
         numbers = [ids[term] for term in terms]
@@ -133,7 +160,7 @@ def _merged(parts: list[tuple[str, _Mapped, np.ndarray]]
         live_parts.append(live)
     unique = _union(lexicons)
     pair_counts = np.zeros(len(unique), np.int64)
-    for (_, mapped, live), keys, lengths in zip(parts, lexicons, pair_lengths):
+    for (mapped, live), keys, lengths in zip(parts, lexicons, pair_lengths):
         place = np.searchsorted(unique, keys)  # the global number of each of its pairs
         held = place[mapped.array("pair_ids")][np.repeat(live, lengths)]
         pair_counts += np.bincount(held, minlength=len(unique))
@@ -143,7 +170,7 @@ def _merged(parts: list[tuple[str, _Mapped, np.ndarray]]
     pair_parts, kept_lengths = [], []
     # The places are found again rather than kept from the loop above: at 10M items
     # every segment's would be held at once (gigabytes of int64).
-    for (_, mapped, _), keys, lengths in zip(parts, lexicons, pair_lengths):
+    for (mapped, _), keys, lengths in zip(parts, lexicons, pair_lengths):
         occurrence = new_id[np.searchsorted(unique, keys)][mapped.array("pair_ids")]
         keep = occurrence >= 0
         pair_parts.append(occurrence[keep].astype(np.int32))
@@ -152,7 +179,7 @@ def _merged(parts: list[tuple[str, _Mapped, np.ndarray]]
     live = _joined(live_parts, bool)
     word_len = _joined(word_lengths)
     pair_len = _joined(kept_lengths)
-    header = {"docs": len(live), "segments": [(name, len(l)) for name, _, l in parts],
+    header = {"docs": len(live), "segments": segments,
               "live": int(live.sum())}
     forms, pair_forms = _pair_forms(parts, lexicons, unique, kept)
     return header, {
@@ -191,14 +218,14 @@ def _joined(parts: list[np.ndarray], kind: type = np.int64) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, kind)
 
 
-def _pair_forms(parts: list[tuple[str, _Mapped, np.ndarray]], lexicons: list[np.ndarray],
+def _pair_forms(parts: list[tuple[_Mapped, np.ndarray]], lexicons: list[np.ndarray],
                 unique: np.ndarray, kept: np.ndarray) -> tuple[list[str], np.ndarray]:
     """Each kept pair's two forms as written most often in the segment that writes it
     most: every segment's forms end to end, and the (first, second) place in them of
     each kept pair's (the text is made when a pair is shown: `TermLists.pair_display`)."""
     most = np.zeros(len(unique), np.int64)
     source = np.zeros((len(unique), 2), np.int64)
-    for number, ((_, mapped, _), keys) in enumerate(zip(parts, lexicons)):
+    for number, ((mapped, _), keys) in enumerate(zip(parts, lexicons)):
         at = np.searchsorted(unique, keys)
         times = mapped.array("pair_occurrences")
         better = times > most[at]
@@ -208,7 +235,7 @@ def _pair_forms(parts: list[tuple[str, _Mapped, np.ndarray]], lexicons: list[np.
     forms: list[str] = []
     chosen = source[kept]
     places = np.zeros((len(chosen), 2), np.int64)
-    for segment, (_, mapped, _) in enumerate(parts):
+    for segment, (mapped, _) in enumerate(parts):
         rows = np.flatnonzero(chosen[:, 0] == segment)
         places[rows] = mapped.array("pair_forms").reshape(-1, 2)[chosen[rows, 1]] + len(forms)
         forms.extend(_Strings(mapped.array("forms")).all())
