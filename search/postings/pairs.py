@@ -39,16 +39,27 @@ def pair_counts(seen: np.ndarray, seen_forms: np.ndarray, form_word: np.ndarray)
     index_bits = max(len(seen), 1).bit_length()
     if 2 * word_bits + max(2 * place_bits, index_bits) > 63:
         return pairs_lexsorted(seen, seen_forms)
-    first, second = seen >> 32, seen & low
-    key = first << word_bits | second
-    with_forms = np.sort(key << 2 * place_bits | place[seen_forms >> 32] << place_bits
-                         | place[seen_forms & low])
-    in_order = np.sort(key << index_bits | np.arange(len(seen), dtype=np.int64))
+    # (In place where it can be: these are a segment's biggest arrays while the lists are
+    # written, and the segment's postings are still held.)
+    key = seen >> 32
+    key <<= word_bits
+    key |= seen & low
+    with_forms = place[seen_forms >> 32]
+    with_forms <<= place_bits
+    with_forms |= place[seen_forms & low]
+    with_forms |= key << 2 * place_bits
+    with_forms.sort()
+    in_order = key
+    in_order <<= index_bits
+    in_order |= np.arange(len(seen), dtype=np.int64)
+    in_order.sort()
+    del key
     keys = in_order >> index_bits
     new = np.r_[True, keys[1:] != keys[:-1]] if len(keys) else np.zeros(0, bool)
     heads = np.flatnonzero(new)
     number = np.empty(len(keys), np.int64)
     number[in_order & ((1 << index_bits) - 1)] = np.cumsum(new) - 1
+    del in_order, new
     # Runs of one pair written with the same forms, in (pair, forms) order: each pair's
     # longest run, the first of the longest (the smallest forms) on a tie.
     run = np.r_[True, with_forms[1:] != with_forms[:-1]] if len(keys) \
