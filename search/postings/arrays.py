@@ -62,8 +62,8 @@ def term_hash(btext: bytes) -> int:
     return int.from_bytes(blake2b(btext, digest_size=8).digest(), "little") >> 1
 
 
-# A term searched is looked up in every segment (200 at 10M items): its hash is worked
-# out once, not once per segment. (The build hashes each term once and does not use it.)
+# A term searched is looked up in every segment (an index updated often has many): its
+# hash is worked out once, not once per segment. (The build hashes each term once.)
 _searched_hash = functools.lru_cache(maxsize=4096)(term_hash)
 
 

@@ -38,6 +38,46 @@ def day_bounds(date_from: object, date_to: object) -> tuple[int, int]:
             day_number(date_to) if date_to else NO_DAY)  # type: ignore[arg-type]
 
 
+# A multi-valued facet is counted by the sets of values its documents have while there are
+# at most this many distinct ones (an item names a few places, and the same ones recur).
+MAX_SETS = 1 << 16
+
+
+@dataclass(frozen=True, slots=True)
+class ValueSets:
+    """A multi-valued facet's documents by the set of values each has, as a code into a
+    table of the distinct sets: counting is then one pass over the documents' set codes
+    (as for a single-valued facet), each set's count spread over its few values; a
+    filter is a lookup of each document's set."""
+
+    of_doc: np.ndarray              # each document's set
+    lists: list[tuple[int, ...]]    # each set's value codes, in the documents' order
+    flat_codes: np.ndarray          # every set's codes, end to end ...
+    flat_sets: np.ndarray           # ... and the set of each
+    any_value: np.ndarray           # whether each set holds a value
+
+    @classmethod
+    def of(cls, of_doc: np.ndarray, lists: list[tuple[int, ...]]) -> ValueSets:
+        sizes = np.fromiter(map(len, lists), np.int64, len(lists))
+        flat = np.fromiter((code for codes in lists for code in codes), np.int64,
+                           int(sizes.sum()))
+        kind = np.uint16 if len(lists) <= 0x10000 else np.uint32
+        return cls(of_doc.astype(kind), lists, flat,
+                   np.repeat(np.arange(len(lists), dtype=np.int64), sizes), sizes > 0)
+
+    def counts(self, docs: np.ndarray, width: int) -> np.ndarray:
+        """How many of `docs` have each of the `width` value codes."""
+        per_set = np.bincount(self.of_doc[docs], minlength=len(self.lists))
+        return np.bincount(self.flat_codes, weights=per_set[self.flat_sets],
+                           minlength=width).astype(np.int64)
+
+    def holding(self, codes: list[int]) -> np.ndarray:
+        """Whether each set holds any of `codes`."""
+        held = np.zeros(len(self.lists), bool)
+        held[self.flat_sets[np.isin(self.flat_codes, codes)]] = True
+        return held
+
+
 @dataclass(frozen=True, slots=True)
 class FacetColumn:
     """One facet's values for every document number, as codes.
@@ -53,11 +93,14 @@ class FacetColumn:
     single: np.ndarray | None
     pair_docs: np.ndarray
     pair_codes: np.ndarray
+    sets: ValueSets | None = None  # a multi-valued facet's, while its sets are few
 
     def counts(self, docs: np.ndarray, size: int) -> dict[int, int]:
         """Code -> how many of `docs` (ascending document numbers) have that value."""
         if self.single is not None:
             found = np.bincount(self.single[docs], minlength=len(self.names))
+        elif self.sets is not None:
+            found = self.sets.counts(docs, len(self.names))
         elif len(docs) * docsets.DENSE_SHARE <= size:  # few: their own pairs, found by bisection
             found = np.bincount(self.pair_codes[self._pairs_of(docs)[0]],
                                 minlength=len(self.names))
@@ -79,6 +122,8 @@ class FacetColumn:
         """A mask of the documents with any of the values `codes`."""
         if self.single is not None:
             return np.isin(self.single, codes) if len(self.single) else np.zeros(size, bool)
+        if self.sets is not None:
+            return self.sets.holding(codes)[self.sets.of_doc]
         mask = np.zeros(size, bool)
         mask[self.pair_docs[np.isin(self.pair_codes, codes)]] = True
         return mask
@@ -88,6 +133,8 @@ class FacetColumn:
         a boolean array over them: read at those documents only while they are few."""
         if self.single is not None:
             return np.isin(self.single[docs], codes)
+        if self.sets is not None:
+            return self.sets.holding(codes)[self.sets.of_doc[docs]]
         if len(docs) * docsets.DENSE_SHARE > size:
             return self.having(codes, size)[docs]
         at, sizes = self._pairs_of(docs)
@@ -101,18 +148,30 @@ class FacetColumn:
         if self.single is not None:
             name = self.names[int(self.single[doc])]
             return (name,) if name else ()
+        if self.sets is not None:
+            return tuple(self.names[code] for code in self.sets.lists[int(self.sets.of_doc[doc])])
         start, end = np.searchsorted(self.pair_docs, [doc, doc + 1])
         return tuple(self.names[int(code)] for code in self.pair_codes[start:end])
 
     def values_of_many(self, docs: list[int]) -> list[tuple[str, ...]]:
         """`values_of` each of `docs` (ascending or not), the pairs searched once for all
         (a page's hits)."""
-        if self.single is not None or not docs:
+        if self.single is not None or self.sets is not None or not docs:
             return [self.values_of(doc) for doc in docs]
         at, sizes = self._pairs_of(np.asarray(docs))
         names = [self.names[code] for code in self.pair_codes[at].tolist()]
         ends = np.cumsum(sizes).tolist()
         return [tuple(names[end - size:end]) for end, size in zip(ends, sizes.tolist())]
+
+    def with_any(self, docs: np.ndarray) -> int:
+        """How many of `docs` (ascending document numbers) have at least one value."""
+        if self.single is not None:
+            empty = self.code_of.get("")
+            return len(docs) - (int(np.count_nonzero(self.single[docs] == empty))
+                                if empty is not None else 0)
+        if self.sets is not None:
+            return int(np.count_nonzero(self.sets.any_value[self.sets.of_doc[docs]]))
+        return int(np.count_nonzero(np.isin(docs, self.pair_docs)))
 
     def known(self) -> list[str]:
         """Every non-empty value in the index, sorted."""
@@ -230,7 +289,11 @@ def _read_facet(reader: Any, facet: Facet, count: int) -> FacetColumn:
         empty = np.zeros(0, np.int64)
         return FacetColumn(facet, names, by_key, remap[stored].astype(kind), empty, empty)
     docs, pairs = _expanded(lists, np.arange(len(stored), dtype=np.int64), stored)
-    return FacetColumn(facet, names, by_key, None, docs, pairs.astype(kind))
+    # The stored column is already a code per document into the distinct stored values:
+    # each one's list of codes is its set.
+    sets = ValueSets.of(stored, [tuple(codes) for codes in lists]) \
+        if len(lists) <= MAX_SETS else None
+    return FacetColumn(facet, names, by_key, None, docs, pairs.astype(kind), sets)
 
 
 def _derive_facet(facet: Facet, source: FacetColumn, count: int) -> FacetColumn:
@@ -268,7 +331,23 @@ def _derive_facet(facet: Facet, source: FacetColumn, count: int) -> FacetColumn:
         merged.sort(kind="stable")
         docs, codes = merged // width, merged % width
     code_array = codes.astype(np.uint32 if len(names) > 65535 else np.uint16)
-    return FacetColumn(facet, names, by_key, None, docs.astype(np.int64), code_array)
+    return FacetColumn(facet, names, by_key, None, docs.astype(np.int64), code_array,
+                       _derived_sets(source, derived))
+
+
+def _derived_sets(source: FacetColumn, derived: list[list[int]]) -> ValueSets | None:
+    """A derived facet's sets, one per set of its source's (the same code per document),
+    in the order the derived pairs hold them: a source value's derived values in their
+    order, unless a document has several source values; then every document's are
+    ascending, each once."""
+    if source.single is not None:
+        return ValueSets.of(source.single, [tuple(these) for these in derived])
+    if source.sets is None:
+        return None
+    several = any(len(codes) > 1 for codes in source.sets.lists)
+    lists = [tuple(sorted({c for code in codes for c in derived[code]})) if several
+             else tuple(derived[codes[0]]) if codes else () for codes in source.sets.lists]
+    return ValueSets.of(source.sets.of_doc, lists)
 
 
 def load_columns(reader: Any) -> Columns:
@@ -287,5 +366,7 @@ def load_columns(reader: Any) -> Columns:
             facets[declared.name] = _derive_facet(declared, source, count)
         else:
             facets[declared.name] = _read_facet(reader, declared, count)
+    # (A few hundred months: two bytes a document, not eight, and faster to gather.)
+    slot = slot.reshape(-1).astype(np.uint16 if len(months) <= 0x10000 else np.uint32)
     return Columns(doc_count_all=count, terms=TermCache(), days=days,
-                   month_slot=slot.reshape(-1), months=months.tolist(), facets=facets)
+                   month_slot=slot, months=months.tolist(), facets=facets)

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from search.engine.core import Engine
-from search.postings.columns import FacetColumn
 from search.query.request import SearchRequest
 
 
@@ -35,13 +32,7 @@ def value_counts(engine: Engine, request: SearchRequest, facet: str) -> ValueCou
     column = columns.facets[facet]
     found = column.counts(matches.array, columns.doc_count_all)
     pairs = [(column.names[code], n) for code, n in found.items() if column.names[code]]
-    with_value = len(matches.array) - found.get(column.code_of.get("", -1), 0) \
-        if column.single is not None else _with_any(column, matches.array)
+    with_value = column.with_any(matches.array)
     return ValueCounts(facet=facet, total=len(matches.array),
                        without=len(matches.array) - with_value,
                        counts=sorted(pairs, key=lambda vc: (-vc[1], vc[0])))
-
-
-def _with_any(column: FacetColumn, docs: np.ndarray) -> int:
-    """How many of `docs` have at least one value of a multi-valued facet."""
-    return int(np.count_nonzero(np.isin(docs, column.pair_docs)))
