@@ -36,6 +36,7 @@ from corpus import Article
 from corpus.model import fold
 from search.postings import arrays
 from search.postings import mapped as mapfile
+from search.postings.pairs import pair_counts
 from search.text.analysis import DATA_DIR, TOKEN_PATTERN
 from search.text.wordwise import NewsFastAnalyzer, from_analyzer, news_pattern
 
@@ -401,30 +402,10 @@ class SegmentLists:
         first = order[np.r_[True, words[order][1:] != words[order][:-1]]] if len(order) \
             else order
         occurrences = np.bincount(words, weights=counts, minlength=len(terms))
-        # Each pair's commonest pair of forms: sort by (pair, forms), count the runs, keep
-        # the longest run of each pair (both sorted by pair key, as `lexicon` is).
-        order = np.lexsort((seen_forms, seen))
-        keys, forms_of = seen[order], seen_forms[order]
-        pair_heads = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) \
-            else np.zeros(0, np.int64)
-        lexicon = keys[pair_heads]  # every pair written, sorted; and how often it is
-        pair_times = np.diff(np.r_[pair_heads, len(keys)])
-        # Each occurrence's pair number (its key's place in the lexicon), then each
-        # document's pairs once each, sorted: one sort of (document, number) packed.
-        number = np.empty(len(keys), np.int64)
-        number[order] = np.cumsum(np.r_[True, keys[1:] != keys[:-1]]) - 1 if len(keys) \
-            else number
+        lexicon, pair_times, number, pair_form = pair_counts(seen, seen_forms, words)
+        # Each document's pairs once each, sorted: one sort of (document, number) packed.
         held = _distinct(seen_docs << 32 | number)
         pair_docs, pair_ids = held >> 32, held & ((1 << 32) - 1)
-        run = np.r_[True, (keys[1:] != keys[:-1]) | (forms_of[1:] != forms_of[:-1])] \
-            if len(keys) else np.zeros(0, bool)
-        starts = np.flatnonzero(run)
-        times = np.diff(np.r_[starts, len(keys)])
-        run_keys, run_forms = keys[starts], forms_of[starts]
-        best = np.lexsort((-times, run_keys))
-        heads = best[np.r_[True, run_keys[best][1:] != run_keys[best][:-1]]] if len(best) \
-            else best
-        pair_form = run_forms[heads]
         mask = (1 << 32) - 1
         per_doc = np.arange(self.docs + 1)
         return {"docs": self.docs, "fields": list(self.fields)}, {
