@@ -28,13 +28,12 @@ import time
 from pathlib import Path
 
 import pytest
-from tests_support import make_synthetic, request
+from tests_support import make_synthetic, request, small_segments
 from whoosh.formats import Positions
 from whoosh_reference import whoosh_reference
 
 from corpus import BUNDLED_CORPUS, Article, ReadResult, read_sources
 from search import build_index, open_engine
-from search.build import merge as merging
 from search.build import parallel as fastbuild
 from search.build import update as updating
 from search.build.segment import SegmentBuilder
@@ -140,10 +139,7 @@ def test_one_segment_reads_as_whooshs_index(corpora, tmp_path: Path, name: str) 
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Segments of 300 items, written by worker processes even for a small corpus, and
     merged into segments of about 600 (so 1,500 items end in 3: two merged, one not)."""
-    monkeypatch.setattr(fastbuild, "PARALLEL_MIN_ITEMS", 0)
-    monkeypatch.setattr(fastbuild, "SEGMENT_MIN_ITEMS", 0)
-    monkeypatch.setattr(fastbuild, "CHUNK_ITEMS", 300)
-    monkeypatch.setattr(merging, "MERGED_ITEMS", 600)
+    small_segments(monkeypatch, 300, merged_items=600)
 
 
 def test_a_parallel_build_is_whooshs_index(corpora, tmp_path: Path, small_chunks) -> None:
@@ -184,13 +180,9 @@ def test_the_engine_answers_the_same_in_one_segment_or_several(corpora, tmp_path
                                                                 monkeypatch) -> None:
     result = corpora["mixed"]
     build_index(result, tmp_path / "one")
-    monkeypatch.setattr(fastbuild, "PARALLEL_MIN_ITEMS", 0)
-    monkeypatch.setattr(fastbuild, "SEGMENT_MIN_ITEMS", 0)
-    monkeypatch.setattr(fastbuild, "CHUNK_ITEMS", 300)
-    monkeypatch.setattr(merging, "MERGE_FROM", 10**9)
+    small_segments(monkeypatch, 300, merge_from=10**9)
     build_index(result, tmp_path / "several")
-    monkeypatch.setattr(merging, "MERGE_FROM", 2)
-    monkeypatch.setattr(merging, "MERGED_ITEMS", 700)  # 6 segments of 278-279 into 3
+    small_segments(monkeypatch, 300, merge_from=2, merged_items=700)  # 6 of ~279 into 3
     build_index(result, tmp_path / "merged")
     one, several, merged = (Engine(tmp_path / name, page_cache=0)
                             for name in ("one", "several", "merged"))

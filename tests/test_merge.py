@@ -8,12 +8,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from tests_support import make_synthetic
+from tests_support import make_synthetic, small_segments
 
 from corpus import ReadResult, read_sources
 from search import build_index
 from search.build import merge as merging
-from search.build import parallel as fastbuild
 from search.build.segment import SegmentBuilder
 from search.build.store import current_generation
 from search.postings import arrays, documents, termlists
@@ -109,13 +108,9 @@ def test_a_merged_segment_is_the_one_a_single_builder_writes(articles, tmp_path)
 def test_a_merged_build_has_the_term_lists_of_an_unmerged_one(articles, tmp_path,
                                                                monkeypatch) -> None:
     result = ReadResult(articles=articles)
-    monkeypatch.setattr(fastbuild, "PARALLEL_MIN_ITEMS", 0)
-    monkeypatch.setattr(fastbuild, "SEGMENT_MIN_ITEMS", 0)
-    monkeypatch.setattr(fastbuild, "CHUNK_ITEMS", 100)
-    monkeypatch.setattr(merging, "MERGE_FROM", 10**9)
+    small_segments(monkeypatch, 100, merge_from=10**9)
     build_index(result, tmp_path / "several")
-    monkeypatch.setattr(merging, "MERGE_FROM", 2)
-    monkeypatch.setattr(merging, "MERGED_ITEMS", 400)
+    small_segments(monkeypatch, 100, merge_from=2, merged_items=400)
     seen: list[tuple[int, int]] = []
     build_index(result, tmp_path / "merged", progress=lambda d, t: seen.append((d, t)))
     found = {}

@@ -5,9 +5,25 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from corpus import read_sources
 from search import SearchRequest, build_index, parse_request
+
+
+def small_segments(monkeypatch: Any, items: int, *, merge_from: int | None = None,
+                   merged_items: int | None = None) -> None:
+    """Builds in segments of `items`, written by worker processes even for a small corpus,
+    and the merge's thresholds (`search.build.merge`) where given."""
+    from search.build import merge, parallel
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_ITEMS", 0)
+    monkeypatch.setattr(parallel, "SEGMENT_MIN_ITEMS", 0)
+    monkeypatch.setattr(parallel, "CHUNK_ITEMS", items)
+    if merge_from is not None:
+        monkeypatch.setattr(merge, "MERGE_FROM", merge_from)
+    if merged_items is not None:
+        monkeypatch.setattr(merge, "MERGED_ITEMS", merged_items)
 
 
 def index_of(items: Iterable[dict[str, object]], folder: Path) -> Path:
