@@ -131,3 +131,13 @@ def test_a_merged_build_has_the_term_lists_of_an_unmerged_one(articles, tmp_path
     # Progress keeps moving through the merge and ends at the whole.
     assert seen[-1] == (len(articles), len(articles))
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+def test_without_every_parts_term_lists_none_are_kept_as_pieces(articles, tmp_path) -> None:
+    run = [write_segment(tmp_path, articles[a:b]) for a, b in ((0, 50), (50, 90), (90, 99))]
+    for entry in run[:2]:  # the last part has none: the pieces could not say whose is whose
+        termlists.segment_path(tmp_path, entry.id).write_bytes(b"lists")
+    merged = merging.merge_run(tmp_path, run)
+    assert not list(tmp_path.glob("*.nsf"))
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".nsa", ".nsd"]
+    assert merged.docs == 99

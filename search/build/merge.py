@@ -96,23 +96,29 @@ def merge_segments(folder: Path, entries: Sequence[SegmentEntry],
 
 def merge_run(folder: Path, run: Sequence[SegmentEntry]) -> SegmentEntry:
     """Write the segments of `run` as one new segment; remove theirs; its entry."""
-    postings = [arrays.load(arrays.arrays_path(folder, entry.id)) for entry in run]
-    stored = [documents.load(documents.documents_path(folder, entry.id)) for entry in run]
-    if any(found is None for found in (*postings, *stored)):
+    postings = [found for entry in run
+                if (found := arrays.load(arrays.arrays_path(folder, entry.id))) is not None]
+    stored = [held for entry in run
+              if (held := documents.load(documents.documents_path(folder, entry.id)))
+              is not None]
+    if len(postings) < len(run) or len(stored) < len(run):
         raise RuntimeError("a segment to merge cannot be read")
     merged = new_segment_id()
     docs = sum(entry.docs for entry in run)
-    arrays.write_arrays(arrays.arrays_path(folder, merged), docs,
-                        merged_postings(postings))  # type: ignore[arg-type]
-    documents.merge_documents(documents.documents_path(folder, merged),
-                              stored)  # type: ignore[arg-type]
+    arrays.write_arrays(arrays.arrays_path(folder, merged), docs, merged_postings(postings))
+    documents.merge_documents(documents.documents_path(folder, merged), stored)
     del postings, stored
     arrays.forget(folder)
     documents.forget(folder)
-    for number, entry in enumerate(run):
-        lists = termlists.segment_path(folder, entry.id)
-        if lists.exists():
-            lists.rename(termlists.piece_path(folder, merged, number))
+    lists = [termlists.segment_path(folder, entry.id) for entry in run]
+    # The pieces must be every part's, in order; without one, the merged segment's term
+    # lists are made again from its stored fields when assembled.
+    whole = all(path.exists() for path in lists)
+    for number, (entry, path) in enumerate(zip(run, lists)):
+        if whole:
+            path.rename(termlists.piece_path(folder, merged, number))
+        else:
+            path.unlink(missing_ok=True)
         remove_segment_files(folder, entry.id)
     return SegmentEntry(merged, docs)
 
