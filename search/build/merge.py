@@ -44,13 +44,18 @@ MERGED_ITEMS = 1_000_000    # items per merged segment, about ...
 MERGED_BYTES = 1 << 30
 
 
+def merges(segments: int) -> bool:
+    """Whether a build that wrote `segments` segments merges them."""
+    return segments >= MERGE_FROM
+
+
 def plan_merges(entries: Sequence[SegmentEntry],
                 sizes: Sequence[int] | None = None) -> list[list[SegmentEntry]]:
     """Runs of consecutive segments, each to become one: every segment alone when there
     are fewer than MERGE_FROM, else as few runs as keep to about MERGED_ITEMS items and
     MERGED_BYTES bytes of postings (`sizes`: each segment's) each, as even as the
     segments allow. A segment with deletions stays alone."""
-    if len(entries) < MERGE_FROM:
+    if not merges(len(entries)):
         return [[entry] for entry in entries]
     # Each segment's share of a merged segment: of its items or its bytes, the larger.
     loads = [max(entry.docs / MERGED_ITEMS, (sizes[n] if sizes else 0) / MERGED_BYTES)

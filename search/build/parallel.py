@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus import Article
-from search.build.merge import MERGE_FROM, merge_segments
+from search.build.merge import merge_segments, merges
 from search.build.segment import SegmentBuilder
 from search.facets import term_facets
 from search.postings import termlists
@@ -192,7 +192,7 @@ class _Tally:
         self.done = [0.0] * len(chunks)
         self.progress = progress
         self.shown = -1
-        self.merge_share = MERGE_SHARE if len(chunks) >= MERGE_FROM else 0.0
+        self.merge_share = MERGE_SHARE if merges(len(chunks)) else 0.0
         self.merged_items = 0
 
     def update(self, chunk: int, analysed: int, written: int, postings: int) -> None:
