@@ -35,7 +35,7 @@ searches: title and summary, and the full text when the schema has a `body`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -54,6 +54,11 @@ __all__ = ["GENERATION_FILE", "SegmentLists", "TermLists", "assemble", "load",
 SEGMENT_SUFFIX = ".nsf"
 GENERATION_FILE = "termlists.nsl"
 MIN_PAIR_ITEMS = 2
+# The place of each segment's pairs in the generation's lexicon is found once and kept
+# while the segments have at most this many pairs between them (a few million items: a
+# hundred MB of int64), else found again in each pass that needs it (at 10M items every
+# segment's at once would be gigabytes).
+KEPT_PLACES = 1 << 24
 
 
 def segment_path(folder: Path, segment_id: str) -> Path:
@@ -151,37 +156,44 @@ def _merged(parts: list[tuple[_Mapped, np.ndarray]], segments: list[tuple[str, i
                 displays[found], best[found] = shown[local], counts[local]
         words = remap[mapped.array("word_ids")]
         lengths = np.diff(mapped.array("word_offsets"))
-        word_df += np.bincount(words[np.repeat(live, lengths)], minlength=len(displays))
+        word_df += np.bincount(_of_live(words, live, lengths), minlength=len(displays))
         word_parts.append(words.astype(np.int32))
         word_lengths.append(lengths)
-        pairs = mapped.array("pairs").reshape(-1, 2).astype(np.int64)
+        pairs = mapped.array("pairs").reshape(-1, 2)
         lexicons.append(remap[pairs[:, 0]] << 31 | remap[pairs[:, 1]])
         pair_lengths.append(np.diff(mapped.array("pair_offsets")))
         live_parts.append(live)
     unique = _union(lexicons)
+    kept_places = ([np.searchsorted(unique, keys) for keys in lexicons]
+                   if sum(map(len, lexicons)) <= KEPT_PLACES else None)
+
+    def places(part: int) -> np.ndarray:
+        """The global number of each of part `part`'s pairs."""
+        if kept_places is not None:
+            return kept_places[part]
+        return np.searchsorted(unique, lexicons[part])
     pair_counts = np.zeros(len(unique), np.int64)
-    for (mapped, live), keys, lengths in zip(parts, lexicons, pair_lengths):
-        place = np.searchsorted(unique, keys)  # the global number of each of its pairs
-        held = place[mapped.array("pair_ids")][np.repeat(live, lengths)]
+    for number, ((mapped, live), lengths) in enumerate(zip(parts, pair_lengths)):
+        held = _of_live(places(number)[mapped.array("pair_ids")], live, lengths)
         pair_counts += np.bincount(held, minlength=len(unique))
     kept = pair_counts >= MIN_PAIR_ITEMS
     new_id = np.full(len(unique), -1, np.int64)
     new_id[kept] = np.arange(int(kept.sum()))
     pair_parts, kept_lengths = [], []
-    # The places are found again rather than kept from the loop above: at 10M items
-    # every segment's would be held at once (gigabytes of int64).
-    for (mapped, _), keys, lengths in zip(parts, lexicons, pair_lengths):
-        occurrence = new_id[np.searchsorted(unique, keys)][mapped.array("pair_ids")]
+    for number, (mapped, _) in enumerate(parts):
+        occurrence = new_id[places(number)][mapped.array("pair_ids")]
         keep = occurrence >= 0
         pair_parts.append(occurrence[keep].astype(np.int32))
-        kept_lengths.append(np.bincount(np.repeat(np.arange(len(lengths)), lengths)[keep],
-                                        minlength=len(lengths)))
+        # Each document's pairs kept: the kept ones counted up to each document's end.
+        upto = np.zeros(len(keep) + 1, np.int64)
+        np.cumsum(keep, out=upto[1:])
+        kept_lengths.append(np.diff(upto[mapped.array("pair_offsets")]))
     live = _joined(live_parts, bool)
     word_len = _joined(word_lengths)
     pair_len = _joined(kept_lengths)
     header = {"docs": len(live), "segments": segments,
               "live": int(live.sum())}
-    forms, pair_forms = _pair_forms(parts, lexicons, unique, kept)
+    forms, pair_forms = _pair_forms(parts, places, unique, kept)
     return header, {
         "terms": strings_array(ordered),
         "displays": strings_array(displays),
@@ -214,19 +226,27 @@ def _union(keys: list[np.ndarray]) -> np.ndarray:
     return joined
 
 
+def _of_live(values: np.ndarray, live: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The values of the live documents, of `values` that hold `lengths[d]` for each
+    document d in turn."""
+    return values if live.all() else values[np.repeat(live, lengths)]
+
+
 def _joined(parts: list[np.ndarray], kind: type = np.int64) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, kind)
 
 
-def _pair_forms(parts: list[tuple[_Mapped, np.ndarray]], lexicons: list[np.ndarray],
-                unique: np.ndarray, kept: np.ndarray) -> tuple[list[str], np.ndarray]:
+def _pair_forms(parts: list[tuple[_Mapped, np.ndarray]],
+                place_of: Callable[[int], np.ndarray], unique: np.ndarray, kept: np.ndarray
+                ) -> tuple[list[str], np.ndarray]:
     """Each kept pair's two forms as written most often in the segment that writes it
     most: every segment's forms end to end, and the (first, second) place in them of
-    each kept pair's (the text is made when a pair is shown: `TermLists.pair_display`)."""
+    each kept pair's (the text is made when a pair is shown: `TermLists.pair_display`).
+    `place_of(n)`: the global number of each of part n's pairs."""
     most = np.zeros(len(unique), np.int64)
     source = np.zeros((len(unique), 2), np.int64)
-    for number, ((mapped, _), keys) in enumerate(zip(parts, lexicons)):
-        at = np.searchsorted(unique, keys)
+    for number, (mapped, _) in enumerate(parts):
+        at = place_of(number)
         times = mapped.array("pair_occurrences")
         better = times > most[at]
         most[at[better]] = times[better]
