@@ -15,20 +15,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from whoosh.formats import Positions
-
-from corpus import BUNDLED_CORPUS, read_sources
-from search import build_index
-from search.postings.arrays import length_bytes
-from search.build.store import IndexOutdated, current_generation
-from search.engine.core import Engine
-from search.postings import arrays
-from search.postings.reader import open_index
+from test_perf_equivalence import _make_corpus_module
 from tests_support import request
+from whoosh.formats import Positions
 from whoosh.util.numeric import length_to_byte
 from whoosh_reference import whoosh_reference
 
-from test_perf_equivalence import _make_corpus_module
+from corpus import BUNDLED_CORPUS, read_sources
+from search import build_index
+from search.build.store import IndexOutdated, current_generation
+from search.engine.core import Engine
+from search.postings import arrays
+from search.postings.arrays import length_bytes
+from search.postings.reader import open_index
 
 
 @pytest.fixture(scope="module")
@@ -150,3 +149,36 @@ def test_an_array_written_in_pieces_is_the_array_written_whole(tmp_path: Path) -
     assert read is not None and read.array("ids").tolist() == [0, 1, 2, 3, 4, 0, 1, 2]
     with pytest.raises(ValueError, match="differ in type"):
         mapped.write(tmp_path / "bad", b"TEST", {}, [("ids", [pieces[0], other])])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_packed_stable_sort_is_numpys(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    keys = rng.integers(0, [1, 5, 1000, 2**31 - 1, 3, 70_000][seed], 5_000)
+    expected = np.argsort(keys, kind="stable")
+    ordered, order = arrays.stable_sort(keys)
+    assert np.array_equal(order, expected)
+    assert np.array_equal(ordered, keys[expected])
+    wide = np.append(keys, 2**40)  # too wide to pack: numpy's own sort
+    ordered, order = arrays.stable_sort(wide)
+    assert np.array_equal(order, np.argsort(wide, kind="stable"))
+    assert np.array_equal(ordered, np.sort(wide))
+
+
+@pytest.mark.parametrize("sizes", [(0, 0), (0, 7), (7, 0), (1, 1), (2_000, 90), (90, 2_000)])
+@pytest.mark.parametrize("spread", [3, 50, 10_000])
+def test_a_merge_puts_each_value_where_a_stable_sort_would(sizes, spread: int) -> None:
+    rng = np.random.default_rng(sizes[0] * 31 + sizes[1] + spread)
+    first = np.sort(rng.integers(0, spread, sizes[0]))
+    second = np.sort(rng.integers(0, spread, sizes[1]))
+    into_first, into_second = arrays.merge_places(first, second)
+    joined = np.concatenate((first, second))
+    expected = np.empty(len(joined), np.int64)
+    expected[np.argsort(joined, kind="stable")] = np.arange(len(joined))
+    assert np.array_equal(np.concatenate((into_first, into_second)), expected)
+    if len(first) > 1 and first[0] != first[-1]:  # not ascending: sorted, as stably
+        shuffled = rng.permutation(first)
+        into_first, into_second = arrays.merge_places(shuffled, second)
+        joined = np.concatenate((shuffled, second))
+        expected[np.argsort(joined, kind="stable")] = np.arange(len(joined))
+        assert np.array_equal(np.concatenate((into_first, into_second)), expected)

@@ -314,18 +314,22 @@ class SegmentLists:
         odd_text = number_of[np.frombuffer(self._odd_text, np.int32)]
         mine = odd_text >= 0
         odd_text = odd_text[mine]
-        term_ids = np.concatenate((term[keep],
-                                   np.frombuffer(self._odd_term, np.int32)[mine]))
-        positions = np.concatenate((positions,
-                                    np.frombuffer(self._odd_pos, np.uint32)[mine]))
-        owners = text_docs[np.concatenate((kept_text, odd_text))]
-        if not len(owners):
-            return None
-        lengths = np.bincount(owners, minlength=self.docs)
         # Both parts are in document order: merged into one (stable: each document's
         # occurrences stay in the order they were emitted).
-        order = arrays.stable_order(owners)
-        term_ids, owners, positions = term_ids[order], owners[order], positions[order]
+        plain_owners, odd_owners = text_docs[kept_text], text_docs[odd_text]
+        into_plain, into_odd = arrays.merge_places(plain_owners, odd_owners)
+
+        def merged(plain_values: np.ndarray, odd_values: np.ndarray) -> np.ndarray:
+            out = np.empty(len(plain_values) + len(odd_values), np.int64)
+            out[into_plain] = plain_values
+            out[into_odd] = odd_values
+            return out
+        owners = merged(plain_owners, odd_owners)
+        if not len(owners):
+            return None
+        term_ids = merged(term[keep], np.frombuffer(self._odd_term, np.int32)[mine])
+        positions = merged(positions, np.frombuffer(self._odd_pos, np.uint32)[mine])
+        lengths = np.bincount(owners, minlength=self.docs)
         used = np.flatnonzero(np.bincount(term_ids, minlength=len(self._news_terms)))
         renumber = np.zeros(len(self._news_terms), np.int64)
         renumber[used] = np.arange(len(used))
