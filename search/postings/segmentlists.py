@@ -5,7 +5,7 @@ same reading of the words, the postings of the text fields and their literal cop
 build: besides what the posting lists keep, the term lists need each word as
 written and what stands between two words, and it writes the segment's lists
 (`postings.termlists` describes them, and merges the segments' into the
-generation's). Per text the work is one `findall` (each word with the gap
+generation's). Per text the work is one `split` (each word and the gap
 before it) and C-level maps: each word as written to a number (`raw`, memoised
 with its form: lower-cased, the index term it stands for, `term_of`, and the
 term the news analyzer gives it on its own, `plain_term`), each gap to a class
@@ -24,9 +24,8 @@ from __future__ import annotations
 import functools
 import re
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import cast
 
 import numpy as np
 from whoosh.fields import Schema
@@ -44,10 +43,14 @@ MAGIC = b"NSL1"
 FIELDS = ("title", "summary", "body")  # those of them the schema has
 STOPWORDS_FILE = DATA_DIR / "stopwords.txt"
 _LETTER = re.compile(r"[^\W\d_]")
-# Each word with the text between it and the word before (what finditer would give
-# as text[previous.end():match.start()]): the leftmost, longest word after a gap kept
-# as short as can be is the word finditer finds next.
-_GAP_AND_WORD = re.compile(rf"(.*?)({TOKEN_PATTERN.pattern})", re.UNICODE | re.DOTALL).findall
+# A text split at its words, kept: the text before the first word, the first word, the
+# text between it and the next, ... and the text after the last (what finditer would
+# give as text[previous.end():match.start()] and match.group()). One flat list, faster
+# than findall's (gap, word) tuples.
+_WORD_SPLIT = re.compile(f"({TOKEN_PATTERN.pattern})", TOKEN_PATTERN.flags)
+if _WORD_SPLIT.groups != 1:
+    raise RuntimeError("TOKEN_PATTERN must have no capturing group of its own")
+_SPLIT_AT_WORDS = _WORD_SPLIT.split
 _SENTENCE_END = re.compile(r"[.!?:;\n]")  # in the gap before a word: it starts a sentence
 # A gap's class, as bits: only spaces or tabs (the two words may be a pair); no sentence
 # end (the word is inside a sentence, if it is not the text's first).
@@ -65,14 +68,29 @@ def stopwords(path: Path = STOPWORDS_FILE) -> frozenset[str]:
 
 def _title_case(text: str) -> bool:
     """True when most longer words are capitalised ("Coffee Cooperatives In Kenya")."""
-    longer = [word for word in text.split() if len(word) > 3 and word[:1].isalpha()]
-    return bool(longer) and sum(word[:1].isupper() for word in longer) * 3 > len(longer) * 2
+    firsts = [word[0] for word in text.split() if len(word) > 3]
+    letters = [first for first in firsts if first.isalpha()]
+    return bool(letters) and sum(map(str.isupper, letters)) * 3 > len(letters) * 2
 
 
 def _gap_class(gap: str) -> int:
     spaces = gap == " " or not gap.strip(" \t")
     return (SPACES if spaces else 0) | (NO_END if spaces or not _SENTENCE_END.search(gap)
                                         else 0)
+
+
+class _Memo(dict[str, int]):
+    """A dict that works out a missing key's value (`make(key)`, which may store it
+    itself) and keeps it: looked up through `__getitem__`, a C-level map over a text's
+    words asks Python only for the words not seen before."""
+
+    def __init__(self, make: Callable[[str], int]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: str) -> int:
+        value = self[key] = self._make(key)
+        return value
 
 
 def offsets_of(lengths: np.ndarray) -> np.ndarray:
@@ -113,8 +131,9 @@ class SegmentLists:
             raise TypeError("term lists need the news analyzer of search.text.analysis")
         self._analyzer = analyzer
         self.fields = tuple(name for name in FIELDS if name in schema)
+        self._field_of = {name: number for number, name in enumerate(self.fields)}
         self._stop = stopwords()
-        self._raw: dict[str, int] = {}          # a word as written -> its raw number
+        self._raw = _Memo(self._new_raw)        # a word as written -> its raw number
         self._raw_form: list[int] = []          # raw number -> form number, or -1
         self._raw_text: list[str] = []
         self._raw_lower: list[int] = []         # raw number -> its lower case's number
@@ -125,7 +144,7 @@ class SegmentLists:
         self._form_word: list[int] = []         # form number -> word number
         self._term_ids: dict[str, int] = {}     # index term -> word number
         self.terms: list[str] = []
-        self._gaps: dict[str, int] = {}         # gap -> its class
+        self._gaps = _Memo(_gap_class)          # gap -> its class
         self._token_raw = array("i")
         self._token_gap = array("B")
         self._text_start = array("q")   # per text read: its first word ...
@@ -189,25 +208,15 @@ class SegmentLists:
 
     def add_texts(self, texts: Sequence[tuple[str, str]]) -> None:
         """Add one document from (field name, text) pairs."""
-        known, gaps = self._raw, self._gaps
-        field_of = {name: number for number, name in enumerate(self.fields)}
+        known, gaps, field_of = self._raw, self._gaps, self._field_of
         for name, text in texts:
             if not text:
                 continue
-            found = _GAP_AND_WORD(text)
-            if not found:
+            found = _SPLIT_AT_WORDS(text)
+            if len(found) < 3:  # no word
                 continue
-            between, words = zip(*found)
-            raws = list(map(known.get, words))
-            if None in raws:  # words not seen before, numbered in the order they come
-                raws = [number if number is not None else
-                        known[word] if word in known else self._new_raw(word)
-                        for number, word in zip(raws, words)]
-            classes = list(map(gaps.get, between))
-            if None in classes:
-                classes = [kind if kind is not None else
-                           gaps.setdefault(gap, _gap_class(gap))
-                           for kind, gap in zip(classes, between)]
+            # (Words not seen before are numbered as they come.)
+            raws = list(map(known.__getitem__, found[1::2]))
             self._text_start.append(len(self._token_raw))
             self._text_doc.append(self.docs)
             # A Title Case title capitalises every word: no evidence of how a word is written.
@@ -219,8 +228,8 @@ class SegmentLists:
             self._text_plain.append(plain)
             if not plain:
                 self._add_whole(text, len(self._text_doc) - 1)
-            self._token_raw.extend(cast(list[int], raws))  # (no None left)
-            self._token_gap.extend(cast(list[int], classes))
+            self._token_raw.extend(raws)
+            self._token_gap.extend(map(gaps.__getitem__, found[:-1:2]))
         self.docs += 1
 
     def _add_whole(self, text: str, number: int) -> None:
