@@ -105,7 +105,11 @@ class Facet:
 
     def item_values(self, article: Article) -> tuple[str, ...]:
         """The item's values, cleaned: no blanks, no repeats, in order."""
-        found = (" ".join(v.split()) for v in self.values(article))
+        values = self.values(article)
+        if len(values) == 1:  # (most facets: one value an item, at each item indexed)
+            only = " ".join(values[0].split())
+            return (only,) if only else ()
+        found = (" ".join(v.split()) for v in values)
         return tuple(dict.fromkeys(v for v in found if v))
 
 
