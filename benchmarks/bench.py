@@ -152,6 +152,14 @@ def build_all(corpus: Path, items: int, reuse: bool, with_tantivy: bool,
                 if build_rounds > 1 else "")
         print(f"{report.ENGINES[engine]} build: {median:.1f} s, {items / median:,.0f} "
               f"items/s{each}", flush=True)
+    if build_rounds > 1 and {"ns", "fts"} <= set(engines):
+        # Each round's two builds ran minutes apart at most: their ratio is the steadier
+        # figure when the machine's speed drifts between rounds.
+        ratios = [ns / fts for ns, fts in zip(seconds["ns"], seconds["fts"])]
+        figures["ns_fts_build_ratio"] = statistics.median(ratios)
+        print("news-search / FTS5 build, round by round: "
+              + ", ".join(f"{ratio:.2f}" for ratio in ratios)
+              + f" (median {statistics.median(ratios):.2f})")
     if with_tantivy:
         tantivy_search.garbage_collect(paths["tan"])
     # news-search: the generation served (the previous one is kept beside it for
