@@ -80,16 +80,25 @@ def load_variants(path: Path = VARIANTS_FILE) -> dict[str, str]:
 def respell(word: str, path: Path = VARIANTS_FILE) -> str:
     """The British spelling of a (lower-case, folded) word, by the stems of `path` and
     the -ize rule (memoised: the analyzer calls it for every token)."""
-    stems = read_variants(path).stems
-    for ending in ENDINGS:
-        stem = word[:len(word) - len(ending)] if ending else word
-        if (not ending or word.endswith(ending)) and stem in stems:
-            return stems[stem] + ending
-    match = _IZE.match(word)
+    stems, firsts = _stems(path)
+    if word.startswith(firsts):  # (a word is a stem and an ending, or left as it is)
+        for ending in ENDINGS:
+            stem = word[:len(word) - len(ending)] if ending else word
+            if (not ending or word.endswith(ending)) and stem in stems:
+                return stems[stem] + ending
+    match = _IZE.match(word) if "z" in word else None
     if match:
         stem, vowel, ending = match.groups()
         return f"{stem}{vowel}s{ending}"
     return word
+
+
+@lru_cache(maxsize=4)
+def _stems(path: Path) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The American stems of `path` with their British forms, and the stems as a tuple of
+    the prefixes a word must start with to be respelt by one (one C-level check)."""
+    stems = read_variants(path).stems
+    return stems, tuple(stems)
 
 
 def british(word: str) -> str:

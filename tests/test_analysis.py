@@ -128,3 +128,26 @@ def test_shipped_data_files_parse() -> None:
 @pytest.mark.parametrize("text", ["ʼ", "ʼʼ", "' '", "\u00ad"])
 def test_lone_apostrophes_give_no_terms(text: str) -> None:
     assert analyze(text) == [] and analyze(text, mode="index") == []
+
+
+def test_respelling_checks_only_words_that_start_with_a_stem() -> None:
+    """`respell` looks at the endings only for a word that starts with one of the stems:
+    the same answers as trying every ending on every word."""
+    from corpus.variants import _IZE, ENDINGS, VARIANTS_FILE, read_variants, respell
+
+    stems = read_variants(VARIANTS_FILE).stems
+
+    def every_ending(word: str) -> str:
+        for ending in ENDINGS:
+            stem = word[:len(word) - len(ending)] if ending else word
+            if (not ending or word.endswith(ending)) and stem in stems:
+                return stems[stem] + ending
+        match = _IZE.match(word)
+        return f"{match[1]}{match[2]}s{match[3]}" if match else word
+
+    words = [stem + ending for stem in stems for ending in ENDINGS]
+    words += [word[:-1] for word in words] + ["x" + word for word in words[:50]]
+    words += ["organize", "organizations", "realized", "analyze", "size", "zone", "labour",
+              "cooperative", "coop", "", "z"]
+    assert sum(respell(word) != word for word in words) > len(stems) * 10
+    assert [respell(word) for word in words] == [every_ending(word) for word in words]
