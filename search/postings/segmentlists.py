@@ -101,7 +101,11 @@ def offsets_of(lengths: np.ndarray) -> np.ndarray:
 
 def strings_array(values: Iterable[str]) -> np.ndarray:
     """Strings as one array: the count, the offsets, then the UTF-8 bytes (as int64s)."""
-    encoded = [value.encode("utf-8") for value in values]
+    return encoded_array([value.encode("utf-8") for value in values])
+
+
+def encoded_array(encoded: list[bytes]) -> np.ndarray:
+    """`strings_array` of strings already encoded."""
     offsets = offsets_of(np.fromiter(map(len, encoded), np.int64, len(encoded)))
     blob = b"".join(encoded)
     blob += bytes(-len(blob) % 8)

@@ -46,7 +46,13 @@ from search.cache import LRUCache
 from search.postings import mapped as mapfile
 from search.postings.arrays import run_positions
 from search.postings.reader import SegmentFiles, leaf_files, open_index
-from search.postings.segmentlists import MAGIC, SegmentLists, offsets_of, stopwords, strings_array
+from search.postings.segmentlists import (
+    MAGIC,
+    SegmentLists,
+    encoded_array,
+    offsets_of,
+    stopwords,
+)
 
 __all__ = ["GENERATION_FILE", "SegmentLists", "TermLists", "assemble", "load",
            "segment_path", "stopwords"]
@@ -133,9 +139,11 @@ def _merged(parts: list[tuple[_Mapped, np.ndarray]], segments: list[tuple[str, i
     """One lexicon, global ids, live counts, and the pairs two items hold at least, from
     the term lists of each segment (or piece of one) and its live documents; `segments`:
     the index's segments (id, documents), which the file names as those it was made for."""
-    segment_terms = [_Strings(mapped.array("terms")).all() for mapped, _ in parts]
+    # The terms and their displays as their UTF-8 bytes, as they are stored (and bytes
+    # sort as UTF-8 does): nothing decoded to be encoded again.
+    segment_terms = [_Strings(mapped.array("terms")).encoded() for mapped, _ in parts]
     # Global ids in the terms' order, so that a term is found by binary search.
-    ordered = sorted(set().union(*segment_terms), key=lambda t: t.encode("utf-8"))
+    ordered = sorted(set().union(*segment_terms))
     ids = {term: number for number, term in enumerate(ordered)}
     displays = list(ordered)
     best = [0] * len(ordered)  # occurrences in the segment whose display is kept
@@ -146,7 +154,7 @@ def _merged(parts: list[tuple[_Mapped, np.ndarray]], segments: list[tuple[str, i
     lexicons = []  # per segment: the global key of each of its pairs
     word_df = np.zeros(len(displays), np.int64)
     for (mapped, live), terms in zip(parts, segment_terms):
-        shown = _Strings(mapped.array("displays")).all()
+        shown = _Strings(mapped.array("displays")).encoded()
         counts = mapped.array("occurrences").tolist()
         numbers = [ids[term] for term in terms]
         remap = np.zeros(max(len(terms), 1), np.int64)
@@ -195,12 +203,12 @@ def _merged(parts: list[tuple[_Mapped, np.ndarray]], segments: list[tuple[str, i
               "live": int(live.sum())}
     forms, pair_forms = _pair_forms(parts, places, unique, kept)
     return header, {
-        "terms": strings_array(ordered),
-        "displays": strings_array(displays),
+        "terms": encoded_array(ordered),
+        "displays": encoded_array(displays),
         "word_df": word_df.astype(np.int32),
         "pair_words": np.stack([unique[kept] >> 31, unique[kept] & ((1 << 31) - 1)], axis=1)
                         .astype(np.int32).reshape(-1),
-        "forms": strings_array(forms),
+        "forms": forms,
         "pair_forms": pair_forms.astype(np.int32).reshape(-1),
         "pair_df": pair_counts[kept].astype(np.int32),
         "word_offsets": offsets_of(word_len),
@@ -238,10 +246,10 @@ def _joined(parts: list[np.ndarray], kind: type = np.int64) -> np.ndarray:
 
 def _pair_forms(parts: list[tuple[_Mapped, np.ndarray]],
                 place_of: Callable[[int], np.ndarray], unique: np.ndarray, kept: np.ndarray
-                ) -> tuple[list[str], np.ndarray]:
+                ) -> tuple[np.ndarray, np.ndarray]:
     """Each kept pair's two forms as written most often in the segment that writes it
-    most: every segment's forms end to end, and the (first, second) place in them of
-    each kept pair's (the text is made when a pair is shown: `TermLists.pair_display`).
+    most: every segment's forms end to end (a strings array), and the (first, second)
+    place in them of each kept pair's (the text is made when a pair is shown: `TermLists.pair_display`).
     `place_of(n)`: the global number of each of part n's pairs."""
     most = np.zeros(len(unique), np.int64)
     source = np.zeros((len(unique), 2), np.int64)
@@ -252,14 +260,32 @@ def _pair_forms(parts: list[tuple[_Mapped, np.ndarray]],
         most[at[better]] = times[better]
         source[at[better], 0] = number
         source[at[better], 1] = np.flatnonzero(better)
-    forms: list[str] = []
     chosen = source[kept]
     places = np.zeros((len(chosen), 2), np.int64)
+    before = 0  # forms of the segments before
     for segment, (mapped, _) in enumerate(parts):
         rows = np.flatnonzero(chosen[:, 0] == segment)
-        places[rows] = mapped.array("pair_forms").reshape(-1, 2)[chosen[rows, 1]] + len(forms)
-        forms.extend(_Strings(mapped.array("forms")).all())
-    return forms, places
+        places[rows] = mapped.array("pair_forms").reshape(-1, 2)[chosen[rows, 1]] + before
+        before += len(_Strings(mapped.array("forms")))
+    return _joined_strings([mapped.array("forms") for mapped, _ in parts]), places
+
+
+def _joined_strings(arrays: list[np.ndarray]) -> np.ndarray:
+    """Strings arrays end to end as one: `strings_array` of all their strings, in order,
+    made from their offsets and bytes without a string between."""
+    offsets, blobs, at, count = [], [], 0, 0
+    for values in arrays:
+        strings = _Strings(values)
+        own = np.asarray(strings.offsets, np.int64)
+        if not len(strings):
+            continue
+        offsets.append(own[:-1] - own[0] + at)
+        blobs.append(strings.blob[int(own[0]):int(own[-1])].tobytes())
+        at += int(own[-1] - own[0])
+        count += len(strings)
+    blob = b"".join(blobs)
+    blob += bytes(-len(blob) % 8)
+    return np.concatenate(([count], *offsets, [at], np.frombuffer(blob, np.int64)))
 
 
 def _pair_text(first: str, second: str) -> str:
@@ -296,11 +322,25 @@ class _Strings(Sequence[str]):
         start, end = int(self._offsets[index]), int(self._offsets[index + 1])
         return self._blob[start:end].tobytes().decode("utf-8")
 
+    @property
+    def offsets(self) -> np.ndarray:
+        """Where each string starts in `blob`, and the last one ends."""
+        return self._offsets
+
+    @property
+    def blob(self) -> np.ndarray:
+        """The strings' UTF-8 bytes, end to end (then padding)."""
+        return self._blob
+
     def all(self) -> list[str]:
         """Every string, decoded at once (for a walk over all of them)."""
+        return [value.decode("utf-8") for value in self.encoded()]
+
+    def encoded(self) -> list[bytes]:
+        """Every string's UTF-8 bytes, at once."""
         offsets = self._offsets.tolist()
         data = self._blob[:offsets[-1]].tobytes() if offsets else b""
-        return [data[start:end].decode("utf-8") for start, end in pairwise(offsets)]
+        return [data[start:end] for start, end in pairwise(offsets)]
 
     def find(self, text: str) -> int | None:
         """The position of `text` in strings sorted by their UTF-8 bytes, or None."""
