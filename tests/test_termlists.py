@@ -192,3 +192,17 @@ def test_an_index_without_term_lists_says_to_rebuild(tmp_path: Path) -> None:
         assert response.status_code == 503 and "rebuild" in response.get_json()["error"]
     finally:
         engine.close()
+
+
+@pytest.mark.parametrize("groups", [
+    [["coop", "Kenya"], ["Côte d’Ivoire", "naïve", "x"]],
+    [[], ["only", "the", "second"], []],
+    [["a" * 13], ["b" * 3, "ççç"], ["🌍", "z"]],
+    [[], []],
+])
+def test_strings_arrays_joined_hold_every_string_in_order(groups) -> None:
+    joined = termlists._joined_strings([segmentlists.strings_array(group) for group in groups])
+    everything = [text for group in groups for text in group]
+    assert np.array_equal(joined, segmentlists.strings_array(everything))
+    assert termlists._Strings(joined).all() == everything
+    assert termlists._Strings(joined).encoded() == [text.encode() for text in everything]
