@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus import Problem, ReadResult
+from search.build.memory import without_huge_pages
 from search.build.parallel import write_index
 from search.build.store import (
     IndexMissing,
@@ -100,12 +101,15 @@ def _rebuild(result: ReadResult, index_dir: Path, progress: Progress | None,
     building = new_build_dir(index_dir)
     generation = new_generation_id()
     try:
-        if base is None:
-            # to_document is looked up here, not bound in build.parallel: tests replace it.
-            total = write_index(building, result.articles, to_document, progress)
-        else:
-            total = update_index(base, building, result.articles, to_document, progress)
-        termlists.assemble(building)  # the generation's term lists, from its segments'
+        with without_huge_pages():  # (see build.memory)
+            if base is None:
+                # to_document is looked up here, not bound in build.parallel: tests
+                # replace it.
+                total = write_index(building, result.articles, to_document, progress)
+            else:
+                total = update_index(base, building, result.articles, to_document,
+                                     progress)
+            termlists.assemble(building)  # the generation's term lists, from its segments'
         meta = write_meta(building, generation, total, {
             "schema": SCHEMA_VERSION, "update_of": base.name if base is not None else None})
         final = publish(index_dir, building, generation)
