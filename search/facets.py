@@ -44,8 +44,8 @@ from dataclasses import dataclass, field
 
 from corpus import Article
 from corpus import places as geo
-from corpus.sameitem import kind_key
 from corpus.places.gazetteer import gazetteer as load_gazetteer
+from corpus.sameitem import kind_key
 
 MAX_SELECTED = 20  # values of one facet in one request
 
