@@ -106,10 +106,15 @@ def strings_array(values: Iterable[str]) -> np.ndarray:
 
 def encoded_array(encoded: list[bytes]) -> np.ndarray:
     """`strings_array` of strings already encoded."""
-    offsets = offsets_of(np.fromiter(map(len, encoded), np.int64, len(encoded)))
-    blob = b"".join(encoded)
+    return packed_strings(offsets_of(np.fromiter(map(len, encoded), np.int64, len(encoded))),
+                          b"".join(encoded))
+
+
+def packed_strings(offsets: np.ndarray, blob: bytes) -> np.ndarray:
+    """The strings array of `blob` (the strings' bytes end to end) cut at `offsets` (from
+    0, one more than there are strings)."""
     blob += bytes(-len(blob) % 8)
-    return np.concatenate(([len(encoded)], offsets, np.frombuffer(blob, np.int64)))
+    return np.concatenate(([len(offsets) - 1], offsets, np.frombuffer(blob, np.int64)))
 
 
 def _distinct(keys: np.ndarray) -> np.ndarray:

@@ -51,6 +51,7 @@ from search.postings.segmentlists import (
     SegmentLists,
     encoded_array,
     offsets_of,
+    packed_strings,
     stopwords,
 )
 
@@ -273,7 +274,7 @@ def _pair_forms(parts: list[tuple[_Mapped, np.ndarray]],
 def _joined_strings(arrays: list[np.ndarray]) -> np.ndarray:
     """Strings arrays end to end as one: `strings_array` of all their strings, in order,
     made from their offsets and bytes without a string between."""
-    offsets, blobs, at, count = [], [], 0, 0
+    offsets, blobs, at = [], [], 0
     for values in arrays:
         strings = _Strings(values)
         own = np.asarray(strings.offsets, np.int64)
@@ -282,10 +283,7 @@ def _joined_strings(arrays: list[np.ndarray]) -> np.ndarray:
         offsets.append(own[:-1] - own[0] + at)
         blobs.append(strings.blob[int(own[0]):int(own[-1])].tobytes())
         at += int(own[-1] - own[0])
-        count += len(strings)
-    blob = b"".join(blobs)
-    blob += bytes(-len(blob) % 8)
-    return np.concatenate(([count], *offsets, [at], np.frombuffer(blob, np.int64)))
+    return packed_strings(np.concatenate([*offsets, [at]]), b"".join(blobs))
 
 
 def _pair_text(first: str, second: str) -> str:
