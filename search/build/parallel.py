@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus import Article
+from search.build.memory import keep_freed_memory
 from search.build.merge import merge_segments, merges
 from search.build.segment import SegmentBuilder
 from search.facets import term_facets
@@ -320,7 +321,7 @@ def _worker(conn: Connection, parent: int, storage: Any, to_document: ToDocument
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     _die_with(parent)
-    _keep_zlib_memory()
+    keep_freed_memory()
     try:
         while (message := conn.recv()) is not None:
             chunk, articles = message
@@ -360,17 +361,3 @@ def _die_with(parent: int) -> None:
         libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
     if os.getppid() != parent:
         os._exit(1)
-
-
-def _keep_zlib_memory() -> None:
-    """glibc returns freed memory at the top of the heap to the system past 128 KB, and
-    each zlib call allocates about 256 KB: raising the threshold (in the worker only)
-    saves a pair of system calls and the page faults per compressed block. Setting it
-    stops glibc raising its mmap threshold as big blocks are freed, so that is set too:
-    else every array of more than 128 KB (a segment's numpy work is arrays of millions)
-    is a fresh mapping, faulted in page by page and unmapped when freed (five times the
-    page faults in writing a segment's postings and term lists)."""
-    with contextlib.suppress(Exception):
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.mallopt(-1, 64 << 20)  # M_TRIM_THRESHOLD
-        libc.mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD (its most, on 64-bit)
