@@ -120,3 +120,64 @@ def test_first_by_date_is_the_date_order_of_the_whole_set(wanted: int, newest: b
     columns = SimpleNamespace(days=days)
     expected = Columns.by_date(columns, docs, "newest" if newest else "oldest")  # type: ignore[arg-type]
     assert _first_by_date(columns, docs, wanted, newest) == expected[:wanted].tolist()  # type: ignore[arg-type]
+
+
+def _day_columns(days: np.ndarray):
+    """Columns holding only `days` (as `load_columns` reads them)."""
+    from search.postings.columns import Columns
+    from search.postings.termcache import TermCache
+
+    months = np.unique(days // 100)
+    slot = np.searchsorted(months, days // 100).astype(np.uint16)
+    return Columns(doc_count_all=len(days), terms=TermCache(), days=days, month_slot=slot,
+                   months=months.tolist(), facets={})
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+@pytest.mark.parametrize("dates", [None, (20200102, 20231231), (20200101, 20200101),
+                                   (20240101, 20250101)])
+@pytest.mark.parametrize("share", [1.0, 0.3, 0.01])
+def test_walking_the_date_order_finds_the_first_matches_by_date(
+        monkeypatch: pytest.MonkeyPatch, sort: str, dates: tuple[int, int] | None,
+        share: float) -> None:
+    """The walk along the index's date order, from the first document in the dates asked
+    for, gives the page's worth that sorting every match gives (ties by document number,
+    many here, undated items among them); where it gives up, it says so (None)."""
+    from search.postings import columns as columns_module
+    from search.postings.columns import NO_DAY, Columns
+
+    monkeypatch.setattr(columns_module, "WALK_FROM", 0)
+    monkeypatch.setattr(columns_module, "WALK_RUN", 8)  # runs doubled many times
+    rng = np.random.default_rng(7)
+    days = rng.choice([19991231, 20200101, 20200102, 20200315, 20231231, NO_DAY],
+                      SIZE).astype(np.uint32)
+    columns = _day_columns(days)
+    docs = np.flatnonzero(rng.random(SIZE) < share).astype(np.int64)
+    if dates is not None:
+        docs = docs[(days[docs] >= dates[0]) & (days[docs] <= dates[1])]
+    assert np.array_equal(columns.date_order(sort),
+                          Columns.by_date(columns, np.arange(SIZE), sort))
+    for wanted in (1, 20, 500):
+        walked = columns.first_by_date(docs, wanted, sort, dates)
+        expected = Columns.by_date(columns, docs, sort)[:wanted].tolist()
+        if walked is None:  # only where the page's worth lies beyond the walk's budget
+            order = columns.date_order(sort).tolist()
+            start, _ = columns._order_bounds(columns.date_order(sort), sort, dates)
+            assert order.index(expected[-1]) - start >= len(docs) // columns_module.WALK_COST
+        else:
+            assert walked == expected
+
+
+def test_walking_the_date_order_gives_up_where_the_matches_lie_far_down_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Matches all among the oldest items, asked for newest first: the walk stops at its
+    budget (the caller then sorts the matches) instead of reading the whole order."""
+    from search.postings import columns as columns_module
+
+    monkeypatch.setattr(columns_module, "WALK_FROM", 0)
+    days = np.full(SIZE, 20240101, np.uint32)
+    days[:500] = 20000101
+    columns = _day_columns(days)
+    docs = np.arange(500, dtype=np.int64)
+    assert columns.first_by_date(docs, 20, "newest") is None
+    assert columns.first_by_date(docs, 20, "oldest") == list(range(20))

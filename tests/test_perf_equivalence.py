@@ -193,10 +193,18 @@ def test_later_pages_follow_the_same_order(engine_and_searcher, page: int) -> No
     _same_ranking(engine, searcher, {"q": "cooperative workers", "page": page, "per_page": 10})
 
 
+@pytest.mark.parametrize("walk_from", [0, 10**9], ids=["walked", "sorted"])
 @pytest.mark.parametrize("sort", ["newest", "oldest"])
 @pytest.mark.parametrize("query", ["cooperative", '"social solidarity"', ""])
-def test_date_order_equals_stored_dates(engine_and_searcher, query: str, sort: str) -> None:
+def test_date_order_equals_stored_dates(engine_and_searcher, query: str, sort: str,
+                                        walk_from: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether the page's worth is found by walking the index's date order or by sorting
+    the matches' days (`Columns.first_by_date`), it is the stored dates' order."""
+    from search.postings import columns
+
+    monkeypatch.setattr(columns, "WALK_FROM", walk_from)
     engine, searcher = engine_and_searcher
+    engine.clear_caches()
     params = {"q": query, "sort": sort, "date_from": "2010", "per_page": 50}
     req = request(**params)
     if query:

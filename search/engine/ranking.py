@@ -4,8 +4,9 @@ Relevance is Whoosh's BM25F: computed a posting list at a time by the
 evaluator (`postings.evaluator`) for the matched documents only, or, for a
 tree it does not score, by Whoosh's own top-k search. Ties always go to the
 newer item, then to the lower document number (`by_score`, the one tie-break
-rule). Date order reads the day column at the matched documents and sorts only
-the page's worth of them.
+rule). Date order walks the index's date order until it has the page's worth of
+matches (many matches), or reads the day column at the matched documents and
+sorts only the page's worth of them (few, or far down the order).
 """
 
 from __future__ import annotations
@@ -69,17 +70,17 @@ def ranked(matches: Matches, request: SearchRequest, offset: int, count: int) ->
         # ints), so a seed gives the same sample for the same index generation.
         seed = request.seed
         top = heapq.nsmallest(wanted, docs.tolist(), key=lambda d: (hash((seed, d)), d))
-    elif len(docs) * 2 >= columns.doc_count_all:
-        # Most items (browsing): the whole index's date order (cached), masked.
-        member = np.zeros(columns.doc_count_all, bool)
-        member[docs] = True
-        order = columns.date_order("oldest" if sort == "oldest" else "newest")
-        top = order[member[order]][:wanted].tolist()
-    elif columns.doc_count_all <= 1 << DOC_BITS:
-        top = _first_by_date(columns, docs, wanted, sort != "oldest")
     else:
-        top = columns.by_date(docs, "oldest" if sort == "oldest" else "newest")[
-            :wanted].tolist()
+        by = "oldest" if sort == "oldest" else "newest"
+        # Many matches: the whole index's date order (cached), walked until the page's
+        # worth is found; else the matches' own days.
+        walked = columns.first_by_date(docs, wanted, by, matches.dates)
+        if walked is not None:
+            top = walked
+        elif columns.doc_count_all <= 1 << DOC_BITS:
+            top = _first_by_date(columns, docs, wanted, by == "newest")
+        else:
+            top = columns.by_date(docs, by)[:wanted].tolist()
     return [(docnum, None) for docnum in top[offset:]]
 
 

@@ -15,6 +15,7 @@ shared by every thread searching that version:
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,12 @@ from search.postings.termcache import TermCache
 
 SEPARATOR = "\x1f"  # between the values of a multi-valued facet in its column
 NO_DAY = 99999999
+# `Columns.first_by_date`: matches fewer than this are sorted (they cost little); a walk
+# starts with a run of WALK_RUN documents of the date order, and a document looked up
+# among the matches costs about WALK_COST times what sorting it with them costs.
+WALK_FROM = 20_000
+WALK_RUN = 1_024
+WALK_COST = 16
 
 
 def day_bounds(date_from: object, date_to: object) -> tuple[int, int]:
@@ -193,11 +200,70 @@ class Columns:
 
     def date_order(self, sort: str) -> np.ndarray:
         """Every document number, newest first (`newest`) or oldest first (`oldest`);
-        ties by document number. Worked out once per index version, when first asked."""
+        ties by document number. Worked out once per index version, when first asked:
+        a stable sort of a two-byte key per document (its month's slot and its day in
+        the month), which numpy sorts by radix (0.16 s at 10M items, against 1.3 s for
+        the days themselves)."""
         found = self.orders.get(sort)
         if found is None:
-            found = self.orders[sort] = self.by_date(np.arange(self.doc_count_all), sort)
+            found = self.orders[sort] = _date_order(self.days, self.month_slot,
+                                                    len(self.months), sort == "newest")
         return found
+
+    def first_by_date(self, docs: np.ndarray, wanted: int, sort: str,
+                      dates: tuple[int, int] | None = None) -> list[int] | None:
+        """The first `wanted` of `docs` (ascending document numbers, every one within the
+        inclusive day bounds `dates`) in `date_order(sort)`: that order is walked from its
+        first document within the bounds, a run at a time, until the page's worth is
+        found, so a page costs what the documents before its last hit do, not what all
+        its matches do. None where the walk would cost more than sorting the matches
+        (few of them, or the page's worth far down the order)."""
+        count = len(docs)
+        if count < WALK_FROM or not count:
+            return None if count else []
+        order = self.date_order(sort)
+        start, end = self._order_bounds(order, sort, dates)
+        # Looking a document up among the matches costs about WALK_COST times what it
+        # costs to sort it with them: walk at most count / WALK_COST documents.
+        budget = count // WALK_COST
+        # The matches are spread through the order's stretch in the bounds: the page's
+        # worth is expected within wanted * stretch / count documents of its start.
+        run = max(WALK_RUN, 2 * wanted * (end - start) // count)
+        found: list[np.ndarray] = []
+        have = 0
+        at = start
+        while have < wanted and at < end:
+            if at - start > budget:
+                return None
+            part = order[at:min(at + run, end)]
+            place = np.searchsorted(docs, part)
+            np.minimum(place, count - 1, out=place)
+            hits = part[docs[place] == part]
+            found.append(hits)
+            have += len(hits)
+            at += len(part)
+            run *= 2
+        return np.concatenate(found)[:wanted].tolist() if found else []
+
+    def _order_bounds(self, order: np.ndarray, sort: str,
+                      dates: tuple[int, int] | None) -> tuple[int, int]:
+        """The stretch of `order` (`date_order(sort)`) holding the documents within the
+        inclusive day bounds `dates` (the whole order when there are none): the days
+        along the order are monotonic, so each end is a binary search."""
+        if dates is None:
+            return 0, len(order)
+        days = self.days
+        low, high = dates
+        if sort == "newest":  # days descending: -day ascending
+            def key(at: int) -> int:
+                return -int(days[order[at]])
+            return (bisect.bisect_left(range(len(order)), -high, key=key),
+                    bisect.bisect_right(range(len(order)), -low, key=key))
+
+        def key(at: int) -> int:
+            return int(days[order[at]])
+        return (bisect.bisect_left(range(len(order)), low, key=key),
+                bisect.bisect_right(range(len(order)), high, key=key))
 
     def by_date(self, docs: np.ndarray, sort: str) -> np.ndarray:
         """`docs` newest first (`newest`) or oldest first; ties by document number."""
@@ -222,6 +288,20 @@ class Columns:
         array over them (read at those documents only)."""
         days = self.days[docs]
         return (days >= low) & (days <= high)
+
+
+def _date_order(days: np.ndarray, month_slot: np.ndarray, months: int,
+                newest: bool) -> np.ndarray:
+    """Every document number by day, oldest first or newest first, ties by document
+    number (int32 while the numbers fit): a stable sort of each document's month slot
+    and day in the month, a key of two bytes while there are at most 2,048 months."""
+    key = month_slot.astype(np.uint32) * 32 + np.minimum(days % 100, 31)
+    if months * 32 <= 0x10000:
+        key = key.astype(np.uint16)
+    if newest:
+        key = key.max(initial=0) - key
+    order = np.argsort(key, kind="stable")
+    return order.astype(np.int32) if len(order) < 1 << 31 else order
 
 
 def years_of(month_counts: dict[int, int]) -> dict[int, int]:
