@@ -252,18 +252,15 @@ class Columns:
         along the order are monotonic, so each end is a binary search."""
         if dates is None:
             return 0, len(order)
-        days = self.days
-        low, high = dates
-        if sort == "newest":  # days descending: -day ascending
-            def key(at: int) -> int:
-                return -int(days[order[at]])
-            return (bisect.bisect_left(range(len(order)), -high, key=key),
-                    bisect.bisect_right(range(len(order)), -low, key=key))
+        days, low, high = self.days, dates[0], dates[1]
+        sign = -1 if sort == "newest" else 1  # days along the order, made ascending
 
         def key(at: int) -> int:
-            return int(days[order[at]])
-        return (bisect.bisect_left(range(len(order)), low, key=key),
-                bisect.bisect_right(range(len(order)), high, key=key))
+            return sign * int(days[order[at]])
+        places = range(len(order))
+        first, last = (-high, -low) if sign < 0 else (low, high)
+        return (bisect.bisect_left(places, first, key=key),
+                bisect.bisect_right(places, last, key=key))
 
     def by_date(self, docs: np.ndarray, sort: str) -> np.ndarray:
         """`docs` newest first (`newest`) or oldest first; ties by document number."""
