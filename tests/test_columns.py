@@ -51,3 +51,46 @@ def test_sets_answer_as_the_pairs_do(columns, name: str) -> None:  # type: ignor
                                   pairs.keeps(chosen, docs, size))
     for chosen in choices:
         assert np.array_equal(column.having(chosen, size), pairs.having(chosen, size))
+
+
+def test_the_months_and_facets_counted_together_are_each_ones_own_counts(columns) -> None:  # type: ignore[no-untyped-def]
+    """`Columns.tally` counts the month and the single-valued facets by their combinations
+    (`Profiles`) and a derived facet with its source by their shared sets; every count is
+    what each column counts alone, for sets of documents on both sides of the number of
+    combinations, and for any choice of facets."""
+    profiles = columns.profiles
+    assert profiles is not None
+    # Every single-valued facet is in the combinations, and each is a real combination.
+    singles = [name for name, column in columns.facets.items() if column.single is not None]
+    assert sorted(profiles.parts) == sorted(["", *singles])
+    for name in singles:
+        assert np.array_equal(profiles.parts[name][profiles.of_doc],
+                              columns.facets[name].single)
+    assert np.array_equal(profiles.parts[""][profiles.of_doc], columns.month_slot)
+    assert len(np.unique(profiles.of_doc)) == len(profiles)
+    # The regions' sets are the countries' array: counted once for both.
+    assert columns.facets["region"].sets.of_doc is columns.facets["country"].sets.of_doc
+    size = columns.doc_count_all
+    rng = np.random.default_rng(3)
+    names = list(columns.facets)
+    for docs in (np.arange(size), np.arange(0), np.sort(rng.choice(size, 5, replace=False)),
+                 np.sort(rng.choice(size, len(profiles) + 1, replace=False))):
+        for chosen in (names, names[1:], ["region"], []):
+            months, counted = columns.tally(docs, chosen)
+            assert months == columns.month_counts(docs)
+            assert counted == {name: columns.facets[name].counts(docs, size) for name in chosen}
+    assert sum(columns.tally(np.arange(size), [])[0].values()) == size
+
+
+def test_too_many_combinations_are_counted_column_by_column() -> None:
+    """Columns whose combinations could not be numbered in `PROFILE_SPACE` have none; their
+    counts are then each column's own."""
+    from search.postings.columns import PROFILE_SPACE, Profiles
+
+    wide = np.arange(10, dtype=np.int64)
+    assert Profiles.of({"a": (wide, PROFILE_SPACE), "b": (wide, 2)}) is None
+    assert Profiles.of({}) is None
+    found = Profiles.of({"a": (wide % 3, 3), "b": (wide % 2, 2)})
+    assert found is not None and len(found) == 6
+    assert {k: v.tolist() for k, v in found.counts(wide, {"a": 3, "b": 2}).items()} == \
+        {"a": [4, 3, 3], "b": [5, 5]}

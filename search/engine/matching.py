@@ -17,7 +17,7 @@ does (no array as long as the collection is made for a selective query).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from whoosh import query as wq
@@ -43,6 +43,7 @@ class Matches:
     filtered: bool = True  # whether dates or facets removed any matching document
     dates: tuple[int, int] | None = None  # the inclusive day bounds asked for
     chosen: tuple[tuple[FacetColumn, list[int]], ...] = ()  # the facets' values asked for
+    month_counts: dict[int, int] = field(default_factory=dict)  # YYYYMM -> matches in it
 
     @property
     def allowed(self) -> np.ndarray | None:
@@ -123,12 +124,14 @@ def match(view: View, request: SearchRequest, reading: Reading | None,
     docs = dated
     if selected:
         docs = dated[np.logical_and.reduce(list(selected.values()))]
-    counts: dict[str, dict[int, int]] = {}
-    for facet in term_facets():
-        base = docs
-        if facet.name in selected:  # counted under every filter but its own
-            others = [keep for name, keep in selected.items() if name != facet.name]
-            base = dated[np.logical_and.reduce(others)] if others else dated
-        counts[facet.name] = columns.facets[facet.name].counts(base, size)
+    # The facets not filtered, and the months, are counted together over the documents;
+    # a filtered facet is counted under every filter but its own.
+    months, counted = columns.tally(docs, [facet.name for facet in term_facets()
+                                           if facet.name not in selected])
+    for name in selected:
+        others = [keep for other, keep in selected.items() if other != name]
+        base = dated[np.logical_and.reduce(others)] if others else dated
+        counted[name] = columns.facets[name].counts(base, size)
+    counts = {facet.name: counted[facet.name] for facet in term_facets()}
     return Matches(view, reading, docs, counts, evaluator, filtered=len(docs) != matched,
-                   dates=dates, chosen=tuple(chosen))
+                   dates=dates, chosen=tuple(chosen), month_counts=months)

@@ -108,7 +108,7 @@ def result_page(request: SearchRequest, matches: Matches) -> ResultPage:
     hits = [make_hit(view, docnum, score, marks, facets)
             for (docnum, score), facets in zip(shown, values)]
     reading = matches.reading
-    month_counts = view.columns.month_counts(docs)
+    month_counts = matches.month_counts
     facets = {}
     for facet in term_facets():
         column = view.columns.facets[facet.name]

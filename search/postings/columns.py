@@ -16,7 +16,9 @@ shared by every thread searching that version:
 from __future__ import annotations
 
 import bisect
+import math
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,12 +71,21 @@ class ValueSets:
         flat = np.fromiter((code for codes in lists for code in codes), np.int64,
                            int(sizes.sum()))
         kind = np.uint16 if len(lists) <= 0x10000 else np.uint32
-        return cls(of_doc.astype(kind), lists, flat,
+        # (A derived facet's sets are its source's, document for document: the same
+        # array, so that `Columns.tally` counts the documents' sets once for both.)
+        return cls(of_doc.astype(kind, copy=False), lists, flat,
                    np.repeat(np.arange(len(lists), dtype=np.int64), sizes), sizes > 0)
 
-    def counts(self, docs: np.ndarray, width: int) -> np.ndarray:
-        """How many of `docs` have each of the `width` value codes."""
-        per_set = np.bincount(self.of_doc[docs], minlength=len(self.lists))
+    def per_set(self, docs: np.ndarray) -> np.ndarray:
+        """How many of `docs` have each set."""
+        return np.bincount(self.of_doc[docs], minlength=len(self.lists))
+
+    def counts(self, docs: np.ndarray, width: int, per_set: np.ndarray | None = None
+               ) -> np.ndarray:
+        """How many of `docs` have each of the `width` value codes (`per_set`: their
+        `per_set` counts, when already made)."""
+        if per_set is None:
+            per_set = self.per_set(docs)
         return np.bincount(self.flat_codes, weights=per_set[self.flat_sets],
                            minlength=width).astype(np.int64)
 
@@ -102,12 +113,14 @@ class FacetColumn:
     pair_codes: np.ndarray
     sets: ValueSets | None = None  # a multi-valued facet's, while its sets are few
 
-    def counts(self, docs: np.ndarray, size: int) -> dict[int, int]:
-        """Code -> how many of `docs` (ascending document numbers) have that value."""
+    def counts(self, docs: np.ndarray, size: int, per_set: np.ndarray | None = None
+               ) -> dict[int, int]:
+        """Code -> how many of `docs` (ascending document numbers) have that value
+        (`per_set`: the counts of their sets, `ValueSets.per_set`, when already made)."""
         if self.single is not None:
             found = np.bincount(self.single[docs], minlength=len(self.names))
         elif self.sets is not None:
-            found = self.sets.counts(docs, len(self.names))
+            found = self.sets.counts(docs, len(self.names), per_set)
         elif len(docs) * docsets.DENSE_SHARE <= size:  # few: their own pairs, found by bisection
             found = np.bincount(self.pair_codes[self._pairs_of(docs)[0]],
                                 minlength=len(self.names))
@@ -185,6 +198,54 @@ class FacetColumn:
         return sorted(name for name in self.names if name)
 
 
+# The single-valued columns (the month, each single-valued facet) are counted together
+# while the combinations of their values could be numbered in this many slots.
+PROFILE_SPACE = 1 << 22
+
+
+@dataclass(frozen=True, slots=True)
+class Profiles:
+    """Each document's combination of the single-valued columns' values (its month's
+    slot and each single-valued facet's code), as a code into the combinations that
+    occur: a few thousand at 10M items. The documents of a page are then counted in one
+    pass over their combinations' codes, each column's counts added up from the
+    combinations' (a pass over those few thousand), instead of one pass per column."""
+
+    of_doc: np.ndarray                # each document's combination
+    parts: dict[str, np.ndarray]      # column ("" for the month) -> its code in each
+
+    def __len__(self) -> int:
+        return len(next(iter(self.parts.values())))
+
+    @classmethod
+    def of(cls, columns: dict[str, tuple[np.ndarray, int]]) -> Profiles | None:
+        """The combinations of `columns` (name -> (each document's code, how many codes));
+        None when they could be too many to number (`PROFILE_SPACE`)."""
+        if not columns or math.prod(width for _, width in columns.values()) > PROFILE_SPACE:
+            return None
+        combined = None
+        for codes, width in columns.values():
+            combined = codes.astype(np.int64) if combined is None \
+                else combined * width + codes
+        assert combined is not None
+        space = math.prod(width for _, width in columns.values())
+        present = np.flatnonzero(np.bincount(combined, minlength=space))
+        number = np.zeros(space, np.int64)
+        number[present] = np.arange(len(present))
+        parts, rest = {}, present
+        for name, (_, width) in reversed(columns.items()):
+            rest, parts[name] = np.divmod(rest, width)
+        kind = np.uint16 if len(present) <= 0x10000 else np.uint32
+        return cls(number[combined].astype(kind), dict(reversed(parts.items())))
+
+    def counts(self, docs: np.ndarray, widths: dict[str, int]) -> dict[str, np.ndarray]:
+        """Column name -> how many of `docs` have each of its `widths[name]` codes."""
+        per = np.bincount(self.of_doc[docs], minlength=len(self))
+        return {name: np.bincount(self.parts[name], weights=per,
+                                  minlength=width).astype(np.int64)
+                for name, width in widths.items()}
+
+
 @dataclass(frozen=True, slots=True)
 class Columns:
     """Each document's day and facet values, live or deleted; and the cache of
@@ -197,6 +258,42 @@ class Columns:
     months: list[int]  # YYYYMM, ascending
     facets: dict[str, FacetColumn]
     orders: dict[str, np.ndarray] = field(default_factory=dict)
+    profiles: Profiles | None = None  # the month and the single-valued facets, together
+
+    def tally(self, docs: np.ndarray, names: Iterable[str]
+              ) -> tuple[dict[int, int], dict[str, dict[int, int]]]:
+        """(YYYYMM -> how many of `docs` fall in that month, facet name -> code -> how
+        many have that value) for the facets `names`: the month and the single-valued
+        facets counted by their combinations while `docs` outnumber those
+        (`Profiles`), the multi-valued facets that share their documents' sets (a
+        derived facet and its source) by one count of those sets."""
+        names = list(names)
+        size = self.doc_count_all
+        profiles = self.profiles
+        counted: dict[str, dict[int, int]] = {}
+        months: dict[int, int] | None = None
+        if profiles is not None and len(docs) >= len(profiles):
+            singles = {name: len(self.facets[name].names) for name in names
+                       if name in profiles.parts}
+            found = profiles.counts(docs, {"": len(self.months), **singles})
+            months = _nonzero(found.pop(""), self.months)
+            counted = {name: _nonzero(codes) for name, codes in found.items()}
+        per_set: dict[int, np.ndarray] = {}  # id of a documents' set array -> its counts
+        for name in names:
+            if name in counted:
+                continue
+            column = self.facets[name]
+            sets = column.sets
+            if column.single is None and sets is not None:
+                key = id(sets.of_doc)
+                if key not in per_set:
+                    per_set[key] = sets.per_set(docs)
+                counted[name] = column.counts(docs, size, per_set[key])
+            else:
+                counted[name] = column.counts(docs, size)
+        if months is None:
+            months = self.month_counts(docs)
+        return months, {name: counted[name] for name in names}
 
     def date_order(self, sort: str) -> np.ndarray:
         """Every document number, newest first (`newest`) or oldest first (`oldest`);
@@ -299,6 +396,14 @@ def _date_order(days: np.ndarray, month_slot: np.ndarray, months: int,
         key = key.max(initial=0) - key
     order = np.argsort(key, kind="stable")
     return order.astype(np.int32) if len(order) < 1 << 31 else order
+
+
+def _nonzero(counts: np.ndarray, keys: list[int] | None = None) -> dict[int, int]:
+    """Code (or `keys[code]`) -> count, for the codes counted at least once."""
+    listed = counts.tolist()
+    if keys is None:
+        return {code: n for code, n in enumerate(listed) if n}
+    return {key: n for key, n in zip(keys, listed) if n}
 
 
 def years_of(month_counts: dict[int, int]) -> dict[int, int]:
@@ -445,5 +550,9 @@ def load_columns(reader: Any) -> Columns:
             facets[declared.name] = _read_facet(reader, declared, count)
     # (A few hundred months: two bytes a document, not eight, and faster to gather.)
     slot = slot.reshape(-1).astype(np.uint16 if len(months) <= 0x10000 else np.uint32)
+    singles = {name: (column.single, len(column.names)) for name, column in facets.items()
+               if column.single is not None}
+    profiles = Profiles.of({"": (slot, len(months)), **singles}) if count else None
     return Columns(doc_count_all=count, terms=TermCache(), days=days,
-                   month_slot=slot, months=months.tolist(), facets=facets)
+                   month_slot=slot, months=months.tolist(), facets=facets,
+                   profiles=profiles)

@@ -180,6 +180,6 @@ def period_bounds(period: str) -> tuple[str, str]:
 def _periods(matches: Matches, granularity: str) -> Counter[int]:
     """Period key -> matching items, counted by month from the columns."""
     counts: Counter[int] = Counter()
-    for month, count in matches.view.columns.month_counts(matches.array).items():
+    for month, count in matches.month_counts.items():
         counts[period_key(month * 100 + 1, granularity)] += count
     return counts
