@@ -317,14 +317,22 @@ def test_exact_words_find_and_rank_what_whoosh_does(engine_and_searcher, query: 
     assert math.isclose(page.hits[0].score or 0, best, rel_tol=1e-9)
 
 
-@pytest.mark.parametrize("share", [1, 10**9], ids=["numbers", "masks"])
+@pytest.mark.parametrize(("share", "lookup_from"), [(1, 10**9), (10**9, 10**9), (1, 1)],
+                         ids=["numbers", "masks", "numbers-scored-through-a-mask"])
 @pytest.mark.parametrize("query", QUERIES)
 def test_sets_as_numbers_or_as_masks_answer_as_whoosh(engine_and_searcher, query: str,
-                                                      share: int, monkeypatch) -> None:
+                                                      share: int, lookup_from: int,
+                                                      monkeypatch) -> None:
     """Every set held as sorted numbers (share 1) or every one as a mask (a share no set
-    reaches), whatever its size: the same matches, totals, facets and ranking."""
+    reaches), whatever its size: the same matches, totals, facets and ranking; and the
+    scored documents' postings found by binary search or through a mask of them
+    (`Evaluator._places`, `LOOKUP_FROM`)."""
+    from search.postings import evaluator
+
     monkeypatch.setattr(docsets, "DENSE_SHARE", share)
     monkeypatch.setattr(docsets, "SEARCH_RATIO", share)
+    monkeypatch.setattr(evaluator, "LOOKUP_FROM", lookup_from)
+    monkeypatch.setattr(evaluator, "LOOKUP_RATIO", 10**9)
     engine, searcher = engine_and_searcher
     for filters in FILTERS:
         params = {"q": query, **filters}

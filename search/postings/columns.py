@@ -141,18 +141,25 @@ class FacetColumn:
     def having(self, codes: list[int], size: int) -> np.ndarray:
         """A mask of the documents with any of the values `codes`."""
         if self.single is not None:
-            return np.isin(self.single, codes) if len(self.single) else np.zeros(size, bool)
+            return self._chosen(codes)[self.single] if len(self.single) \
+                else np.zeros(size, bool)
         if self.sets is not None:
             return self.sets.holding(codes)[self.sets.of_doc]
         mask = np.zeros(size, bool)
         mask[self.pair_docs[np.isin(self.pair_codes, codes)]] = True
         return mask
 
+    def _chosen(self, codes: list[int]) -> np.ndarray:
+        """Whether each code is one of `codes`."""
+        table = np.zeros(len(self.names), bool)
+        table[codes] = True
+        return table
+
     def keeps(self, codes: list[int], docs: np.ndarray, size: int) -> np.ndarray:
         """Which of `docs` (ascending document numbers) have any of the values `codes`, as
         a boolean array over them: read at those documents only while they are few."""
-        if self.single is not None:
-            return np.isin(self.single[docs], codes)
+        if self.single is not None:  # (a table of the codes: np.isin sorts them)
+            return self._chosen(codes)[self.single[docs]]
         if self.sets is not None:
             return self.sets.holding(codes)[self.sets.of_doc[docs]]
         if len(docs) * docsets.DENSE_SHARE > size:

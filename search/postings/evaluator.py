@@ -54,6 +54,10 @@ MAX_SLOP = 2**31  # a wider slop would reach into the next document's keys
 LENGTHS = LENGTH_OF_BYTE  # a length byte's length, as Whoosh reads it
 SPACES = 2  # sets of documents scored whose terms' places are kept
 FEW = 16  # candidates this many times fewer than a term's postings are looked up one by one
+# `_places`: at least LOOKUP_FROM scored documents, few beside the collection, and postings
+# at most LOOKUP_RATIO times as many are read in a mask of them (binary searches below).
+LOOKUP_FROM = 8_192
+LOOKUP_RATIO = 64
 
 Postings = tuple[np.ndarray, np.ndarray]  # global document numbers (ascending), weights
 
@@ -82,7 +86,8 @@ class Evaluator:
         # The last SPACES sets of documents scored, each with its terms placed (a top k
         # scores the matches, a few of them, then the matches again).
         self._spaces: list[tuple[np.ndarray, dict]] = []
-        self._slots: dict[int, np.ndarray] = {}
+        self._slots: dict[int, np.ndarray] = {}  # id of a space -> each document's place
+        self._members: dict[int, np.ndarray] = {}  # id of a space -> a mask of it
 
     # -- posting lists -------------------------------------------------------------
 
@@ -310,6 +315,7 @@ class Evaluator:
             # (a table of places of a space no longer kept goes)
             kept = {id(scored) for scored, _ in self._spaces}
             self._slots = {key: slot for key, slot in self._slots.items() if key in kept}
+            self._members = {key: mask for key, mask in self._members.items() if key in kept}
         self._docs = docs
         try:
             return self._score(node, np.ones(len(docs), bool))[0]
@@ -391,11 +397,25 @@ class Evaluator:
     def _places(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(places among the scored documents, places among `ids`) of the documents in
         both: for many scored documents beside the collection, through a table of each
-        document's place (one pass over the postings), else by binary search."""
+        document's place (one pass over the postings); for some thousands, through a
+        mask of them; else by binary search."""
         docs = self._docs
-        if len(docs) * docsets.DENSE_SHARE <= self.size or len(ids) * docsets.SEARCH_RATIO \
-                < len(docs):
+        if len(ids) * docsets.SEARCH_RATIO < len(docs):  # few postings: each searched for
             return places(docs, ids)
+        if len(docs) * docsets.DENSE_SHARE <= self.size:  # few scored beside the collection
+            if len(docs) < LOOKUP_FROM or len(ids) > LOOKUP_RATIO * len(docs):
+                return places(docs, ids)
+            # Some thousands of scored documents, postings up to some dozens of times
+            # more: each posting read in a mask of the scored documents (kept while the
+            # space is), only those in it searched for among them; binary searches in
+            # a long posting list miss the cache at each step (at 10M items, 81k
+            # documents in a list of 1M: 4.2 -> 1.8 ms).
+            member = self._members.get(id(docs))
+            if member is None:
+                member = self._members[id(docs)] = np.zeros(self.size, bool)
+                member[docs] = True
+            posting = np.flatnonzero(member[ids])
+            return np.searchsorted(docs, ids[posting]), posting
         slot = self._slots.get(id(docs))  # (kept while the space is)
         if slot is None:
             slot = np.full(self.size, -1, np.int32 if len(docs) < 2**31 else np.int64)
