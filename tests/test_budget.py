@@ -11,11 +11,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tests_support import request
 from whoosh import query as wq
 
 from search import Budget, InputError, OverBudget, open_engine
 from search.budget import BUDGET_LIMITS, Meter
-from tests_support import request
 
 
 def test_budget_fields_are_the_declared_limits() -> None:
@@ -117,3 +117,30 @@ def test_the_kwic_page_and_api_say_where_they_stopped(bundled_index: Path,
     assert "Stopped at the limit of 10 lines" in soup.find(id="kwic-note").get_text()
     body = client.get("/api/kwic?q=cooperative+OR+ilo").get_json()
     assert len(body["lines"]) == 10 and body["note"].startswith("Stopped")
+
+
+@pytest.mark.parametrize("share", [1, 10**9], ids=["merged-numbers", "one-mask"])
+def test_a_term_counts_against_the_budget_once_per_request(
+        engine, share: int, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A word matched in every field at once (`Evaluator.any_of`: merged postings while few,
+    else one mask written from the segments' own numbers) and then scored counts its
+    postings once, as reading it through `postings` alone does; the documents are
+    Whoosh's either way."""
+    from search.postings import docsets
+
+    monkeypatch.setattr(docsets, "DENSE_SHARE", share)
+    view = engine.handle.view()
+    fields = ["title", "summary", "body"]
+    terms = [(field, "cooperative") for field in fields]
+    evaluator = view.evaluator(Meter(Budget.defaults()))
+    found = evaluator.any_of(terms)
+    counted = evaluator.meter.postings
+    alone = view.evaluator(Meter(Budget.defaults()))
+    for field in fields:
+        alone.postings(field, "cooperative")
+    assert counted == alone.meter.postings > 0
+    for field in fields:  # scoring reads the same postings: not counted again
+        evaluator.postings(field, "cooperative")
+    assert evaluator.meter.postings == counted
+    either = wq.Or([wq.Term(field, "cooperative") for field in fields])
+    assert set(found.ids.tolist()) == set(view.searcher.docs_for_query(either))

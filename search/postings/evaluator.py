@@ -44,7 +44,7 @@ from whoosh.searching import Searcher
 from search._whoosh import bm25_field_b
 from search.budget import Meter, unmetered
 from search.postings import arrays, docsets
-from search.postings.docsets import DocSet, distinct, places
+from search.postings.docsets import DocSet, distinct, places, union
 from search.postings.operators import operator_for
 from search.postings.reader import LENGTH_OF_BYTE, SegmentFiles, leaf_files
 from search.postings.termcache import TermCache
@@ -76,6 +76,7 @@ class Evaluator:
         self._leaves: list[tuple[SegmentFiles, int, arrays.SegmentArrays]] | None = None
         self._masks: dict[object, DocSet] = {}
         self._read: dict[tuple[str, bytes], Postings] = {}
+        self._counted: set[tuple[str, bytes]] = set()  # terms counted against the budget
         self._keys: dict[tuple[str, bytes, int], np.ndarray] = {}
         self._term_constants: dict[tuple[str, bytes], tuple[float, float, float, float]] = {}
         # The documents being scored, where each document number is among them, and each
@@ -113,27 +114,82 @@ class Evaluator:
         if btext is None:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         key = (field, btext)
+        found = self._known(key)
+        return found if found is not None else self._joined(key, self._parts(key))
+
+    def _known(self, key: tuple[str, bytes]) -> Postings | None:
+        """A term's postings read already by this request, or kept by the cache."""
         found = self._read.get(key)
-        if found is not None:
-            return found
-        found = self.cache.get(key)
         if found is None:
-            ids_parts, weight_parts = [], []
-            for _, offset, mapped in self.leaves():
-                ids, weights = mapped.postings(field, btext)
-                if len(ids):
-                    ids_parts.append(ids.astype(np.int64) + offset)
-                    weight_parts.append(weights)
-            if not ids_parts:
-                found = np.zeros(0, np.int64), np.zeros(0, np.float32)
-            elif len(ids_parts) == 1:
-                found = ids_parts[0], weight_parts[0]
-            else:
-                found = np.concatenate(ids_parts), np.concatenate(weight_parts)
-            self.cache.put(key, found)
-        self._read[key] = found
-        self.meter.read(len(found[0]))
+            found = self.cache.get(key)
+            if found is not None:
+                self._count(key, len(found[0]))
+                self._read[key] = found
         return found
+
+    def _parts(self, key: tuple[str, bytes]) -> list[tuple[int, np.ndarray, np.ndarray]]:
+        """(first document number, local ids, weights) of a term in each segment that has
+        it: views of the mapped arrays."""
+        field, btext = key
+        found = []
+        for _, offset, mapped in self.leaves():
+            ids, weights = mapped.postings(field, btext)
+            if len(ids):
+                found.append((offset, ids, weights))
+        return found
+
+    def _joined(self, key: tuple[str, bytes],
+                parts: list[tuple[int, np.ndarray, np.ndarray]]) -> Postings:
+        """A term's postings over the whole index from its segments' (`_parts`), kept."""
+        if not parts:
+            found = np.zeros(0, np.int64), np.zeros(0, np.float32)
+        elif len(parts) == 1:
+            offset, ids, weights = parts[0]
+            found = ids.astype(np.int64) + offset, weights
+        else:
+            found = (np.concatenate([ids.astype(np.int64) + offset for offset, ids, _ in parts]),
+                     np.concatenate([weights for _, _, weights in parts]))
+        self.cache.put(key, found)
+        self._read[key] = found
+        self._count(key, len(found[0]))
+        return found
+
+    def _count(self, key: tuple[str, bytes], postings: int) -> None:
+        """Count a term's postings against the request's budget, once per request."""
+        if key not in self._counted:
+            self._counted.add(key)
+            self.meter.read(postings)
+
+    def any_of(self, terms: list[tuple[str, str | bytes]]) -> DocSet:
+        """The documents holding any of `terms` ((field, text) pairs: a word in each
+        field, a prefix's words). While their postings are few beside the collection,
+        the union of their sets; else one mask, each term's postings written into it
+        from each segment's own numbers: a term of millions of postings then costs no
+        array of document numbers over the whole index, made and merged (at 10M items,
+        'cooperative' in titles and summaries: 30 -> 16 ms)."""
+        keys = list(dict.fromkeys(
+            (field, btext) for field, text in terms
+            if (btext := self._btext(field, text)) is not None))
+        known = {key: found for key in keys if (found := self._known(key)) is not None}
+        parts = {key: self._parts(key) for key in keys if key not in known}
+        total = sum(len(ids) for ids, _ in known.values()) + \
+            sum(len(ids) for segments in parts.values() for _, ids, _ in segments)
+        if total * docsets.DENSE_SHARE <= self.size:
+            for key, segments in parts.items():
+                self._joined(key, segments)
+            return union(self.size, [self._mask_of(self._read[key][0]) for key in keys])
+        mask = np.zeros(self.size, bool)
+        for ids, _ in known.values():
+            mask[ids] = True
+        for key, segments in parts.items():
+            self._count(key, sum(len(ids) for _, ids, _ in segments))
+            for offset, ids, _ in segments:
+                # (A segment's ids are below its size; numpy scatters by int64 indexes
+                # faster than it converts narrower ones: 1.3 -> 0.9 ms for 600k.)
+                mask[offset:][ids.astype(np.int64)] = True
+        if self.searcher.reader().has_deletions():
+            mask &= self.live_mask()
+        return DocSet.of_mask(mask)
 
     def _occurrences(self, field: str, btext: bytes,
                      candidates: DocSet) -> np.ndarray:

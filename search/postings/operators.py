@@ -63,15 +63,17 @@ def _match_and(ev: Evaluator, node: wq.And) -> DocSet:
 def _match_or(ev: Evaluator, node: wq.Or) -> DocSet | None:
     if getattr(node, "minmatch", None):
         return None  # Whoosh's Or(minmatch=...) restricts only its scoring
+    if node.subqueries and all(type(child) is wq.Term for child in node.subqueries):
+        # A word in each field: their postings at once.
+        return ev.any_of([(child.fieldname, child.text) for child in node.subqueries])
     return union(ev.size, [ev.docs(child) for child in node.subqueries])
 
 
 def _match_pattern(ev: Evaluator, node: wq.PatternQuery) -> DocSet | None:
     if not node.text:
         return None
-    found = [ev._mask_of(ev.postings(node.fieldname, btext)[0])
-             for _, btext in node.expanded_terms(ev.searcher.reader())]
-    return union(ev.size, found)
+    return ev.any_of([(node.fieldname, btext)
+                      for _, btext in node.expanded_terms(ev.searcher.reader())])
 
 
 def _all_children(ev: Evaluator, node: wq.Query) -> bool:
