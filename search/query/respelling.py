@@ -105,7 +105,9 @@ def _like_case(word: str, typed: str) -> str:
 
 
 def _finds_nothing(unit: tuple[str, tuple[wq.Term, ...]], reader: IndexReader) -> bool:
-    return not any(reader.doc_frequency(t.fieldname, t.text) for t in unit[1])
+    # Whether any segment holds the word (a reader of several stops at the first that
+    # does), not how many documents do: its frequency is a lookup in every segment.
+    return not any((t.fieldname, t.text) in reader for t in unit[1])
 
 
 def respell_unknown(node: wq.Query, reader: IndexReader, speller: Speller,
