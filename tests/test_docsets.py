@@ -27,9 +27,13 @@ def _forms(ids: np.ndarray) -> list[DocSet]:
 SIZES = [0, 1, 5, 200, 312, 313, 2_000, 9_000]
 
 
+@pytest.mark.parametrize("lookup_from", [docsets.LOOKUP_FROM, 1],
+                         ids=["searched", "read-in-mask"])
 @pytest.mark.parametrize("left", SIZES)
 @pytest.mark.parametrize("right", SIZES)
-def test_set_algebra_equals_python_sets_in_every_form(left: int, right: int) -> None:
+def test_set_algebra_equals_python_sets_in_every_form(left: int, right: int, lookup_from: int,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(docsets, "LOOKUP_FROM", lookup_from)
     rng = np.random.default_rng(left * 31 + right)
     a = np.sort(rng.choice(SIZE, left, replace=False)).astype(np.int64)
     b = np.sort(rng.choice(SIZE, right, replace=False)).astype(np.int64)

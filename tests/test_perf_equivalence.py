@@ -324,15 +324,13 @@ def test_sets_as_numbers_or_as_masks_answer_as_whoosh(engine_and_searcher, query
                                                       share: int, lookup_from: int,
                                                       monkeypatch) -> None:
     """Every set held as sorted numbers (share 1) or every one as a mask (a share no set
-    reaches), whatever its size: the same matches, totals, facets and ranking; and the
-    scored documents' postings found by binary search or through a mask of them
-    (`Evaluator._places`, `LOOKUP_FROM`)."""
-    from search.postings import evaluator
-
+    reaches), whatever its size: the same matches, totals, facets and ranking; and
+    numbers found among a small set (the scored documents' postings, a phrase's
+    candidates) by binary search or through its mask (`docsets.read_in_mask`)."""
     monkeypatch.setattr(docsets, "DENSE_SHARE", share)
     monkeypatch.setattr(docsets, "SEARCH_RATIO", share)
-    monkeypatch.setattr(evaluator, "LOOKUP_FROM", lookup_from)
-    monkeypatch.setattr(evaluator, "LOOKUP_RATIO", 10**9)
+    monkeypatch.setattr(docsets, "LOOKUP_FROM", lookup_from)
+    monkeypatch.setattr(docsets, "LOOKUP_RATIO", 10**9)
     engine, searcher = engine_and_searcher
     for filters in FILTERS:
         params = {"q": query, **filters}

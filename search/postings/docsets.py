@@ -26,6 +26,12 @@ DENSE_SHARE = 32
 # A set this many times smaller than another is looked up in it by binary search;
 # nearer in size, the larger one's mask is used (one pass, then one read per number).
 SEARCH_RATIO = 32
+# Numbers looked up in a small set of at least LOOKUP_FROM, at most LOOKUP_RATIO times
+# as many as it holds, are read in its mask (made once, kept) rather than searched for:
+# a binary search in a long array misses the cache at each step (at 10M items, 81k
+# held and a million looked up: 4.2 -> 1.8 ms).
+LOOKUP_FROM = 8_192
+LOOKUP_RATIO = 64
 
 _EMPTY = np.zeros(0, np.int64)
 
@@ -88,7 +94,8 @@ class DocSet:
         held = self._ids
         if self._mask is not None or held is None:
             return self.mask[ids]
-        if self.small or len(ids) * SEARCH_RATIO < len(held):
+        if len(ids) * SEARCH_RATIO < len(held) or self.small and not read_in_mask(
+                len(held), len(ids)):
             out = np.zeros(len(ids), bool)
             out[places(ids, held)[0]] = True
             return out
@@ -109,6 +116,12 @@ class DocSet:
 
     def __or__(self, other: DocSet) -> DocSet:
         return union(self.size, [self, other])
+
+
+def read_in_mask(held: int, looked_up: int) -> bool:
+    """Whether `looked_up` numbers are found among `held` few ones (beside the collection)
+    through a mask of those, not by binary search (`LOOKUP_FROM`, `LOOKUP_RATIO`)."""
+    return held >= LOOKUP_FROM and looked_up <= LOOKUP_RATIO * held
 
 
 def union(size: int, sets: Sequence[DocSet]) -> DocSet:

@@ -54,10 +54,6 @@ MAX_SLOP = 2**31  # a wider slop would reach into the next document's keys
 LENGTHS = LENGTH_OF_BYTE  # a length byte's length, as Whoosh reads it
 SPACES = 2  # sets of documents scored whose terms' places are kept
 FEW = 16  # candidates this many times fewer than a term's postings are looked up one by one
-# `_places`: at least LOOKUP_FROM scored documents, few beside the collection, and postings
-# at most LOOKUP_RATIO times as many are read in a mask of them (binary searches below).
-LOOKUP_FROM = 8_192
-LOOKUP_RATIO = 64
 
 Postings = tuple[np.ndarray, np.ndarray]  # global document numbers (ascending), weights
 
@@ -459,13 +455,11 @@ class Evaluator:
         if len(ids) * docsets.SEARCH_RATIO < len(docs):  # few postings: each searched for
             return places(docs, ids)
         if len(docs) * docsets.DENSE_SHARE <= self.size:  # few scored beside the collection
-            if len(docs) < LOOKUP_FROM or len(ids) > LOOKUP_RATIO * len(docs):
+            if not docsets.read_in_mask(len(docs), len(ids)):
                 return places(docs, ids)
             # Some thousands of scored documents, postings up to some dozens of times
             # more: each posting read in a mask of the scored documents (kept while the
-            # space is), only those in it searched for among them; binary searches in
-            # a long posting list miss the cache at each step (at 10M items, 81k
-            # documents in a list of 1M: 4.2 -> 1.8 ms).
+            # space is), only those in it searched for among them (`read_in_mask`).
             member = self._members.get(id(docs))
             if member is None:
                 member = self._members[id(docs)] = np.zeros(self.size, bool)
