@@ -55,6 +55,10 @@ def test_a_small_result_is_held_as_numbers_and_a_large_one_as_a_mask() -> None:
     assert (many & DocSet.of_ids(SIZE, np.arange(1, SIZE, 2, dtype=np.int64)))._ids is None
     assert union(SIZE, [few, few])._mask is None
     assert union(SIZE, [few, many])._ids is None
+    # What a set is sorted by before an AND: its count while it is numbers, never a count
+    # of a mask alone (a pass over it), which goes last.
+    masked = DocSet.of_mask(few.mask.copy())
+    assert few.at_most == len(few) == 100 and masked.at_most == SIZE and len(masked) == 100
 
 
 def test_union_of_many_sets_and_of_none() -> None:

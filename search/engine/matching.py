@@ -109,7 +109,6 @@ def match(view: View, request: SearchRequest, reading: Reading | None,
     chosen = selections(request, view)
     evaluator = view.evaluator(meter)
     found = evaluator.docs(reading.searched) if reading is not None else evaluator.live()
-    matched = len(found) if reading is not None else -1
     dates = None
     if request.date_from or request.date_to:
         dates = day_bounds(request.date_from, request.date_to)
@@ -133,5 +132,7 @@ def match(view: View, request: SearchRequest, reading: Reading | None,
         base = dated[np.logical_and.reduce(others)] if others else dated
         counted[name] = columns.facets[name].counts(base, size)
     counts = {facet.name: counted[facet.name] for facet in term_facets()}
+    # (Counted after its numbers are made, where they are: a mask's count is a pass.)
+    matched = len(found) if reading is not None else -1
     return Matches(view, reading, docs, counts, evaluator, filtered=len(docs) != matched,
                    dates=dates, chosen=tuple(chosen), month_counts=months)

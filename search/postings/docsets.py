@@ -85,6 +85,12 @@ class DocSet:
         return int(np.count_nonzero(self.mask))
 
     @property
+    def at_most(self) -> int:
+        """How many documents the set holds while they are numbers; the collection's size
+        for a mask alone (counting it is a pass over it)."""
+        return len(self._ids) if self._ids is not None else self.size
+
+    @property
     def small(self) -> bool:
         """Whether the set is held as numbers and few beside the collection."""
         return self._ids is not None and len(self._ids) * DENSE_SHARE <= self.size

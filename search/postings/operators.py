@@ -48,10 +48,11 @@ class Operator:
 
 def _match_and(ev: Evaluator, node: wq.And) -> DocSet:
     # Every set matched holds only live documents: the live set is the start only when
-    # every child is a Not. The smallest sets first, so that each step walks few numbers.
+    # every child is a Not. The smallest sets first, so that each step walks few numbers
+    # (masks last, uncounted: their order costs nothing, a count a pass over each).
     wanted = [ev.docs(child) for child in node.subqueries if not isinstance(child, wq.Not)]
     unwanted = [ev.docs(child.query) for child in node.subqueries if isinstance(child, wq.Not)]
-    wanted.sort(key=len)
+    wanted.sort(key=lambda found: found.at_most)
     result = wanted[0] if wanted else ev.live()
     for found in wanted[1:]:
         result = result & found
