@@ -77,6 +77,7 @@ class Evaluator:
         self._looked_up: dict[tuple[str, bytes], list[tuple[int, np.ndarray, np.ndarray]]] = {}
         self._keys: dict[tuple[str, bytes, int], np.ndarray] = {}
         self._term_constants: dict[tuple[str, bytes], tuple[float, float, float, float]] = {}
+        self._field_bm25: dict[str, tuple[float, float]] = {}
         # The documents being scored, where each document number is among them, and each
         # term's postings placed among them (kept while the same documents are scored:
         # a query's words, the bound on their bonus and its phrases score the same terms).
@@ -513,8 +514,17 @@ class Evaluator:
             weighting = searcher.weighting
             found = self._term_constants[key] = (
                 searcher.idf(field, btext),  # cached per searcher
-                searcher.avg_field_length(field) or 1, bm25_field_b(weighting, field),
-                weighting.K1)
+                *self._field_constants(field), weighting.K1)
+        return found
+
+    def _field_constants(self, field: str) -> tuple[float, float]:
+        """(average field length, B) of a field's BM25F, once per request (a prefix's
+        hundreds of words share them; the average is a sum over the segments)."""
+        found = self._field_bm25.get(field)
+        if found is None:
+            searcher = self.searcher
+            found = self._field_bm25[field] = (
+                searcher.avg_field_length(field) or 1, bm25_field_b(searcher.weighting, field))
         return found
 
 
