@@ -309,14 +309,15 @@ class SegmentArrays:
     def positions_of(self, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(local ids, position counts, flat positions) of a term."""
         found = self.fields.get(field)
-        entry = found.entry(btext) if found is not None else None
-        if found is None or entry is None or found.positions is None:
+        number = found.find(btext) if found is not None else None
+        if found is None or number is None or found.positions is None \
+                or found.pstarts is None:
             empty = np.zeros(0, np.uint32)
             return empty, empty, empty
-        first, count, at = entry
-        counts = found.counts[first:first + count]
-        total = int(counts.sum(dtype=np.int64))
-        return found.ids[first:first + count], counts, found.positions[at:at + total]
+        first, end = int(found.starts[number]), int(found.starts[number + 1])
+        # (Where the next term's positions start: no sum of this one's counts.)
+        at, stop = int(found.pstarts[number]), int(found.pstarts[number + 1])
+        return found.ids[first:end], found.counts[first:end], found.positions[at:stop]
 
     def lengths(self, field: str) -> np.ndarray:
         """The length byte of each document in `field` (zeros when it has none)."""

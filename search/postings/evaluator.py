@@ -294,6 +294,28 @@ class Evaluator:
         ids = np.fromiter(self.searcher.docs_for_query(node), np.int64)
         return np.unique(ids)  # (ascending, distinct, as a set's numbers are)
 
+    def _holding(self, field: str, btext: bytes, candidates: DocSet) -> DocSet:
+        """Those of `candidates` (live, held as numbers) that hold the term: while they are
+        few beside its postings, each is looked up in its segment's postings, and no set
+        of the term over the collection is made (a phrase's bonus for a few documents
+        scored made its words' sets at 10M items: tens of milliseconds)."""
+        key = ("term", field, btext)
+        known = self._masks.get(key)
+        if known is not None:
+            return candidates & known
+        parts = self._parts((field, btext))
+        wanted = candidates.ids
+        if len(wanted) * FEW >= sum(len(ids) for _, ids, _ in parts):
+            found = self._joined((field, btext), parts)[0]
+            return candidates & self._masks.setdefault(key, self._mask_of(found))
+        keep = np.zeros(len(wanted), bool)
+        for offset, ids, _ in parts:
+            first, last = np.searchsorted(wanted, [offset, offset + int(ids[-1]) + 1])
+            local = (wanted[first:last] - offset).astype(ids.dtype)
+            at = np.minimum(np.searchsorted(ids, local), len(ids) - 1)
+            keep[first:last] = ids[at] == local
+        return DocSet.of_ids(self.size, wanted[keep])
+
     def _phrase(self, node: wq.Phrase, within: DocSet | None = None) -> DocSet:
         """Documents with the words in order, each 1..slop positions after the last
         (Whoosh's SpanNear2 with mindist=1), checked only where all words occur."""
@@ -308,8 +330,11 @@ class Evaluator:
         # (Every word's set holds only live documents.)
         candidates: DocSet | None = within
         for btext in btexts:
-            words = self.docs(wq.Term(field, btext))
-            candidates = words if candidates is None else candidates & words
+            if candidates is not None and candidates.small:
+                candidates = self._holding(field, btext, candidates)
+            else:
+                words = self.docs(wq.Term(field, btext))
+                candidates = words if candidates is None else candidates & words
         assert candidates is not None
         if len(btexts) == 1 or not len(candidates):
             return candidates

@@ -117,8 +117,20 @@ def _score_phrase(ev: Evaluator, node: wq.Phrase, wanted: np.ndarray) -> Scored:
 
 
 def _score_and(ev: Evaluator, node: wq.And, wanted: np.ndarray) -> Scored:
-    mask = wanted & ev.in_space(ev.docs(node))
-    return ev._sum(ev._score(child, mask) for child in node.subqueries)[0], mask
+    known = ev._masks.get(node)
+    if known is not None:  # matched already (a node of the query): its documents
+        mask = wanted & ev.in_space(known)
+        return ev._sum(ev._score(child, mask) for child in node.subqueries)[0], mask
+    # (A phrase's words, scored for its bonus.) Each child's own matches among those
+    # scored, ANDed: no set over the whole collection is made to score a few documents.
+    # A document's score is its children's, added in the same order either way.
+    parts = [ev._score(child, wanted) for child in node.subqueries]
+    mask = wanted.copy()
+    for _, matched in parts:
+        mask &= matched
+    scores = ev._sum(iter(parts))[0]
+    scores[~mask] = 0.0
+    return scores, mask
 
 
 def _score_or(ev: Evaluator, node: wq.Or, wanted: np.ndarray) -> Scored:
