@@ -187,6 +187,29 @@ def test_relevance_order_and_scores_equal_whoosh(engine_and_searcher, query: str
     _same_ranking(engine, searcher, {"q": query, "sort": "relevance", **filters})
 
 
+@pytest.mark.parametrize("query", ["cooperative workers", "women cooperative finance",
+                                   "cooperative", "fisheries"])
+def test_a_bonus_checked_first_for_a_few_ranks_as_whoosh(engine_and_searcher, query: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bonus of words standing together checked first for a few documents, to raise
+    the floor (`ranking.SEEDED_FROM` 0: always), every set of numbers few beside the
+    collection (so a phrase's words are looked up for those few, `Evaluator._holding`):
+    the ranking and scores are Whoosh's."""
+    from search.engine import ranking
+    from search.postings import evaluator
+
+    monkeypatch.setattr(ranking, "SEEDED_FROM", 0)
+    monkeypatch.setattr(ranking, "SEEDS", 1)
+    monkeypatch.setattr(ranking, "PRUNE_FROM", 1)
+    monkeypatch.setattr(docsets, "DENSE_SHARE", 1)
+    monkeypatch.setattr(evaluator, "FEW", 1)
+    engine, searcher = engine_and_searcher
+    engine.clear_caches()
+    for filters in FILTERS:
+        _same_ranking(engine, searcher, {"q": query, "sort": "relevance", "per_page": 5,
+                                         **filters})
+
+
 @pytest.mark.parametrize("page", [2, 3])
 def test_later_pages_follow_the_same_order(engine_and_searcher, page: int) -> None:
     engine, searcher = engine_and_searcher
