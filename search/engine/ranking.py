@@ -263,7 +263,7 @@ def _best_with_bonus(evaluator: Evaluator, parsed: wq.AndMaybe, bound: wq.Query,
     floor = _kth_best(base, wanted)
     todo = np.flatnonzero(best_possible >= floor)  # at least `wanted`: bound >= exact
     count = SEEDS * wanted
-    if len(todo) > SEEDED_FROM * count:
+    if len(todo) > max(SEEDED_FROM, 1) * count:
         # A higher floor: the exact scores of the few whose bounds are highest (the
         # `wanted`-th best of some documents' exact scores is at most the `wanted`-th
         # best of all); a pass over the phrases costs a fixed part, so only where many
