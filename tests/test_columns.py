@@ -94,3 +94,17 @@ def test_too_many_combinations_are_counted_column_by_column() -> None:
     assert found is not None and len(found) == 6
     assert {k: v.tolist() for k, v in found.counts(wide, {"a": 3, "b": 2}).items()} == \
         {"a": [4, 3, 3], "b": [5, 5]}
+
+
+def test_the_whole_collections_counts_are_worked_out_once_and_handed_out_as_copies(columns) -> None:  # type: ignore[no-untyped-def]
+    """Browsing everything (`Columns.tally_all`) gives `tally`'s counts of every live
+    document, kept per index version; what a caller does to the answer changes nothing
+    the next one gets."""
+    every = np.arange(columns.doc_count_all)
+    names = list(columns.facets)
+    months, counted = columns.tally_all(every, names)
+    assert (months, counted) == columns.tally(every, names)
+    months.clear()
+    counted[names[0]].clear()
+    assert columns.tally_all(every, names) == columns.tally(every, names)
+    assert len(columns.whole) == 1

@@ -179,6 +179,28 @@ def _same_ranking(engine: Engine, searcher, params: dict[str, object]) -> None:
                                                       rel_tol=1e-9)
 
 
+@pytest.mark.parametrize("filters", FILTERS, ids=lambda f: ",".join(f) or "none")
+def test_browsing_counts_every_live_item_as_their_stored_fields_do(
+        engine_and_searcher, filters: dict[str, object]) -> None:
+    """Browsing (no query): the whole collection's counts, kept per index version
+    (`Columns.tally_all`), and a facet's own counts under its filter, are those of the
+    live items' stored fields, asked once or again after the caches are emptied."""
+    engine, searcher = engine_and_searcher
+    req = request(sort="newest", **filters)
+    low = day_number(req.date_from) if req.date_from else 0
+    high = day_number(req.date_to) if req.date_to else 99_999_999
+    articles = [from_stored(searcher.stored_fields(d)) for d in searcher.reader().all_doc_ids()]
+    dated = [a for a in articles if low <= day_number(a.date) <= high]
+    wanted = set(req.selected("kind"))
+    kept = [a for a in dated if not wanted or a.kind in wanted]
+    for _ in range(2):
+        page = engine.search(req)
+        assert page.total == len(kept)
+        assert dict(page.facet_counts("kind")) == dict(Counter(a.kind for a in dated))
+        assert dict(page.months) == dict(Counter(a.date.strftime("%Y-%m") for a in kept))
+        engine.clear_caches()
+
+
 @pytest.mark.parametrize("filters", FILTERS[:3], ids=lambda f: ",".join(f) or "none")
 @pytest.mark.parametrize("query", QUERIES)
 def test_relevance_order_and_scores_equal_whoosh(engine_and_searcher, query: str,

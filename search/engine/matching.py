@@ -125,10 +125,19 @@ def match(view: View, request: SearchRequest, reading: Reading | None,
         docs = dated[np.logical_and.reduce(list(selected.values()))]
     # The facets not filtered, and the months, are counted together over the documents;
     # a filtered facet is counted under every filter but its own.
-    months, counted = columns.tally(docs, [facet.name for facet in term_facets()
-                                           if facet.name not in selected])
+    # Browsing with no dates, a set counted over every live document is the whole
+    # collection's, worked out once per index version (`Columns.tally_all`).
+    everything = reading is None and dates is None
+    names = [facet.name for facet in term_facets() if facet.name not in selected]
+    if everything and not selected:
+        months, counted = columns.tally_all(docs, names)
+    else:
+        months, counted = columns.tally(docs, names)
     for name in selected:
         others = [keep for other, keep in selected.items() if other != name]
+        if everything and not others:
+            counted[name] = columns.tally_all(dated, [name])[1][name]
+            continue
         base = dated[np.logical_and.reduce(others)] if others else dated
         counted[name] = columns.facets[name].counts(base, size)
     counts = {facet.name: counted[facet.name] for facet in term_facets()}

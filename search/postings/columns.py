@@ -266,6 +266,21 @@ class Columns:
     facets: dict[str, FacetColumn]
     orders: dict[str, np.ndarray] = field(default_factory=dict)
     profiles: Profiles | None = None  # the month and the single-valued facets, together
+    # The counts of every live document (browsing): facets asked for -> `tally`'s answer.
+    whole: dict[tuple[str, ...], tuple[dict[int, int], dict[str, dict[int, int]]]] = \
+        field(default_factory=dict)
+
+    def tally_all(self, live: np.ndarray, names: Iterable[str]
+                  ) -> tuple[dict[int, int], dict[str, dict[int, int]]]:
+        """`tally` of every live document (`live`, the version's, in order), worked out
+        once per index version: what browsing the whole collection shows does not change
+        until the index does (at 10M items it was two passes over ten million codes)."""
+        key = tuple(names)
+        found = self.whole.get(key)
+        if found is None:
+            found = self.whole[key] = self.tally(live, key)
+        months, counted = found
+        return dict(months), {name: dict(codes) for name, codes in counted.items()}
 
     def tally(self, docs: np.ndarray, names: Iterable[str]
               ) -> tuple[dict[int, int], dict[str, dict[int, int]]]:

@@ -250,7 +250,7 @@ class Evaluator:
     def live(self) -> DocSet:
         """The documents not deleted (kept per index version: `TermCache.live`)."""
         if self._live is None:
-            self._live = DocSet.of_mask(self.cache.live(self.searcher.reader()))
+            self._live = self.cache.live_set(self.searcher.reader())
         return self._live
 
     def _mask_of(self, ids: np.ndarray) -> DocSet:

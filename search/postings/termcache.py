@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from search.cache import LRUCache
+from search.postings.docsets import DocSet
 
 POSTINGS_CACHE_TERMS = 128
 # ... and at most this many postings in all (12 bytes each: about 48 MB).
@@ -37,7 +38,7 @@ class TermCache(LRUCache[Cached]):
                  postings: int = POSTINGS_CACHE_POSTINGS) -> None:
         super().__init__(size, max_weight=postings, weigh=_postings)
         self._lengths: dict[str, np.ndarray] = {}
-        self._live: np.ndarray | None = None
+        self._live: DocSet | None = None
         self._shortest: dict[str, int] = {}
 
     def lengths(self, reader: Any, field: str) -> np.ndarray:
@@ -61,7 +62,12 @@ class TermCache(LRUCache[Cached]):
     def live(self, reader: Any) -> np.ndarray:
         """The mask of the live documents of the version (do not change it): a request
         no longer makes its own, a byte per document of the collection."""
+        return self.live_set(reader).mask
+
+    def live_set(self, reader: Any) -> DocSet:
+        """The live documents of the version as a set shared by its requests: its numbers,
+        made when first asked for (browsing), are kept with it."""
         found = self._live
         if found is None:
-            found = self._live = reader.live()
+            found = self._live = DocSet.of_mask(reader.live())
         return found
