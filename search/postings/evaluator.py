@@ -168,7 +168,7 @@ class Evaluator:
         the union of their sets; else one mask, each term's postings written into it
         from each segment's own numbers: a term of millions of postings then costs no
         array of document numbers over the whole index, made and merged (at 10M items,
-        'cooperative' in titles and summaries: 30 -> 16 ms)."""
+        'cooperative' in every field, 8.6M postings: 37 -> 12 ms)."""
         keys = list(dict.fromkeys(
             (field, btext) for field, text in terms
             if (btext := self._btext(field, text)) is not None))
