@@ -257,8 +257,10 @@ class FieldArrays:
 
     def entry(self, btext: bytes) -> Entry | None:
         number = self.find(btext)
-        if number is None:
-            return None
+        return self.entry_of(number) if number is not None else None
+
+    def entry_of(self, number: int) -> Entry:
+        """The entry of the term numbered `number`."""
         first, end = int(self.starts[number]), int(self.starts[number + 1])
         at = int(self.pstarts[number]) if self.pstarts is not None else 0
         return first, end - first, at
@@ -314,10 +316,10 @@ class SegmentArrays:
                 or found.pstarts is None:
             empty = np.zeros(0, np.uint32)
             return empty, empty, empty
-        first, end = int(found.starts[number]), int(found.starts[number + 1])
-        # (Where the next term's positions start: no sum of this one's counts.)
-        at, stop = int(found.pstarts[number]), int(found.pstarts[number + 1])
-        return found.ids[first:end], found.counts[first:end], found.positions[at:stop]
+        first, count, at = found.entry_of(number)
+        stop = int(found.pstarts[number + 1])  # (the next term's first: no sum of counts)
+        return (found.ids[first:first + count], found.counts[first:first + count],
+                found.positions[at:stop])
 
     def lengths(self, field: str) -> np.ndarray:
         """The length byte of each document in `field` (zeros when it has none)."""
