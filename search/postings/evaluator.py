@@ -73,7 +73,7 @@ class Evaluator:
         self._masks: dict[object, DocSet] = {}
         self._read: dict[tuple[str, bytes], Postings] = {}
         self._counted: set[tuple[str, bytes]] = set()  # terms counted against the budget
-        # Terms' postings found in each segment by `any_of` and written into a mask.
+        # Terms' postings in each segment (`_parts`).
         self._looked_up: dict[tuple[str, bytes], list[tuple[int, np.ndarray, np.ndarray]]] = {}
         self._keys: dict[tuple[str, bytes, int], np.ndarray] = {}
         self._term_constants: dict[tuple[str, bytes], tuple[float, float, float, float]] = {}
@@ -116,8 +116,7 @@ class Evaluator:
         found = self._known(key)
         if found is not None:
             return found
-        parts = self._looked_up.pop(key, None)  # (found by `any_of`, not joined)
-        return self._joined(key, parts if parts is not None else self._parts(key))
+        return self._joined(key, self._parts(key))
 
     def _known(self, key: tuple[str, bytes]) -> Postings | None:
         """A term's postings read already by this request, or kept by the cache."""
@@ -131,13 +130,16 @@ class Evaluator:
 
     def _parts(self, key: tuple[str, bytes]) -> list[tuple[int, np.ndarray, np.ndarray]]:
         """(first document number, local ids, weights) of a term in each segment that has
-        it: views of the mapped arrays."""
-        field, btext = key
-        found = []
-        for _, offset, mapped in self.leaves():
-            ids, weights = mapped.postings(field, btext)
-            if len(ids):
-                found.append((offset, ids, weights))
+        it: views of the mapped arrays, looked up once per request (matched, joined for
+        scoring, looked up for a phrase: one lookup in each segment)."""
+        found = self._looked_up.get(key)
+        if found is None:
+            field, btext = key
+            found = self._looked_up[key] = []
+            for _, offset, mapped in self.leaves():
+                ids, weights = mapped.postings(field, btext)
+                if len(ids):
+                    found.append((offset, ids, weights))
         return found
 
     def _joined(self, key: tuple[str, bytes],
@@ -185,7 +187,6 @@ class Evaluator:
             mask[ids] = True
         for key, segments in parts.items():
             self._count(key, sum(len(ids) for _, ids, _ in segments))
-            self._looked_up[key] = segments  # (scoring may want them: not looked up again)
             for offset, ids, _ in segments:
                 # (A segment's ids are below its size; numpy scatters by int64 indexes
                 # faster than it converts narrower ones: 1.3 -> 0.9 ms for 600k.)
@@ -306,8 +307,7 @@ class Evaluator:
         parts = self._parts((field, btext))
         wanted = candidates.ids
         if len(wanted) * FEW >= sum(len(ids) for _, ids, _ in parts):
-            found = self._joined((field, btext), parts)[0]
-            return candidates & self._masks.setdefault(key, self._mask_of(found))
+            return candidates & self.docs(wq.Term(field, btext))
         keep = np.zeros(len(wanted), bool)
         for offset, ids, _ in parts:
             first, last = np.searchsorted(wanted, [offset, offset + int(ids[-1]) + 1])
