@@ -131,14 +131,10 @@ def test_first_by_date_is_the_date_order_of_the_whole_set(wanted: int, newest: b
 
 
 def _day_columns(days: np.ndarray):
-    """Columns holding only `days` (as `load_columns` reads them)."""
-    from search.postings.columns import Columns
-    from search.postings.termcache import TermCache
+    """Columns holding only `days`, made as `load_columns` makes them."""
+    from search.postings.columns import columns_of
 
-    months = np.unique(days // 100)
-    slot = np.searchsorted(months, days // 100).astype(np.uint16)
-    return Columns(doc_count_all=len(days), terms=TermCache(), days=days, month_slot=slot,
-                   months=months.tolist(), facets={})
+    return columns_of(days, {})
 
 
 @pytest.mark.parametrize("sort", ["newest", "oldest"])

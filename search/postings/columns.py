@@ -129,7 +129,7 @@ class FacetColumn:
             member[docs] = True
             found = np.bincount(self.pair_codes[member[self.pair_docs]],
                                 minlength=len(self.names))
-        return {code: n for code, n in enumerate(found.tolist()) if n}
+        return _nonzero(found)
 
     def _pairs_of(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(where each pair of `docs` is, how many pairs each of `docs` has): the pairs
@@ -228,14 +228,14 @@ class Profiles:
     def of(cls, columns: dict[str, tuple[np.ndarray, int]]) -> Profiles | None:
         """The combinations of `columns` (name -> (each document's code, how many codes));
         None when they could be too many to number (`PROFILE_SPACE`)."""
-        if not columns or math.prod(width for _, width in columns.values()) > PROFILE_SPACE:
+        space = math.prod(width for _, width in columns.values())
+        if not columns or space > PROFILE_SPACE:
             return None
         combined = None
         for codes, width in columns.values():
             combined = codes.astype(np.int64) if combined is None \
                 else combined * width + codes
         assert combined is not None
-        space = math.prod(width for _, width in columns.values())
         present = np.flatnonzero(np.bincount(combined, minlength=space))
         number = np.zeros(space, np.int64)
         number[present] = np.arange(len(present))
@@ -388,8 +388,8 @@ class Columns:
 
     def month_counts(self, docs: np.ndarray) -> dict[int, int]:
         """YYYYMM -> how many of `docs` fall in that month."""
-        counts = np.bincount(self.month_slot[docs], minlength=len(self.months)).tolist()
-        return {month: n for month, n in zip(self.months, counts) if n}
+        return _nonzero(np.bincount(self.month_slot[docs], minlength=len(self.months)),
+                        self.months)
 
     def year_counts(self, docs: np.ndarray) -> dict[int, int]:
         """YYYY -> how many of `docs` fall in that year."""
@@ -560,9 +560,6 @@ def load_columns(reader: Any) -> Columns:
     count = reader.doc_count_all()
     days = reader.number_column("day").astype(np.uint32) if count \
         else np.zeros(0, np.uint32)
-    month_of = days // 100
-    months = np.unique(month_of)  # a few hundred: each document's found by bisection
-    slot = np.searchsorted(months, month_of)
     facets: dict[str, FacetColumn] = {}
     for declared in term_facets():
         source = facets.get(declared.source) if declared.derived else None
@@ -570,11 +567,20 @@ def load_columns(reader: Any) -> Columns:
             facets[declared.name] = _derive_facet(declared, source, count)
         else:
             facets[declared.name] = _read_facet(reader, declared, count)
+    return columns_of(days, facets)
+
+
+def columns_of(days: np.ndarray, facets: dict[str, FacetColumn]) -> Columns:
+    """The columns of documents with these days (uint32 YYYYMMDD) and facet columns: each
+    document's month slot, and the combinations of the single-valued ones."""
+    month_of = days // 100
+    months = np.unique(month_of)  # a few hundred: each document's found by bisection
     # (A few hundred months: two bytes a document, not eight, and faster to gather.)
-    slot = slot.reshape(-1).astype(np.uint16 if len(months) <= 0x10000 else np.uint32)
+    slot = np.searchsorted(months, month_of).reshape(-1).astype(
+        np.uint16 if len(months) <= 0x10000 else np.uint32)
     singles = {name: (column.single, len(column.names)) for name, column in facets.items()
                if column.single is not None}
-    profiles = Profiles.of({"": (slot, len(months)), **singles}) if count else None
-    return Columns(doc_count_all=count, terms=TermCache(), days=days,
+    profiles = Profiles.of({"": (slot, len(months)), **singles}) if len(days) else None
+    return Columns(doc_count_all=len(days), terms=TermCache(), days=days,
                    month_slot=slot, months=months.tolist(), facets=facets,
                    profiles=profiles)
