@@ -119,15 +119,14 @@ def test_first_by_date_is_the_date_order_of_the_whole_set(wanted: int, newest: b
     every match by date (ties, many here, by document number)."""
     from types import SimpleNamespace
 
-    from search.engine.ranking import _first_by_date
-    from search.postings.columns import NO_DAY, Columns
+    from search.postings.columns import NO_DAY, Columns, _partitioned_by_date
 
     rng = np.random.default_rng(wanted)
     days = rng.choice([20200101, 20200102, 20231231, NO_DAY], SIZE).astype(np.uint32)
     docs = np.sort(rng.choice(SIZE, 3_000, replace=False)).astype(np.int64)
     columns = SimpleNamespace(days=days)
     expected = Columns.by_date(columns, docs, "newest" if newest else "oldest")  # type: ignore[arg-type]
-    assert _first_by_date(columns, docs, wanted, newest) == expected[:wanted].tolist()  # type: ignore[arg-type]
+    assert _partitioned_by_date(days, docs, wanted, newest) == expected[:wanted].tolist()
 
 
 def _day_columns(days: np.ndarray):
@@ -162,7 +161,7 @@ def test_walking_the_date_order_finds_the_first_matches_by_date(
     assert np.array_equal(columns.date_order(sort),
                           Columns.by_date(columns, np.arange(SIZE), sort))
     for wanted in (1, 20, 500):
-        walked = columns.first_by_date(docs, wanted, sort, dates)
+        walked = columns.walked_by_date(docs, wanted, sort, dates)
         expected = Columns.by_date(columns, docs, sort)[:wanted].tolist()
         if walked is None:  # only where the page's worth lies beyond the walk's budget
             order = columns.date_order(sort).tolist()
@@ -183,5 +182,5 @@ def test_walking_the_date_order_gives_up_where_the_matches_lie_far_down_it(
     days[:500] = 20000101
     columns = _day_columns(days)
     docs = np.arange(500, dtype=np.int64)
-    assert columns.first_by_date(docs, 20, "newest") is None
-    assert columns.first_by_date(docs, 20, "oldest") == list(range(20))
+    assert columns.walked_by_date(docs, 20, "newest") is None
+    assert columns.walked_by_date(docs, 20, "oldest") == list(range(20))

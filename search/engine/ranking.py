@@ -4,9 +4,9 @@ Relevance is Whoosh's BM25F: computed a posting list at a time by the
 evaluator (`postings.evaluator`) for the matched documents only, or, for a
 tree it does not score, by Whoosh's own top-k search. Ties always go to the
 newer item, then to the lower document number (`by_score`, the one tie-break
-rule). Date order walks the index's date order until it has the page's worth of
-matches (many matches), or reads the day column at the matched documents and
-sorts only the page's worth of them (few, or far down the order).
+rule). Date order is the columns' (`Columns.first_by_date`): the index's date
+order walked until it has the page's worth of matches (many matches), or the
+day column read at the matched documents and only the page's worth sorted.
 """
 
 from __future__ import annotations
@@ -19,11 +19,10 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 
 from search.engine.matching import Matches
-from search.postings.columns import NO_DAY, Columns
+from search.postings.columns import Columns
 from search.postings.evaluator import Evaluator
 from search.query.request import SearchRequest
 
-DOC_BITS = 32  # a date key: (day << 32) | document number
 SPARE = 10  # extra hits fetched from Whoosh so that a tie across the page edge orders right
 # Past this many matches for each place on the page, the bonus of words standing
 # together is checked only where it can matter (`_best_with_bonus`).
@@ -74,31 +73,9 @@ def ranked(matches: Matches, request: SearchRequest, offset: int, count: int) ->
         seed = request.seed
         top = heapq.nsmallest(wanted, docs.tolist(), key=lambda d: (hash((seed, d)), d))
     else:
-        by = "oldest" if sort == "oldest" else "newest"
-        # Many matches: the whole index's date order (cached), walked until the page's
-        # worth is found; else the matches' own days.
-        walked = columns.first_by_date(docs, wanted, by, matches.dates)
-        if walked is not None:
-            top = walked
-        elif columns.doc_count_all <= 1 << DOC_BITS:
-            top = _first_by_date(columns, docs, wanted, by == "newest")
-        else:
-            top = columns.by_date(docs, by)[:wanted].tolist()
+        top = columns.first_by_date(docs, wanted, "oldest" if sort == "oldest" else "newest",
+                                    matches.dates)
     return [(docnum, None) for docnum in top[offset:]]
-
-
-def _first_by_date(columns: Columns, docs: np.ndarray, wanted: int, newest: bool
-                   ) -> list[int]:
-    """The first `wanted` of `docs` newest (or oldest) first, ties by document number
-    (`Columns.by_date`'s order): one sortable key per document, the best `wanted` of
-    them partitioned out and only those sorted, so a page costs what its matches do
-    (walking the whole index's date order cost a pass over every document)."""
-    day = columns.days[docs].astype(np.int64)
-    key = ((NO_DAY - day) if newest else day) << DOC_BITS | docs
-    if len(key) > wanted:
-        key = key[np.argpartition(key, wanted - 1)[:wanted]]
-    key.sort()
-    return (key & ((1 << DOC_BITS) - 1)).tolist()
 
 
 def first(matches: Matches, request: SearchRequest, limit: int) -> list[int]:

@@ -31,7 +31,8 @@ from search.postings.termcache import TermCache
 
 SEPARATOR = "\x1f"  # between the values of a multi-valued facet in its column
 NO_DAY = 99999999
-# `Columns.first_by_date`: matches fewer than this are sorted (they cost little); a walk
+DOC_BITS = 32  # a date key: (day << 32) | document number
+# `Columns.walked_by_date`: matches fewer than this are sorted (they cost little); a walk
 # starts with a run of WALK_RUN documents of the date order, and a document looked up
 # among the matches costs about WALK_COST times what sorting it with them costs.
 WALK_FROM = 20_000
@@ -330,13 +331,25 @@ class Columns:
         return found
 
     def first_by_date(self, docs: np.ndarray, wanted: int, sort: str,
-                      dates: tuple[int, int] | None = None) -> list[int] | None:
+                      dates: tuple[int, int] | None = None) -> list[int]:
         """The first `wanted` of `docs` (ascending document numbers, every one within the
-        inclusive day bounds `dates`) in `date_order(sort)`: that order is walked from its
-        first document within the bounds, a run at a time, until the page's worth is
-        found, so a page costs what the documents before its last hit do, not what all
-        its matches do. None where the walk would cost more than sorting the matches
-        (few of them, or the page's worth far down the order)."""
+        inclusive day bounds `dates`) newest first (`newest`) or oldest first, ties by
+        document number (`by_date`'s order): many matches by walking the index's date
+        order (`walked_by_date`), else from their own days."""
+        walked = self.walked_by_date(docs, wanted, sort, dates)
+        if walked is not None:
+            return walked
+        if self.doc_count_all <= 1 << DOC_BITS:
+            return _partitioned_by_date(self.days, docs, wanted, sort == "newest")
+        return self.by_date(docs, sort)[:wanted].tolist()
+
+    def walked_by_date(self, docs: np.ndarray, wanted: int, sort: str,
+                       dates: tuple[int, int] | None = None) -> list[int] | None:
+        """`first_by_date` from `date_order(sort)`: that order is walked from its first
+        document within the bounds, a run at a time, until the page's worth is found, so
+        a page costs what the documents before its last hit do, not what all its matches
+        do. None where the walk would cost more than sorting the matches (few of them,
+        or the page's worth far down the order)."""
         count = len(docs)
         if count < WALK_FROM or not count:
             return None if count else []
@@ -404,6 +417,19 @@ class Columns:
         array over them (read at those documents only)."""
         days = self.days[docs]
         return (days >= low) & (days <= high)
+
+
+def _partitioned_by_date(days: np.ndarray, docs: np.ndarray, wanted: int, newest: bool
+                         ) -> list[int]:
+    """The first `wanted` of `docs` by their `days`, newest (or oldest) first, ties by
+    document number: one sortable key per document, the best `wanted` of them
+    partitioned out and only those sorted, so a page costs what its matches do."""
+    day = days[docs].astype(np.int64)
+    key = ((NO_DAY - day) if newest else day) << DOC_BITS | docs
+    if len(key) > wanted:
+        key = key[np.argpartition(key, wanted - 1)[:wanted]]
+    key.sort()
+    return (key & ((1 << DOC_BITS) - 1)).tolist()
 
 
 def _date_order(days: np.ndarray, month_slot: np.ndarray, months: int,
