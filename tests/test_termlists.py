@@ -204,5 +204,5 @@ def test_strings_arrays_joined_hold_every_string_in_order(groups) -> None:
     joined = termlists._joined_strings([segmentlists.strings_array(group) for group in groups])
     everything = [text for group in groups for text in group]
     assert np.array_equal(joined, segmentlists.strings_array(everything))
-    assert termlists._Strings(joined).all() == everything
+    assert list(termlists._Strings(joined)) == everything
     assert termlists._Strings(joined).encoded() == [text.encode() for text in everything]

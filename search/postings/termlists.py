@@ -330,10 +330,6 @@ class _Strings(Sequence[str]):
         """The strings' UTF-8 bytes, end to end (then padding)."""
         return self._blob
 
-    def all(self) -> list[str]:
-        """Every string, decoded at once (for a walk over all of them)."""
-        return [value.decode("utf-8") for value in self.encoded()]
-
     def encoded(self) -> list[bytes]:
         """Every string's UTF-8 bytes, at once."""
         offsets = self._offsets.tolist()
