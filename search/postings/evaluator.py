@@ -210,11 +210,8 @@ class Evaluator:
                 wanted = candidates.ids
             if len(wanted) * FEW < len(ids):
                 # Few candidates: look each one up in the posting list.
-                local = wanted[(wanted >= offset) & (wanted < offset + mapped.docs)]
-                local = (local - offset).astype(ids.dtype)
-                at = np.searchsorted(ids, local)
-                at = at[at < len(ids)]  # (local is ascending: those past the end last)
-                chosen = at[ids[at] == local[:len(at)]]
+                _, held, at = _looked_up_in(ids, offset, wanted)
+                chosen = at[held]
                 docs = None
             else:
                 docs = ids.astype(np.int64) + offset
@@ -310,10 +307,8 @@ class Evaluator:
             return candidates & self.docs(wq.Term(field, btext))
         keep = np.zeros(len(wanted), bool)
         for offset, ids, _ in parts:
-            first, last = np.searchsorted(wanted, [offset, offset + int(ids[-1]) + 1])
-            local = (wanted[first:last] - offset).astype(ids.dtype)
-            at = np.minimum(np.searchsorted(ids, local), len(ids) - 1)
-            keep[first:last] = ids[at] == local
+            stretch, held, _ = _looked_up_in(ids, offset, wanted)
+            keep[stretch] = held
         return DocSet.of_ids(self.size, wanted[keep])
 
     def _phrase(self, node: wq.Phrase, within: DocSet | None = None) -> DocSet:
@@ -551,6 +546,17 @@ class Evaluator:
             found = self._field_bm25[field] = (
                 searcher.avg_field_length(field) or 1, bm25_field_b(searcher.weighting, field))
         return found
+
+
+def _looked_up_in(ids: np.ndarray, offset: int, wanted: np.ndarray
+                  ) -> tuple[slice, np.ndarray, np.ndarray]:
+    """Document numbers `wanted` (ascending) looked up in a segment's posting list `ids`
+    (not empty; its numbers from `offset`): the stretch of `wanted` within the list's
+    range, whether each there is in it, and its place in `ids` (where it is)."""
+    first, last = np.searchsorted(wanted, [offset, offset + int(ids[-1]) + 1])
+    local = (wanted[first:last] - offset).astype(ids.dtype)
+    at = np.minimum(np.searchsorted(ids, local), len(ids) - 1)
+    return slice(int(first), int(last)), ids[at] == local, at
 
 
 def _bm25(constants: tuple[float, float, float, float], tf: Any, fl: Any) -> Any:
