@@ -9,7 +9,7 @@ import pytest
 from search.facets import COUNTRY, KIND
 from search.postings import docsets
 from search.postings.columns import FacetColumn
-from search.postings.docsets import DocSet, places, union
+from search.postings.docsets import DocSet, ids_of, places, union
 
 SIZE = 10_000
 
@@ -59,6 +59,24 @@ def test_a_small_result_is_held_as_numbers_and_a_large_one_as_a_mask() -> None:
     # of a mask alone (a pass over it), which goes last.
     masked = DocSet.of_mask(few.mask.copy())
     assert few.at_most == len(few) == 100 and masked.at_most == SIZE and len(masked) == 100
+
+
+@pytest.mark.parametrize("size", [1 << 16, (1 << 16) + 5, 300_007])
+@pytest.mark.parametrize("share", [0, 0.0005, 0.002, 0.01, 0.04, 0.099, 0.2, 1])
+def test_ids_of_a_mask_are_its_true_places_at_every_share(size: int, share: float) -> None:
+    # Shares on each side of numpy's tenth and of the thousandth below which it is kept;
+    # between them the words are read, nested once (0.002, 0.01) or not (0.04, 0.099);
+    # sizes not a multiple of 8 leave a tail read byte by byte.
+    rng = np.random.default_rng(size)
+    mask = rng.random(size) < share
+    mask[-1] = share > 0  # the last place, in the tail
+    found = ids_of(mask)
+    assert found.dtype == np.intp
+    assert np.array_equal(found, np.flatnonzero(mask))
+    clustered = np.zeros(size, bool)  # runs of True: whole words set, and none
+    for start in range(0, size, 50_000):
+        clustered[start:start + int(2_000 * share) + 1] = True
+    assert np.array_equal(ids_of(clustered), np.flatnonzero(clustered))
 
 
 def test_union_of_many_sets_and_of_none() -> None:

@@ -26,6 +26,7 @@ from search.budget import Meter
 from search.engine.handle import View
 from search.facets import term_facets
 from search.postings.columns import FacetColumn, day_bounds
+from search.postings.docsets import ids_of
 from search.postings.evaluator import Evaluator
 from search.query.parsing import Reading
 from search.query.request import InputError, SearchRequest
@@ -117,7 +118,7 @@ def match(view: View, request: SearchRequest, reading: Reading | None,
     elif found.small:  # the days of those documents only
         dated = found.ids[columns.dated(found.ids, *dates)]
     else:  # many: one pass over the day column beats reading it at each
-        dated = np.flatnonzero(found.mask & columns.in_dates(*dates))
+        dated = ids_of(found.mask & columns.in_dates(*dates))
     # Each facet asked for, as which of the dated documents have its values.
     selected = {column.facet.name: column.keeps(codes, dated, size) for column, codes in chosen}
     docs = dated

@@ -33,6 +33,12 @@ SEARCH_RATIO = 32
 LOOKUP_FROM = 8_192
 LOOKUP_RATIO = 64
 
+# numpy's nonzero is a branchless pass over a boolean array more than 1/_BRANCHLESS True;
+# below 1/_SPARSE True its search from place to place is the cheaper (`ids_of`).
+_BRANCHLESS = 10
+_SPARSE = 1_000
+_WORDS_FROM = 1 << 16
+
 _EMPTY = np.zeros(0, np.int64)
 
 
@@ -67,7 +73,7 @@ class DocSet:
         """The document numbers, ascending (do not change them)."""
         if self._ids is None:
             assert self._mask is not None
-            self._ids = np.flatnonzero(self._mask)
+            self._ids = ids_of(self._mask)
         return self._ids
 
     @property
@@ -122,6 +128,31 @@ class DocSet:
 
     def __or__(self, other: DocSet) -> DocSet:
         return union(self.size, [self, other])
+
+
+def ids_of(mask: np.ndarray) -> np.ndarray:
+    """The True places of a boolean mask, ascending: `np.flatnonzero`'s answer, made
+    faster where numpy's is slow. numpy finds them by a branchless pass when more than
+    a tenth are True, else by a search from each to the next; that search costs tens of
+    nanoseconds a place, so between a thousandth and a tenth it is slower than a pass
+    (at 10M documents, 7% True: 13 ms against a pass's 4.5 ms). There the mask is read
+    as 8-byte words: the nonzero words are found (a mask of them, again by this rule),
+    then the places within those words, of which at least an eighth are True (at 7%:
+    13 -> 6.7 ms)."""
+    size = len(mask)
+    count = int(np.count_nonzero(mask))
+    if size < _WORDS_FROM or count * _BRANCHLESS > size or count * _SPARSE < size:
+        return np.flatnonzero(mask)
+    whole = size - size % 8
+    words = mask[:whole].view(np.uint64)
+    at = ids_of(words != 0)
+    inner = np.flatnonzero(words[at].view(bool))
+    # place = 8 * at[word] + byte, where inner = 8 * word + byte.
+    base = (at - np.arange(len(at))) * 8
+    ids = base[inner >> 3] + inner
+    if whole < size:
+        ids = np.concatenate([ids, whole + np.flatnonzero(mask[whole:])])
+    return ids
 
 
 def read_in_mask(held: int, looked_up: int) -> bool:
