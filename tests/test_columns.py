@@ -82,6 +82,44 @@ def test_the_months_and_facets_counted_together_are_each_ones_own_counts(columns
     assert sum(columns.tally(np.arange(size), [])[0].values()) == size
 
 
+def test_filters_on_single_valued_facets_counted_by_combinations_keep_and_count_as_each_column(columns) -> None:  # type: ignore[no-untyped-def]
+    """`Columns.tally_chosen` filters by the combinations of values and counts every facet
+    from one count of them: the documents kept, the counts of the facets not filtered
+    and the months, and each filtered facet's counts under the other filters, are those
+    each column's own filter and counts give. It declines (None) where it cannot: a
+    multi-valued facet filtered, or fewer documents than combinations."""
+    profiles = columns.profiles
+    size = columns.doc_count_all
+    rng = np.random.default_rng(5)
+    kind, collection = columns.facets["kind"], columns.facets["collection"]
+    kinds = sorted(set(kind.single.tolist()))
+    assert len(kinds) > 2
+    choices = [[(kind, [kinds[0]])], [(kind, kinds[1:3])], [(kind, [])],
+               [(kind, kinds[:2]), (collection, [int(collection.single[0])])]]
+    for docs in (np.arange(size), np.sort(rng.choice(size, len(profiles) + 7, replace=False)),
+                 np.flatnonzero(rng.random(size) < 0.6)):
+        for chosen in choices:
+            filtered = {column.facet.name for column, _ in chosen}
+            names = [name for name in columns.facets if name not in filtered]
+            found = columns.tally_chosen(docs, chosen, names)
+            assert found is not None
+            keeps = {column.facet.name: column.keeps(codes, docs, size)
+                     for column, codes in chosen}
+            kept = docs[np.logical_and.reduce(list(keeps.values()))]
+            months, counted = columns.tally(kept, names)
+            for name in keeps:
+                others = [keep for other, keep in keeps.items() if other != name]
+                base = docs[np.logical_and.reduce(others)] if others else docs
+                counted[name] = columns.facets[name].counts(base, size)
+            assert np.array_equal(found[0], kept)
+            assert found[1] == months == columns.month_counts(kept)
+            assert found[2] == counted
+    few = np.arange(len(profiles) - 1)
+    assert columns.tally_chosen(few, [(kind, [kinds[0]])], ["country"]) is None
+    country = columns.facets["country"]
+    assert columns.tally_chosen(np.arange(size), [(country, [1])], ["kind"]) is None
+
+
 def test_too_many_combinations_are_counted_column_by_column() -> None:
     """Columns whose combinations could not be numbered in `PROFILE_SPACE` have none; their
     counts are then each column's own."""

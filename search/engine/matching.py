@@ -26,7 +26,7 @@ from search.budget import Meter
 from search.engine.handle import View
 from search.facets import term_facets
 from search.postings.columns import FacetColumn, day_bounds
-from search.postings.docsets import ids_of
+from search.postings.docsets import DocSet, ids_of
 from search.postings.evaluator import Evaluator
 from search.query.parsing import Reading
 from search.query.request import InputError, SearchRequest
@@ -119,6 +119,16 @@ def match(view: View, request: SearchRequest, reading: Reading | None,
         dated = found.ids[columns.dated(found.ids, *dates)]
     else:  # many: one pass over the day column beats reading it at each
         dated = ids_of(found.mask & columns.in_dates(*dates))
+    names = [facet.name for facet in term_facets()
+             if facet.name not in {column.facet.name for column, _ in chosen}]
+    everything = reading is None and dates is None
+    # Filters on single-valued facets, and every count, from the dated documents'
+    # combinations of values (`Columns.tally_chosen`); browsing the whole collection
+    # reads counts worked out once per index version instead (below).
+    combined = None if everything else columns.tally_chosen(dated, chosen, names)
+    if combined is not None:
+        docs, months, counted = combined
+        return _matches(view, reading, evaluator, found, docs, counted, months, dates, chosen)
     # Each facet asked for, as which of the dated documents have its values.
     selected = {column.facet.name: column.keeps(codes, dated, size) for column, codes in chosen}
     docs = dated
@@ -128,8 +138,6 @@ def match(view: View, request: SearchRequest, reading: Reading | None,
     # a filtered facet is counted under every filter but its own.
     # Browsing with no dates, a set counted over every live document is the whole
     # collection's, worked out once per index version (`Columns.tally_all`).
-    everything = reading is None and dates is None
-    names = [facet.name for facet in term_facets() if facet.name not in selected]
     if everything and not selected:
         months, counted = columns.tally_all(docs, names)
     else:
@@ -141,6 +149,14 @@ def match(view: View, request: SearchRequest, reading: Reading | None,
             continue
         base = dated[np.logical_and.reduce(others)] if others else dated
         counted[name] = columns.facets[name].counts(base, size)
+    return _matches(view, reading, evaluator, found, docs, counted, months, dates, chosen)
+
+
+def _matches(view: View, reading: Reading | None, evaluator: Evaluator, found: DocSet,
+             docs: np.ndarray, counted: dict[str, dict[int, int]], months: dict[int, int],
+             dates: tuple[int, int] | None, chosen: list[tuple[FacetColumn, list[int]]]
+             ) -> Matches:
+    """The matches `docs` of the query's documents `found`, with their counts."""
     counts = {facet.name: counted[facet.name] for facet in term_facets()}
     # (Counted after its numbers are made, where they are: a mask's count is a pass.)
     matched = len(found) if reading is not None else -1

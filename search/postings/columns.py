@@ -246,9 +246,12 @@ class Profiles:
         kind = np.uint16 if len(present) <= 0x10000 else np.uint32
         return cls(number[combined].astype(kind), dict(reversed(parts.items())))
 
-    def counts(self, docs: np.ndarray, widths: dict[str, int]) -> dict[str, np.ndarray]:
-        """Column name -> how many of `docs` have each of its `widths[name]` codes."""
-        per = np.bincount(self.of_doc[docs], minlength=len(self))
+    def counts(self, docs: np.ndarray, widths: dict[str, int],
+               per: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """Column name -> how many of `docs` have each of its `widths[name]` codes (`per`:
+        how many have each combination, when already counted)."""
+        if per is None:
+            per = np.bincount(self.of_doc[docs], minlength=len(self))
         return {name: np.bincount(self.parts[name], weights=per,
                                   minlength=width).astype(np.int64)
                 for name, width in widths.items()}
@@ -283,22 +286,23 @@ class Columns:
         months, counted = found
         return dict(months), {name: dict(codes) for name, codes in counted.items()}
 
-    def tally(self, docs: np.ndarray, names: Iterable[str]
+    def tally(self, docs: np.ndarray, names: Iterable[str], per: np.ndarray | None = None
               ) -> tuple[dict[int, int], dict[str, dict[int, int]]]:
         """(YYYYMM -> how many of `docs` fall in that month, facet name -> code -> how
         many have that value) for the facets `names`: the month and the single-valued
         facets counted by their combinations while `docs` outnumber those
-        (`Profiles`), the multi-valued facets that share their documents' sets (a
-        derived facet and its source) by one count of those sets."""
+        (`Profiles`; `per`: how many of `docs` have each, when already counted), the
+        multi-valued facets that share their documents' sets (a derived facet and its
+        source) by one count of those sets."""
         names = list(names)
         size = self.doc_count_all
         profiles = self.profiles
         counted: dict[str, dict[int, int]] = {}
         months: dict[int, int] | None = None
-        if profiles is not None and len(docs) >= len(profiles):
+        if profiles is not None and (per is not None or len(docs) >= len(profiles)):
             singles = {name: len(self.facets[name].names) for name in names
                        if name in profiles.parts}
-            found = profiles.counts(docs, {"": len(self.months), **singles})
+            found = profiles.counts(docs, {"": len(self.months), **singles}, per)
             months = _nonzero(found.pop(""), self.months)
             counted = {name: _nonzero(codes) for name, codes in found.items()}
         per_set: dict[int, np.ndarray] = {}  # id of a documents' set array -> its counts
@@ -317,6 +321,36 @@ class Columns:
         if months is None:
             months = self.month_counts(docs)
         return months, {name: counted[name] for name in names}
+
+    def tally_chosen(self, dated: np.ndarray, chosen: list[tuple[FacetColumn, list[int]]],
+                     names: Iterable[str]
+                     ) -> tuple[np.ndarray, dict[int, int], dict[str, dict[int, int]]] | None:
+        """(those of `dated` with the values `chosen` of their facets, `tally` of those
+        for the facets `names`, and each chosen facet's counts over `dated` under every
+        filter but its own), from one count of the combinations of `dated`: while
+        every chosen facet is single-valued, among the combinations (`Profiles`), and
+        `dated` outnumber those. A combination holds each facet's value, so the
+        documents a filter keeps are those of the combinations it keeps, and counting
+        the combinations of `dated` once counts every facet under any of the filters
+        (before, each filter and each count was a pass over the documents). None
+        otherwise."""
+        profiles = self.profiles
+        if profiles is None or len(dated) < len(profiles) or not chosen or any(
+                column.facet.name not in profiles.parts for column, _ in chosen):
+            return None
+        combination = profiles.of_doc[dated]
+        per = np.bincount(combination, minlength=len(profiles))
+        keeps = {column.facet.name: column._chosen(codes)[profiles.parts[column.facet.name]]
+                 for column, codes in chosen}
+        every = np.logical_and.reduce(list(keeps.values()))
+        docs = dated[every[combination]]
+        months, counted = self.tally(docs, names, per * every)
+        for name in keeps:
+            others = [keep for other, keep in keeps.items() if other != name]
+            under = per * np.logical_and.reduce(others) if others else per
+            found = profiles.counts(dated, {name: len(self.facets[name].names)}, under)
+            counted[name] = _nonzero(found[name])
+        return docs, months, counted
 
     def date_order(self, sort: str) -> np.ndarray:
         """Every document number, newest first (`newest`) or oldest first (`oldest`);
