@@ -120,6 +120,31 @@ def test_filters_on_single_valued_facets_counted_by_combinations_keep_and_count_
     assert columns.tally_chosen(np.arange(size), [(country, [1])], ["kind"]) is None
 
 
+def test_dates_that_cut_no_month_are_read_by_month_slots_as_by_days(columns) -> None:  # type: ignore[no-untyped-def]
+    """`Columns.in_dates` reads a range of whole months (a year, a month, from a month
+    on, up to one) from the month slots, and a range that cuts a month from the days:
+    either way, the documents whose days are within it."""
+    from search.postings.columns import NO_DAY
+
+    days = columns.days
+    first, last = int(days.min()), int(days.max())
+    y0, y1 = first // 10_000, last // 10_000
+    february_end = 229 if y1 % 4 == 0 else 228
+    whole = [(y0 * 10_000 + 101, y0 * 10_000 + 1231),  # a year
+             (0, (y0 + 1) * 10_000 + 1231), ((y0 + 1) * 10_000 + 101, NO_DAY), (0, NO_DAY),
+             (y0 * 10_000 + 301, y1 * 10_000 + february_end),
+             ((y0 + 1) * 10_000 + 401, (y0 + 1) * 10_000 + 430),  # April: 30 days
+             ((y1 + 1) * 10_000 + 101, NO_DAY), (0, (y0 - 1) * 10_000 + 1231)]  # none
+    cut = [(first, last), (first + 1, NO_DAY), (0, last - 1), (y0 * 10_000 + 102, NO_DAY),
+           (0, y0 * 10_000 + 1230), ((y0 + 1) * 10_000 + 401, (y0 + 1) * 10_000 + 429)]
+    for low, high in whole + cut:
+        assert (columns._whole_months(low, high) is not None) == ((low, high) in whole)
+        found = columns.in_dates(low, high)
+        assert found.dtype == bool and len(found) == len(days)
+        assert np.array_equal(found, (days >= low) & (days <= high)), (low, high)
+    assert columns.in_dates(*whole[0]).any() and not columns.in_dates(*whole[-1]).any()
+
+
 def test_too_many_combinations_are_counted_column_by_column() -> None:
     """Columns whose combinations could not be numbered in `PROFILE_SPACE` have none; their
     counts are then each column's own."""

@@ -16,6 +16,7 @@ shared by every thread searching that version:
 from __future__ import annotations
 
 import bisect
+import calendar
 import math
 from collections import Counter
 from collections.abc import Iterable
@@ -443,8 +444,30 @@ class Columns:
         return years_of(self.month_counts(docs))
 
     def in_dates(self, low: int, high: int) -> np.ndarray:
-        """A mask of the documents dated from day `low` to day `high` inclusive."""
-        return (self.days >= low) & (self.days <= high)
+        """A mask of the documents dated from day `low` to day `high` inclusive. Bounds
+        that cut no month (from a month's first day, to a month's last: a year or a
+        month asked for) are those months' slots: one subtraction and one comparison of
+        two-byte slots instead of two comparisons of four-byte days and their AND (at
+        10M items, best of 20: 3.2 -> 1.25 ms)."""
+        slots = self._whole_months(low, high)
+        if slots is None:
+            return (self.days >= low) & (self.days <= high)
+        first, last = slots
+        if first > last:
+            return np.zeros(self.doc_count_all, bool)
+        kind = self.month_slot.dtype.type  # (unsigned: a slot before `first` wraps high)
+        return (self.month_slot - kind(first)) <= kind(last - first)
+
+    def _whole_months(self, low: int, high: int) -> tuple[int, int] | None:
+        """The first and last month slots within days `low` to `high`, when those bounds
+        cut no month (every day is a real date); None when they do."""
+        if low and low % 100 != 1:
+            return None
+        if high != NO_DAY and high % 100 != calendar.monthrange(high // 10_000,
+                                                                high // 100 % 100)[1]:
+            return None
+        return (bisect.bisect_left(self.months, low // 100),
+                bisect.bisect_right(self.months, high // 100) - 1)
 
     def dated(self, docs: np.ndarray, low: int, high: int) -> np.ndarray:
         """Which of `docs` are dated from day `low` to day `high` inclusive, as a boolean
