@@ -9,7 +9,7 @@ import pytest
 from search.facets import COUNTRY, KIND
 from search.postings import docsets
 from search.postings.columns import FacetColumn
-from search.postings.docsets import DocSet, ids_of, places, union
+from search.postings.docsets import DocSet, ids_of, kept, places, union
 
 SIZE = 10_000
 
@@ -77,6 +77,22 @@ def test_ids_of_a_mask_are_its_true_places_at_every_share(size: int, share: floa
     for start in range(0, size, 50_000):
         clustered[start:start + int(2_000 * share) + 1] = True
     assert np.array_equal(ids_of(clustered), np.flatnonzero(clustered))
+
+
+@pytest.mark.parametrize("size", [0, 10, 1_023, 1_024, 50_001])
+@pytest.mark.parametrize("share", [0, 0.01, 0.5, 0.99, 1])
+def test_kept_values_are_boolean_indexings(size: int, share: float) -> None:
+    rng = np.random.default_rng(size)
+    keep = rng.random(size) < share
+    for values in (rng.integers(0, 1 << 40, size), rng.random(size),
+                   rng.integers(0, 255, size).astype(np.uint8)):
+        found = kept(values, keep)
+        assert found.dtype == values.dtype
+        assert np.array_equal(found, values[keep])
+        if len(found):  # a copy, never a view of the values
+            found[0] += 1
+            assert np.array_equal(values[keep][1:], found[1:])
+            assert not np.shares_memory(found, values)
 
 
 def test_union_of_many_sets_and_of_none() -> None:

@@ -26,7 +26,7 @@ from search.budget import Meter
 from search.engine.handle import View
 from search.facets import term_facets
 from search.postings.columns import FacetColumn, day_bounds
-from search.postings.docsets import DocSet, ids_of
+from search.postings.docsets import DocSet, ids_of, kept
 from search.postings.evaluator import Evaluator
 from search.query.parsing import Reading
 from search.query.request import InputError, SearchRequest
@@ -64,10 +64,10 @@ class Matches:
         for."""
         columns = self.view.columns
         if self.dates is not None and len(docs):
-            docs = docs[columns.dated(docs, *self.dates)]
+            docs = kept(docs, columns.dated(docs, *self.dates))
         for column, codes in self.chosen:
             if len(docs):
-                docs = docs[column.keeps(codes, docs, columns.doc_count_all)]
+                docs = kept(docs, column.keeps(codes, docs, columns.doc_count_all))
         return docs
 
     @property
@@ -116,7 +116,7 @@ def match(view: View, request: SearchRequest, reading: Reading | None,
     if dates is None:
         dated = found.ids
     elif found.small:  # the days of those documents only
-        dated = found.ids[columns.dated(found.ids, *dates)]
+        dated = kept(found.ids, columns.dated(found.ids, *dates))
     else:  # many: one pass over the day column beats reading it at each
         dated = ids_of(found.mask & columns.in_dates(*dates))
     names = [facet.name for facet in term_facets()
@@ -133,7 +133,7 @@ def match(view: View, request: SearchRequest, reading: Reading | None,
     selected = {column.facet.name: column.keeps(codes, dated, size) for column, codes in chosen}
     docs = dated
     if selected:
-        docs = dated[np.logical_and.reduce(list(selected.values()))]
+        docs = kept(dated, np.logical_and.reduce(list(selected.values())))
     # The facets not filtered, and the months, are counted together over the documents;
     # a filtered facet is counted under every filter but its own.
     # Browsing with no dates, a set counted over every live document is the whole
@@ -147,7 +147,7 @@ def match(view: View, request: SearchRequest, reading: Reading | None,
         if everything and not others:
             counted[name] = columns.tally_all(dated, [name])[1][name]
             continue
-        base = dated[np.logical_and.reduce(others)] if others else dated
+        base = kept(dated, np.logical_and.reduce(others)) if others else dated
         counted[name] = columns.facets[name].counts(base, size)
     return _matches(view, reading, evaluator, found, docs, counted, months, dates, chosen)
 

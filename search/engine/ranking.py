@@ -20,6 +20,7 @@ from whoosh.scoring import BM25F
 
 from search.engine.matching import Matches
 from search.postings.columns import Columns
+from search.postings.docsets import ids_of, kept
 from search.postings.evaluator import Evaluator
 from search.query.request import SearchRequest
 
@@ -102,7 +103,7 @@ def top_scored(evaluator: Evaluator, parsed: wq.Query, docs: np.ndarray, columns
             # Everything tied with the last place, so ties order by date.
             cut = np.partition(scores, len(scores) - wanted)[len(scores) - wanted]
             keep = scores >= cut
-            docs, scores = docs[keep], scores[keep]
+            docs, scores = kept(docs, keep), kept(scores, keep)
     order = best_first(docs, scores, columns)
     return list(zip(docs[order].tolist(), scores[order].tolist()))
 
@@ -187,7 +188,7 @@ def _may_place(evaluator: Evaluator, parsed: wq.Query, docs: np.ndarray,
     # A higher floor: the exact scores of the documents whose bounds are highest.
     floor = max(floor, floor_from(most))
     keep = most >= floor
-    return docs[keep] if not keep.all() else docs
+    return kept(docs, keep) if not keep.all() else docs
 
 
 def _kth_best(values: np.ndarray, k: int) -> float:
@@ -238,7 +239,7 @@ def _best_with_bonus(evaluator: Evaluator, parsed: wq.AndMaybe, bound: wq.Query,
     base = evaluator.scores_of(parsed.a, docs)
     best_possible = base + evaluator.scores_of(bound, docs)
     floor = _kth_best(base, wanted)
-    todo = np.flatnonzero(best_possible >= floor)  # at least `wanted`: bound >= exact
+    todo = ids_of(best_possible >= floor)  # at least `wanted`: bound >= exact
     count = SEEDS * wanted
     if len(todo) > max(SEEDED_FROM, 1) * count:
         # A higher floor: the exact scores of the few whose bounds are highest (the
@@ -249,11 +250,11 @@ def _best_with_bonus(evaluator: Evaluator, parsed: wq.AndMaybe, bound: wq.Query,
         seeds = np.sort(todo[np.argpartition(-best_possible[todo], count - 1)[:count]])
         seeded = _kth_best(base[seeds] + evaluator.scores_of(parsed.b, docs[seeds]), wanted)
         if seeded > floor:
-            todo = todo[best_possible[todo] >= seeded]  # (the seeds at it among them)
+            todo = kept(todo, best_possible[todo] >= seeded)  # (the seeds at it among them)
     exact = base[todo] + evaluator.scores_of(parsed.b, docs[todo])
     cut = _kth_best(exact, wanted)
     keep = exact >= cut
-    return docs[todo[keep]], exact[keep]
+    return docs[kept(todo, keep)], kept(exact, keep)
 
 
 def _by_relevance(matches: Matches, wanted: int) -> Ranked:

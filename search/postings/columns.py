@@ -344,7 +344,7 @@ class Columns:
         keeps = {column.facet.name: column._chosen(codes)[profiles.parts[column.facet.name]]
                  for column, codes in chosen}
         every = np.logical_and.reduce(list(keeps.values()))
-        docs = dated[every[combination]]
+        docs = docsets.kept(dated, np.take(every, combination))
         months, counted = self.tally(docs, names, per * every)
         for name in keeps:
             others = [keep for other, keep in keeps.items() if other != name]

@@ -44,7 +44,7 @@ from whoosh.searching import Searcher
 from search._whoosh import bm25_field_b
 from search.budget import Meter, unmetered
 from search.postings import arrays, docsets
-from search.postings.docsets import DocSet, distinct, places, union
+from search.postings.docsets import DocSet, distinct, ids_of, kept, places, union
 from search.postings.operators import operator_for
 from search.postings.reader import LENGTH_OF_BYTE, SegmentFiles, leaf_files
 from search.postings.termcache import TermCache
@@ -215,7 +215,7 @@ class Evaluator:
                 docs = None
             else:
                 docs = ids.astype(np.int64) + offset
-                chosen = np.flatnonzero(candidates.within(docs))
+                chosen = ids_of(candidates.within(docs))
             if not len(chosen):
                 continue
             if docs is None:
@@ -348,7 +348,7 @@ class Evaluator:
             if len(ends):
                 before = np.searchsorted(ends, keys) - 1
                 gap = keys - ends[np.maximum(before, 0)]
-                ends = keys[(before >= 0) & (gap >= 1) & (gap <= slop)]
+                ends = kept(keys, (before >= 0) & (gap >= 1) & (gap <= slop))
             else:
                 ends = keys[:0]
             if not len(ends):
@@ -470,7 +470,7 @@ class Evaluator:
         at, values = placed
         if len(at) and not wanted.all():
             inside = wanted[at]
-            at, values = at[inside], values[inside]
+            at, values = kept(at, inside), kept(values, inside)
         return at, (values * node.boost if node.boost != 1.0 else values)
 
     def _places(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -491,7 +491,7 @@ class Evaluator:
             if member is None:
                 member = self._members[id(docs)] = np.zeros(self.size, bool)
                 member[docs] = True
-            posting = np.flatnonzero(member[ids])
+            posting = ids_of(member[ids])
             return np.searchsorted(docs, ids[posting]), posting
         slot = self._slots.get(id(docs))  # (kept while the space is)
         if slot is None:
@@ -499,7 +499,7 @@ class Evaluator:
             slot[docs] = np.arange(len(docs))
             self._slots[id(docs)] = slot
         at = slot[ids]
-        posting = np.flatnonzero(at >= 0)
+        posting = ids_of(at >= 0)
         return at[posting].astype(np.int64), posting
 
     def _bm25(self, field: str, text: str | bytes, ids: np.ndarray,
