@@ -143,7 +143,7 @@ class FacetColumn:
     def having(self, codes: list[int], size: int) -> np.ndarray:
         """A mask of the documents with any of the values `codes`."""
         if self.single is not None:
-            return self._chosen(codes)[self.single] if len(self.single) \
+            return self.chosen(codes)[self.single] if len(self.single) \
                 else np.zeros(size, bool)
         if self.sets is not None:
             return self.sets.holding(codes)[self.sets.of_doc]
@@ -151,7 +151,7 @@ class FacetColumn:
         mask[self.pair_docs[np.isin(self.pair_codes, codes)]] = True
         return mask
 
-    def _chosen(self, codes: list[int]) -> np.ndarray:
+    def chosen(self, codes: list[int]) -> np.ndarray:
         """Whether each code is one of `codes`."""
         table = np.zeros(len(self.names), bool)
         table[codes] = True
@@ -161,7 +161,7 @@ class FacetColumn:
         """Which of `docs` (ascending document numbers) have any of the values `codes`, as
         a boolean array over them: read at those documents only while they are few."""
         if self.single is not None:  # (a table of the codes: np.isin sorts them)
-            return self._chosen(codes)[self.single[docs]]
+            return self.chosen(codes)[self.single[docs]]
         if self.sets is not None:
             return self.sets.holding(codes)[self.sets.of_doc[docs]]
         if len(docs) * docsets.DENSE_SHARE > size:
@@ -341,7 +341,7 @@ class Columns:
             return None
         combination = profiles.of_doc[dated]
         per = np.bincount(combination, minlength=len(profiles))
-        keeps = {column.facet.name: column._chosen(codes)[profiles.parts[column.facet.name]]
+        keeps = {column.facet.name: column.chosen(codes)[profiles.parts[column.facet.name]]
                  for column, codes in chosen}
         every = np.logical_and.reduce(list(keeps.values()))
         docs = docsets.kept(dated, np.take(every, combination))
