@@ -114,6 +114,15 @@ def test_filters_on_single_valued_facets_counted_by_combinations_keep_and_count_
             assert np.array_equal(found[0], kept)
             assert found[1] == months == columns.month_counts(kept)
             assert found[2] == counted
+            if len(docs) == size:  # browsing: the column itself, the collection's counts
+                for _ in range(2):  # (made, then kept)
+                    browsed = columns.tally_chosen(docs, chosen, names, everything=True)
+                    assert browsed is not None and np.array_equal(browsed[0], kept)
+                    assert browsed[1:] == found[1:]
+                assert len(columns.combinations) == 1
+    # Browsing with some documents deleted: read at the live ones instead (`match`).
+    live = np.arange(1, size)
+    assert columns.tally_chosen(live, [(kind, [kinds[0]])], ["country"], everything=True) is None
     few = np.arange(len(profiles) - 1)
     assert columns.tally_chosen(few, [(kind, [kinds[0]])], ["country"]) is None
     country = columns.facets["country"]

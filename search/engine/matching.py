@@ -123,9 +123,8 @@ def match(view: View, request: SearchRequest, reading: Reading | None,
              if facet.name not in {column.facet.name for column, _ in chosen}]
     everything = reading is None and dates is None
     # Filters on single-valued facets, and every count, from the dated documents'
-    # combinations of values (`Columns.tally_chosen`); browsing the whole collection
-    # reads counts worked out once per index version instead (below).
-    combined = None if everything else columns.tally_chosen(dated, chosen, names)
+    # combinations of values (`Columns.tally_chosen`).
+    combined = columns.tally_chosen(dated, chosen, names, everything)
     if combined is not None:
         docs, months, counted = combined
         return _matches(view, reading, evaluator, found, docs, counted, months, dates, chosen)

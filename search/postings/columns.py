@@ -274,6 +274,8 @@ class Columns:
     # The counts of every live document (browsing): facets asked for -> `tally`'s answer.
     whole: dict[tuple[str, ...], tuple[dict[int, int], dict[str, dict[int, int]]]] = \
         field(default_factory=dict)
+    # How many documents have each combination (`Profiles`), over the whole collection.
+    combinations: list[np.ndarray] = field(default_factory=list)
 
     def tally_all(self, live: np.ndarray, names: Iterable[str]
                   ) -> tuple[dict[int, int], dict[str, dict[int, int]]]:
@@ -324,7 +326,7 @@ class Columns:
         return months, {name: counted[name] for name in names}
 
     def tally_chosen(self, dated: np.ndarray, chosen: list[tuple[FacetColumn, list[int]]],
-                     names: Iterable[str]
+                     names: Iterable[str], everything: bool = False
                      ) -> tuple[np.ndarray, dict[int, int], dict[str, dict[int, int]]] | None:
         """(those of `dated` with the values `chosen` of their facets, `tally` of those
         for the facets `names`, and each chosen facet's counts over `dated` under every
@@ -333,18 +335,31 @@ class Columns:
         `dated` outnumber those. A combination holds each facet's value, so the
         documents a filter keeps are those of the combinations it keeps, and counting
         the combinations of `dated` once counts every facet under any of the filters
-        (before, each filter and each count was a pass over the documents). None
+        (before, each filter and each count was a pass over the documents).
+        `everything`: `dated` is every live document (browsing); with none deleted,
+        their combinations are the column itself and their count is the collection's,
+        made once per index version (browsing by kind at 10M items: 39 -> 21 ms). None
         otherwise."""
         profiles = self.profiles
         if profiles is None or len(dated) < len(profiles) or not chosen or any(
                 column.facet.name not in profiles.parts for column, _ in chosen):
             return None
-        combination = profiles.of_doc[dated]
-        per = np.bincount(combination, minlength=len(profiles))
+        whole = everything and len(dated) == self.doc_count_all  # (then dated[i] == i)
+        if everything and not whole:
+            return None  # (some deleted: the filters read at the live ones, `match`)
+        if whole:
+            combination = profiles.of_doc
+            if not self.combinations:
+                self.combinations.append(np.bincount(combination, minlength=len(profiles)))
+            per = self.combinations[0]
+        else:
+            combination = profiles.of_doc[dated]
+            per = np.bincount(combination, minlength=len(profiles))
         keeps = {column.facet.name: column.chosen(codes)[profiles.parts[column.facet.name]]
                  for column, codes in chosen}
         every = np.logical_and.reduce(list(keeps.values()))
-        docs = docsets.kept(dated, np.take(every, combination))
+        held = np.take(every, combination)
+        docs = docsets.ids_of(held) if whole else docsets.kept(dated, held)
         months, counted = self.tally(docs, names, per * every)
         for name in keeps:
             others = [keep for other, keep in keeps.items() if other != name]
