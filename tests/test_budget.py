@@ -144,3 +144,48 @@ def test_a_term_counts_against_the_budget_once_per_request(
     assert evaluator.meter.postings == counted
     either = wq.Or([wq.Term(field, "cooperative") for field in fields])
     assert set(found.ids.tolist()) == set(view.searcher.docs_for_query(either))
+
+
+def test_a_prefix_is_expanded_once_per_index_version(bundled_index: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A prefix's words, checked against the limits, are kept on its node for the index
+    version, and the match, the scores and the highlighting read them there: the term
+    lists are read once per page. Another version, text or field is expanded afresh; a
+    prefix past a limit is read no further than the limit, and its words are not kept."""
+    from whoosh import query as wq
+
+    from search._whoosh import expansion
+
+    engine = open_engine(bundled_index, page_cache=0)
+    calls = []
+    real = wq.Prefix.expanded_terms
+
+    def counted(self, reader, phrases=False):  # type: ignore[no-untyped-def]
+        calls.append(self.text)
+        fields.append(self.fieldname)
+        return real(self, reader, phrases)
+
+    fields: list[str] = []
+    monkeypatch.setattr(wq.Prefix, "expanded_terms", counted)
+    for sort in ("relevance", "newest"):  # (matched, scored, highlighted; by date, unscored)
+        calls.clear()
+        fields.clear()
+        page = engine.search(request(q="coop*", sort=sort))
+        assert page.total > 0 and page.hits
+        assert len(set(calls)) == 1 and "title" in fields
+        assert len(fields) == len(set(fields))  # each field's prefix read once
+    view = engine.handle.view()
+    reader = view.reader
+    node = wq.Prefix("title", "coop")
+    calls.clear()
+    words = expansion(node, reader)
+    assert words == list(real(node, reader)) and words and calls == ["coop"]
+    assert expansion(node, reader) is words and calls == ["coop"]  # kept
+    node.text = "kenya"[:3]  # another text: afresh
+    assert expansion(node, reader) == list(real(node, reader)) and calls == ["coop", "ken"]
+    other = wq.Prefix("title", "coop")
+    assert expansion(other, reader, most=0) is None  # past the limit: not kept
+    assert "_news_expansion" not in other.__dict__
+    monkeypatch.setattr(type(reader), "generation", lambda self: -7)  # another version
+    assert expansion(node, reader) == list(real(node, reader)) and calls[-1] == "ken"
+    assert len(calls) == 4

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from whoosh import query as wq
 
+from search._whoosh import expansion
 from search.postings.docsets import union
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ def _match_pattern(ev: Evaluator, node: wq.PatternQuery) -> DocSet | None:
     if not node.text:
         return None
     return ev.any_of([(node.fieldname, btext)
-                      for _, btext in node.expanded_terms(ev.searcher.reader())])
+                      for _, btext in expansion(node, ev.searcher.reader()) or []])
 
 
 def _all_children(ev: Evaluator, node: wq.Query) -> bool:
@@ -91,7 +92,7 @@ def _score_pattern(ev: Evaluator, node: wq.PatternQuery, wanted: np.ndarray) -> 
     # As MultiTerm.matcher: an Or of the expanded words with the node's
     # boost, except that a single word is matched as a plain, unboosted Term.
     terms = [wq.Term(node.fieldname, word)
-             for _, word in node.expanded_terms(ev.searcher.reader()) if word]
+             for _, word in expansion(node, ev.searcher.reader()) or [] if word]
     if len(terms) == 1:
         return ev.term_scores(terms[0], wanted)
     return ev._score(wq.Or(terms, boost=node.boost), wanted)

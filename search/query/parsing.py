@@ -27,6 +27,7 @@ from whoosh.qparser import AndGroup, MultifieldParser
 from whoosh.qparser.plugins import BoostPlugin, FieldAliasPlugin, RangePlugin
 from whoosh.reading import IndexReader
 
+from search._whoosh import expansion
 from search.budget import DEFAULT_BUDGET, Budget
 from search.query.expansion import Expansion, expand, join_words, quoted_terms, typed_words
 from search.query.lexicon import SPELL_FIELDS, Speller
@@ -250,17 +251,17 @@ def check_expansion(parsed: wq.Query, reader: IndexReader,
     most = budget.expansions
     for node in parsed.leaves():
         if isinstance(node, (wq.Prefix, wq.Wildcard)):
-            count = 0
-            for _ in node.expanded_terms(reader):
-                count += 1
-                if count > MAX_EXPANSION:
-                    raise InputError(f"'{node.text}' matches more than {MAX_EXPANSION:,} "
-                                     "different words: type more letters", "q")
-                total += 1
-                if total > most:
-                    raise InputError(f"the query's prefixes match more than "
-                                     f"{most:,} different words together: "
-                                     "type more letters, or use fewer prefixes", "q")
+            # (Read no further than either limit: the first one passed is the one said.)
+            words = expansion(node, reader, min(MAX_EXPANSION, most - total))
+            count = len(words) if words is not None else min(MAX_EXPANSION, most - total) + 1
+            if count > MAX_EXPANSION:
+                raise InputError(f"'{node.text}' matches more than {MAX_EXPANSION:,} "
+                                 "different words: type more letters", "q")
+            total += count
+            if total > most:
+                raise InputError(f"the query's prefixes match more than "
+                                 f"{most:,} different words together: "
+                                 "type more letters, or use fewer prefixes", "q")
 
 
 def field_terms(parsed: wq.Query, reader: IndexReader, field: str) -> set[str]:
@@ -303,7 +304,7 @@ def field_patterns(parsed: wq.Query, reader: IndexReader, field: str
                 phrases.add(words)
             continue
         if isinstance(node, wq.MultiTerm):  # prefixes, wildcards
-            texts = node.expanded_terms(reader)
+            texts = expansion(node, reader) or []
         else:
             texts = node.iter_all_terms()
         for _, text in texts:
