@@ -9,7 +9,7 @@ import pytest
 from search.facets import COUNTRY, KIND
 from search.postings import docsets
 from search.postings.columns import FacetColumn
-from search.postings.docsets import DocSet, ids_of, kept, places, union
+from search.postings.docsets import DocSet, ids_of, intersection, kept, places, union
 
 SIZE = 10_000
 
@@ -45,6 +45,24 @@ def test_set_algebra_equals_python_sets_in_every_form(left: int, right: int, loo
                 assert len(found) == len(expected)
                 assert np.flatnonzero(found.mask).tolist() == sorted(expected)
             assert x.within(b).tolist() == [v in sa for v in b.tolist()]
+
+
+@pytest.mark.parametrize("sizes", [(9_000, 8_000, 7_000, 6_000), (9_000, 200, 8_000),
+                                   (200, 9_000, 9_000), (5, 0, 9_000), (9_000,)])
+def test_an_intersection_of_many_is_the_and_of_each_and_changes_none_of_them(
+        sizes: tuple[int, ...]) -> None:
+    """`intersection` ANDs masks into the first one it makes: the answer is the sets' AND
+    in any form, and no set given, nor its mask, is changed (they are memoised)."""
+    rng = np.random.default_rng(len(sizes) + sum(sizes))
+    arrays = [np.sort(rng.choice(SIZE, n, replace=False)).astype(np.int64) for n in sizes]
+    expected = sorted(set.intersection(*(set(a.tolist()) for a in arrays)))
+    for form in range(3):
+        sets = [_forms(a)[form] for a in arrays]
+        found = intersection(sets)
+        assert found.ids.tolist() == expected == np.flatnonzero(found.mask).tolist()
+        for s, a in zip(sets, arrays, strict=True):  # (a form made meanwhile is kept)
+            assert s._ids is None or np.array_equal(s._ids, a)
+            assert s._mask is None or np.array_equal(np.flatnonzero(s._mask), a)
 
 
 def test_a_small_result_is_held_as_numbers_and_a_large_one_as_a_mask() -> None:

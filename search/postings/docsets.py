@@ -176,6 +176,21 @@ def read_in_mask(held: int, looked_up: int) -> bool:
     return held >= LOOKUP_FROM and looked_up <= LOOKUP_RATIO * held
 
 
+def intersection(sets: Sequence[DocSet]) -> DocSet:
+    """The documents in every one of `sets` (at least one), ANDed in the order given: a
+    small set walks its numbers; masks are ANDed into the first mask this makes, not
+    into a new one at each step (ten megabytes each at 10M items)."""
+    result, ours = sets[0], False  # (ours: a mask made here, which no one else holds)
+    for other in sets[1:]:
+        if ours and not other.small:
+            assert result._mask is not None
+            np.logical_and(result._mask, other.mask, out=result._mask)
+        else:
+            result = result & other
+            ours = result._ids is None
+    return result
+
+
 def union(size: int, sets: Sequence[DocSet]) -> DocSet:
     """The union of `sets`: their numbers merged while the result stays small, a mask
     otherwise."""

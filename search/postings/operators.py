@@ -19,7 +19,7 @@ import numpy as np
 from whoosh import query as wq
 
 from search._whoosh import expansion
-from search.postings.docsets import union
+from search.postings.docsets import intersection, union
 
 if TYPE_CHECKING:
     from search.postings.docsets import DocSet
@@ -54,9 +54,7 @@ def _match_and(ev: Evaluator, node: wq.And) -> DocSet:
     wanted = [ev.docs(child) for child in node.subqueries if not isinstance(child, wq.Not)]
     unwanted = [ev.docs(child.query) for child in node.subqueries if isinstance(child, wq.Not)]
     wanted.sort(key=lambda found: found.at_most)
-    result = wanted[0] if wanted else ev.live()
-    for found in wanted[1:]:
-        result = result & found
+    result = intersection(wanted) if wanted else ev.live()
     for found in unwanted:
         result = result - found
     return result
