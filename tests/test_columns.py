@@ -115,11 +115,11 @@ def test_filters_on_single_valued_facets_counted_by_combinations_keep_and_count_
             assert found[1] == months == columns.month_counts(kept)
             assert found[2] == counted
             if len(docs) == size:  # browsing: the column itself, the collection's counts
-                for _ in range(2):  # (made, then kept)
-                    browsed = columns.tally_chosen(docs, chosen, names, everything=True)
-                    assert browsed is not None and np.array_equal(browsed[0], kept)
-                    assert browsed[1:] == found[1:]
-                assert len(columns.combinations) == 1
+                browsed = columns.tally_chosen(docs, chosen, names, everything=True)
+                assert browsed is not None and np.array_equal(browsed[0], kept)
+                assert browsed[1:] == found[1:]
+    # The collection's counts are those of every document's combination.
+    assert np.array_equal(profiles.every, np.bincount(profiles.of_doc, minlength=len(profiles)))
     # Browsing with some documents deleted: read at the live ones instead (`match`).
     live = np.arange(1, size)
     assert columns.tally_chosen(live, [(kind, [kinds[0]])], ["country"], everything=True) is None
@@ -164,6 +164,7 @@ def test_too_many_combinations_are_counted_column_by_column() -> None:
     assert Profiles.of({}) is None
     found = Profiles.of({"a": (wide % 3, 3), "b": (wide % 2, 2)})
     assert found is not None and len(found) == 6
+    assert found.every.tolist() == [2, 2, 1, 2, 2, 1]  # (a, b) -> 2a + b, ten documents
     assert {k: v.tolist() for k, v in found.counts(wide, {"a": 3, "b": 2}).items()} == \
         {"a": [4, 3, 3], "b": [5, 5]}
 
