@@ -17,7 +17,7 @@ does (no array as long as the collection is made for a selective query).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as wq
@@ -41,10 +41,10 @@ class Matches:
     array: np.ndarray  # the matching document numbers, ascending
     facet_counts: dict[str, dict[int, int]]  # facet name -> value code -> count
     evaluator: Evaluator
+    month_counts: dict[int, int]  # YYYYMM -> how many of the matches fall in it
     filtered: bool = True  # whether dates or facets removed any matching document
     dates: tuple[int, int] | None = None  # the inclusive day bounds asked for
     chosen: tuple[tuple[FacetColumn, list[int]], ...] = ()  # the facets' values asked for
-    month_counts: dict[int, int] = field(default_factory=dict)  # YYYYMM -> matches in it
 
     @property
     def allowed(self) -> np.ndarray | None:
@@ -159,5 +159,5 @@ def _matches(view: View, reading: Reading | None, evaluator: Evaluator, found: D
     counts = {facet.name: counted[facet.name] for facet in term_facets()}
     # (Counted after its numbers are made, where they are: a mask's count is a pass.)
     matched = len(found) if reading is not None else -1
-    return Matches(view, reading, docs, counts, evaluator, filtered=len(docs) != matched,
-                   dates=dates, chosen=tuple(chosen), month_counts=months)
+    return Matches(view, reading, docs, counts, evaluator, month_counts=months,
+                   filtered=len(docs) != matched, dates=dates, chosen=tuple(chosen))
