@@ -252,8 +252,9 @@ def check_expansion(parsed: wq.Query, reader: IndexReader,
     for node in parsed.leaves():
         if isinstance(node, (wq.Prefix, wq.Wildcard)):
             # (Read no further than either limit: the first one passed is the one said.)
-            words = expansion(node, reader, min(MAX_EXPANSION, most - total))
-            count = len(words) if words is not None else min(MAX_EXPANSION, most - total) + 1
+            limit = min(MAX_EXPANSION, most - total)
+            words = expansion(node, reader, limit)
+            count = len(words) if words is not None else limit + 1
             if count > MAX_EXPANSION:
                 raise InputError(f"'{node.text}' matches more than {MAX_EXPANSION:,} "
                                  "different words: type more letters", "q")
