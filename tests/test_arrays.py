@@ -182,3 +182,38 @@ def test_a_merge_puts_each_value_where_a_stable_sort_would(sizes, spread: int) -
         joined = np.concatenate((shuffled, second))
         expected[np.argsort(joined, kind="stable")] = np.arange(len(joined))
         assert np.array_equal(np.concatenate((into_first, into_second)), expected)
+
+
+def test_closing_an_engine_waits_for_its_background_reading(built, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """An engine reads each new index version's words in the background (for
+    respelling). `close` waits for that reading: after it, the index's files may be cut
+    short or removed (as the damaged-file test does), and a thread still reading one
+    through its mapping would end the process with a bus error."""
+    import threading
+
+    from search.engine import spelling
+
+    index_dir, _ = built
+    copy = tmp_path / "index"
+    shutil.copytree(index_dir, copy)
+    started, release = threading.Event(), threading.Event()
+    real = spelling.lexicon
+
+    def slow(view):  # type: ignore[no-untyped-def]
+        started.set()
+        release.wait(10)
+        return real(view)
+
+    monkeypatch.setattr(spelling, "lexicon", slow)
+    engine = Engine(copy, page_cache=0)
+    engine.search(request(q="cooperative"))
+    assert started.wait(10)
+    closing = threading.Thread(target=engine.close)
+    closing.start()
+    closing.join(0.3)
+    assert closing.is_alive()  # still reading: close waits
+    release.set()
+    closing.join(10)
+    assert not closing.is_alive()
+    assert not [t for t in threading.enumerate() if t.name == "news-search-warm"]

@@ -55,6 +55,7 @@ class Engine:
         self._places: dict[object, dict[Any, Any]] = {}
         self._lock = threading.Lock()
         self._warmed: object = None
+        self._warming: threading.Thread | None = None  # (`close` waits for it)
 
     @property
     def generation(self) -> Generation:
@@ -88,7 +89,10 @@ class Engine:
             except Exception:  # noqa: BLE001 - a failure here is met again by the query
                 pass
 
-        threading.Thread(target=build, name="news-search-warm", daemon=True).start()
+        warming = threading.Thread(target=build, name="news-search-warm", daemon=True)
+        with self._lock:
+            self._warming = warming
+        warming.start()
 
     def _places_of(self, view: View) -> dict[Any, Any]:
         """The related place names worked out for this index version (two versions kept)."""
@@ -208,7 +212,15 @@ class Engine:
         return self.handle.view().columns.facets[facet].known()
 
     def close(self) -> None:
-        """Close every thread's searcher (call when no thread is searching any more)."""
+        """Close every thread's searcher (call when no thread is searching any more),
+        once the engine's own background reading of the index (`_warm`) is done: its
+        files are no longer read after this returns, so they may be changed or removed
+        (a file cut short under a thread still reading it through its mapping ends the
+        whole process with a bus error)."""
+        with self._lock:
+            warming = self._warming
+        if warming is not None:
+            warming.join()
         self.handle.close()
 
 
