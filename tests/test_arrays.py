@@ -23,6 +23,7 @@ from whoosh_reference import whoosh_reference
 
 from corpus import BUNDLED_CORPUS, read_sources
 from search import build_index
+from search.build.merge import merged_postings
 from search.build.store import IndexOutdated, current_generation
 from search.engine.core import Engine
 from search.postings import arrays
@@ -52,7 +53,7 @@ def test_every_posting_matches_whooshs(built) -> None:
         indexed = [name for name, field in reader.schema.items() if field.indexed]
         # (a field no document gives a word, such as an empty body everywhere, has none)
         assert set(segment.arrays.fields) == {f for f in indexed if any(reader.lexicon(f))}
-        checked = 0
+        checked = bitmapped = 0
         for field in indexed:
             positional = type(reader.schema[field].format) is Positions
             terms = list(reader.lexicon(field))
@@ -71,6 +72,13 @@ def test_every_posting_matches_whooshs(built) -> None:
                 got_ids, got_weights = segment.arrays.postings(field, btext)
                 assert got_ids.tolist() == ids
                 assert got_weights.tolist() == weights
+                # A term in at least 1/BITMAP_SHARE of the documents: a bitmap of them.
+                bits = segment.arrays.bitmap(field, btext)
+                assert (bits is not None) == (len(ids) * arrays.BITMAP_SHARE >= segment.docs)
+                if bits is not None:
+                    assert np.flatnonzero(np.unpackbits(bits, count=segment.docs)).tolist() \
+                        == ids
+                    bitmapped += 1
                 if positional:
                     same_ids, counts, got_positions = segment.arrays.positions_of(field, btext)
                     assert same_ids.tolist() == ids and int(counts.sum()) == len(positions)
@@ -85,6 +93,8 @@ def test_every_posting_matches_whooshs(built) -> None:
                         theirs.min_length(), theirs.max_length())
                 checked += len(ids)
         assert checked > 20_000
+        assert bitmapped > 50
+        assert segment.arrays.bitmap("body", b"no-such-term") is None
         for field in ("title", "summary", "kind"):
             assert [our_reader.doc_field_length(n, field) for n in range(segment.docs)] == [
                 reader.doc_field_length(n, field) for n in range(segment.docs)]
@@ -106,6 +116,29 @@ def _answers(index_dir: Path) -> list[tuple[object, ...]]:
                       page.months, page.facet_counts("kind")))
     engine.close()
     return found
+
+
+def test_arrays_written_without_bitmaps_answer_the_same(built, tmp_path: Path,
+                                                        monkeypatch) -> None:
+    """An index whose arrays were written before they had bitmaps (none is written here)
+    is read as it was, its common words' postings scattered: the same answers."""
+    index_dir, _ = built
+    copy = tmp_path / "index"
+    shutil.copytree(index_dir, copy)
+    path = next(current_generation(copy).path.glob("*" + arrays.SUFFIX))
+    loaded = arrays.load(path)
+    assert loaded is not None
+    common = loaded.fields["title"].term(int(loaded.fields["title"].dense[0]))
+    assert loaded.bitmap("title", common) is not None
+    monkeypatch.setattr(arrays, "BITMAP_SHARE", 0)  # (no term reaches a share of none)
+    arrays.write_arrays(path, loaded.docs, merged_postings([loaded]))
+    del loaded
+    arrays.forget(path.parent)
+    rewritten = arrays.load(path)
+    assert rewritten is not None
+    assert not any(len(f.dense) for f in rewritten.fields.values())
+    assert rewritten.bitmap("title", common) is None
+    assert _answers(copy) == _answers(index_dir)
 
 
 @pytest.mark.parametrize("damage", ["garbage", "empty", "truncated", "other-size", "missing"])

@@ -31,6 +31,7 @@ from search.cache import LRUCache
 from search.engine import ranking
 from search.engine.core import Engine
 from search.postings import docsets
+from search.postings.evaluator import Evaluator
 from search.query.parsing import parse_query
 from search.text.schema import day_number, from_stored
 
@@ -386,6 +387,35 @@ def test_sets_as_numbers_or_as_masks_answer_as_whoosh(engine_and_searcher, query
         assert dict(page.months) == facets["months"]
         assert dict(page.facet_counts("kind")) == facets["kinds"]
     _same_ranking(engine, searcher, {"q": query, "sort": "relevance", **FILTERS[1]})
+
+
+@pytest.mark.parametrize("bitmaps", [True, False], ids=["bitmaps", "postings"])
+@pytest.mark.parametrize("query", QUERIES)
+def test_common_words_from_bitmaps_or_postings_answer_as_whoosh(
+        engine_and_searcher, query: str, bitmaps: bool, monkeypatch) -> None:
+    """Every set of words made as a mask (a share no set reaches), its common words'
+    documents unpacked from their segments' bitmaps, or every posting scattered (the
+    bitmaps left unread, as in an index written before them): the same matches, totals
+    and facets as Whoosh's, in one segment or several, with deletions or not."""
+    monkeypatch.setattr(docsets, "DENSE_SHARE", 10**9)
+    read = []
+    bitmap = Evaluator._bitmap
+
+    def counted(self, key, offset, postings):
+        found = bitmap(self, key, offset, postings) if bitmaps else None
+        read.append(found is not None)
+        return found
+    monkeypatch.setattr(Evaluator, "_bitmap", counted)
+    engine, searcher = engine_and_searcher
+    for filters in FILTERS:
+        req, _, scored, _, facets = _naive(engine, searcher, {"q": query, **filters})
+        assert set(engine.match(req).array.tolist()) == {d for d, _ in scored}
+        page = engine.search(req)
+        assert page.total == len(scored)
+        assert dict(page.months) == facets["months"]
+        assert dict(page.facet_counts("kind")) == facets["kinds"]
+    if query in ("cooperative", "cooperative workers", "women cooperative finance"):
+        assert any(read) == bitmaps  # a common word's bitmaps are read, when they are
 
 
 @pytest.mark.parametrize("wanted", [1, 5, 20, 60])

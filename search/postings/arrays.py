@@ -22,6 +22,16 @@ builder (`build.segment`) and then mapped; per indexed field:
                term of each hash): a lookup is one binary search
     lengths    the length byte of each document (`length_to_byte`, as
                Whoosh encodes it), for BM25F's field lengths
+    dense      the terms held by at least 1/BITMAP_SHARE of the segment's
+               documents (their numbers, ascending), and `bits`: each one's
+               documents as a bitmap, a bit per document (numpy's packbits,
+               ceil(docs / 8) bytes each, end to end). A common word's
+               documents are then a mask unpacked at a few hundredths of a
+               nanosecond a document, not its postings scattered into one at
+               about a nanosecond a posting (at 10M items, 'cooperative' in
+               every field: 8.6M postings). A bitmap costs no more than the
+               term's ids do; a file written without them (an older index)
+               is read as before.
 
 and in the header, per field, the total of its lengths (the average field
 length BM25F uses is that total over all documents, deleted or not, as
@@ -48,6 +58,9 @@ from search.postings import mapped
 MAGIC = b"NSA2"
 SUFFIX = ".nsa"
 OPEN_FILES = 256  # mapped files kept open (one per segment; a mapped file costs no heap)
+# A term in at least 1/BITMAP_SHARE of a segment's documents has a bitmap of them: its
+# ids cost 2 bytes a posting (4 in a merged segment), a bitmap 1/8 byte a document.
+BITMAP_SHARE = 16
 
 Entry = tuple[int, int, int]  # first posting, postings, first position
 
@@ -184,7 +197,7 @@ def _offsets(values: np.ndarray) -> np.ndarray:
 
 def write_arrays(path: Path, docs: int, fields: dict[str, FieldPostings]) -> None:
     """Write a segment's arrays file (to a temporary name, then renamed into place)."""
-    parts: list[tuple[str, np.ndarray]] = []
+    parts: list[tuple[str, np.ndarray | list[np.ndarray]]] = []
     header: dict[str, dict[str, object]] = {}
     for name, field in fields.items():
         lengths = np.fromiter(map(len, field.terms), np.int64, len(field.terms))
@@ -211,10 +224,26 @@ def write_arrays(path: Path, docs: int, fields: dict[str, FieldPostings]) -> Non
             parts.append((f"{name}:weights", field.weights.astype("<f4")))
         if field.lengths is not None:
             parts.append((f"{name}:lengths", field.lengths.astype(np.uint8)))
+        dense, bits = bitmaps(docs, field.starts, field.ids)
+        parts += [(f"{name}:dense", dense), (f"{name}:bits", bits)]
         header[name] = {"positions": field.positions is not None,
                         "weights": field.weights is not None,
                         "lengths": field.lengths is not None, "total": int(field.total)}
     mapped.write(path, MAGIC, {"docs": docs, "fields": header}, parts)
+
+
+def bitmaps(docs: int, starts: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The terms of a field in at least 1/BITMAP_SHARE of `docs` documents (their numbers,
+    ascending), and each one's bitmap of its documents (`FieldArrays.bitmap`)."""
+    sizes = np.diff(np.asarray(starts, np.int64))
+    dense = np.flatnonzero(sizes * BITMAP_SHARE >= max(docs, 1))
+    bits = []
+    held = np.zeros(docs, bool)
+    for number in dense.tolist():
+        held[:] = False
+        held[np.asarray(ids[int(starts[number]):int(starts[number + 1])], np.int64)] = True
+        bits.append(np.packbits(held))
+    return dense.astype("<u4"), bits
 
 
 class FieldArrays:
@@ -236,6 +265,8 @@ class FieldArrays:
         self.lengths = views.get(f"{name}:lengths")
         self.total = int(info["total"])  # type: ignore[call-overload]
         self.docs = docs
+        self.dense = views.get(f"{name}:dense", np.zeros(0, "<u4"))
+        self.bits = views.get(f"{name}:bits")
 
     def __len__(self) -> int:
         return len(self.hashes)
@@ -264,6 +295,16 @@ class FieldArrays:
         first, end = int(self.starts[number]), int(self.starts[number + 1])
         at = int(self.pstarts[number]) if self.pstarts is not None else 0
         return first, end - first, at
+
+    def bitmap(self, number: int) -> np.ndarray | None:
+        """The documents of the term numbered `number` as a bitmap (a bit per document,
+        the first document's the first byte's highest, as `np.packbits` packs them), or
+        None when the term is not among the field's dense ones."""
+        at = int(np.searchsorted(self.dense, number))
+        if at == len(self.dense) or int(self.dense[at]) != number or self.bits is None:
+            return None
+        width = -(-self.docs // 8)
+        return self.bits[at * width:(at + 1) * width]
 
     def terms(self) -> Iterator[bytes]:
         """Every term in byte order, read from the mapped file as they are asked for: none
@@ -307,6 +348,13 @@ class SegmentArrays:
             return np.zeros(0, np.uint32), np.zeros(0, np.float32)
         first, count, _ = entry
         return found.ids[first:first + count], found.weights[first:first + count]
+
+    def bitmap(self, field: str, btext: bytes) -> np.ndarray | None:
+        """The documents of a term as a bitmap (`FieldArrays.bitmap`), or None when it is
+        not a dense term of the field (or the file has no bitmaps)."""
+        found = self.fields.get(field)
+        number = found.find(btext) if found is not None and len(found.dense) else None
+        return found.bitmap(number) if found is not None and number is not None else None
 
     def positions_of(self, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(local ids, position counts, flat positions) of a term."""

@@ -70,6 +70,7 @@ class Evaluator:
         self.size = searcher.doc_count_all()
         self._live: DocSet | None = None
         self._leaves: list[tuple[SegmentFiles, int, arrays.SegmentArrays]] | None = None
+        self._at: dict[int, arrays.SegmentArrays] | None = None
         self._masks: dict[object, DocSet] = {}
         self._read: dict[tuple[str, bytes], Postings] = {}
         self._counted: set[tuple[str, bytes]] = set()  # terms counted against the budget
@@ -168,9 +169,10 @@ class Evaluator:
         """The documents holding any of `terms` ((field, text) pairs: a word in each
         field, a prefix's words). While their postings are few beside the collection,
         the union of their sets; else one mask, each term's postings written into it
-        from each segment's own numbers: a term of millions of postings then costs no
-        array of document numbers over the whole index, made and merged (at 10M items,
-        'cooperative' in every field, 8.6M postings: 37 -> 12 ms)."""
+        from each segment's own numbers, or its bitmap unpacked where the segment has one:
+        a term of millions of postings then costs no array of document numbers over the
+        whole index, made and merged (at 10M items, 'cooperative' in every field, 8.6M
+        postings: 37 -> 12 ms scattered)."""
         keys = list(dict.fromkeys(
             (field, btext) for field, text in terms
             if (btext := self._btext(field, text)) is not None))
@@ -182,18 +184,46 @@ class Evaluator:
             for key, segments in parts.items():
                 self._joined(key, segments)
             return union(self.size, [self._mask_of(self._read[key][0]) for key in keys])
+        # Each term's documents in each segment: where the segment has them as a bitmap
+        # (a common term), the bitmaps ORed and unpacked into the segment's stretch of
+        # the mask, first (that writes the whole stretch); every other term's postings
+        # then scattered into it. (A term's postings kept whole are its segments' too.)
         mask = np.zeros(self.size, bool)
-        for ids, _ in known.values():
-            mask[ids] = True
-        for key, segments in parts.items():
+        scattered: list[tuple[int, np.ndarray]] = []
+        packed: dict[int, np.ndarray] = {}
+        for key in keys:
+            segments = self._parts(key)
             self._count(key, sum(len(ids) for _, ids, _ in segments))
             for offset, ids, _ in segments:
-                # (A segment's ids are below its size; numpy scatters by int64 indexes
-                # faster than it converts narrower ones: 1.3 -> 0.9 ms for 600k.)
-                mask[offset:][ids.astype(np.int64)] = True
+                bits = self._bitmap(key, offset, len(ids))
+                if bits is None:
+                    scattered.append((offset, ids))
+                else:
+                    packed[offset] = packed[offset] | bits if offset in packed else bits
+        for offset, bits in packed.items():
+            docs = self.segment_at(offset).docs
+            mask[offset:offset + docs] = np.unpackbits(bits, count=docs).view(bool)
+        for offset, ids in scattered:
+            # (A segment's ids are below its size; numpy scatters by int64 indexes
+            # faster than it converts narrower ones: 1.3 -> 0.9 ms for 600k.)
+            mask[offset:][ids.astype(np.int64)] = True
         if self.searcher.reader().has_deletions():
             mask &= self.live_mask()
         return DocSet.of_mask(mask)
+
+    def _bitmap(self, key: tuple[str, bytes], offset: int, postings: int) -> np.ndarray | None:
+        """A term's documents in the segment from `offset` as its bitmap, when the segment
+        has one (a term of `postings` there in at least 1/BITMAP_SHARE of its documents)."""
+        segment = self.segment_at(offset)
+        if postings * arrays.BITMAP_SHARE < segment.docs:
+            return None
+        return segment.bitmap(*key)
+
+    def segment_at(self, offset: int) -> arrays.SegmentArrays:
+        """The arrays of the segment whose documents start at `offset`."""
+        if self._at is None:
+            self._at = {offset: mapped for _, offset, mapped in self.leaves()}
+        return self._at[offset]
 
     def _occurrences(self, field: str, btext: bytes,
                      candidates: DocSet) -> np.ndarray:

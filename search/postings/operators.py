@@ -144,7 +144,7 @@ def _score_or(ev: Evaluator, node: wq.Or, wanted: np.ndarray) -> Scored:
 # base class, as an isinstance test would).
 OPERATORS: dict[type, Operator] = {
     wq.Term: Operator(
-        match=lambda ev, node: ev._mask_of(ev.postings(node.fieldname, node.text)[0]),
+        match=lambda ev, node: ev.any_of([(node.fieldname, node.text)]),
         scorable=lambda ev, node: True,
         score=lambda ev, node, wanted: ev.term_scores(node, wanted), boosted=False),
     wq.And: Operator(match=_match_and, scorable=_all_children, score=_score_and),
