@@ -13,15 +13,32 @@ from tests_support import make_synthetic
 from corpus import read_sources
 from search import build_index
 from search.build.store import current_generation
+from search.postings import columns as columns_module
 from search.postings.columns import load_columns
 from search.postings.reader import open_index
 
 
-@pytest.fixture(scope="module")
-def columns(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module", params=["profiles", "wide"])
+def columns(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The columns of a synthetic index: counted by the single-valued columns'
+    combinations, or (`wide`) by those with the countries' sets too, kept here however
+    many they are beside the documents."""
     folder = tmp_path_factory.mktemp("columns")
     build_index(read_sources([make_synthetic(1_200, 5, folder / "s.jsonl")]), folder / "ix")
-    return load_columns(open_index(current_generation(folder / "ix").path).reader())
+    found = load_columns(open_index(current_generation(folder / "ix").path).reader())
+    if request.param == "profiles":
+        assert found.wide is None  # (more than 1/WIDE_SHARE of 1,200)
+        yield found
+        return
+    saved = columns_module.WIDE_SHARE, columns_module.WIDE_FROM
+    columns_module.WIDE_SHARE = columns_module.WIDE_FROM = 0
+    try:
+        wide = columns_module.columns_of(found.days, found.facets)
+        assert wide.wide is not None and len(wide.wide) > len(wide.profiles)
+        assert wide.combinations(len(wide.profiles)) is wide.wide
+        yield wide
+    finally:
+        columns_module.WIDE_SHARE, columns_module.WIDE_FROM = saved
 
 
 @pytest.mark.parametrize("name", ["country", "region"])
@@ -69,12 +86,29 @@ def test_the_months_and_facets_counted_together_are_each_ones_own_counts(columns
     assert np.array_equal(profiles.parts[""][profiles.of_doc], columns.month_slot)
     assert len(np.unique(profiles.of_doc)) == len(profiles)
     # The regions' sets are the countries' array: counted once for both.
-    assert columns.facets["region"].sets.of_doc is columns.facets["country"].sets.of_doc
+    sets = columns.facets["country"].sets
+    assert columns.facets["region"].sets.of_doc is sets.of_doc
+    wide = columns.wide
+    sizes = [len(profiles) + 1]
+    if wide is not None:  # the same, and the countries' sets (the regions' too) in each
+        assert sorted(wide.parts) == sorted(["", *singles, "sets of country"])
+        assert [name for name, _ in wide.sets] == ["sets of country"]
+        for name in singles:
+            assert np.array_equal(wide.parts[name][wide.of_doc], columns.facets[name].single)
+        assert np.array_equal(wide.parts["sets of country"][wide.of_doc], sets.of_doc)
+        assert len(np.unique(wide.of_doc)) == len(wide)
+        # Each combination of the single-valued columns is one run of these.
+        base, starts = wide.base
+        assert base is profiles
+        assert np.array_equal(np.repeat(np.arange(len(profiles)), np.diff([*starts, len(wide)]))
+                              [wide.of_doc], profiles.of_doc)
+        assert np.array_equal(wide.narrowed(wide.every)[1], profiles.every)
+        sizes.append(len(wide) + 1)
     size = columns.doc_count_all
     rng = np.random.default_rng(3)
     names = list(columns.facets)
     for docs in (np.arange(size), np.arange(0), np.sort(rng.choice(size, 5, replace=False)),
-                 np.sort(rng.choice(size, len(profiles) + 1, replace=False))):
+                 *(np.sort(rng.choice(size, n, replace=False)) for n in sizes)):
         for chosen in (names, names[1:], ["region"], []):
             months, counted = columns.tally(docs, chosen)
             assert months == columns.month_counts(docs)
@@ -96,8 +130,9 @@ def test_filters_on_single_valued_facets_counted_by_combinations_keep_and_count_
     assert len(kinds) > 2
     choices = [[(kind, [kinds[0]])], [(kind, kinds[1:3])], [(kind, [])],
                [(kind, kinds[:2]), (collection, [int(collection.single[0])])]]
-    for docs in (np.arange(size), np.sort(rng.choice(size, len(profiles) + 7, replace=False)),
-                 np.flatnonzero(rng.random(size) < 0.6)):
+    sizes = [len(profiles) + 7] + ([len(columns.wide) + 7] if columns.wide is not None else [])
+    for docs in (np.arange(size), np.flatnonzero(rng.random(size) < 0.6),
+                 *(np.sort(rng.choice(size, n, replace=False)) for n in sizes)):
         for chosen in choices:
             filtered = {column.facet.name for column, _ in chosen}
             names = [name for name in columns.facets if name not in filtered]
@@ -156,11 +191,17 @@ def test_dates_that_cut_no_month_are_read_by_month_slots_as_by_days(columns) -> 
 
 def test_too_many_combinations_are_counted_column_by_column() -> None:
     """Columns whose combinations could not be numbered in `PROFILE_SPACE` have none; their
-    counts are then each column's own."""
+    counts are then each column's own. The space is that of the combinations that occur
+    so far times the next column's codes, not of every column's codes multiplied."""
     from search.postings.columns import PROFILE_SPACE, Profiles
 
     wide = np.arange(10, dtype=np.int64)
-    assert Profiles.of({"a": (wide, PROFILE_SPACE), "b": (wide, 2)}) is None
+    assert Profiles.of({"a": (wide, PROFILE_SPACE + 1)}) is None
+    apart = Profiles.of({"a": (wide, PROFILE_SPACE), "b": (wide % 2, 2)})
+    assert apart is not None and len(apart) == 10  # (10 of PROFILE_SPACE * 2 occur)
+    assert apart.parts["a"].tolist() == list(range(10))
+    assert apart.parts["b"].tolist() == [0, 1] * 5
+    assert apart.extended({"c": (wide, PROFILE_SPACE)}) is None  # 10 * the space
     assert Profiles.of({}) is None
     found = Profiles.of({"a": (wide % 3, 3), "b": (wide % 2, 2)})
     assert found is not None and len(found) == 6

@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import bisect
 import calendar
-import math
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -208,8 +207,18 @@ class FacetColumn:
 
 
 # The single-valued columns (the month, each single-valued facet) are counted together
-# while the combinations of their values could be numbered in this many slots.
-PROFILE_SPACE = 1 << 22
+# while the combinations of their values could be numbered in this many slots: those
+# that occur of the columns so far, times the next column's codes (at 10M items, 1,824
+# combinations times 2,785 sets of countries: 5.1M slots, 64 MB counted once a version).
+PROFILE_SPACE = 1 << 23
+_BASE = "\0base"  # (a part while combinations are extended: the combination extended)
+# The combinations with the multi-valued facets' sets are kept while there are at most
+# 1/WIDE_SHARE as many as documents (at 10M items, 252k of them).
+WIDE_SHARE = 16
+# ... and counted by while the documents outnumber them this many times (below, the two
+# passes over fewer combinations cost less than one over many: their counts spill from
+# the cache).
+WIDE_FROM = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,37 +227,79 @@ class Profiles:
     slot and each single-valued facet's code), as a code into the combinations that
     occur: a few thousand at 10M items. The documents of a page are then counted in one
     pass over their combinations' codes, each column's counts added up from the
-    combinations' (a pass over those few thousand), instead of one pass per column."""
+    combinations' (a pass over those few thousand), instead of one pass per column.
+
+    The combinations may hold a multi-valued facet's set of values too (`sets`: the
+    part of each such set array, `ValueSets.of_doc`): then that facet, and a facet
+    derived from it, are counted by the same pass (`Columns.wide`)."""
 
     of_doc: np.ndarray                # each document's combination
     parts: dict[str, np.ndarray]      # column ("" for the month) -> its code in each
     every: np.ndarray                 # how many documents have each, deleted ones too
+    sets: tuple[tuple[str, np.ndarray], ...] = ()  # (part, the set array it numbers)
+    # The combinations these extend (`extended`), and where each one's own start among
+    # these: each of them is one run here, as these are numbered in its order.
+    base: tuple[Profiles, np.ndarray] | None = None
 
     def __len__(self) -> int:
-        return len(next(iter(self.parts.values())))
+        return len(self.every)
 
     @classmethod
     def of(cls, columns: dict[str, tuple[np.ndarray, int]]) -> Profiles | None:
         """The combinations of `columns` (name -> (each document's code, how many codes));
         None when they could be too many to number (`PROFILE_SPACE`)."""
-        space = math.prod(width for _, width in columns.values())
-        if not columns or space > PROFILE_SPACE:
+        if not columns:
             return None
-        combined = None
-        for codes, width in columns.values():
-            combined = codes.astype(np.int64) if combined is None \
-                else combined * width + codes
+        return cls._combined(None, {}, 1, columns)
+
+    def extended(self, columns: dict[str, tuple[np.ndarray, int]],
+                 sets: tuple[tuple[str, np.ndarray], ...] = ()) -> Profiles | None:
+        """These combinations with more columns (`of`), `sets` naming those that are a
+        multi-valued facet's sets; None when they could be too many to number."""
+        # (Each of these combinations' number is carried as a part, then taken out.)
+        found = self._combined(self.of_doc, {**self.parts, _BASE: np.arange(len(self))},
+                               len(self), columns)
+        if found is None:
+            return None
+        parts = dict(found.parts)
+        # Numbered in the order of these first, so each of these is a run of the new (one
+        # at least: it is some document's).
+        starts = np.searchsorted(parts.pop(_BASE), np.arange(len(self)))
+        return replace(found, parts=parts, sets=self.sets + sets, base=(self, starts))
+
+    def narrowed(self, per: np.ndarray) -> tuple[Profiles, np.ndarray]:
+        """The combinations these extend and how many documents have each, from how many
+        have each of these (`per`); these and `per` when they extend none."""
+        if self.base is None:
+            return self, per
+        base, starts = self.base
+        return base, np.add.reduceat(per, starts)
+
+    @classmethod
+    def _combined(cls, combined: np.ndarray | None, parts: dict[str, np.ndarray], count: int,
+                  columns: dict[str, tuple[np.ndarray, int]]) -> Profiles | None:
+        """The combinations of `combined` (each document's, of `count`; None: one for all,
+        the combinations' `parts`) and `columns`, numbered column by column in the order
+        of their codes: only the combinations that occur are carried to the next."""
+        parts = dict(parts)
+        counted = np.ones(1, np.int64)
+        for name, (codes, width) in columns.items():
+            if count * width > PROFILE_SPACE:
+                return None
+            key = codes.astype(np.int64) if combined is None \
+                else combined.astype(np.int64) * width + codes
+            counted = np.bincount(key, minlength=count * width)
+            present = np.flatnonzero(counted)
+            number = np.zeros(count * width, np.int64)
+            number[present] = np.arange(len(present))
+            combined = number[key]
+            before, parts[name] = np.divmod(present, width)
+            parts = {part: (codes_of[before] if part != name else codes_of)
+                     for part, codes_of in parts.items()}
+            counted, count = counted[present], len(present)
         assert combined is not None
-        counted = np.bincount(combined, minlength=space)
-        present = np.flatnonzero(counted)
-        number = np.zeros(space, np.int64)
-        number[present] = np.arange(len(present))
-        parts, rest = {}, present
-        for name, (_, width) in reversed(columns.items()):
-            rest, parts[name] = np.divmod(rest, width)
-        kind = np.uint16 if len(present) <= 0x10000 else np.uint32
-        return cls(number[combined].astype(kind), dict(reversed(parts.items())),
-                   counted[present])
+        kind = np.uint16 if count <= 0x10000 else np.uint32
+        return cls(combined.astype(kind), parts, counted)
 
     def counts(self, docs: np.ndarray, widths: dict[str, int],
                per: np.ndarray | None = None) -> dict[str, np.ndarray]:
@@ -259,6 +310,15 @@ class Profiles:
         return {name: np.bincount(self.parts[name], weights=per,
                                   minlength=width).astype(np.int64)
                 for name, width in widths.items()}
+
+    def set_counts(self, of_doc: np.ndarray, width: int, per: np.ndarray) -> np.ndarray | None:
+        """How many documents have each of `width` sets of the set array `of_doc`, from
+        how many have each combination (`per`); None when the sets are not among them."""
+        for name, numbered in self.sets:
+            if numbered is of_doc:
+                return np.bincount(self.parts[name], weights=per,
+                                   minlength=width).astype(np.int64)
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,6 +334,8 @@ class Columns:
     facets: dict[str, FacetColumn]
     orders: dict[str, np.ndarray] = field(default_factory=dict)
     profiles: Profiles | None = None  # the month and the single-valued facets, together
+    # ... and with the multi-valued facets' sets: more combinations, for larger sets.
+    wide: Profiles | None = None
     # The counts of every live document (browsing): facets asked for -> `tally`'s answer.
     whole: dict[tuple[str, ...], tuple[dict[int, int], dict[str, dict[int, int]]]] = \
         field(default_factory=dict)
@@ -290,26 +352,50 @@ class Columns:
         months, counted = found
         return dict(months), {name: dict(codes) for name, codes in counted.items()}
 
-    def tally(self, docs: np.ndarray, names: Iterable[str], per: np.ndarray | None = None
+    def combinations(self, count: int) -> Profiles | None:
+        """The combinations to count `count` documents by: the finest ones (`wide`) while
+        they outnumber them WIDE_FROM times, else those of the single-valued columns;
+        None when they are fewer than those (each column is then read at them)."""
+        if self.wide is not None and count >= len(self.wide) * WIDE_FROM:
+            return self.wide
+        if self.profiles is not None and count >= len(self.profiles):
+            return self.profiles
+        return None
+
+    def tally(self, docs: np.ndarray, names: Iterable[str], per: np.ndarray | None = None,
+              profiles: Profiles | None = None
               ) -> tuple[dict[int, int], dict[str, dict[int, int]]]:
         """(YYYYMM -> how many of `docs` fall in that month, facet name -> code -> how
-        many have that value) for the facets `names`: the month and the single-valued
-        facets counted by their combinations while `docs` outnumber those
-        (`Profiles`; `per`: how many of `docs` have each, when already counted), the
-        multi-valued facets that share their documents' sets (a derived facet and its
-        source) by one count of those sets."""
+        many have that value) for the facets `names`: the month, the single-valued
+        facets and (through `wide`) the multi-valued facets' sets counted by their
+        combinations while `docs` outnumber those (`combinations`; `per`: how many of
+        `docs` have each of the combinations `profiles`, when already counted), any
+        other multi-valued facets that share their documents' sets (a derived facet and
+        its source) by one count of those sets."""
         names = list(names)
         size = self.doc_count_all
-        profiles = self.profiles
+        if per is None:
+            profiles = self.combinations(len(docs))
         counted: dict[str, dict[int, int]] = {}
         months: dict[int, int] | None = None
-        if profiles is not None and (per is not None or len(docs) >= len(profiles)):
+        per_set: dict[int, np.ndarray] = {}  # id of a documents' set array -> its counts
+        if profiles is not None:
+            if per is None:
+                per = np.bincount(profiles.of_doc[docs], minlength=len(profiles))
+            # (The month and the single-valued facets from the combinations of those alone:
+            # a few thousand to add up, not hundreds of thousands.)
+            narrow, narrow_per = profiles.narrowed(per)
             singles = {name: len(self.facets[name].names) for name in names
-                       if name in profiles.parts}
-            found = profiles.counts(docs, {"": len(self.months), **singles}, per)
+                       if name in narrow.parts}
+            found = narrow.counts(docs, {"": len(self.months), **singles}, narrow_per)
             months = _nonzero(found.pop(""), self.months)
             counted = {name: _nonzero(codes) for name, codes in found.items()}
-        per_set: dict[int, np.ndarray] = {}  # id of a documents' set array -> its counts
+            for name in names:
+                sets = self.facets[name].sets
+                if name not in counted and sets is not None and id(sets.of_doc) not in per_set:
+                    held = profiles.set_counts(sets.of_doc, len(sets.lists), per)
+                    if held is not None:
+                        per_set[id(sets.of_doc)] = held
         for name in names:
             if name in counted:
                 continue
@@ -358,7 +444,7 @@ class Columns:
         every = np.logical_and.reduce(list(keeps.values()))
         held = np.take(every, combination)
         docs = docsets.ids_of(held) if whole else docsets.kept(dated, held)
-        months, counted = self.tally(docs, names, per * every)
+        months, counted = self.tally(docs, names, per * every, profiles)
         for name in keeps:
             others = [keep for other, keep in keeps.items() if other != name]
             under = per * np.logical_and.reduce(others) if others else per
@@ -677,6 +763,20 @@ def columns_of(days: np.ndarray, facets: dict[str, FacetColumn]) -> Columns:
     singles = {name: (column.single, len(column.names)) for name, column in facets.items()
                if column.single is not None}
     profiles = Profiles.of({"": (slot, len(months)), **singles}) if len(days) else None
+    # The multi-valued facets' sets beside them (a derived facet's are its source's array):
+    # kept while the combinations stay a small share of the documents.
+    sets: dict[int, tuple[str, np.ndarray, int]] = {}
+    for name, column in facets.items():
+        if column.sets is not None and id(column.sets.of_doc) not in sets:
+            # (the part is named apart from the facets' own: it holds sets, not values)
+            sets[id(column.sets.of_doc)] = (f"sets of {name}", column.sets.of_doc,
+                                            len(column.sets.lists))
+    wide = None
+    if profiles is not None and sets:
+        wide = profiles.extended({name: (of_doc, width) for name, of_doc, width in sets.values()},
+                                 tuple((name, of_doc) for name, of_doc, _ in sets.values()))
+        if wide is not None and len(wide) * WIDE_SHARE > len(days):
+            wide = None
     return Columns(doc_count_all=len(days), terms=TermCache(), days=days,
                    month_slot=slot, months=months.tolist(), facets=facets,
-                   profiles=profiles)
+                   profiles=profiles, wide=wide)
