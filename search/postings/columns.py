@@ -369,13 +369,16 @@ class Columns:
         many have that value) for the facets `names`: the month, the single-valued
         facets and (through `wide`) the multi-valued facets' sets counted by their
         combinations while `docs` outnumber those (`combinations`; `per`: how many of
-        `docs` have each of the combinations `profiles`, when already counted), any
+        `docs` have each of the combinations `profiles`, by default the single-valued
+        columns', when already counted), any
         other multi-valued facets that share their documents' sets (a derived facet and
         its source) by one count of those sets."""
         names = list(names)
         size = self.doc_count_all
         if per is None:
             profiles = self.combinations(len(docs))
+        elif profiles is None:
+            profiles = self.profiles
         counted: dict[str, dict[int, int]] = {}
         months: dict[int, int] | None = None
         per_set: dict[int, np.ndarray] = {}  # id of a documents' set array -> its counts
