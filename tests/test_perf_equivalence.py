@@ -306,6 +306,28 @@ def test_lru_cache_is_bounded_and_keeps_recent_entries() -> None:
     assert off.get(1) is None
 
 
+@pytest.mark.parametrize(("query", "sets"), [("coffee OR cocoa", 1),
+                                             ("tea OR sugar OR cotton", 1),
+                                             ("(coffee OR tea) AND farmers", 2)])
+def test_an_or_of_words_in_fields_is_one_set_of_all_their_postings(
+        engine_and_searcher, query: str, sets: int, monkeypatch) -> None:
+    """Words ORed, each a word in several fields, are matched as one set of all their
+    postings (`Evaluator.any_of` once), not a set per word and then their union.
+    Whoosh's matches either way."""
+    engine, searcher = engine_and_searcher
+    calls = []
+    any_of = Evaluator.any_of
+
+    def counted(self, terms):
+        calls.append(len(terms))
+        return any_of(self, terms)
+    monkeypatch.setattr(Evaluator, "any_of", counted)
+    req, _, scored, _, _ = _naive(engine, searcher, {"q": query})
+    calls.clear()
+    assert set(engine.match(req).array.tolist()) == {d for d, _ in scored}
+    assert len(calls) == sets, calls
+
+
 def test_term_cache_does_not_change_answers(engine_and_searcher) -> None:
     engine, _ = engine_and_searcher
     req = request(q="cooperative OR fisheries", kind="News")

@@ -63,10 +63,27 @@ def _match_and(ev: Evaluator, node: wq.And) -> DocSet:
 def _match_or(ev: Evaluator, node: wq.Or) -> DocSet | None:
     if getattr(node, "minmatch", None):
         return None  # Whoosh's Or(minmatch=...) restricts only its scoring
-    if node.subqueries and all(type(child) is wq.Term for child in node.subqueries):
-        # A word in each field: their postings at once.
-        return ev.any_of([(child.fieldname, child.text) for child in node.subqueries])
+    terms = _or_terms(node)
+    if terms:
+        # A word in each field, or several such words: their postings at once, into one
+        # set (`coffee OR cocoa`: one mask, not one per word and then their union).
+        return ev.any_of([(term.fieldname, term.text) for term in terms])
     return union(ev.size, [ev.docs(child) for child in node.subqueries])
+
+
+def _or_terms(node: wq.Or) -> list[wq.Term]:
+    """The words of an OR whose every child is a word or such an OR (none matching with
+    a `minmatch`), else none."""
+    found: list[wq.Term] = []
+    for child in node.subqueries:
+        if type(child) is wq.Term:
+            found.append(child)
+        elif type(child) is wq.Or and not getattr(child, "minmatch", None) and \
+                (inner := _or_terms(child)):
+            found += inner
+        else:
+            return []
+    return found
 
 
 def _match_pattern(ev: Evaluator, node: wq.PatternQuery) -> DocSet | None:
