@@ -385,6 +385,17 @@ def test_exact_words_find_and_rank_what_whoosh_does(engine_and_searcher, query: 
     assert math.isclose(page.hits[0].score or 0, best, rel_tol=1e-9)
 
 
+def _same_matches_and_counts(engine: Engine, searcher, query: str) -> None:
+    """The query's matches, total, months and kinds under each of FILTERS: Whoosh's."""
+    for filters in FILTERS:
+        req, _, scored, _, facets = _naive(engine, searcher, {"q": query, **filters})
+        assert set(engine.match(req).array.tolist()) == {d for d, _ in scored}
+        page = engine.search(req)
+        assert page.total == len(scored)
+        assert dict(page.months) == facets["months"]
+        assert dict(page.facet_counts("kind")) == facets["kinds"]
+
+
 @pytest.mark.parametrize(("share", "lookup_from"), [(1, 10**9), (10**9, 10**9), (1, 1)],
                          ids=["numbers", "masks", "numbers-scored-through-a-mask"])
 @pytest.mark.parametrize("query", QUERIES)
@@ -400,14 +411,7 @@ def test_sets_as_numbers_or_as_masks_answer_as_whoosh(engine_and_searcher, query
     monkeypatch.setattr(docsets, "LOOKUP_FROM", lookup_from)
     monkeypatch.setattr(docsets, "LOOKUP_RATIO", 10**9)
     engine, searcher = engine_and_searcher
-    for filters in FILTERS:
-        params = {"q": query, **filters}
-        req, _, scored, _, facets = _naive(engine, searcher, params)
-        assert set(engine.match(req).array.tolist()) == {d for d, _ in scored}
-        page = engine.search(req)
-        assert page.total == len(scored)
-        assert dict(page.months) == facets["months"]
-        assert dict(page.facet_counts("kind")) == facets["kinds"]
+    _same_matches_and_counts(engine, searcher, query)
     _same_ranking(engine, searcher, {"q": query, "sort": "relevance", **FILTERS[1]})
 
 
@@ -429,13 +433,7 @@ def test_common_words_from_bitmaps_or_postings_answer_as_whoosh(
         return found
     monkeypatch.setattr(Evaluator, "_bitmap", counted)
     engine, searcher = engine_and_searcher
-    for filters in FILTERS:
-        req, _, scored, _, facets = _naive(engine, searcher, {"q": query, **filters})
-        assert set(engine.match(req).array.tolist()) == {d for d, _ in scored}
-        page = engine.search(req)
-        assert page.total == len(scored)
-        assert dict(page.months) == facets["months"]
-        assert dict(page.facet_counts("kind")) == facets["kinds"]
+    _same_matches_and_counts(engine, searcher, query)
     if query in ("cooperative", "cooperative workers", "women cooperative finance"):
         assert any(read) == bitmaps  # a common word's bitmaps are read, when they are
 
