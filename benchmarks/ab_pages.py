@@ -31,10 +31,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def worker(index: Path) -> None:
+def worker(checkout: Path, index: Path) -> None:
     """Load the index, warm every page, then time each label read on stdin."""
-    import bench
+    # `search` from the checkout, imported before `bench`: bench puts its own folder's
+    # parent first on the path (this checkout's, for both workers).
+    sys.path.insert(0, str(checkout))
+    import search
 
+    import bench
     from search import Engine, OverBudget
 
     engine = Engine(index, page_cache=0)
@@ -42,7 +46,7 @@ def worker(index: Path) -> None:
     for request in mix.values():  # warm-up: columns, lengths, the OS's page cache
         with contextlib.suppress(OverBudget):  # (a page the budget stops cold: timed later)
             engine.search(request)
-    print("ready", flush=True)
+    print("ready", Path(search.__file__).resolve().parent.parent, flush=True)
     for line in sys.stdin:
         engine.clear_caches()  # every timing is a first run
         used = time.thread_time()
@@ -53,13 +57,16 @@ def worker(index: Path) -> None:
 
 def start(checkout: Path, index: Path) -> subprocess.Popen[str]:
     """A worker importing `search` from `checkout`."""
-    code = (f"import sys; sys.path[:0] = [{str(checkout)!r}, {str(HERE)!r}]; "
-            f"import ab_pages; ab_pages.worker(__import__('pathlib').Path({str(index)!r}))")
+    code = (f"import sys; from pathlib import Path; sys.path.insert(0, {str(HERE)!r}); "
+            f"import ab_pages; ab_pages.worker(Path({str(checkout)!r}), Path({str(index)!r}))")
     process = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, text=True, cwd=checkout)
     assert process.stdout is not None
-    if process.stdout.readline().strip() != "ready":
+    ready = process.stdout.readline().split()
+    if ready[:1] != ["ready"]:
         raise SystemExit(f"the worker for {checkout} did not start")
+    if Path(ready[1]) != checkout:  # (the whole comparison rests on this)
+        raise SystemExit(f"the worker for {checkout} imported search from {ready[1]}")
     return process
 
 
