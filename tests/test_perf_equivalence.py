@@ -308,12 +308,14 @@ def test_lru_cache_is_bounded_and_keeps_recent_entries() -> None:
 
 @pytest.mark.parametrize(("query", "sets"), [("coffee OR cocoa", 1),
                                              ("tea OR sugar OR cotton", 1),
+                                             ("fin*", 1), ("coffee OR fin*", 1),
+                                             ("su?ar OR tea", 1),
                                              ("(coffee OR tea) AND farmers", 2)])
 def test_an_or_of_words_in_fields_is_one_set_of_all_their_postings(
         engine_and_searcher, query: str, sets: int, monkeypatch) -> None:
-    """Words ORed, each a word in several fields, are matched as one set of all their
-    postings (`Evaluator.any_of` once), not a set per word and then their union.
-    Whoosh's matches either way."""
+    """Words ORed, each a word in several fields, and prefixes' and wildcards' words, are
+    matched as one set of all their postings (`Evaluator.any_of` once), not a set per
+    child and then their union. Whoosh's matches either way."""
     engine, searcher = engine_and_searcher
     calls = []
     any_of = Evaluator.any_of

@@ -63,34 +63,43 @@ def _match_and(ev: Evaluator, node: wq.And) -> DocSet:
 def _match_or(ev: Evaluator, node: wq.Or) -> DocSet | None:
     if getattr(node, "minmatch", None):
         return None  # Whoosh's Or(minmatch=...) restricts only its scoring
-    terms = _or_terms(node)
+    terms = _or_terms(ev, node)
     if terms:
-        # A word in each field, or several such words: their postings at once, into one
-        # set (`coffee OR cocoa`: one mask, not one per word and then their union).
-        return ev.any_of([(term.fieldname, term.text) for term in terms])
+        # Words in fields, prefixes' words, or ORs of them: their postings at once, into
+        # one set (`coffee OR cocoa`, `fin*` in each field: one mask, not one per child
+        # and then their union).
+        return ev.any_of(terms)
     return union(ev.size, [ev.docs(child) for child in node.subqueries])
 
 
-def _or_terms(node: wq.Or) -> list[wq.Term]:
-    """The words of an OR whose every child is a word or such an OR (none matching with
-    a `minmatch`), else none."""
-    found: list[wq.Term] = []
+def _or_terms(ev: Evaluator, node: wq.Or) -> list[tuple[str, str | bytes]]:
+    """The (field, word) terms of an OR whose every child is a word, a prefix or a
+    wildcard (their words), or such an OR (none matching with a `minmatch`), else none."""
+    found: list[tuple[str, str | bytes]] = []
     for child in node.subqueries:
-        if type(child) is wq.Term:
-            found.append(child)
-        elif type(child) is wq.Or and not getattr(child, "minmatch", None) and \
-                (inner := _or_terms(child)):
+        kind = type(child)
+        if kind is wq.Term:
+            found.append((child.fieldname, child.text))
+        elif kind in (wq.Prefix, wq.Wildcard) and child.text:
+            found += _pattern_terms(ev, child)
+        elif kind is wq.Or and not getattr(child, "minmatch", None) and \
+                (inner := _or_terms(ev, child)):
             found += inner
         else:
             return []
     return found
 
 
+def _pattern_terms(ev: Evaluator, node: wq.PatternQuery) -> list[tuple[str, str | bytes]]:
+    """The (field, word) terms a prefix or wildcard stands for (`expansion`)."""
+    return [(node.fieldname, btext)
+            for _, btext in expansion(node, ev.searcher.reader()) or []]
+
+
 def _match_pattern(ev: Evaluator, node: wq.PatternQuery) -> DocSet | None:
     if not node.text:
         return None
-    return ev.any_of([(node.fieldname, btext)
-                      for _, btext in expansion(node, ev.searcher.reader()) or []])
+    return ev.any_of(_pattern_terms(ev, node))
 
 
 def _all_children(ev: Evaluator, node: wq.Query) -> bool:
