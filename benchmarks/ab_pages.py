@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import statistics
 import subprocess
 import sys
@@ -36,9 +37,9 @@ def worker(checkout: Path, index: Path) -> None:
     # `search` from the checkout, imported before `bench`: bench puts its own folder's
     # parent first on the path (this checkout's, for both workers).
     sys.path.insert(0, str(checkout))
-    import search
-
+    search = importlib.import_module("search")
     import bench
+
     from search import Engine, OverBudget
 
     engine = Engine(index, page_cache=0)
