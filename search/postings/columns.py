@@ -381,7 +381,6 @@ class Columns:
             profiles = self.profiles
         counted: dict[str, dict[int, int]] = {}
         months: dict[int, int] | None = None
-        per_set: dict[int, np.ndarray] = {}  # id of a documents' set array -> its counts
         if profiles is not None:
             if per is None:
                 per = np.bincount(profiles.of_doc[docs], minlength=len(profiles))
@@ -393,12 +392,7 @@ class Columns:
             found = narrow.counts(docs, {"": len(self.months), **singles}, narrow_per)
             months = _nonzero(found.pop(""), self.months)
             counted = {name: _nonzero(codes) for name, codes in found.items()}
-            for name in names:
-                sets = self.facets[name].sets
-                if name not in counted and sets is not None and id(sets.of_doc) not in per_set:
-                    held = profiles.set_counts(sets.of_doc, len(sets.lists), per)
-                    if held is not None:
-                        per_set[id(sets.of_doc)] = held
+        per_set: dict[int, np.ndarray] = {}  # id of a documents' set array -> its counts
         for name in names:
             if name in counted:
                 continue
@@ -406,8 +400,10 @@ class Columns:
             sets = column.sets
             if column.single is None and sets is not None:
                 key = id(sets.of_doc)
-                if key not in per_set:
-                    per_set[key] = sets.per_set(docs)
+                if key not in per_set:  # (from the combinations, where they hold the sets)
+                    held = profiles.set_counts(sets.of_doc, len(sets.lists), per) \
+                        if profiles is not None and per is not None else None
+                    per_set[key] = held if held is not None else sets.per_set(docs)
                 counted[name] = column.counts(docs, size, per_set[key])
             else:
                 counted[name] = column.counts(docs, size)
