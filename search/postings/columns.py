@@ -362,23 +362,20 @@ class Columns:
             return self.profiles
         return None
 
-    def tally(self, docs: np.ndarray, names: Iterable[str], per: np.ndarray | None = None,
-              profiles: Profiles | None = None
+    def tally(self, docs: np.ndarray, names: Iterable[str],
+              counted_by: tuple[Profiles, np.ndarray] | None = None
               ) -> tuple[dict[int, int], dict[str, dict[int, int]]]:
         """(YYYYMM -> how many of `docs` fall in that month, facet name -> code -> how
         many have that value) for the facets `names`: the month, the single-valued
         facets and (through `wide`) the multi-valued facets' sets counted by their
-        combinations while `docs` outnumber those (`combinations`; `per`: how many of
-        `docs` have each of the combinations `profiles`, by default the single-valued
-        columns', when already counted), any
-        other multi-valued facets that share their documents' sets (a derived facet and
-        its source) by one count of those sets."""
+        combinations while `docs` outnumber those (`combinations`; `counted_by`: some
+        combinations and how many of `docs` have each, when already counted), any other
+        multi-valued facets that share their documents' sets (a derived facet and its
+        source) by one count of those sets."""
         names = list(names)
         size = self.doc_count_all
-        if per is None:
-            profiles = self.combinations(len(docs))
-        elif profiles is None:
-            profiles = self.profiles
+        profiles, per = counted_by if counted_by is not None \
+            else (self.combinations(len(docs)), None)
         counted: dict[str, dict[int, int]] = {}
         months: dict[int, int] | None = None
         if profiles is not None:
@@ -443,7 +440,7 @@ class Columns:
         every = np.logical_and.reduce(list(keeps.values()))
         held = np.take(every, combination)
         docs = docsets.ids_of(held) if whole else docsets.kept(dated, held)
-        months, counted = self.tally(docs, names, per * every, profiles)
+        months, counted = self.tally(docs, names, (profiles, per * every))
         for name in keeps:
             others = [keep for other, keep in keeps.items() if other != name]
             under = per * np.logical_and.reduce(others) if others else per
