@@ -289,11 +289,13 @@ def test_an_interrupted_parallel_build_leaves_nothing_behind(corpora, tmp_path: 
                                     "--index", str(index_dir)], stdout=out, stderr=out)
     try:
         deadline = time.monotonic() + 60
-        while (time.monotonic() < deadline and process.poll() is None
-               and len(processes_reading(source)) < 3):
+        seen = 0  # (the count read, not a second reading: a worker may end in between)
+        while time.monotonic() < deadline and process.poll() is None:
+            seen = len(processes_reading(source))
+            if seen >= 3:
+                break
             time.sleep(0.05)  # wait for the workers
-        assert len(processes_reading(source)) >= 3, \
-            f"the build never started its workers:\n{output.read_text()}"
+        assert seen >= 3, f"the build never started its workers:\n{output.read_text()}"
         time.sleep(0.3)
         process.send_signal(sig)
         process.wait(timeout=60)
