@@ -164,6 +164,22 @@ def test_filters_on_single_valued_facets_counted_by_combinations_keep_and_count_
     assert columns.tally_chosen(np.arange(size), [(country, [1])], ["kind"]) is None
 
 
+
+def test_a_single_valued_facets_documents_are_found_by_comparisons_as_by_a_table(columns, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`FacetColumn.having` compares a single-valued facet's codes with each of a few
+    chosen ones, and looks more up in a table: the same documents either way."""
+    size = columns.doc_count_all
+    for name, column in columns.facets.items():
+        if column.single is None:
+            continue
+        codes = sorted(set(column.single.tolist()))
+        for chosen in ([], codes[:1], codes[1:3], codes, [*codes, len(column.names) - 1]):
+            expected = np.isin(column.single, chosen)
+            assert np.array_equal(column.having(chosen, size), expected), (name, chosen)
+            monkeypatch.setattr(columns_module, "COMPARED_CODES", 0)
+            assert np.array_equal(column.having(chosen, size), expected), (name, chosen)
+            monkeypatch.undo()
+
 def test_dates_that_cut_no_month_are_read_by_month_slots_as_by_days(columns) -> None:  # type: ignore[no-untyped-def]
     """`Columns.in_dates` reads a range of whole months (a year, a month, from a month
     on, up to one) from the month slots, and a range that cuts a month from the days:
