@@ -493,15 +493,41 @@ class Evaluator:
         key = (node.fieldname, node.text)
         placed = self._placed.get(key)
         if placed is None:
-            ids, weights = self.postings(node.fieldname, node.text)
-            at, posting = self._places(ids)
-            placed = self._placed[key] = (
-                at, self._bm25(node.fieldname, node.text, ids[posting], weights[posting]))
+            placed = self._placed[key] = self._term_places(node.fieldname, node.text)
         at, values = placed
         if len(at) and not wanted.all():
             inside = wanted[at]
             at, values = kept(at, inside), kept(values, inside)
         return at, (values * node.boost if node.boost != 1.0 else values)
+
+    def _term_places(self, field: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray]:
+        """(places among the scored documents, unboosted score) of a term's postings in
+        them. A few documents scored beside a long posting list (the seeds and the
+        survivors of MaxScore, a page's bonus) are looked up in each segment's postings:
+        no list over the collection is made for a term whose weak bound kept it out of
+        the pass over every match (at 10M items, joining a common word's segments costs
+        a millisecond or more)."""
+        docs = self._docs
+        btext = self._btext(field, text)
+        key = (field, btext) if btext is not None else None
+        if key is not None and self._known(key) is None:
+            parts = self._parts(key)
+            total = sum(len(ids) for _, ids, _ in parts)
+            if len(docs) * FEW < total and not docsets.read_in_mask(len(docs), total):
+                self._count(key, total)
+                at, weights = [], []
+                for offset, ids, weighed in parts:
+                    stretch, held, where = _looked_up_in(ids, offset, docs)
+                    found = np.flatnonzero(held)
+                    at.append(found + stretch.start)
+                    weights.append(weighed[where[found]])
+                joined = np.concatenate(at) if at else np.zeros(0, np.int64)
+                return joined, self._bm25(field, text, docs[joined],
+                                           np.concatenate(weights) if weights
+                                           else np.zeros(0, np.float32))
+        ids, weights = self.postings(field, text)
+        at, posting = self._places(ids)
+        return at, self._bm25(field, text, ids[posting], weights[posting])
 
     def _places(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(places among the scored documents, places among `ids`) of the documents in
@@ -546,11 +572,21 @@ class Evaluator:
         """At least the unboosted BM25F score of the term in any document: its largest
         weight in the shortest field (the score rises with the one, falls with the
         other), a little more for rounding; 0 when no document holds it."""
-        ids, weights = self.postings(field, text)
-        if not len(ids):
+        btext = self._btext(field, text)
+        if btext is None:
             return 0.0
+        key = (field, btext)
+        known = self._known(key)
+        if known is not None:
+            weights = [known[1]]
+        else:  # (from each segment's: a weak term's list over the collection is not made)
+            weights = [weighed for _, _, weighed in self._parts(key)]
+            self._count(key, sum(map(len, weights)))
+        if not any(len(weighed) for weighed in weights):
+            return 0.0
+        most = max(float(weighed.max()) for weighed in weights if len(weighed))
         fl = LENGTHS[self.cache.shortest(self.searcher.reader(), field)]
-        return float(_bm25(self._constants(field, text), float(weights.max()), fl)) * (1 + 1e-9)
+        return float(_bm25(self._constants(field, text), most, fl)) * (1 + 1e-9)
 
     def _constants(self, field: str, text: str | bytes) -> tuple[float, float, float, float]:
         """(idf, average field length, B, K1) of a term's BM25F, once per request."""
