@@ -236,3 +236,19 @@ def test_walking_the_date_order_gives_up_where_the_matches_lie_far_down_it(
     docs = np.arange(500, dtype=np.int64)
     assert columns.walked_by_date(docs, 20, "newest") is None
     assert columns.walked_by_date(docs, 20, "oldest") == list(range(20))
+
+
+@pytest.mark.parametrize("size", [1, 63, 64, 65, 1_000, SIZE + 7])
+def test_a_members_place_counted_from_packed_bits_is_its_place_among_the_numbers(size: int) -> None:
+    """`Ranks.places` counts the members below each one in the packed mask: the place a
+    binary search finds, at the first and last numbers, word edges and a size that is
+    no multiple of 64."""
+    rng = np.random.default_rng(size)
+    for share in (0.0, 0.01, 0.5, 1.0):
+        ids = np.flatnonzero(rng.random(size) < share)
+        ids = np.union1d(ids, [0, size - 1, *range(63, size, 64)]).astype(np.int64)
+        ranks = docsets.Ranks(ids, size)
+        assert np.flatnonzero(ranks.mask).tolist() == ids.tolist()
+        some = ids[rng.random(len(ids)) < 0.5]
+        assert ranks.places(some).tolist() == np.searchsorted(ids, some).tolist()
+        assert ranks.places(ids).tolist() == list(range(len(ids)))

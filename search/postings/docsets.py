@@ -132,6 +132,32 @@ class DocSet:
         return union(self.size, [self, other])
 
 
+class Ranks:
+    """A set of document numbers as a mask, with what gives each member's place among
+    them (its rank) without a search: the mask packed 64 to a word and how many members
+    precede each word. A member's place is the count before its word and the set bits
+    below it in the word (at 10M items, 103k places among 257k members: 1.5 ms by binary
+    search, 0.3 ms this way, after 0.35 ms to pack and count)."""
+
+    __slots__ = ("before", "mask", "words")
+
+    def __init__(self, ids: np.ndarray, size: int) -> None:
+        self.mask = np.zeros(size, bool)
+        self.mask[ids] = True
+        packed = np.zeros(-(-size // 64) * 8, np.uint8)
+        packed[:-(-size // 8)] = np.packbits(self.mask, bitorder="little")
+        self.words = packed.view("<u8")  # (bit b of word w: document 64 * w + b)
+        counts = np.bitwise_count(self.words)
+        self.before = np.zeros(len(counts), np.int64)
+        np.cumsum(counts[:-1], out=self.before[1:])
+
+    def places(self, members: np.ndarray) -> np.ndarray:
+        """The place of each of `members` (all in the set) among its numbers, ascending."""
+        word = members >> 6
+        below = (np.uint64(1) << (members & 63).astype(np.uint64)) - np.uint64(1)
+        return self.before[word] + np.bitwise_count(self.words[word] & below)
+
+
 def ids_of(mask: np.ndarray) -> np.ndarray:
     """The True places of a boolean mask, ascending: `np.flatnonzero`'s answer, made
     faster where numpy's is slow. numpy finds them by a branchless pass when more than

@@ -44,7 +44,7 @@ from whoosh.searching import Searcher
 from search._whoosh import bm25_field_b
 from search.budget import Meter, unmetered
 from search.postings import arrays, docsets
-from search.postings.docsets import DocSet, distinct, ids_of, kept, places, union
+from search.postings.docsets import DocSet, Ranks, distinct, ids_of, kept, places, union
 from search.postings.operators import operator_for
 from search.postings.reader import LENGTH_OF_BYTE, SegmentFiles, leaf_files
 from search.postings.termcache import TermCache
@@ -88,7 +88,7 @@ class Evaluator:
         # scores the matches, a few of them, then the matches again).
         self._spaces: list[tuple[np.ndarray, dict]] = []
         self._slots: dict[int, np.ndarray] = {}  # id of a space -> each document's place
-        self._members: dict[int, np.ndarray] = {}  # id of a space -> a mask of it
+        self._members: dict[int, Ranks] = {}  # id of a space -> a mask of it, ranked
 
     # -- posting lists -------------------------------------------------------------
 
@@ -542,13 +542,12 @@ class Evaluator:
                 return places(docs, ids)
             # Some thousands of scored documents, postings up to some dozens of times
             # more: each posting read in a mask of the scored documents (kept while the
-            # space is), only those in it searched for among them (`read_in_mask`).
+            # space is, `read_in_mask`), the place of those in it counted (`Ranks`).
             member = self._members.get(id(docs))
             if member is None:
-                member = self._members[id(docs)] = np.zeros(self.size, bool)
-                member[docs] = True
-            posting = ids_of(member[ids])
-            return np.searchsorted(docs, ids[posting]), posting
+                member = self._members[id(docs)] = Ranks(docs, self.size)
+            posting = ids_of(member.mask[ids])
+            return member.places(ids[posting]), posting
         slot = self._slots.get(id(docs))  # (kept while the space is)
         if slot is None:
             slot = np.full(self.size, -1, np.int32 if len(docs) < 2**31 else np.int64)
