@@ -31,6 +31,7 @@ from search.cache import LRUCache
 from search.engine import ranking
 from search.engine.core import Engine
 from search.postings import docsets
+from search.postings import evaluator as evaluator_module
 from search.postings.evaluator import Evaluator
 from search.query.parsing import parse_query
 from search.text.schema import day_number, from_stored
@@ -208,6 +209,27 @@ def test_relevance_order_and_scores_equal_whoosh(engine_and_searcher, query: str
                                                  filters: dict[str, object]) -> None:
     engine, searcher = engine_and_searcher
     _same_ranking(engine, searcher, {"q": query, "sort": "relevance", **filters})
+
+
+def test_postings_placed_by_counting_bits_rank_as_whoosh(engine_and_searcher,
+                                                         monkeypatch) -> None:
+    """Past SLOTS_UP_TO documents, the scored documents' places of each term's postings
+    are counted from their packed mask (`docsets.Ranks`), not read in a table of every
+    document's place: the same ranking and scores (here with the fixture's collection
+    counted as past it, and every query's matches scored through the mask)."""
+    monkeypatch.setattr(evaluator_module, "SLOTS_UP_TO", 0)
+    counted = []
+    places = docsets.Ranks.places
+
+    def counting(self, members):
+        counted.append(len(members))
+        return places(self, members)
+    monkeypatch.setattr(docsets.Ranks, "places", counting)
+    engine, searcher = engine_and_searcher
+    for query in QUERIES:
+        for filters in FILTERS[:3]:
+            _same_ranking(engine, searcher, {"q": query, "sort": "relevance", **filters})
+    assert counted
 
 
 @pytest.mark.parametrize("query", ["cooperative workers", "women cooperative finance",
