@@ -483,3 +483,18 @@ def test_pruned_top_k_equals_scoring_every_match(engine_and_searcher, wanted: in
             full = ranking.top_scored(matches.evaluator, parsed, docs, columns, wanted)
         assert fast == full
     assert pruned > 0
+
+
+@pytest.mark.parametrize("values", [[0.0] * 5 + [3.0, 1.0, 2.0], [0.0, 0.0, 0.0], [2.0, 1.0],
+                                    [0.5] * 4 + [1.0] * 4, [1.0, 0.0, 2.0, 0.0, 3.0]])
+@pytest.mark.parametrize("count", [1, 2, 3, 4])
+def test_the_highest_values_are_those_a_sort_puts_first(values: list[float], count: int) -> None:
+    """`ranking._highest` (MaxScore's seeds): `count` distinct places (all, when fewer)
+    whose values are the highest `count` values, ties at the last one taken anywhere."""
+    import numpy as np
+
+    array = np.array(values)
+    found = ranking._highest(array, count)
+    wanted = min(count, len(values))
+    assert len(found) == len(set(found.tolist())) == wanted
+    assert sorted(array[found].tolist(), reverse=True) == sorted(values, reverse=True)[:wanted]

@@ -155,7 +155,7 @@ def _may_place(evaluator: Evaluator, parsed: wq.Query, docs: np.ndarray,
 
     def floor_from(likely: np.ndarray) -> float:
         """The `wanted`-th best exact score of the `count` documents `likely` rates best."""
-        seeds = np.sort(docs[np.argpartition(-likely, count - 1)[:count]])
+        seeds = np.sort(docs[_highest(likely, count)])
         return _kth_best(evaluator.scores_of(plain, seeds), wanted)
 
     floor = floor_from(evaluator.scores_of(wq.Term(*bounds[-1][1]), docs))
@@ -189,6 +189,21 @@ def _may_place(evaluator: Evaluator, parsed: wq.Query, docs: np.ndarray,
     floor = max(floor, floor_from(most))
     keep = most >= floor
     return kept(docs, keep) if not keep.all() else docs
+
+
+def _highest(values: np.ndarray, count: int) -> np.ndarray:
+    """The places of `count` of the highest `values` (at most as many as there are), in
+    no order: those above the lowest value partitioned apart, filled up with places of
+    the lowest (a bound is its lowest at most documents, a term's score 0 at most: at
+    10M items, 257k values of which some thousands above it, 0.65 -> 0.2 ms)."""
+    lowest = values.min() if len(values) else 0.0
+    above = np.flatnonzero(values > lowest)
+    if len(above) > count:
+        return above[np.argpartition(-values[above], count - 1)[:count]]
+    if len(above) == count:
+        return above
+    rest = np.flatnonzero(values == lowest)[:count - len(above)]
+    return np.concatenate([above, rest])
 
 
 def _kth_best(values: np.ndarray, k: int) -> float:
