@@ -520,15 +520,16 @@ class Evaluator:
             total = sum(len(ids) for _, ids, _ in parts)
             if len(docs) * FEW < total and not docsets.read_in_mask(len(docs), total):
                 self._count(key, total)
-                at, weights = [], []
+                placed: list[np.ndarray] = []
+                weighing: list[np.ndarray] = []
                 for offset, ids, weighed in parts:
                     stretch, held, where = _looked_up_in(ids, offset, docs)
                     found = np.flatnonzero(held)
-                    at.append(found + stretch.start)
-                    weights.append(weighed[where[found]])
-                joined = np.concatenate(at) if at else np.zeros(0, np.int64)
+                    placed.append(found + stretch.start)
+                    weighing.append(weighed[where[found]])
+                joined = np.concatenate(placed) if placed else np.zeros(0, np.int64)
                 return joined, self._bm25(field, text, docs[joined],
-                                           np.concatenate(weights) if weights
+                                           np.concatenate(weighing) if weighing
                                            else np.zeros(0, np.float32))
         ids, weights = self.postings(field, text)
         at, posting = self._places(ids)
