@@ -514,8 +514,11 @@ class Evaluator:
         a millisecond or more)."""
         docs = self._docs
         btext = self._btext(field, text)
-        key = (field, btext) if btext is not None else None
-        if key is not None and self._known(key) is None:
+        if btext is None:  # (no such field, or a word it cannot hold: no postings)
+            return np.zeros(0, np.int64), np.zeros(0)
+        key = (field, btext)
+        found = self._known(key)
+        if found is None:
             parts = self._parts(key)
             total = sum(len(ids) for _, ids, _ in parts)
             if len(docs) * FEW < total and not docsets.read_in_mask(len(docs), total):
@@ -524,14 +527,15 @@ class Evaluator:
                 weighing: list[np.ndarray] = []
                 for offset, ids, weighed in parts:
                     stretch, held, where = _looked_up_in(ids, offset, docs)
-                    found = np.flatnonzero(held)
-                    placed.append(found + stretch.start)
-                    weighing.append(weighed[where[found]])
+                    hits = np.flatnonzero(held)
+                    placed.append(hits + stretch.start)
+                    weighing.append(weighed[where[hits]])
                 joined = np.concatenate(placed) if placed else np.zeros(0, np.int64)
                 return joined, self._bm25(field, text, docs[joined],
                                            np.concatenate(weighing) if weighing
                                            else np.zeros(0, np.float32))
-        ids, weights = self.postings(field, text)
+            found = self._joined(key, parts)
+        ids, weights = found
         at, posting = self._places(ids)
         return at, self._bm25(field, text, ids[posting], weights[posting])
 
